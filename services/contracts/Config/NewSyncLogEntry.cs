@@ -1,0 +1,22 @@
+namespace RescueAdSync.Contracts.Config;
+
+/// <summary>A sync-log entry as written by a service (POST /api/sync-log). Must never contain a secret.</summary>
+/// <param name="Level">Severity.</param>
+/// <param name="Source">The service that wrote it: ad-reader, provisioner or config.</param>
+/// <param name="Operation">What was attempted, e.g. createUser, setUser_v2, read-group.</param>
+/// <param name="Message">What happened, in words an operator understands.</param>
+/// <param name="MappingId">The mapping concerned, if any.</param>
+/// <param name="DirectoryUserId">The directory user concerned, if any.</param>
+/// <param name="ErrorCode">A machine-readable error code (e.g. a Rescue result code), if any.</param>
+/// <param name="WillRetry">Whether the system will retry on its own.</param>
+/// <param name="CorrelationId">The correlation id of the message or cycle, if any.</param>
+public sealed record NewSyncLogEntry(
+    SyncLogLevel Level,
+    string Source,
+    string Operation,
+    string Message,
+    Guid? MappingId = null,
+    string? DirectoryUserId = null,
+    string? ErrorCode = null,
+    bool WillRetry = false,
+    Guid? CorrelationId = null);
