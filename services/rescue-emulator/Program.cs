@@ -1,10 +1,13 @@
+using RescueAdSync.RescueEmulator;
 using RescueAdSync.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddRescueEmulator();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapRescueEmulator();
 app.Run();
 
 public partial class Program;
