@@ -1,0 +1,129 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using RescueAdSync.Config.Auth;
+using RescueAdSync.Config.Data;
+using RescueAdSync.Config.Validation;
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.Config.Apis;
+
+/// <summary>
+/// User ↔ technician links. PUT is a compare-and-set on the directory version: provisioner instances race on the
+/// same user, and the one holding an older version must lose (409) whatever the order the requests arrive in.
+/// </summary>
+public static class LinksApi
+{
+    public const int MaxTake = 500;
+
+    public static RouteGroupBuilder MapLinksApi(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/links").WithTags("Links");
+        group.MapGet("/", ListAsync).RequireRoles(Roles.Admin);
+        group.MapGet("/{directoryUserId}", GetAsync).RequireRoles(Roles.Provisioner, Roles.Admin);
+        group.MapPut("/{directoryUserId}", PutAsync).RequireRoles(Roles.Provisioner);
+        return group;
+    }
+
+    public static async Task<Results<Ok<TechnicianLink[]>, ValidationProblem>> ListAsync(
+        ConfigDbContext db, Guid? mappingId, int? skip, int? take, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        Paging.Validate(errors, skip, take, MaxTake);
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var query = db.Links.AsNoTracking();
+        if (mappingId is { } mapping)
+        {
+            query = query.Where(l => l.MappingId == mapping);
+        }
+
+        var rows = await query.OrderBy(l => l.DirectoryUserId).Skip(skip ?? 0).Take(take ?? Paging.DefaultTake).ToListAsync(cancellationToken);
+        return TypedResults.Ok(rows.Select(ToLink).ToArray());
+    }
+
+    public static async Task<Results<Ok<TechnicianLink>, NotFound>> GetAsync(
+        string directoryUserId, ConfigDbContext db, CancellationToken cancellationToken)
+    {
+        var row = await db.Links.AsNoTracking().SingleOrDefaultAsync(l => l.DirectoryUserId == directoryUserId, cancellationToken);
+        return row is null ? TypedResults.NotFound() : TypedResults.Ok(ToLink(row));
+    }
+
+    public static async Task<Results<Ok<TechnicianLink>, ValidationProblem, ProblemHttpResult>> PutAsync(
+        string directoryUserId, TechnicianLink link, ConfigDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var errors = SettingsValidator.Validate(directoryUserId, link);
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        // Each attempt is one atomic statement: an UPDATE guarded by the version, else an INSERT guarded by the
+        // primary key. Losing the insert race means the row now exists, so the next attempt's UPDATE decides.
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var updated = await db.Links
+                .Where(l => l.DirectoryUserId == directoryUserId && l.Version <= link.Version)
+                .ExecuteUpdateAsync(
+                    set => set
+                        .SetProperty(l => l.MappingId, link.MappingId)
+                        .SetProperty(l => l.TechnicianNodeId, link.TechnicianNodeId)
+                        .SetProperty(l => l.Version, link.Version)
+                        .SetProperty(l => l.State, link.State)
+                        .SetProperty(l => l.UpdatedAt, now),
+                    cancellationToken);
+            if (updated > 0)
+            {
+                return TypedResults.Ok(link with { DirectoryUserId = directoryUserId, UpdatedAt = now });
+            }
+
+            var stored = await db.Links.AsNoTracking().SingleOrDefaultAsync(l => l.DirectoryUserId == directoryUserId, cancellationToken);
+            if (stored is not null)
+            {
+                if (stored.Version > link.Version)
+                {
+                    return Conflict(stored, link.Version);
+                }
+
+                continue; // inserted by someone else since our UPDATE: try the UPDATE again
+            }
+
+            var row = new TechnicianLinkRow
+            {
+                DirectoryUserId = directoryUserId,
+                MappingId = link.MappingId,
+                TechnicianNodeId = link.TechnicianNodeId,
+                Version = link.Version,
+                State = link.State,
+                UpdatedAt = now,
+            };
+            db.Links.Add(row);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return TypedResults.Ok(ToLink(row));
+            }
+            catch (DbUpdateException exception) when (UniqueViolation.Is(exception))
+            {
+                db.Entry(row).State = EntityState.Detached;
+            }
+        }
+
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "The link is being written by many requests at once.",
+            detail: "Retry later.");
+    }
+
+    private static ProblemHttpResult Conflict(TechnicianLinkRow stored, long submitted) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "A newer version of this user was already applied.",
+        detail: $"Stored version {stored.Version} is higher than {submitted}; this change is stale.",
+        extensions: new Dictionary<string, object?> { ["storedVersion"] = stored.Version });
+
+    private static TechnicianLink ToLink(TechnicianLinkRow row) =>
+        new(row.DirectoryUserId, row.MappingId, row.TechnicianNodeId, row.Version, row.State, row.UpdatedAt);
+}

@@ -1,0 +1,148 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using RescueAdSync.Config.Auth;
+using RescueAdSync.Config.Data;
+using RescueAdSync.Config.Validation;
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.Config.Apis;
+
+/// <summary>Mappings: every service reads them, only admins change them.</summary>
+public static class MappingsApi
+{
+    public static RouteGroupBuilder MapMappingsApi(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/mappings").WithTags("Mappings");
+        group.MapGet("/", ListAsync).RequireRoles(Roles.Admin, Roles.Reader, Roles.Provisioner);
+        group.MapGet("/{id:guid}", GetAsync).RequireRoles(Roles.Admin, Roles.Reader, Roles.Provisioner);
+        group.MapPost("/", CreateAsync).RequireRoles(Roles.Admin);
+        group.MapPut("/{id:guid}", UpdateAsync).RequireRoles(Roles.Admin);
+        group.MapDelete("/{id:guid}", DeleteAsync).RequireRoles(Roles.Admin);
+        return group;
+    }
+
+    public static async Task<Results<Ok<Mapping[]>, StatusCodeHttpResult>> ListAsync(
+        ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
+    {
+        var rows = await db.Mappings.AsNoTracking().OrderBy(m => m.SourceGroupDnKey).ToListAsync(cancellationToken);
+        var etag = ETags.FromParts(rows.Select(m => $"{m.Id}:{m.Revision}"));
+        ETags.Set(http.Response, etag);
+        return ETags.NotModified(http.Request, etag)
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Ok(rows.Select(ToMapping).ToArray());
+    }
+
+    public static async Task<Results<Ok<Mapping>, NotFound>> GetAsync(Guid id, ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
+    {
+        var row = await db.Mappings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (row is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        ETags.Set(http.Response, ETags.FromRevision(row.Revision));
+        return TypedResults.Ok(ToMapping(row));
+    }
+
+    public static async Task<Results<Created<Mapping>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        MappingSettings settings, ConfigDbContext db, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+    {
+        var errors = SettingsValidator.Validate(settings);
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var row = new MappingRow { Id = Guid.CreateVersion7(), SourceGroupDn = "", SourceGroupDnKey = "" };
+        Apply(row, settings, time);
+        if (await IsGroupTakenAsync(db, row, cancellationToken))
+        {
+            return GroupTaken(row);
+        }
+
+        db.Mappings.Add(row);
+        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        {
+            return conflict;
+        }
+
+        ETags.Set(http.Response, ETags.FromRevision(row.Revision));
+        return TypedResults.Created($"/api/mappings/{row.Id}", ToMapping(row));
+    }
+
+    public static async Task<Results<Ok<Mapping>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        Guid id, MappingSettings settings, ConfigDbContext db, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+    {
+        var row = await db.Mappings.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (row is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (ETags.PreconditionFails(http.Request, ETags.FromRevision(row.Revision)))
+        {
+            return ETags.PreconditionFailed();
+        }
+
+        var errors = SettingsValidator.Validate(settings);
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        Apply(row, settings, time);
+        if (await IsGroupTakenAsync(db, row, cancellationToken))
+        {
+            return GroupTaken(row);
+        }
+
+        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        {
+            return conflict;
+        }
+
+        ETags.Set(http.Response, ETags.FromRevision(row.Revision));
+        return TypedResults.Ok(ToMapping(row));
+    }
+
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(
+        Guid id, ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
+    {
+        var row = await db.Mappings.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (row is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (ETags.PreconditionFails(http.Request, ETags.FromRevision(row.Revision)))
+        {
+            return ETags.PreconditionFailed();
+        }
+
+        db.Mappings.Remove(row);
+        return await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict ? conflict : TypedResults.NoContent();
+    }
+
+    private static void Apply(MappingRow row, MappingSettings settings, TimeProvider time)
+    {
+        row.SourceGroupDn = settings.SourceGroupDn.Trim();
+        row.SourceGroupDnKey = row.SourceGroupDn.ToLowerInvariant();
+        row.TechnicianGroupId = settings.TechnicianGroupId;
+        row.MobileAddon = settings.MobileAddon;
+        row.Enabled = settings.Enabled;
+        row.UpdatedAt = time.GetUtcNow();
+        row.Revision++;
+    }
+
+    /// <summary>One group feeds one Technician Group: two mappings of one group would fight over its users.</summary>
+    private static Task<bool> IsGroupTakenAsync(ConfigDbContext db, MappingRow row, CancellationToken cancellationToken) =>
+        db.Mappings.AnyAsync(m => m.SourceGroupDnKey == row.SourceGroupDnKey && m.Id != row.Id, cancellationToken);
+
+    private static ProblemHttpResult GroupTaken(MappingRow row) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "This group is already mapped.",
+        detail: $"Another mapping already reads {row.SourceGroupDn}; change that mapping instead.");
+
+    private static Mapping ToMapping(MappingRow row) =>
+        new(row.Id, row.SourceGroupDn, row.TechnicianGroupId, row.MobileAddon, row.Enabled, row.UpdatedAt);
+}

@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using RescueAdSync.Config.Auth;
+using RescueAdSync.Config.Data;
+using RescueAdSync.Config.Secrets;
+using RescueAdSync.Config.Validation;
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.Config.Apis;
+
+/// <summary>The Rescue account: admins write it and see it masked; only the provisioner reads the secrets back.</summary>
+public static class RescueAccountApi
+{
+    public static RouteGroupBuilder MapRescueAccountApi(this IEndpointRouteBuilder api)
+    {
+        var group = api.MapGroup("/rescue-account").WithTags("Rescue account");
+        group.MapGet("/", GetAsync).RequireRoles(Roles.Admin);
+        group.MapPut("/", PutAsync).RequireRoles(Roles.Admin);
+        group.MapGet("/credentials", GetCredentialsAsync).RequireRoles(Roles.Provisioner);
+        return group;
+    }
+
+    public static async Task<Results<Ok<RescueAccountView>, StatusCodeHttpResult, NotFound>> GetAsync(
+        ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
+    {
+        var row = await db.RescueAccounts.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        if (row is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var etag = ETags.FromRevision(row.Revision);
+        ETags.Set(http.Response, etag);
+        return ETags.NotModified(http.Request, etag) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : TypedResults.Ok(ToView(row));
+    }
+
+    public static async Task<Results<Ok<RescueAccountView>, ValidationProblem, ProblemHttpResult>> PutAsync(
+        RescueAccountSettings settings, ConfigDbContext db, SecretProtector protector, TimeProvider time, HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        var row = await db.RescueAccounts.SingleOrDefaultAsync(cancellationToken);
+        if (ETags.PreconditionFails(http.Request, row is null ? null : ETags.FromRevision(row.Revision)))
+        {
+            return ETags.PreconditionFailed();
+        }
+
+        var errors = SettingsValidator.Validate(settings, secretsStored: row is not null);
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        if (row is null)
+        {
+            row = new RescueAccountRow
+            {
+                ApiBaseUrl = "",
+                MahEmail = "",
+                MahPasswordEncrypted = "",
+                ServiceTokenEncrypted = "",
+                DefaultPasswordEncrypted = "",
+            };
+            db.RescueAccounts.Add(row);
+        }
+
+        row.ApiBaseUrl = settings.ApiBaseUrl.Trim();
+        row.MahEmail = settings.MahEmail.Trim();
+        row.MahPasswordEncrypted = Encrypt(protector, settings.MahPassword, SecretPurposes.MahPassword, row.MahPasswordEncrypted);
+        row.ServiceTokenEncrypted = Encrypt(protector, settings.ServiceToken, SecretPurposes.ServiceToken, row.ServiceTokenEncrypted);
+        row.DefaultPasswordEncrypted = Encrypt(protector, settings.DefaultPassword, SecretPurposes.DefaultPassword, row.DefaultPasswordEncrypted);
+        row.UpdatedAt = time.GetUtcNow();
+        row.Revision++;
+        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        {
+            return conflict;
+        }
+
+        ETags.Set(http.Response, ETags.FromRevision(row.Revision));
+        return TypedResults.Ok(ToView(row));
+    }
+
+    public static async Task<Results<Ok<RescueCredentials>, StatusCodeHttpResult, NotFound>> GetCredentialsAsync(
+        ConfigDbContext db, SecretProtector protector, HttpContext http, CancellationToken cancellationToken)
+    {
+        var row = await db.RescueAccounts.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        if (row is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var etag = ETags.FromRevision(row.Revision);
+        ETags.Set(http.Response, etag);
+        if (ETags.NotModified(http.Request, etag))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return TypedResults.Ok(new RescueCredentials(
+            row.ApiBaseUrl,
+            protector.Unprotect(row.ServiceTokenEncrypted, SecretPurposes.ServiceToken),
+            protector.Unprotect(row.DefaultPasswordEncrypted, SecretPurposes.DefaultPassword),
+            row.UpdatedAt));
+    }
+
+    /// <summary>An empty submitted secret keeps the stored one: the API never returns secrets, so forms cannot resend them.</summary>
+    internal static string Encrypt(SecretProtector protector, string? submitted, string purpose, string stored) =>
+        string.IsNullOrEmpty(submitted) ? stored : protector.Protect(submitted, purpose);
+
+    private static RescueAccountView ToView(RescueAccountRow row) => new(
+        row.ApiBaseUrl,
+        row.MahEmail,
+        row.MahPasswordEncrypted.Length > 0,
+        row.ServiceTokenEncrypted.Length > 0,
+        row.DefaultPasswordEncrypted.Length > 0,
+        row.UpdatedAt);
+}

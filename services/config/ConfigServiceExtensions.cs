@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RescueAdSync.Config.Apis;
+using RescueAdSync.Config.Auth;
+using RescueAdSync.Config.Data;
+using RescueAdSync.Config.Secrets;
+using RescueAdSync.Config.SyncLog;
+
+namespace RescueAdSync.Config;
+
+public static class ConfigServiceExtensions
+{
+    /// <summary>Everything the config service needs: storage, secret encryption, API-key auth, ProblemDetails.</summary>
+    public static IHostApplicationBuilder AddConfigService(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.AddConfigDatabase();
+        builder.AddSecretProtection();
+        builder.AddApiKeyAuthentication();
+
+        builder.Services.AddOptions<SyncLogOptions>()
+            .Bind(builder.Configuration.GetSection(SyncLogOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddScoped<SecretRedactor>();
+        builder.Services.AddHostedService<SyncLogRetention>();
+        return builder;
+    }
+
+    /// <summary>Errors become ProblemDetails, never stack traces (they could hold a secret from a request).</summary>
+    public static WebApplication UseConfigServiceErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>Every /api endpoint requires an API key; each resource narrows it to its roles.</summary>
+    public static WebApplication MapConfigApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization();
+        api.MapRescueAccountApi();
+        api.MapDirectoryApi();
+        api.MapMappingsApi();
+        api.MapLinksApi();
+        api.MapSyncLogApi();
+        return app;
+    }
+}

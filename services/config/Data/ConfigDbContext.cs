@@ -1,0 +1,75 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace RescueAdSync.Config.Data;
+
+/// <summary>
+/// The model shared by both providers. Each provider has its own subclass, so each has its own migration set
+/// (one migration set for two providers produces wrong types on one of them).
+/// </summary>
+public abstract class ConfigDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<RescueAccountRow> RescueAccounts => Set<RescueAccountRow>();
+
+    public DbSet<DirectoryConnectionRow> DirectoryConnections => Set<DirectoryConnectionRow>();
+
+    public DbSet<MappingRow> Mappings => Set<MappingRow>();
+
+    public DbSet<TechnicianLinkRow> Links => Set<TechnicianLinkRow>();
+
+    public DbSet<SyncLogRow> SyncLog => Set<SyncLogRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<RescueAccountRow>(e =>
+        {
+            e.ToTable("rescue_account");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.ApiBaseUrl).HasMaxLength(2048);
+            e.Property(x => x.MahEmail).HasMaxLength(320);
+            e.Property(x => x.Revision).IsConcurrencyToken();
+        });
+
+        modelBuilder.Entity<DirectoryConnectionRow>(e =>
+        {
+            e.ToTable("directory_connection");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(32);
+            e.Property(x => x.BindDn).HasMaxLength(1024);
+            e.Property(x => x.BaseDn).HasMaxLength(1024);
+            e.Property(x => x.Revision).IsConcurrencyToken();
+        });
+
+        modelBuilder.Entity<MappingRow>(e =>
+        {
+            e.ToTable("mapping");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.SourceGroupDn).HasMaxLength(1024);
+            e.Property(x => x.SourceGroupDnKey).HasMaxLength(1024);
+            e.HasIndex(x => x.SourceGroupDnKey).IsUnique();
+            e.Property(x => x.Revision).IsConcurrencyToken();
+        });
+
+        modelBuilder.Entity<TechnicianLinkRow>(e =>
+        {
+            e.ToTable("technician_link");
+            e.HasKey(x => x.DirectoryUserId);
+            e.Property(x => x.DirectoryUserId).HasMaxLength(128);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(32);
+            e.HasIndex(x => x.MappingId);
+        });
+
+        modelBuilder.Entity<SyncLogRow>(e =>
+        {
+            e.ToTable("sync_log");
+            e.Property(x => x.Level).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.Operation).HasMaxLength(128);
+            e.Property(x => x.Message).HasMaxLength(4000);
+            e.Property(x => x.DirectoryUserId).HasMaxLength(128);
+            e.Property(x => x.ErrorCode).HasMaxLength(128);
+            e.HasIndex(x => x.Time);
+            e.HasIndex(x => new { x.MappingId, x.Time });
+            e.HasIndex(x => new { x.DirectoryUserId, x.Time });
+        });
+    }
+}

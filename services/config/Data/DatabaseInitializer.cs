@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using RescueAdSync.Config.Secrets;
+
+namespace RescueAdSync.Config.Data;
+
+/// <summary>
+/// Before the first request: applies the migrations, then re-encrypts every secret still under a previous key,
+/// so that after a rotation the old key can be dropped at the next restart.
+/// </summary>
+public sealed class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConfigDbContext>();
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // WAL lets readers go on while a provisioner writes a link; the setting is stored in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+
+        var protector = scope.ServiceProvider.GetRequiredService<SecretProtector>();
+        var rotated = 0;
+        if (await db.RescueAccounts.SingleOrDefaultAsync(cancellationToken) is { } account)
+        {
+            account.MahPasswordEncrypted = Reencrypt(protector, account.MahPasswordEncrypted, SecretPurposes.MahPassword, ref rotated);
+            account.ServiceTokenEncrypted = Reencrypt(protector, account.ServiceTokenEncrypted, SecretPurposes.ServiceToken, ref rotated);
+            account.DefaultPasswordEncrypted = Reencrypt(protector, account.DefaultPasswordEncrypted, SecretPurposes.DefaultPassword, ref rotated);
+        }
+
+        if (await db.DirectoryConnections.SingleOrDefaultAsync(cancellationToken) is { } directory)
+        {
+            directory.BindPasswordEncrypted = Reencrypt(protector, directory.BindPasswordEncrypted, SecretPurposes.BindPassword, ref rotated);
+        }
+
+        if (rotated > 0)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogInformation("Re-encrypted {Count} secrets with the current key", rotated);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static string Reencrypt(SecretProtector protector, string stored, string purpose, ref int rotated)
+    {
+        if (!protector.IsStale(stored))
+        {
+            return stored;
+        }
+
+        rotated++;
+        return protector.Protect(protector.Unprotect(stored, purpose), purpose);
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Data.Sqlite;
+
+namespace RescueAdSync.Config.Data;
+
+/// <summary>Where the configuration is stored: "Database:Provider" and "ConnectionStrings:Config".</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+    public const string ConnectionStringName = "Config";
+    public const string DefaultConnectionString = "Data Source=config.db";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    public string ConnectionString { get; set; } = DefaultConnectionString;
+
+    /// <summary>Where Development keeps its generated secret key: next to the SQLite file, else in the working directory.</summary>
+    public string DevelopmentKeyFilePath()
+    {
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            var dataSource = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+            if (!string.IsNullOrEmpty(dataSource) && dataSource != ":memory:")
+            {
+                return Path.GetFullPath(dataSource + ".key");
+            }
+        }
+
+        return Path.GetFullPath("config.secrets.key");
+    }
+}

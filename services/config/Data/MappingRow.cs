@@ -1,0 +1,23 @@
+namespace RescueAdSync.Config.Data;
+
+/// <summary>A mapping: source directory group → Rescue Technician Group.</summary>
+public sealed class MappingRow
+{
+    public Guid Id { get; set; }
+
+    public required string SourceGroupDn { get; set; }
+
+    /// <summary>The DN trimmed and lower-cased: DNs compare case-insensitively, and a group is mapped at most once.</summary>
+    public required string SourceGroupDnKey { get; set; }
+
+    public long TechnicianGroupId { get; set; }
+
+    public bool MobileAddon { get; set; }
+
+    public bool Enabled { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>Bumped on every write; the ETag, and the concurrency token that makes If-Match atomic.</summary>
+    public long Revision { get; set; }
+}

@@ -1,0 +1,29 @@
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.Config.Data;
+
+/// <summary>An append-only sync-log entry.</summary>
+public sealed class SyncLogRow
+{
+    public long Id { get; set; }
+
+    public DateTimeOffset Time { get; set; }
+
+    public SyncLogLevel Level { get; set; }
+
+    public required string Source { get; set; }
+
+    public required string Operation { get; set; }
+
+    public required string Message { get; set; }
+
+    public Guid? MappingId { get; set; }
+
+    public string? DirectoryUserId { get; set; }
+
+    public string? ErrorCode { get; set; }
+
+    public bool WillRetry { get; set; }
+
+    public Guid? CorrelationId { get; set; }
+}

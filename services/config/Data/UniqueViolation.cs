@@ -1,0 +1,13 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace RescueAdSync.Config.Data;
+
+/// <summary>Recognises "a unique key was taken" per provider, so that only that becomes a 409 and real failures stay 500s.</summary>
+public static class UniqueViolation
+{
+    private const int SqliteConstraint = 19;
+
+    public static bool Is(DbUpdateException exception) =>
+        exception.InnerException is SqliteException { SqliteErrorCode: SqliteConstraint };
+}

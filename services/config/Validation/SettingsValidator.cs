@@ -1,0 +1,138 @@
+using RescueAdSync.Contracts;
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.Config.Validation;
+
+/// <summary>
+/// Field-level checks for every body the API accepts. A secret may be left empty on update to keep the stored one
+/// (the API never returns secrets, so a form cannot send them back); it is required when none is stored yet.
+/// </summary>
+public static class SettingsValidator
+{
+    public static ValidationErrors Validate(RescueAccountSettings settings, bool secretsStored)
+    {
+        var errors = new ValidationErrors();
+        errors.HttpUrl("apiBaseUrl", settings.ApiBaseUrl);
+        errors.Email("mahEmail", settings.MahEmail);
+        Secret(errors, "mahPassword", settings.MahPassword, secretsStored);
+        Secret(errors, "serviceToken", settings.ServiceToken, secretsStored);
+        Secret(errors, "defaultPassword", settings.DefaultPassword, secretsStored);
+        return errors;
+    }
+
+    public static ValidationErrors Validate(DirectoryConnectionSettings settings, bool secretsStored)
+    {
+        var errors = new ValidationErrors();
+        if (!Enum.IsDefined(settings.Kind))
+        {
+            errors.Add("kind", "Must be ActiveDirectory or OpenLdap.");
+        }
+
+        if (settings.ServerUrls is null || settings.ServerUrls.Count == 0)
+        {
+            errors.Add("serverUrls", "At least one ldap:// or ldaps:// URL is required.");
+        }
+        else
+        {
+            for (var i = 0; i < settings.ServerUrls.Count; i++)
+            {
+                var url = settings.ServerUrls[i];
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "ldap" && uri.Scheme != "ldaps") || uri.Host.Length == 0)
+                {
+                    errors.Add($"serverUrls[{i}]", "Must be an ldap:// or ldaps:// URL with a host.");
+                }
+            }
+        }
+
+        errors.Required("bindDn", settings.BindDn, 1024);
+        Secret(errors, "bindPassword", settings.BindPassword, secretsStored);
+        errors.DistinguishedName("baseDn", settings.BaseDn);
+        if (settings.PollIntervalSeconds is < 1 or > 86_400)
+        {
+            errors.Add("pollIntervalSeconds", "Must be between 1 and 86400.");
+        }
+
+        return errors;
+    }
+
+    public static ValidationErrors Validate(MappingSettings settings)
+    {
+        var errors = new ValidationErrors();
+        errors.DistinguishedName("sourceGroupDn", settings.SourceGroupDn);
+        if (settings.TechnicianGroupId <= 0)
+        {
+            errors.Add("technicianGroupId", "Must be a positive Rescue node id.");
+        }
+
+        return errors;
+    }
+
+    public static ValidationErrors Validate(string directoryUserId, TechnicianLink link)
+    {
+        var errors = new ValidationErrors();
+        errors.Required("directoryUserId", directoryUserId, 128);
+        if (link.DirectoryUserId is { Length: > 0 } bodyId && bodyId != directoryUserId)
+        {
+            errors.Add("directoryUserId", "Differs from the id in the URL.");
+        }
+
+        if (link.MappingId == Guid.Empty)
+        {
+            errors.Add("mappingId", "Required.");
+        }
+
+        if (link.TechnicianNodeId <= 0)
+        {
+            errors.Add("technicianNodeId", "Must be a positive Rescue node id.");
+        }
+
+        if (link.Version < 0)
+        {
+            errors.Add("version", "Must not be negative.");
+        }
+
+        if (!Enum.IsDefined(link.State))
+        {
+            errors.Add("state", $"Must be one of {string.Join(", ", Enum.GetNames<UserState>())}.");
+        }
+
+        return errors;
+    }
+
+    public static ValidationErrors Validate(NewSyncLogEntry entry)
+    {
+        var errors = new ValidationErrors();
+        if (!Enum.IsDefined(entry.Level))
+        {
+            errors.Add("level", "Must be Info, Warning or Error.");
+        }
+
+        errors.Required("source", entry.Source, 64);
+        errors.Required("operation", entry.Operation, 128);
+        // The message itself is only required: an over-long one is cut rather than refused, losing an error report is worse.
+        errors.Required("message", entry.Message, int.MaxValue);
+        if (entry.DirectoryUserId is { Length: > 128 })
+        {
+            errors.Add("directoryUserId", "At most 128 characters.");
+        }
+
+        if (entry.ErrorCode is { Length: > 128 })
+        {
+            errors.Add("errorCode", "At most 128 characters.");
+        }
+
+        return errors;
+    }
+
+    private static void Secret(ValidationErrors errors, string field, string? value, bool stored)
+    {
+        if (string.IsNullOrEmpty(value) && !stored)
+        {
+            errors.Add(field, "Required.");
+        }
+        else if (value is { Length: > 1024 })
+        {
+            errors.Add(field, "At most 1024 characters.");
+        }
+    }
+}
