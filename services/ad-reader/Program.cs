@@ -1,7 +1,11 @@
+using RescueAdSync.AdReader;
 using RescueAdSync.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddConfigClient();
+builder.AddMessaging();
+builder.AddReader();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

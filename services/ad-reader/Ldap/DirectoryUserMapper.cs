@@ -1,0 +1,123 @@
+using System.Globalization;
+using RescueAdSync.Contracts;
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.AdReader.Ldap;
+
+/// <summary>The SPEC's attribute rules (identity, version, name, email, status) applied to one directory entry.</summary>
+public static class DirectoryUserMapper
+{
+    /// <summary>Rescue shows names in a list; anything longer than this is not a name.</summary>
+    public const int MaxNameLength = 256;
+
+    /// <summary>RFC 5321's limit for a forward path.</summary>
+    public const int MaxEmailLength = 254;
+
+    /// <summary>userAccountControl ACCOUNTDISABLE.</summary>
+    public const int AccountDisable = 0x2;
+
+    /// <summary>Attributes every member search must request.</summary>
+    public static string[] Attributes(DirectoryKind kind) => kind == DirectoryKind.ActiveDirectory
+        ? ["objectGUID", "uSNChanged", "displayName", "givenName", "sn", "cn", "mail", "userPrincipalName", "userAccountControl", "accountExpires"]
+        : ["entryUUID", "entryCSN", "displayName", "givenName", "sn", "cn", "mail"];
+
+    /// <summary>
+    /// Maps an entry; returns false with a loggable reason when the entry cannot become a technician. <paramref name="id"/>
+    /// is still set when the identity could be read, so a broken entry is never mistaken for a user who left.
+    /// </summary>
+    public static bool TryMap(DirectoryKind kind, LdapEntry entry, DateTimeOffset now, out DirectoryUser? user, out string? id, out string? reason)
+    {
+        user = null;
+        reason = null;
+        id = ReadId(kind, entry);
+        if (id is null)
+        {
+            reason = kind == DirectoryKind.ActiveDirectory ? "no readable objectGUID" : "no readable entryUUID";
+            return false;
+        }
+        var version = ReadVersion(kind, entry);
+        if (version is null)
+        {
+            reason = kind == DirectoryKind.ActiveDirectory ? "no readable uSNChanged" : "no readable entryCSN";
+            return false;
+        }
+        var name = DisplayName(entry);
+        var email = Email(entry);
+        if (ContainsControl(name) || ContainsControl(email))
+        {
+            reason = "control characters in the name or email";
+            return false;
+        }
+        if (name.Length > MaxNameLength || email.Length > MaxEmailLength)
+        {
+            reason = "name or email too long";
+            return false;
+        }
+        user = new DirectoryUser(id, entry.DistinguishedName, name, email, Status(kind, entry, now), version.Value);
+        return true;
+    }
+
+    /// <summary>displayName, else givenName + sn, else cn.</summary>
+    public static string DisplayName(LdapEntry entry)
+    {
+        if (entry.First("displayName") is { } displayName)
+        {
+            return displayName.Trim();
+        }
+        var given = entry.First("givenName")?.Trim();
+        var surname = entry.First("sn")?.Trim();
+        if (given is not null || surname is not null)
+        {
+            return string.Join(' ', new[] { given, surname }.Where(part => !string.IsNullOrEmpty(part)));
+        }
+        return entry.First("cn")?.Trim() ?? "";
+    }
+
+    /// <summary>mail, else userPrincipalName.</summary>
+    public static string Email(LdapEntry entry) =>
+        (entry.First("mail") ?? entry.First("userPrincipalName") ?? "").Trim();
+
+    /// <summary>
+    /// AD: Disabled when ACCOUNTDISABLE is set or accountExpires lies in the past (0 and Int64.MaxValue mean never).
+    /// OpenLDAP has no standard flag, so its users are Enabled.
+    /// </summary>
+    public static UserState Status(DirectoryKind kind, LdapEntry entry, DateTimeOffset now)
+    {
+        if (kind != DirectoryKind.ActiveDirectory)
+        {
+            return UserState.Enabled;
+        }
+        if (long.TryParse(entry.First("userAccountControl"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var uac)
+            && (uac & AccountDisable) != 0)
+        {
+            return UserState.Disabled;
+        }
+        if (long.TryParse(entry.First("accountExpires"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var expires)
+            && expires > 0 && expires != long.MaxValue
+            && expires <= DateTime.MaxValue.ToFileTimeUtc()
+            && DateTime.FromFileTimeUtc(expires) <= now.UtcDateTime)
+        {
+            return UserState.Disabled;
+        }
+        return UserState.Enabled;
+    }
+
+    /// <summary>AD's objectGUID is a little-endian GUID, exactly the layout of <see cref="Guid(byte[])"/>.</summary>
+    public static string? FormatObjectGuid(byte[]? bytes) =>
+        bytes is { Length: 16 } ? new Guid(bytes).ToString("D") : null;
+
+    public static string? ReadId(DirectoryKind kind, LdapEntry entry) => kind == DirectoryKind.ActiveDirectory
+        ? FormatObjectGuid(entry.ObjectGuid)
+        : Guid.TryParse(entry.First("entryUUID"), out var uuid) ? uuid.ToString("D") : null;
+
+    public static long? ReadVersion(DirectoryKind kind, LdapEntry entry)
+    {
+        if (kind == DirectoryKind.ActiveDirectory)
+        {
+            return long.TryParse(entry.First("uSNChanged"), NumberStyles.None, CultureInfo.InvariantCulture, out var usn) ? usn : null;
+        }
+        return EntryCsn.TryToVersion(entry.First("entryCSN"), out var version) ? version : null;
+    }
+
+    private static bool ContainsControl(string value) => value.Any(char.IsControl);
+}

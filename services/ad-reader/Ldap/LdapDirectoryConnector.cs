@@ -1,0 +1,67 @@
+using System.DirectoryServices.Protocols;
+using System.Net;
+using Microsoft.Extensions.Options;
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.AdReader.Ldap;
+
+/// <summary>Binds with System.DirectoryServices.Protocols (simple bind, LDAPv3, no referral chasing), failing over across URLs.</summary>
+public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILogger<LdapDirectoryConnector> logger) : IDirectoryConnector
+{
+    public IDirectorySession Connect(DirectoryConnectionSettings settings)
+    {
+        if (settings.ServerUrls.Count == 0)
+        {
+            throw new DirectoryReadException("The directory connection has no server URL.");
+        }
+        // An empty password turns a simple bind into an anonymous one that "succeeds" and then reads nothing.
+        if (string.IsNullOrEmpty(settings.BindPassword) || string.IsNullOrWhiteSpace(settings.BindDn))
+        {
+            throw new DirectoryReadException("The directory connection has no bind identity or no bind password.");
+        }
+        var failures = new List<string>();
+        foreach (var url in settings.ServerUrls)
+        {
+            LdapConnection? connection = null;
+            try
+            {
+                connection = Open(url);
+                connection.Bind(new NetworkCredential(settings.BindDn, settings.BindPassword));
+                return new LdapDirectorySession(connection, url, settings, options.Value);
+            }
+            catch (Exception ex) when (ex is LdapException or DirectoryOperationException or UriFormatException or DirectoryReadException)
+            {
+                connection?.Dispose();
+                // Exception messages from libldap never contain the password; the bind DN is not a secret.
+                var reason = ex is LdapException ldap ? $"{ldap.Message} (LDAP {ldap.ErrorCode})" : ex.Message;
+                logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}", url, settings.BindDn, reason);
+                failures.Add($"{url}: {reason}");
+            }
+        }
+        throw new DirectoryReadException($"No directory server accepted the bind as '{settings.BindDn}': {string.Join("; ", failures)}");
+    }
+
+    private LdapConnection Open(string url)
+    {
+        var uri = new Uri(url);
+        var secure = uri.Scheme.Equals("ldaps", StringComparison.OrdinalIgnoreCase);
+        if (!secure && !uri.Scheme.Equals("ldap", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DirectoryReadException($"Unsupported URL scheme '{uri.Scheme}' (use ldap:// or ldaps://).");
+        }
+        var port = uri.IsDefaultPort || uri.Port <= 0 ? (secure ? 636 : 389) : uri.Port;
+        // One server per connection: libldap's own multi-URI fallback would hide which server answered.
+        var connection = new LdapConnection(new LdapDirectoryIdentifier(uri.Host, port, fullyQualifiedDnsHostName: false, connectionless: false))
+        {
+            AuthType = AuthType.Basic,
+            Timeout = TimeSpan.FromSeconds(options.Value.LdapTimeoutSeconds),
+        };
+        connection.SessionOptions.ProtocolVersion = 3;
+        connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
+        if (secure)
+        {
+            connection.SessionOptions.SecureSocketLayer = true;
+        }
+        return connection;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text;
+
+namespace RescueAdSync.AdReader.Ldap;
+
+/// <summary>
+/// Builds LDAP filters from untrusted values. Group DNs come from an administrator and user ids from the
+/// directory: neither may change the shape of a filter, so every value is escaped per RFC 4515.
+/// </summary>
+public static class LdapFilter
+{
+    /// <summary>Longest DN or value accepted; AD caps DNs far below this, so anything longer is an attack or a mistake.</summary>
+    public const int MaxValueLength = 4096;
+
+    /// <summary>Escapes a string assertion value: <c>\ * ( )</c> and NUL become <c>\XX</c>; other characters pass as UTF-8 text.</summary>
+    public static string EscapeValue(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var builder = new StringBuilder(value.Length + 8);
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '\\': builder.Append("\\5c"); break;
+                case '*': builder.Append("\\2a"); break;
+                case '(': builder.Append("\\28"); break;
+                case ')': builder.Append("\\29"); break;
+                case '\0': builder.Append("\\00"); break;
+                default: builder.Append(c); break;
+            }
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Escapes binary data (objectGUID) as <c>\XX</c> for every byte, the only safe form for octet strings.</summary>
+    public static string EscapeBytes(ReadOnlySpan<byte> value)
+    {
+        var builder = new StringBuilder(value.Length * 3);
+        foreach (var b in value)
+        {
+            builder.Append('\\').Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Rejects DNs that cannot be legitimate before they reach the server: control characters (a smuggled NUL
+    /// or newline), empty or oversized values. Throws with a reason that is safe to log.
+    /// </summary>
+    public static string RequireSafeDn(string dn, string what)
+    {
+        if (string.IsNullOrWhiteSpace(dn))
+        {
+            throw new DirectoryReadException($"The {what} is empty.");
+        }
+        if (dn.Length > MaxValueLength)
+        {
+            throw new DirectoryReadException($"The {what} is longer than {MaxValueLength} characters.");
+        }
+        if (dn.Any(char.IsControl))
+        {
+            throw new DirectoryReadException($"The {what} contains control characters.");
+        }
+        return dn;
+    }
+
+    /// <summary>Direct members of a group in Active Directory; computers are accounts too but never technicians.</summary>
+    public static string ActiveDirectoryMembers(string groupDn) =>
+        $"(&(objectClass=user)(!(objectClass=computer))(memberOf={EscapeValue(groupDn)}))";
+
+    /// <summary>Members of a group in Active Directory including nested groups (LDAP_MATCHING_RULE_IN_CHAIN; cycles are handled by the DC).</summary>
+    public static string ActiveDirectoryNestedMembers(string groupDn) =>
+        $"(&(objectClass=user)(!(objectClass=computer))(memberOf:1.2.840.113556.1.4.1941:={EscapeValue(groupDn)}))";
+
+    /// <summary>Members of a group in OpenLDAP, through the memberof overlay.</summary>
+    public static string OpenLdapMembers(string groupDn) => $"(memberOf={EscapeValue(groupDn)})";
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using RescueAdSync.AdReader.Ldap;
+using RescueAdSync.AdReader.Sync;
+using RescueAdSync.ServiceDefaults;
+
+namespace RescueAdSync.AdReader;
+
+public static class ReaderExtensions
+{
+    /// <summary>
+    /// The reader itself: options, LDAP access, state, the poll loop and its readiness check. Expects
+    /// <c>AddConfigClient()</c> and <c>AddMessaging()</c>; a state store registered before this call wins over the
+    /// in-memory default.
+    /// </summary>
+    public static IHostApplicationBuilder AddReader(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ReaderOptions>()
+            .Bind(builder.Configuration.GetSection(ReaderOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IDirectoryConnector, LdapDirectoryConnector>();
+        builder.Services.TryAddSingleton<IReaderStateStore, InMemoryReaderStateStore>();
+        builder.Services.AddSingleton<ReaderConfigurationSource>();
+        builder.Services.AddSingleton<SyncLogReporter>();
+        builder.Services.AddSingleton<ReaderHealth>();
+        builder.Services.AddSingleton<MappingSynchronizer>();
+        builder.Services.AddHostedService<ReaderWorker>();
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<DirectoryBindHealthCheck>("directory-bind", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        return builder;
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RescueAdSync.AdReader;
+
+/// <summary>
+/// Settings local to this reader process (section "Reader"). What an administrator changes at run time (servers,
+/// bind identity, base DN, poll interval, mappings) comes from the config service instead.
+/// </summary>
+public sealed class ReaderOptions
+{
+    public const string Section = "Reader";
+
+    /// <summary>Entries per page; 1000 is Active Directory's default MaxPageSize, so larger pages would be truncated.</summary>
+    [Range(1, 1000)] public int PageSize { get; set; } = 1000;
+
+    /// <summary>Timeout of one LDAP request.</summary>
+    [Range(1, 600)] public int LdapTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>How long one publish may wait for the broker's confirm before the cycle is abandoned and retried.</summary>
+    [Range(1, 600)] public int PublishTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Poll interval used until the config service has answered once.</summary>
+    [Range(1, 3600)] public int StartupPollIntervalSeconds { get; set; } = 2;
+
+    /// <summary>The same error is written to the sync log again only after this long, so an outage is not a flood.</summary>
+    [Range(1, 1440)] public int SyncLogRepeatMinutes { get; set; } = 15;
+
+    /// <summary>Read members of nested groups too (AD in-chain rule). Reader-wide until mappings carry their own flag.</summary>
+    public bool NestedGroups { get; set; }
+}

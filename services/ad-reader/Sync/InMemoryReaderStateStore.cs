@@ -1,0 +1,21 @@
+using System.Collections.Concurrent;
+
+namespace RescueAdSync.AdReader.Sync;
+
+/// <summary>
+/// Keeps state in the process only: a restart re-publishes every member (harmless, consumers are idempotent) but
+/// cannot see users who left while the reader was down. Replaced by a config-service store once its endpoints exist.
+/// </summary>
+public sealed class InMemoryReaderStateStore : IReaderStateStore
+{
+    private readonly ConcurrentDictionary<Guid, MappingState> _states = new();
+
+    public Task<MappingState?> LoadAsync(Guid mappingId, CancellationToken cancellationToken) =>
+        Task.FromResult(_states.TryGetValue(mappingId, out var state) ? state : null);
+
+    public Task SaveAsync(MappingState state, CancellationToken cancellationToken)
+    {
+        _states[state.MappingId] = state;
+        return Task.CompletedTask;
+    }
+}

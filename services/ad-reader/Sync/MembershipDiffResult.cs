@@ -1,0 +1,6 @@
+using RescueAdSync.Contracts;
+
+namespace RescueAdSync.AdReader.Sync;
+
+/// <summary>The messages one cycle must publish, in version order, and the state to store once they are confirmed.</summary>
+public sealed record MembershipDiffResult(IReadOnlyList<UserChanged> Messages, MappingState NewState);

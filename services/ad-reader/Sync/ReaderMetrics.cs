@@ -1,0 +1,20 @@
+using Prometheus;
+
+namespace RescueAdSync.AdReader.Sync;
+
+/// <summary>The reader's Prometheus metrics. The mapping label is the mapping id: bounded, and never a DN with personal data.</summary>
+public static class ReaderMetrics
+{
+    public static readonly Counter ChangesDetected = Metrics.CreateCounter(
+        "adsync_reader_changes_detected_total", "User state changes detected, by mapping and published state.", "mapping", "state");
+
+    public static readonly Histogram CycleDuration = Metrics.CreateHistogram(
+        "adsync_reader_cycle_duration_seconds", "Duration of one mapping's read-compare-publish cycle.",
+        new HistogramConfiguration { LabelNames = ["mapping"], Buckets = Histogram.ExponentialBuckets(0.005, 2, 14) });
+
+    public static readonly Counter MessagesPublished = Metrics.CreateCounter(
+        "adsync_reader_messages_published_total", "UserChanged messages confirmed by the broker.");
+
+    public static readonly Counter CycleErrors = Metrics.CreateCounter(
+        "adsync_reader_cycle_errors_total", "Mapping cycles stopped by an error (nothing published for them).", "mapping");
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using RescueAdSync.AdReader.Ldap;
+
+namespace RescueAdSync.AdReader.Sync;
+
+/// <summary>
+/// The poll loop: every PollIntervalSeconds, bind, read the high-water mark, then run each enabled mapping. A failure
+/// stops only the mapping it concerns (or all of them, for a bind failure) and never publishes anything for it.
+/// </summary>
+public sealed class ReaderWorker(
+    ReaderConfigurationSource configurationSource,
+    IDirectoryConnector connector,
+    MappingSynchronizer synchronizer,
+    SyncLogReporter syncLog,
+    ReaderHealth health,
+    IServiceScopeFactory scopeFactory,
+    IOptions<ReaderOptions> options,
+    ILogger<ReaderWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // LDAP calls block; leave the host's start-up path before the first one.
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var interval = TimeSpan.FromSeconds(options.Value.StartupPollIntervalSeconds);
+            try
+            {
+                interval = await RunCycleAsync(stoppingToken) ?? interval;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A bug in one cycle must not end the loop: the next cycle starts from the last stored state.
+                logger.LogError(ex, "Reader cycle failed unexpectedly.");
+            }
+            try
+            {
+                await Task.Delay(interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Runs one cycle over every mapping; returns the configured poll interval, or null before any configuration.</summary>
+    public async Task<TimeSpan?> RunCycleAsync(CancellationToken cancellationToken)
+    {
+        var configuration = await configurationSource.RefreshAsync(cancellationToken);
+        if (configuration is null)
+        {
+            return null;
+        }
+        var directory = configuration.Directory;
+        var interval = TimeSpan.FromSeconds(Math.Max(1, directory.PollIntervalSeconds));
+        var correlationId = Guid.NewGuid();
+        string[] secrets = [directory.BindPassword];
+
+        IDirectorySession session;
+        long highWaterMark;
+        try
+        {
+            session = connector.Connect(directory);
+            health.BindSucceeded(session.ServerUrl);
+        }
+        catch (DirectoryReadException ex)
+        {
+            health.BindFailed(ex.Message);
+            await FailAllAsync(configuration, "bind", ex.Message, correlationId, secrets, cancellationToken);
+            return interval;
+        }
+        using (session)
+        {
+            try
+            {
+                highWaterMark = session.ReadHighWaterMark();
+            }
+            catch (DirectoryReadException ex)
+            {
+                await FailAllAsync(configuration, "read-high-water-mark", ex.Message, correlationId, secrets, cancellationToken);
+                return interval;
+            }
+
+            await using var scope = scopeFactory.CreateAsyncScope();
+            var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+            foreach (var mapping in configuration.Mappings)
+            {
+                var label = mapping.Id.ToString();
+                var stopwatch = Stopwatch.StartNew();
+                try
+                {
+                    await synchronizer.SyncAsync(session, directory.Kind, mapping, highWaterMark, publisher, correlationId, cancellationToken);
+                    syncLog.Recovered(mapping.Id);
+                }
+                catch (DirectoryReadException ex)
+                {
+                    ReaderMetrics.CycleErrors.WithLabels(label).Inc();
+                    await syncLog.ReportAsync(mapping.Id, "read-group", ex.Message, correlationId, secrets, cancellationToken);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Broker down or a publish not confirmed in time: nothing is stored, so the next cycle retries it all.
+                    ReaderMetrics.CycleErrors.WithLabels(label).Inc();
+                    await syncLog.ReportAsync(mapping.Id, "publish", $"Publishing changes failed: {ex.Message}", correlationId, secrets, cancellationToken);
+                }
+                finally
+                {
+                    ReaderMetrics.CycleDuration.WithLabels(label).Observe(stopwatch.Elapsed.TotalSeconds);
+                }
+            }
+        }
+        return interval;
+    }
+
+    private async Task FailAllAsync(ReaderConfiguration configuration, string operation, string message, Guid correlationId,
+        string[] secrets, CancellationToken cancellationToken)
+    {
+        foreach (var mapping in configuration.Mappings)
+        {
+            ReaderMetrics.CycleErrors.WithLabels(mapping.Id.ToString()).Inc();
+            await syncLog.ReportAsync(mapping.Id, operation, message, correlationId, secrets, cancellationToken);
+        }
+    }
+}

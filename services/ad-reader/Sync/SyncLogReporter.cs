@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using RescueAdSync.Contracts.Config;
+using RescueAdSync.ServiceDefaults;
+
+namespace RescueAdSync.AdReader.Sync;
+
+/// <summary>
+/// Writes reader failures to the sync log. A failure that repeats every poll is written once per
+/// <see cref="ReaderOptions.SyncLogRepeatMinutes"/>, and again as soon as it changes or recurs after a success.
+/// Never throws: the log is a report, and its absence must not stop the sync.
+/// </summary>
+public sealed class SyncLogReporter(IConfigApi configApi, IOptions<ReaderOptions> options, TimeProvider time, ILogger<SyncLogReporter> logger)
+{
+    public const string Source = "ad-reader";
+
+    private readonly ConcurrentDictionary<Guid, (string Message, DateTimeOffset At)> _lastWritten = new();
+
+    public async Task ReportAsync(Guid mappingId, string operation, string message, Guid correlationId, IEnumerable<string> secrets, CancellationToken cancellationToken)
+    {
+        // Belt and braces: no code path should put a secret in a message, but a server's error text is not ours.
+        foreach (var secret in secrets.Where(secret => secret.Length >= 3))
+        {
+            message = message.Replace(secret, "***", StringComparison.Ordinal);
+        }
+        logger.LogError("Mapping {MappingId}: {Operation} failed: {Message}", mappingId, operation, message);
+        var now = time.GetUtcNow();
+        if (_lastWritten.TryGetValue(mappingId, out var last) && last.Message == message
+            && now - last.At < TimeSpan.FromMinutes(options.Value.SyncLogRepeatMinutes))
+        {
+            return;
+        }
+        try
+        {
+            await configApi.AddSyncLogAsync(new NewSyncLogEntry(SyncLogLevel.Error, Source, operation, message,
+                MappingId: mappingId, WillRetry: true, CorrelationId: correlationId), cancellationToken);
+            _lastWritten[mappingId] = (message, now);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Could not write to the sync log: {Error}", ex.Message);
+        }
+    }
+
+    /// <summary>The mapping works again: its next failure is news and is written at once.</summary>
+    public void Recovered(Guid mappingId) => _lastWritten.TryRemove(mappingId, out _);
+}
