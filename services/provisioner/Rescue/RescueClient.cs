@@ -14,9 +14,10 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
 {
     public const string HttpClientName = "rescue";
 
-    // Building the request builder reflects over the interface; the proxy over it is cheap. A fresh factory client
-    // per call keeps the factory's handler rotation (DNS changes) that a proxy cached per base URL would pin.
-    private static readonly IRequestBuilder<IRescueApi> Builder = RequestBuilder.ForType<IRescueApi>(new RefitSettings());
+    // The proxy is source-generated at build time, so making one per call costs an allocation, no reflection.
+    // A fresh factory client per call keeps the factory's handler rotation (DNS changes) that a proxy cached per
+    // base URL would pin, and follows a base URL changed in the config service at once.
+    private static readonly RefitSettings Settings = new();
 
     public async Task<RescueTechnician?> FindByEmailAsync(string email, CancellationToken ct)
     {
@@ -111,20 +112,28 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
             if (parsed.IsOk || expected.Contains(parsed.Code)) return parsed;
             throw FromResultCode(method, parsed);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        catch (Exception ex) when (ex is not RescueApiException)
         {
-            result = "TRANSPORT";
-            throw new RescueApiException(RescueErrorKind.Retryable, result, method, $"Rescue {method}: transport error ({ex.GetType().Name}).", innerException: ex);
-        }
-        catch (OperationCanceledException ex) when (!ct.IsCancellationRequested)
-        {
-            // Cancelled without our token being cancelled: the HttpClient timeout fired.
-            result = "TIMEOUT";
-            throw new RescueApiException(RescueErrorKind.Retryable, result, method, $"Rescue {method}: timed out.", innerException: ex);
-        }
-        catch (OperationCanceledException)
-        {
-            result = "CANCELLED";
+            // Refit wraps whatever HttpClient.SendAsync threw in ApiRequestException ("no response received").
+            var cause = ex is ApiRequestException { InnerException: { } inner } ? inner : ex;
+            if (cause is OperationCanceledException && ct.IsCancellationRequested)
+            {
+                result = "CANCELLED";
+                if (ex is OperationCanceledException) throw;
+                throw new OperationCanceledException($"Rescue {method} was cancelled.", cause, ct);
+            }
+            if (cause is OperationCanceledException)
+            {
+                // Cancelled without our token being cancelled: the HttpClient timeout fired.
+                result = "TIMEOUT";
+                throw new RescueApiException(RescueErrorKind.Retryable, result, method, $"Rescue {method}: timed out.", innerException: cause);
+            }
+            if (ex is ApiRequestException || cause is HttpRequestException or IOException)
+            {
+                result = "TRANSPORT";
+                throw new RescueApiException(RescueErrorKind.Retryable, result, method,
+                    $"Rescue {method}: transport error ({cause.GetType().Name}: {cause.Message})", innerException: cause);
+            }
             throw;
         }
         finally
@@ -139,7 +148,7 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
         var client = httpClientFactory.CreateClient(HttpClientName);
         // Refit appends "/method.aspx" to the base path; a trailing slash would double it.
         client.BaseAddress = new Uri(baseUrl.TrimEnd('/'), UriKind.Absolute);
-        return RestService.For(client, Builder);
+        return RestService.ForGenerated<IRescueApi>(client, Settings);
     }
 
     private static RescueApiException FromHttpStatus(string method, HttpResponseMessage response)
