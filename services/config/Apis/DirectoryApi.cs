@@ -62,7 +62,7 @@ public static class DirectoryApi
         row.BindPasswordEncrypted = RescueAccountApi.Encrypt(protector, settings.BindPassword, SecretPurposes.BindPassword, row.BindPasswordEncrypted);
         row.BaseDn = settings.BaseDn.Trim();
         row.PollIntervalSeconds = settings.PollIntervalSeconds;
-        row.UpdatedAt = time.GetUtcNow();
+        row.UpdatedAt = time.UtcNowForStorage();
         row.Revision++;
         if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
         {

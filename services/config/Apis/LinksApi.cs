@@ -64,7 +64,7 @@ public static class LinksApi
         // primary key. Losing the insert race means the row now exists, so the next attempt's UPDATE decides.
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var now = time.GetUtcNow();
+            var now = time.UtcNowForStorage();
             var updated = await db.Links
                 .Where(l => l.DirectoryUserId == directoryUserId && l.Version <= link.Version)
                 .ExecuteUpdateAsync(

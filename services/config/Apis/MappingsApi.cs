@@ -130,7 +130,7 @@ public static class MappingsApi
         row.TechnicianGroupId = settings.TechnicianGroupId;
         row.MobileAddon = settings.MobileAddon;
         row.Enabled = settings.Enabled;
-        row.UpdatedAt = time.GetUtcNow();
+        row.UpdatedAt = time.UtcNowForStorage();
         row.Revision++;
     }
 

@@ -68,7 +68,7 @@ public static class RescueAccountApi
         row.MahPasswordEncrypted = Encrypt(protector, settings.MahPassword, SecretPurposes.MahPassword, row.MahPasswordEncrypted);
         row.ServiceTokenEncrypted = Encrypt(protector, settings.ServiceToken, SecretPurposes.ServiceToken, row.ServiceTokenEncrypted);
         row.DefaultPasswordEncrypted = Encrypt(protector, settings.DefaultPassword, SecretPurposes.DefaultPassword, row.DefaultPasswordEncrypted);
-        row.UpdatedAt = time.GetUtcNow();
+        row.UpdatedAt = time.UtcNowForStorage();
         row.Revision++;
         if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
         {

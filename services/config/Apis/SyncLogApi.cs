@@ -34,7 +34,7 @@ public static class SyncLogApi
         var message = redact(entry.Message)!;
         var row = new SyncLogRow
         {
-            Time = time.GetUtcNow(),
+            Time = time.UtcNowForStorage(),
             Level = entry.Level,
             Source = entry.Source.Trim(),
             Operation = redact(entry.Operation.Trim())!,

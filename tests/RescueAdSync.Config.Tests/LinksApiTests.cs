@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Json;
+using RescueAdSync.Contracts;
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.Config.Tests;
+
+public sealed class LinksApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
+{
+    [Fact]
+    public async Task Unknown_user_has_no_link()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.Provisioner.GetAsync("/api/links/no-such-user")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Link_is_stored_and_read_back()
+    {
+        var put = await factory.Provisioner.PutAsJsonAsync("/api/links/user-a", Samples.Link("user-a", 10, nodeId: 555));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var link = await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-a");
+        Assert.NotNull(link);
+        Assert.Equal(555, link.TechnicianNodeId);
+        Assert.Equal(10, link.Version);
+        Assert.Equal(UserState.Enabled, link.State);
+        Assert.True(link.UpdatedAt > DateTimeOffset.UnixEpoch, "the server stamps the time");
+    }
+
+    [Fact]
+    public async Task Stale_version_is_refused_with_409_and_the_newer_link_is_kept()
+    {
+        await factory.Provisioner.PutAsJsonAsync("/api/links/user-b", Samples.Link("user-b", 20, state: UserState.Disabled));
+
+        var stale = await factory.Provisioner.PutAsJsonAsync("/api/links/user-b", Samples.Link("user-b", 19, state: UserState.Enabled));
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        var same = await factory.Provisioner.PutAsJsonAsync("/api/links/user-b", Samples.Link("user-b", 20, state: UserState.Disabled));
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+
+        var link = await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-b");
+        Assert.Equal(20, link!.Version);
+        Assert.Equal(UserState.Disabled, link.State);
+
+        var newer = await factory.Provisioner.PutAsJsonAsync("/api/links/user-b", Samples.Link("user-b", 21, state: UserState.Deleted));
+        Assert.Equal(HttpStatusCode.OK, newer.StatusCode);
+        Assert.Equal(UserState.Deleted, (await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-b"))!.State);
+    }
+
+    [Fact]
+    public async Task Parallel_puts_leave_the_highest_version_and_every_lower_one_that_lost_gets_409()
+    {
+        var versions = Enumerable.Range(1, 40).OrderBy(_ => Random.Shared.Next()).ToArray();
+        var clients = Enumerable.Range(0, 8).Select(_ => factory.Provisioner).ToArray();
+
+        var responses = await Task.WhenAll(versions.Select((version, i) =>
+            clients[i % clients.Length].PutAsJsonAsync("/api/links/user-race", Samples.Link("user-race", version, nodeId: 9000 + version))));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, r.StatusCode.ToString()));
+        Assert.Equal(HttpStatusCode.OK, responses[Array.IndexOf(versions, 40)].StatusCode);
+        var link = await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-race");
+        Assert.Equal(40, link!.Version);
+        Assert.Equal(9040, link.TechnicianNodeId);
+    }
+
+    [Fact]
+    public async Task Link_with_an_id_other_than_the_url_or_without_node_is_refused()
+    {
+        var mismatch = await factory.Provisioner.PutAsJsonAsync("/api/links/user-c", Samples.Link("user-other", 1));
+        Assert.Equal(HttpStatusCode.BadRequest, mismatch.StatusCode);
+        var noNode = await factory.Provisioner.PutAsJsonAsync("/api/links/user-c", Samples.Link("user-c", 1, nodeId: 0));
+        Assert.Equal(HttpStatusCode.BadRequest, noNode.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.Provisioner.GetAsync("/api/links/user-c")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Admin_lists_links_filtered_by_mapping()
+    {
+        var mapping = Guid.NewGuid();
+        await factory.Provisioner.PutAsJsonAsync("/api/links/user-l1", Samples.Link("user-l1", 1, mapping));
+        await factory.Provisioner.PutAsJsonAsync("/api/links/user-l2", Samples.Link("user-l2", 1, mapping));
+
+        var links = await factory.Admin.GetFromJsonAsync<TechnicianLink[]>($"/api/links?mappingId={mapping}");
+        Assert.Equal(["user-l1", "user-l2"], links!.Select(l => l.DirectoryUserId));
+        var page = await factory.Admin.GetFromJsonAsync<TechnicianLink[]>($"/api/links?mappingId={mapping}&skip=1&take=1");
+        Assert.Equal("user-l2", Assert.Single(page!).DirectoryUserId);
+    }
+}

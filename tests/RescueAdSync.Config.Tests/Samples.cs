@@ -1,0 +1,28 @@
+using RescueAdSync.Contracts;
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.Config.Tests;
+
+/// <summary>Valid request bodies; the secrets are distinctive so they can be searched for in files and logs.</summary>
+public static class Samples
+{
+    public const string MahPassword = "Mah-Pa55word-7f3c9e";
+    public const string ServiceToken = "SvcToken-a9b8c7d6e5f4";
+    public const string DefaultPassword = "FirstLogin-Pw-31337";
+    public const string BindPassword = "Bind-Secret-5e6f7a";
+
+    public static IReadOnlyList<string> Secrets => [MahPassword, ServiceToken, DefaultPassword, BindPassword];
+
+    public static RescueAccountSettings Account() =>
+        new("https://secure.logmeinrescue.com/API/", "mah@example.com", MahPassword, ServiceToken, DefaultPassword);
+
+    public static DirectoryConnectionSettings Directory() =>
+        new(DirectoryKind.ActiveDirectory, ["ldaps://dc1.example.com:636", "ldap://dc2.example.com"], "CN=sync,OU=Service,DC=example,DC=com",
+            BindPassword, "DC=example,DC=com", 5);
+
+    public static MappingSettings Mapping(string group = "CN=Support,OU=Groups,DC=example,DC=com", long technicianGroupId = 42) =>
+        new(group, technicianGroupId, MobileAddon: true);
+
+    public static TechnicianLink Link(string userId, long version, Guid? mappingId = null, long nodeId = 1001, UserState state = UserState.Enabled) =>
+        new(userId, mappingId ?? Guid.Parse("0196d5a0-0000-7000-8000-000000000001"), nodeId, version, state, DateTimeOffset.UnixEpoch);
+}
