@@ -1,0 +1,16 @@
+using Prometheus;
+
+namespace RescueAdSync.Provisioner.Sync;
+
+public static class ProvisionerMetrics
+{
+    public static readonly Counter Operations = Metrics.CreateCounter(
+        "adsync_provisioner_operations_total",
+        "UserChanged messages handled, by result (created, updated, unchanged, stale, skipped, failed).",
+        "result");
+
+    public static readonly Histogram SyncLag = Metrics.CreateHistogram(
+        "adsync_sync_lag_seconds",
+        "Time from the reader observing a directory change to the provisioner applying it in Rescue.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 14) });
+}

@@ -1,0 +1,11 @@
+namespace RescueAdSync.Provisioner.Sync;
+
+/// <summary>What applying one change did; also the "result" label of the operations metric.</summary>
+public enum ProvisioningResult
+{
+    Created,
+    Updated,
+    Unchanged,
+    Stale,
+    Skipped,
+}

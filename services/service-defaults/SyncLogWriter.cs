@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.ServiceDefaults;
+
+/// <summary>
+/// Writes to the sync log kept by the config service. Writing the log must never break the sync
+/// itself: when the config service is unreachable the entry goes to the local log instead.
+/// </summary>
+public sealed class SyncLogWriter(IConfigApi config, ILogger<SyncLogWriter> logger)
+{
+    public async Task WriteAsync(NewSyncLogEntry entry, CancellationToken ct = default)
+    {
+        var level = entry.Level switch
+        {
+            SyncLogLevel.Error => LogLevel.Error,
+            SyncLogLevel.Warning => LogLevel.Warning,
+            _ => LogLevel.Information,
+        };
+        logger.Log(level, "{Operation} {DirectoryUserId} {MappingId}: {Message} ({ErrorCode}, will retry: {WillRetry})",
+            entry.Operation, entry.DirectoryUserId, entry.MappingId, entry.Message, entry.ErrorCode, entry.WillRetry);
+        try
+        {
+            await config.AddSyncLogAsync(entry, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Could not write the sync-log entry to the config service: {Error}", ex.Message);
+        }
+    }
+}
