@@ -156,6 +156,21 @@ public sealed class AdminApiTests(EmulatorFactory factory) : IClassFixture<Emula
     }
 
     [Fact]
+    public async Task The_example_seed_file_for_the_demo_loads()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "RescueAdSync.slnx"))) root = root.Parent;
+        var path = Path.Combine(root!.FullName, "services", "rescue-emulator", "seed.example.json");
+
+        using var seeded = factory.WithWebHostBuilder(b => b.UseSetting("Emulator:SeedFile", path));
+        var state = (await seeded.CreateClient().GetFromJsonAsync<EmulatorSnapshot>("/admin/state"))!;
+
+        Assert.NotNull(state.Organization);
+        Assert.True(state.HasServiceToken);
+        Assert.NotEmpty(state.Groups);
+    }
+
+    [Fact]
     public async Task Seed_file_prepares_an_organization_at_start()
     {
         var path = Path.Combine(Path.GetTempPath(), $"emulator-seed-{Guid.NewGuid():N}.json");
