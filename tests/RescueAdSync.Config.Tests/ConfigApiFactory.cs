@@ -71,8 +71,10 @@ public class ConfigApiFactory : WebApplicationFactory<Program>
         return client;
     }
 
-    /// <summary>Every byte SQLite wrote: the database file and its write-ahead log.</summary>
-    public byte[] ReadDatabaseFiles()
+    /// <summary>What the database holds, read around the service: for SQLite every byte of the file and its write-ahead log.</summary>
+    public virtual Task<byte[]> ReadStoredBytesAsync() => Task.FromResult(ReadDatabaseFiles());
+
+    private byte[] ReadDatabaseFiles()
     {
         SqliteConnection.ClearAllPools();
         return Directory.GetFiles(DirectoryPath, "config.db*")

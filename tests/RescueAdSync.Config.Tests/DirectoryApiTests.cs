@@ -5,7 +5,7 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Tests;
 
-public sealed class DirectoryApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
+public class DirectoryApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
 {
     [Fact]
     public async Task Directory_is_shown_without_bind_password_and_served_with_it_to_the_reader()

@@ -5,7 +5,7 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Tests;
 
-public sealed class LinksApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
+public class LinksApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
 {
     [Fact]
     public async Task Unknown_user_has_no_link()

@@ -5,7 +5,7 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Tests;
 
-public sealed class MappingsApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
+public class MappingsApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
 {
     [Fact]
     public async Task Mapping_is_created_read_updated_and_deleted()

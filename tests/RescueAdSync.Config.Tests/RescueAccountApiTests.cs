@@ -5,7 +5,7 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Tests;
 
-public sealed class RescueAccountApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
+public class RescueAccountApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
 {
     [Fact]
     public async Task Account_is_404_before_it_is_set_then_shown_masked_and_served_in_full_to_the_provisioner_only()

@@ -5,7 +5,7 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Tests;
 
-public sealed class SecretsAtRestTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
+public class SecretsAtRestTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
 {
     [Fact]
     public async Task Secrets_are_not_in_the_database_files_nor_in_any_response_nor_in_the_logs()
@@ -20,7 +20,7 @@ public sealed class SecretsAtRestTests(ConfigApiFactory factory) : IClassFixture
         Assert.Equal(Samples.ServiceToken, (await factory.Provisioner.GetFromJsonAsync<RescueCredentials>("/api/rescue-account/credentials"))!.ServiceToken);
         Assert.Equal(Samples.BindPassword, (await factory.Reader.GetFromJsonAsync<DirectoryConnectionSettings>("/api/directory/credentials"))!.BindPassword);
 
-        var database = factory.ReadDatabaseFiles();
+        var database = await factory.ReadStoredBytesAsync();
         Assert.NotEmpty(database);
         var logs = string.Join('\n', factory.Logs.Lines);
         Assert.NotEmpty(logs);

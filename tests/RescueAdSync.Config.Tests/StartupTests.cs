@@ -87,7 +87,7 @@ public sealed class StartupTests
         withoutOldKey.Settings["Secrets:Key"] = newKey;
         var again = await withoutOldKey.Provisioner.GetFromJsonAsync<RescueCredentials>("/api/rescue-account/credentials");
         Assert.Equal(Samples.DefaultPassword, again!.DefaultPassword);
-        Assert.False(withoutOldKey.ReadDatabaseFiles().AsSpan().IndexOf(Encoding.UTF8.GetBytes(Samples.DefaultPassword)) >= 0);
+        Assert.False((await withoutOldKey.ReadStoredBytesAsync()).AsSpan().IndexOf(Encoding.UTF8.GetBytes(Samples.DefaultPassword)) >= 0);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Tests;
 
-public sealed class SyncLogApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
+public class SyncLogApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
 {
     private static NewSyncLogEntry Entry(SyncLogLevel level, string message, Guid? mapping = null, string? user = null) =>
         new(level, "provisioner", "setUser_v2", message, mapping, user, level == SyncLogLevel.Error ? "INVALID_SECRETKEY" : null, WillRetry: true);

@@ -12,13 +12,19 @@ public static class DataExtensions
             .Bind(builder.Configuration.GetSection(DatabaseOptions.Section))
             .Configure(options => options.ConnectionString =
                 builder.Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName) ?? DatabaseOptions.DefaultConnectionString)
-            .Validate(options => options.Provider == DatabaseProvider.Sqlite, "Database:Provider PostgreSql is not available yet; use Sqlite.")
+            .Validate(options => Enum.IsDefined(options.Provider), "Database:Provider must be Sqlite or PostgreSql.")
             .Validate(options => !string.IsNullOrWhiteSpace(options.ConnectionString), "ConnectionStrings:Config is empty.")
             .ValidateOnStart();
 
+        // Both contexts are registered; the provider chosen in configuration decides which one the APIs get.
         builder.Services.AddDbContext<SqliteConfigDbContext>((services, options) =>
             options.UseSqlite(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
-        builder.Services.AddScoped<ConfigDbContext>(services => services.GetRequiredService<SqliteConfigDbContext>());
+        builder.Services.AddDbContext<PostgresConfigDbContext>((services, options) =>
+            options.UseNpgsql(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        builder.Services.AddScoped<ConfigDbContext>(services =>
+            services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.PostgreSql
+                ? services.GetRequiredService<PostgresConfigDbContext>()
+                : services.GetRequiredService<SqliteConfigDbContext>());
 
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ServiceDefaultsExtensions.ReadyTag]);
