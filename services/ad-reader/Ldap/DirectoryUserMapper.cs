@@ -57,7 +57,10 @@ public static class DirectoryUserMapper
         return true;
     }
 
-    /// <summary>displayName, else givenName + sn, else cn.</summary>
+    /// <summary>
+    /// displayName, else givenName + sn, else cn. Half a name ("Anders" from sn alone) is worse than the cn, so
+    /// givenName + sn applies only when both are present; a lone part is the last resort.
+    /// </summary>
     public static string DisplayName(LdapEntry entry)
     {
         if (entry.First("displayName") is { } displayName)
@@ -66,11 +69,11 @@ public static class DirectoryUserMapper
         }
         var given = entry.First("givenName")?.Trim();
         var surname = entry.First("sn")?.Trim();
-        if (given is not null || surname is not null)
+        if (!string.IsNullOrEmpty(given) && !string.IsNullOrEmpty(surname))
         {
-            return string.Join(' ', new[] { given, surname }.Where(part => !string.IsNullOrEmpty(part)));
+            return $"{given} {surname}";
         }
-        return entry.First("cn")?.Trim() ?? "";
+        return entry.First("cn")?.Trim() ?? given ?? surname ?? "";
     }
 
     /// <summary>mail, else userPrincipalName.</summary>

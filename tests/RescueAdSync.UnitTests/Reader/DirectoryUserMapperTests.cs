@@ -13,7 +13,8 @@ public sealed class DirectoryUserMapperTests
     {
         Assert.Equal("Display", DirectoryUserMapper.DisplayName(Entries.Of("x", null, ("displayName", "Display"), ("givenName", "G"), ("sn", "S"), ("cn", "C"))));
         Assert.Equal("G S", DirectoryUserMapper.DisplayName(Entries.Of("x", null, ("givenName", "G"), ("sn", "S"), ("cn", "C"))));
-        Assert.Equal("S", DirectoryUserMapper.DisplayName(Entries.Of("x", null, ("sn", "S"), ("cn", "C"))));
+        Assert.Equal("C", DirectoryUserMapper.DisplayName(Entries.Of("x", null, ("sn", "S"), ("cn", "C"))));
+        Assert.Equal("S", DirectoryUserMapper.DisplayName(Entries.Of("x", null, ("sn", "S"))));
         Assert.Equal("C", DirectoryUserMapper.DisplayName(Entries.Of("x", null, ("displayName", "  "), ("cn", "C"))));
     }
 

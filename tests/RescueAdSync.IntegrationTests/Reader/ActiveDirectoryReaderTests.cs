@@ -1,0 +1,150 @@
+using System.Globalization;
+using RescueAdSync.Contracts;
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.IntegrationTests.Reader;
+
+/// <summary>The reader against a real Samba AD DC, asserting the UserChanged messages that reach a real RabbitMQ.</summary>
+public sealed class ActiveDirectoryReaderTests : IAsyncLifetime
+{
+    /// <summary>NORMAL_ACCOUNT | PASSWD_NOTREQD: an enabled account created over plain LDAP without a password.</summary>
+    private const string Enabled = "544";
+
+    /// <summary>The same with ACCOUNTDISABLE.</summary>
+    private const string Disabled = "546";
+
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
+    private readonly Guid _mappingId = Guid.NewGuid();
+    private LdapAdmin _admin = null!;
+    private UserChangedCapture _capture = null!;
+
+    private string Ou => $"OU=r{_suffix},{ReaderTestEnvironment.SambaBaseDn}";
+
+    private string GroupDn => $"CN=techs{_suffix},{Ou}";
+
+    private string UserDn(string name) => $"CN={name},{Ou}";
+
+    public async Task InitializeAsync()
+    {
+        _admin = new LdapAdmin(ReaderTestEnvironment.SambaUrl, ReaderTestEnvironment.SambaAdmin, ReaderTestEnvironment.SambaPassword);
+        _admin.Add(Ou, ("objectClass", ["organizationalUnit"]));
+        _capture = await UserChangedCapture.StartAsync(ReaderTestEnvironment.AmqpPort);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _capture.DisposeAsync();
+        _admin.Dispose();
+    }
+
+    private void AddUser(string name, string given, string surname, string mail, string uac = Enabled) =>
+        _admin.Add(UserDn(name), ("objectClass", ["user"]), ("sAMAccountName", [$"{name}{_suffix}"]), ("givenName", [given]),
+            ("sn", [surname]), ("mail", [mail]), ("userAccountControl", [uac]));
+
+    private void AddGroup(params string[] members)
+    {
+        var attributes = new List<(string, string[])> { ("objectClass", ["group"]), ("sAMAccountName", [$"techs{_suffix}"]) };
+        if (members.Length > 0)
+        {
+            attributes.Add(("member", members.Select(UserDn).ToArray()));
+        }
+        _admin.Add(GroupDn, [.. attributes]);
+    }
+
+    private FakeConfigApi Config() => new(
+        new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, [ReaderTestEnvironment.SambaUrl], ReaderTestEnvironment.SambaAdmin,
+            ReaderTestEnvironment.SambaPassword, ReaderTestEnvironment.SambaBaseDn, PollIntervalSeconds: 1),
+        new Mapping(_mappingId, GroupDn, 42, false, true, DateTimeOffset.UtcNow));
+
+    private long Usn(string name) => long.Parse(_admin.Read(UserDn(name), "uSNChanged"), CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task A_user_created_in_the_group_is_published_enabled_with_objectGUID_and_uSNChanged()
+    {
+        AddGroup();
+        await using var reader = await ReaderHost.StartAsync(Config(), ReaderTestEnvironment.AmqpPort);
+        await Task.Delay(Quiet);
+        Assert.Empty(_capture.For(_mappingId));
+
+        AddUser("alice", "Alice", "Anders", "alice@example.org");
+        _admin.AddValue(GroupDn, "member", UserDn("alice"));
+
+        var message = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+        Assert.Equal((_admin.ReadObjectGuid(UserDn("alice")), UserState.Enabled, "Alice Anders", "alice@example.org", Usn("alice")),
+            (message.DirectoryUserId, message.State, message.DisplayName, message.Email, message.Version));
+        Assert.Equal(UserDn("alice"), message.DistinguishedName);
+    }
+
+    [Fact]
+    public async Task A_mail_change_then_disabling_are_published_in_version_order()
+    {
+        AddUser("bob", "Bob", "Brown", "bob@example.org");
+        AddGroup("bob");
+        await using var reader = await ReaderHost.StartAsync(Config(), ReaderTestEnvironment.AmqpPort);
+        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+
+        _admin.Replace(UserDn("bob"), "mail", "bob.brown@example.org");
+        var mailChanged = (await _capture.WaitForAsync(_mappingId, 2))[1];
+        _admin.Replace(UserDn("bob"), "userAccountControl", Disabled);
+        var disabled = (await _capture.WaitForAsync(_mappingId, 3))[2];
+
+        Assert.Equal((UserState.Enabled, "bob@example.org"), (first.State, first.Email));
+        Assert.Equal((UserState.Enabled, "bob.brown@example.org"), (mailChanged.State, mailChanged.Email));
+        Assert.Equal((UserState.Disabled, "bob.brown@example.org", Usn("bob")), (disabled.State, disabled.Email, disabled.Version));
+        Assert.True(first.Version < mailChanged.Version && mailChanged.Version < disabled.Version);
+        await Task.Delay(Quiet);
+        Assert.Equal(3, _capture.For(_mappingId).Count);
+    }
+
+    [Fact]
+    public async Task Removal_from_the_group_is_out_of_scope_and_deletion_is_deleted()
+    {
+        AddUser("carol", "Carol", "Clark", "carol@example.org");
+        AddUser("dave", "Dave", "Dunn", "dave@example.org");
+        AddGroup("carol", "dave");
+        var carol = _admin.ReadObjectGuid(UserDn("carol"));
+        var dave = _admin.ReadObjectGuid(UserDn("dave"));
+        await using var reader = await ReaderHost.StartAsync(Config(), ReaderTestEnvironment.AmqpPort);
+        var initial = await _capture.WaitForAsync(_mappingId, 2);
+        Assert.Equal(initial.OrderBy(m => m.Version), initial);
+
+        _admin.RemoveValue(GroupDn, "member", UserDn("carol"));
+        var removed = (await _capture.WaitForAsync(_mappingId, 3))[2];
+        _admin.Delete(UserDn("dave"));
+        var deleted = (await _capture.WaitForAsync(_mappingId, 4))[3];
+
+        Assert.Equal((carol, UserState.OutOfScope, "carol@example.org"), (removed.DirectoryUserId, removed.State, removed.Email));
+        Assert.Equal((dave, UserState.Deleted, "dave@example.org"), (deleted.DirectoryUserId, deleted.State, deleted.Email));
+        Assert.True(removed.Version > initial.Max(m => m.Version));
+        Assert.True(deleted.Version > removed.Version);
+        await Task.Delay(Quiet);
+        Assert.Equal(4, _capture.For(_mappingId).Count);
+    }
+
+    [Fact]
+    public async Task An_unreachable_DC_publishes_no_out_of_scope_writes_the_sync_log_and_recovers()
+    {
+        AddUser("erin", "Erin", "East", "erin@example.org");
+        AddGroup("erin");
+        var config = Config();
+        await using var reader = await ReaderHost.StartAsync(config, ReaderTestEnvironment.AmqpPort);
+        Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+
+        // Nothing listens on port 1 of this address: the DC is gone as far as the reader can tell.
+        var reachable = config.Directory;
+        config.Directory = reachable with { ServerUrls = ["ldap://127.0.0.4:1"] };
+        await OpenLdapReaderTests.WaitUntilAsync(() => !config.SyncLog.IsEmpty);
+        _admin.RemoveValue(GroupDn, "member", UserDn("erin"));
+        await Task.Delay(Quiet);
+
+        Assert.Single(_capture.For(_mappingId));
+        var entry = config.SyncLog.First();
+        Assert.Equal((SyncLogLevel.Error, "bind", _mappingId), (entry.Level, entry.Operation, entry.MappingId));
+        Assert.All(config.SyncLog, e => Assert.DoesNotContain(ReaderTestEnvironment.SambaPassword, e.Message));
+
+        config.Directory = reachable;
+        var recovered = (await _capture.WaitForAsync(_mappingId, 2))[1];
+        Assert.Equal(UserState.OutOfScope, recovered.State);
+    }
+}

@@ -1,0 +1,130 @@
+using RescueAdSync.AdReader.Ldap;
+using RescueAdSync.Contracts;
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.IntegrationTests.Reader;
+
+/// <summary>The reader against a real slapd (memberof overlay), asserting the UserChanged messages that reach a real RabbitMQ.</summary>
+public sealed class OpenLdapReaderTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
+    private readonly string _ou = $"ou=r{Guid.NewGuid():N},{ReaderTestEnvironment.SlapdSuffix}";
+    private readonly Guid _mappingId = Guid.NewGuid();
+    private LdapAdmin _admin = null!;
+    private UserChangedCapture _capture = null!;
+
+    private string GroupDn => $"cn=techs,{_ou}";
+
+    private string UserDn(string uid) => $"uid={uid},{_ou}";
+
+    public async Task InitializeAsync()
+    {
+        _admin = new LdapAdmin(ReaderTestEnvironment.SlapdUrl, ReaderTestEnvironment.SlapdAdminDn, ReaderTestEnvironment.SlapdPassword);
+        _admin.Add(_ou, ("objectClass", ["organizationalUnit"]));
+        _capture = await UserChangedCapture.StartAsync(ReaderTestEnvironment.AmqpPort);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _capture.DisposeAsync();
+        _admin.Dispose();
+    }
+
+    private void AddUser(string uid, string name, string mail) =>
+        _admin.Add(UserDn(uid), ("objectClass", ["inetOrgPerson"]), ("uid", [uid]), ("cn", [name]), ("sn", [name.Split(' ')[^1]]), ("mail", [mail]));
+
+    private FakeConfigApi Config(string? url = null) => new(
+        new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [url ?? ReaderTestEnvironment.SlapdUrl], ReaderTestEnvironment.SlapdAdminDn,
+            ReaderTestEnvironment.SlapdPassword, ReaderTestEnvironment.SlapdSuffix, PollIntervalSeconds: 1),
+        new Mapping(_mappingId, GroupDn, 42, false, true, DateTimeOffset.UtcNow));
+
+    private long Version(string uid) => EntryCsn.ToVersion(_admin.Read(UserDn(uid), "entryCSN"));
+
+    private string Id(string uid) => _admin.Read(UserDn(uid), "entryUUID");
+
+    [Fact]
+    public async Task Members_are_published_enabled_with_their_entryCSN_version_and_a_new_member_follows()
+    {
+        AddUser("alice", "Alice Anders", "alice@example.org");
+        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("alice")]));
+        await using var reader = await ReaderHost.StartAsync(Config(), ReaderTestEnvironment.AmqpPort);
+
+        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+        Assert.Equal((Id("alice"), UserState.Enabled, "Alice Anders", "alice@example.org", Version("alice")),
+            (first.DirectoryUserId, first.State, first.DisplayName, first.Email, first.Version));
+
+        AddUser("bob", "Bob Brown", "bob@example.org");
+        _admin.AddValue(GroupDn, "member", UserDn("bob"));
+
+        var messages = await _capture.WaitForAsync(_mappingId, 2);
+        Assert.Equal((Id("bob"), UserState.Enabled, "bob@example.org"), (messages[1].DirectoryUserId, messages[1].State, messages[1].Email));
+        Assert.True(messages[1].Version > first.Version);
+        await Task.Delay(Quiet);
+        Assert.Equal(2, _capture.For(_mappingId).Count);
+    }
+
+    [Fact]
+    public async Task A_mail_change_is_published_with_a_higher_version()
+    {
+        AddUser("carol", "Carol Clark", "carol@example.org");
+        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("carol")]));
+        await using var reader = await ReaderHost.StartAsync(Config(), ReaderTestEnvironment.AmqpPort);
+        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+
+        _admin.Replace(UserDn("carol"), "mail", "carol.clark@example.org");
+
+        var second = (await _capture.WaitForAsync(_mappingId, 2))[1];
+        Assert.Equal((first.DirectoryUserId, UserState.Enabled, "carol.clark@example.org", Version("carol")),
+            (second.DirectoryUserId, second.State, second.Email, second.Version));
+        Assert.True(second.Version > first.Version);
+    }
+
+    [Fact]
+    public async Task Removal_from_the_group_is_out_of_scope_and_deletion_is_deleted()
+    {
+        AddUser("keeper", "Kim Keeper", "kim@example.org");
+        AddUser("dave", "Dave Dunn", "dave@example.org");
+        AddUser("erin", "Erin East", "erin@example.org");
+        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]),
+            ("member", [UserDn("keeper"), UserDn("dave"), UserDn("erin")]));
+        var ids = new[] { "keeper", "dave", "erin" }.ToDictionary(uid => uid, Id);
+        await using var reader = await ReaderHost.StartAsync(Config(), ReaderTestEnvironment.AmqpPort);
+        var initial = await _capture.WaitForAsync(_mappingId, 3);
+        Assert.Equal(initial.OrderBy(m => m.Version), initial);
+
+        _admin.RemoveValue(GroupDn, "member", UserDn("dave"));
+        var removed = (await _capture.WaitForAsync(_mappingId, 4))[3];
+        _admin.Delete(UserDn("erin"));
+        var deleted = (await _capture.WaitForAsync(_mappingId, 5))[4];
+
+        Assert.Equal((ids["dave"], UserState.OutOfScope, "dave@example.org"), (removed.DirectoryUserId, removed.State, removed.Email));
+        Assert.Equal((ids["erin"], UserState.Deleted, "erin@example.org"), (deleted.DirectoryUserId, deleted.State, deleted.Email));
+        Assert.True(removed.Version > initial.Max(m => m.Version));
+        Assert.True(deleted.Version > removed.Version);
+        await Task.Delay(Quiet);
+        Assert.Equal(5, _capture.For(_mappingId).Count);
+    }
+
+    [Fact]
+    public async Task A_missing_group_publishes_nothing_and_writes_the_sync_log()
+    {
+        var config = Config();
+        await using var reader = await ReaderHost.StartAsync(config, ReaderTestEnvironment.AmqpPort);
+
+        await WaitUntilAsync(() => !config.SyncLog.IsEmpty);
+        var entry = config.SyncLog.First();
+        Assert.Equal((SyncLogLevel.Error, "ad-reader", _mappingId), (entry.Level, entry.Source, entry.MappingId));
+        Assert.Contains("not found", entry.Message);
+        Assert.Empty(_capture.For(_mappingId));
+    }
+
+    internal static async Task WaitUntilAsync(Func<bool> condition, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for the condition.");
+            await Task.Delay(100);
+        }
+    }
+}

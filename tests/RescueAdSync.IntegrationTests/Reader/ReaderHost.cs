@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RescueAdSync.AdReader;
+using RescueAdSync.ServiceDefaults;
+
+namespace RescueAdSync.IntegrationTests.Reader;
+
+/// <summary>The reader, wired exactly as Program.cs wires it, hosted in-process against a <see cref="FakeConfigApi"/>.</summary>
+public sealed class ReaderHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ReaderHost(IHost host) => _host = host;
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<ReaderHost> StartAsync(FakeConfigApi config, int amqpPort)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConfigService:Url"] = "http://config.invalid",
+            ["ConfigService:ApiKey"] = "unused",
+            ["RabbitMq:Host"] = "127.0.0.1",
+            ["RabbitMq:Port"] = amqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddServiceDefaults();
+        builder.AddConfigClient();
+        builder.AddMessaging();
+        builder.AddReader();
+        // Registered last, so it wins over the Refit client.
+        builder.Services.AddSingleton<IConfigApi>(config);
+        var host = builder.Build();
+        await host.StartAsync();
+        return new ReaderHost(host);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync(TimeSpan.FromSeconds(10));
+        _host.Dispose();
+    }
+}
