@@ -14,6 +14,7 @@ public static class ConfigServiceExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
         builder.AddConfigDatabase();
         builder.AddSecretProtection();
         builder.AddApiKeyAuthentication();
@@ -38,6 +39,8 @@ public static class ConfigServiceExtensions
     /// <summary>Every /api endpoint requires an API key; each resource narrows it to its roles.</summary>
     public static WebApplication MapConfigApi(this WebApplication app)
     {
+        // The document describes the API, not its data: anonymous like /metrics, so tools can read it without a key.
+        app.MapOpenApi();
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapRescueAccountApi();
         api.MapDirectoryApi();

@@ -68,6 +68,7 @@ public sealed class AuthorizationTests(ConfigApiFactory factory) : IClassFixture
     [InlineData("/health/live")]
     [InlineData("/health/ready")]
     [InlineData("/metrics")]
+    [InlineData("/openapi/v1.json")]
     public async Task Health_and_metrics_need_no_key(string path)
     {
         var response = await factory.ClientWithKey(null).GetAsync(path);
