@@ -1,0 +1,7 @@
+namespace RescueAdSync.IntegrationTests.Infrastructure;
+
+[CollectionDefinition(Name)]
+public sealed class SambaCollection : ICollectionFixture<SambaFixture>
+{
+    public const string Name = "samba";
+}
