@@ -11,6 +11,9 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
     /// <summary>LDAP_SERVER_SHOW_DELETED_OID: makes tombstones (isDeleted=TRUE) visible to a search.</summary>
     private const string ShowDeletedOid = "1.2.840.113556.1.4.417";
 
+    /// <summary>More nested groups than any sane hierarchy has; beyond it the filter would get unreasonably long.</summary>
+    private const int MaxNestedGroups = 500;
+
     private string? _namingContext;
 
     public string ServerUrl => serverUrl;
@@ -42,8 +45,10 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
             ?? throw new DirectoryReadException($"The group '{groupDn}' was not found.");
         var filter = settings.Kind switch
         {
+            // The DC resolves the nesting itself (LDAP_MATCHING_RULE_IN_CHAIN), cycles included.
             DirectoryKind.ActiveDirectory when nested => LdapFilter.ActiveDirectoryNestedMembers(groupDn),
             DirectoryKind.ActiveDirectory => LdapFilter.ActiveDirectoryMembers(groupDn),
+            _ when nested => LdapFilter.OpenLdapMembers(GroupClosure(groupDn)),
             _ => LdapFilter.OpenLdapMembers(groupDn),
         };
         return PagedSearch(LdapFilter.RequireSafeDn(settings.BaseDn, "base DN"), filter, DirectoryUserMapper.Attributes(settings.Kind));
@@ -94,6 +99,34 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
             }
             paging.Cookie = page.Cookie;
         }
+    }
+
+    /// <summary>
+    /// The group and every group nested in it, breadth first. OpenLDAP has no in-chain rule, so nesting is
+    /// flattened here; the visited set makes cycles harmless and the cap keeps a runaway hierarchy from looping.
+    /// </summary>
+    private List<string> GroupClosure(string groupDn)
+    {
+        var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { groupDn };
+        var ordered = new List<string> { groupDn };
+        var pending = new Queue<string>([groupDn]);
+        while (pending.TryDequeue(out var group))
+        {
+            foreach (var subgroup in PagedSearch(NamingContext(), LdapFilter.OpenLdapSubgroups(group), ["1.1"]))
+            {
+                if (!visited.Add(subgroup.DistinguishedName))
+                {
+                    continue;
+                }
+                if (visited.Count > MaxNestedGroups)
+                {
+                    throw new DirectoryReadException($"The group '{groupDn}' nests more than {MaxNestedGroups} groups.");
+                }
+                ordered.Add(subgroup.DistinguishedName);
+                pending.Enqueue(subgroup.DistinguishedName);
+            }
+        }
+        return ordered;
     }
 
     private LdapEntry? SearchOne(string baseDn, string filter, SearchScope scope, string[] attributes)

@@ -71,6 +71,20 @@ public static class LdapFilter
     public static string ActiveDirectoryNestedMembers(string groupDn) =>
         $"(&(objectClass=user)(!(objectClass=computer))(memberOf:1.2.840.113556.1.4.1941:={EscapeValue(groupDn)}))";
 
-    /// <summary>Members of a group in OpenLDAP, through the memberof overlay.</summary>
-    public static string OpenLdapMembers(string groupDn) => $"(memberOf={EscapeValue(groupDn)})";
+    /// <summary>
+    /// Members of any of the groups in OpenLDAP, through the memberof overlay. The overlay gives nested groups a
+    /// memberOf too, and a group is never a technician, so group entries are excluded.
+    /// </summary>
+    public static string OpenLdapMembers(params IReadOnlyCollection<string> groupDns)
+    {
+        var memberOf = string.Concat(groupDns.Select(dn => $"(memberOf={EscapeValue(dn)})"));
+        return $"(&{(groupDns.Count == 1 ? memberOf : $"(|{memberOf})")}{NotAGroup})";
+    }
+
+    /// <summary>Groups that are direct members of a group in OpenLDAP (to flatten nesting client-side).</summary>
+    public static string OpenLdapSubgroups(string groupDn) => $"(&(memberOf={EscapeValue(groupDn)}){IsAGroup})";
+
+    private const string NotAGroup = "(!(objectClass=groupOfNames))(!(objectClass=groupOfUniqueNames))";
+
+    private const string IsAGroup = "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))";
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RescueAdSync.AdReader;
+using RescueAdSync.AdReader.Sync;
 using RescueAdSync.ServiceDefaults;
 
 namespace RescueAdSync.IntegrationTests.Reader;
@@ -16,7 +17,12 @@ public sealed class ReaderHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<ReaderHost> StartAsync(FakeConfigApi config, int amqpPort)
+    /// <param name="config">The config service as the reader sees it.</param>
+    /// <param name="amqpPort">The broker's AMQP port.</param>
+    /// <param name="settings">Extra configuration, e.g. Reader:NestedGroups.</param>
+    /// <param name="stateStore">A state store that outlives this host, to restart the reader on the same state.</param>
+    public static async Task<ReaderHost> StartAsync(FakeConfigApi config, int amqpPort,
+        IReadOnlyDictionary<string, string?>? settings = null, IReaderStateStore? stateStore = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -26,6 +32,7 @@ public sealed class ReaderHost : IAsyncDisposable
             ["RabbitMq:Host"] = "127.0.0.1",
             ["RabbitMq:Port"] = amqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults();
         builder.AddConfigClient();
@@ -33,6 +40,10 @@ public sealed class ReaderHost : IAsyncDisposable
         builder.AddReader();
         // Registered last, so it wins over the Refit client.
         builder.Services.AddSingleton<IConfigApi>(config);
+        if (stateStore is not null)
+        {
+            builder.Services.AddSingleton(stateStore);
+        }
         var host = builder.Build();
         await host.StartAsync();
         return new ReaderHost(host);

@@ -24,13 +24,21 @@ public sealed class LdapFilterTests
     [InlineData("cn=techs)(|(memberOf=*")]
     public void Injection_attempts_cannot_change_the_filter_shape(string groupDn)
     {
-        var filter = LdapFilter.OpenLdapMembers(groupDn);
+        var escaped = LdapFilter.EscapeValue(groupDn);
 
-        Assert.StartsWith("(memberOf=", filter);
-        // The only unescaped parentheses are the outer pair; no wildcard survives.
-        Assert.Equal(1, filter.Count(c => c == '('));
-        Assert.Equal(1, filter.Count(c => c == ')'));
-        Assert.DoesNotContain('*', filter);
+        // Whatever the value, the filter is the fixed template with an escaped value that has no filter syntax left.
+        Assert.Equal($"(&(memberOf={escaped})(!(objectClass=groupOfNames))(!(objectClass=groupOfUniqueNames)))", LdapFilter.OpenLdapMembers(groupDn));
+        Assert.DoesNotContain('(', escaped);
+        Assert.DoesNotContain(')', escaped);
+        Assert.DoesNotContain('*', escaped);
+    }
+
+    [Fact]
+    public void OpenLdap_members_of_several_groups_are_one_or_filter_that_excludes_groups()
+    {
+        Assert.Equal("(&(|(memberOf=cn=a,dc=x)(memberOf=cn=b\\2a,dc=x))(!(objectClass=groupOfNames))(!(objectClass=groupOfUniqueNames)))",
+            LdapFilter.OpenLdapMembers(["cn=a,dc=x", "cn=b*,dc=x"]));
+        Assert.Equal("(&(memberOf=cn=a,dc=x)(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)))", LdapFilter.OpenLdapSubgroups("cn=a,dc=x"));
     }
 
     [Fact]
