@@ -1,11 +1,13 @@
 using System.Globalization;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
+using RescueAdSync.IntegrationTests.Infrastructure;
 
 namespace RescueAdSync.IntegrationTests.Reader;
 
 /// <summary>The reader against a real Samba AD DC, asserting the UserChanged messages that reach a real RabbitMQ.</summary>
-public sealed class ActiveDirectoryReaderTests : IAsyncLifetime
+[Collection(SambaCollection.Name)]
+public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>, IAsyncLifetime
 {
     /// <summary>NORMAL_ACCOUNT | PASSWD_NOTREQD: an enabled account created over plain LDAP without a password.</summary>
     private const string Enabled = "544";
@@ -13,13 +15,14 @@ public sealed class ActiveDirectoryReaderTests : IAsyncLifetime
     /// <summary>The same with ACCOUNTDISABLE.</summary>
     private const string Disabled = "546";
 
+    private static readonly Dictionary<string, string?> Nested = new() { ["Reader:NestedGroups"] = "true" };
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private readonly Guid _mappingId = Guid.NewGuid();
     private LdapAdmin _admin = null!;
     private UserChangedCapture _capture = null!;
 
-    private string Ou => $"OU=r{_suffix},{ReaderTestEnvironment.SambaBaseDn}";
+    private string Ou => $"OU=r{_suffix},{samba.Dc.BaseDn}";
 
     private string GroupDn => $"CN=techs{_suffix},{Ou}";
 
@@ -27,9 +30,9 @@ public sealed class ActiveDirectoryReaderTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _admin = new LdapAdmin(ReaderTestEnvironment.SambaUrl, ReaderTestEnvironment.SambaAdmin, ReaderTestEnvironment.SambaPassword);
+        _admin = new LdapAdmin(samba.Dc.Url, samba.Dc.AdminBindName, samba.Dc.AdminPassword);
         _admin.Add(Ou, ("objectClass", ["organizationalUnit"]));
-        _capture = await UserChangedCapture.StartAsync(ReaderTestEnvironment.AmqpPort);
+        _capture = await UserChangedCapture.StartAsync(rabbit.Broker);
     }
 
     public async Task DisposeAsync()
@@ -53,8 +56,8 @@ public sealed class ActiveDirectoryReaderTests : IAsyncLifetime
     }
 
     private FakeConfigApi Config() => new(
-        new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, [ReaderTestEnvironment.SambaUrl], ReaderTestEnvironment.SambaAdmin,
-            ReaderTestEnvironment.SambaPassword, ReaderTestEnvironment.SambaBaseDn, PollIntervalSeconds: 1),
+        new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, [samba.Dc.Url], samba.Dc.AdminBindName,
+            samba.Dc.AdminPassword, samba.Dc.BaseDn, PollIntervalSeconds: 1),
         new Mapping(_mappingId, GroupDn, 42, false, true, DateTimeOffset.UtcNow));
 
     private long Usn(string name) => long.Parse(_admin.Read(UserDn(name), "uSNChanged"), CultureInfo.InvariantCulture);
@@ -63,7 +66,7 @@ public sealed class ActiveDirectoryReaderTests : IAsyncLifetime
     public async Task A_user_created_in_the_group_is_published_enabled_with_objectGUID_and_uSNChanged()
     {
         AddGroup();
-        await using var reader = await ReaderHost.StartAsync(Config(), ReaderTestEnvironment.AmqpPort);
+        await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
         await Task.Delay(Quiet);
         Assert.Empty(_capture.For(_mappingId));
 
@@ -81,7 +84,7 @@ public sealed class ActiveDirectoryReaderTests : IAsyncLifetime
     {
         AddUser("bob", "Bob", "Brown", "bob@example.org");
         AddGroup("bob");
-        await using var reader = await ReaderHost.StartAsync(Config(), ReaderTestEnvironment.AmqpPort);
+        await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
         var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
 
         _admin.Replace(UserDn("bob"), "mail", "bob.brown@example.org");
@@ -105,7 +108,7 @@ public sealed class ActiveDirectoryReaderTests : IAsyncLifetime
         AddGroup("carol", "dave");
         var carol = _admin.ReadObjectGuid(UserDn("carol"));
         var dave = _admin.ReadObjectGuid(UserDn("dave"));
-        await using var reader = await ReaderHost.StartAsync(Config(), ReaderTestEnvironment.AmqpPort);
+        await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
         var initial = await _capture.WaitForAsync(_mappingId, 2);
         Assert.Equal(initial.OrderBy(m => m.Version), initial);
 
@@ -128,7 +131,7 @@ public sealed class ActiveDirectoryReaderTests : IAsyncLifetime
         AddUser("erin", "Erin", "East", "erin@example.org");
         AddGroup("erin");
         var config = Config();
-        await using var reader = await ReaderHost.StartAsync(config, ReaderTestEnvironment.AmqpPort);
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
         Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
 
         // Nothing listens on port 1 of this address: the DC is gone as far as the reader can tell.
@@ -141,10 +144,49 @@ public sealed class ActiveDirectoryReaderTests : IAsyncLifetime
         Assert.Single(_capture.For(_mappingId));
         var entry = config.SyncLog.First();
         Assert.Equal((SyncLogLevel.Error, "bind", _mappingId), (entry.Level, entry.Operation, entry.MappingId));
-        Assert.All(config.SyncLog, e => Assert.DoesNotContain(ReaderTestEnvironment.SambaPassword, e.Message));
+        Assert.All(config.SyncLog, e => Assert.DoesNotContain(samba.Dc.AdminPassword, e.Message));
 
         config.Directory = reachable;
         var recovered = (await _capture.WaitForAsync(_mappingId, 2))[1];
         Assert.Equal(UserState.OutOfScope, recovered.State);
+    }
+
+    [Fact]
+    public async Task Active_directory_members_of_nested_groups_come_and_go_with_the_nesting_and_a_cycle_is_harmless()
+    {
+        using var admin = new LdapAdmin(samba.Dc.Url, samba.Dc.AdminBindName, samba.Dc.AdminPassword);
+        var ou = $"OU=n{_suffix},{samba.Dc.BaseDn}";
+        string User(string name) => $"CN={name},{ou}";
+        admin.Add(ou, ("objectClass", ["organizationalUnit"]));
+        foreach (var name in new[] { "keeper", "alice", "bob" })
+        {
+            admin.Add(User(name), ("objectClass", ["user"]), ("sAMAccountName", [$"{name}{_suffix}"]), ("mail", [$"{name}@example.org"]),
+                ("userAccountControl", ["544"]));
+        }
+        var outer = $"CN=outer{_suffix},{ou}";
+        var inner = $"CN=inner{_suffix},{ou}";
+        admin.Add(inner, ("objectClass", ["group"]), ("sAMAccountName", [$"inner{_suffix}"]), ("member", [User("alice")]));
+        admin.Add(outer, ("objectClass", ["group"]), ("sAMAccountName", [$"outer{_suffix}"]), ("member", [User("keeper"), inner]));
+        admin.AddValue(inner, "member", outer);
+        var config = new FakeConfigApi(
+            new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, [samba.Dc.Url], samba.Dc.AdminBindName,
+                samba.Dc.AdminPassword, samba.Dc.BaseDn, PollIntervalSeconds: 1),
+            new Mapping(_mappingId, outer, 1, false, true, DateTimeOffset.UtcNow));
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker, Nested);
+
+        var initial = await _capture.WaitForAsync(_mappingId, 2);
+        Assert.Equal(["alice@example.org", "keeper@example.org"], initial.Select(m => m.Email).Order());
+
+        admin.AddValue(inner, "member", User("bob"));
+        var added = (await _capture.WaitForAsync(_mappingId, 3))[2];
+        admin.RemoveValue(outer, "member", inner);
+        var left = (await _capture.WaitForAsync(_mappingId, 5)).Skip(3).ToList();
+
+        Assert.Equal(("bob@example.org", UserState.Enabled), (added.Email, added.State));
+        Assert.Equal([("alice@example.org", UserState.OutOfScope), ("bob@example.org", UserState.OutOfScope)],
+            left.Select(m => (m.Email, m.State)).Order());
+        Assert.True(left.Min(m => m.Version) > added.Version);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(5, _capture.For(_mappingId).Count);
     }
 }

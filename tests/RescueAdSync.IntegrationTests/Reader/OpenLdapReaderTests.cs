@@ -1,14 +1,18 @@
 using RescueAdSync.AdReader.Ldap;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
+using RescueAdSync.IntegrationTests.Infrastructure;
 
 namespace RescueAdSync.IntegrationTests.Reader;
 
 /// <summary>The reader against a real slapd (memberof overlay), asserting the UserChanged messages that reach a real RabbitMQ.</summary>
-public sealed class OpenLdapReaderTests : IAsyncLifetime
+[Collection(SlapdCollection.Name)]
+public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>, IAsyncLifetime
 {
+    private static readonly Dictionary<string, string?> Nested = new() { ["Reader:NestedGroups"] = "true" };
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
-    private readonly string _ou = $"ou=r{Guid.NewGuid():N},{ReaderTestEnvironment.SlapdSuffix}";
+    private readonly string _ou = $"ou=r{Guid.NewGuid():N},{slapd.Server.BaseDn}";
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private readonly Guid _mappingId = Guid.NewGuid();
     private LdapAdmin _admin = null!;
     private UserChangedCapture _capture = null!;
@@ -19,9 +23,9 @@ public sealed class OpenLdapReaderTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _admin = new LdapAdmin(ReaderTestEnvironment.SlapdUrl, ReaderTestEnvironment.SlapdAdminDn, ReaderTestEnvironment.SlapdPassword);
+        _admin = new LdapAdmin(slapd.Server.Url, slapd.Server.AdminDn, slapd.Server.AdminPassword);
         _admin.Add(_ou, ("objectClass", ["organizationalUnit"]));
-        _capture = await UserChangedCapture.StartAsync(ReaderTestEnvironment.AmqpPort);
+        _capture = await UserChangedCapture.StartAsync(rabbit.Broker);
     }
 
     public async Task DisposeAsync()
@@ -34,8 +38,8 @@ public sealed class OpenLdapReaderTests : IAsyncLifetime
         _admin.Add(UserDn(uid), ("objectClass", ["inetOrgPerson"]), ("uid", [uid]), ("cn", [name]), ("sn", [name.Split(' ')[^1]]), ("mail", [mail]));
 
     private FakeConfigApi Config(string? url = null) => new(
-        new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [url ?? ReaderTestEnvironment.SlapdUrl], ReaderTestEnvironment.SlapdAdminDn,
-            ReaderTestEnvironment.SlapdPassword, ReaderTestEnvironment.SlapdSuffix, PollIntervalSeconds: 1),
+        new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [url ?? slapd.Server.Url], slapd.Server.AdminDn,
+            slapd.Server.AdminPassword, slapd.Server.BaseDn, PollIntervalSeconds: 1),
         new Mapping(_mappingId, GroupDn, 42, false, true, DateTimeOffset.UtcNow));
 
     private long Version(string uid) => EntryCsn.ToVersion(_admin.Read(UserDn(uid), "entryCSN"));
@@ -47,7 +51,7 @@ public sealed class OpenLdapReaderTests : IAsyncLifetime
     {
         AddUser("alice", "Alice Anders", "alice@example.org");
         _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("alice")]));
-        await using var reader = await ReaderHost.StartAsync(Config(), ReaderTestEnvironment.AmqpPort);
+        await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
 
         var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
         Assert.Equal((Id("alice"), UserState.Enabled, "Alice Anders", "alice@example.org", Version("alice")),
@@ -68,7 +72,7 @@ public sealed class OpenLdapReaderTests : IAsyncLifetime
     {
         AddUser("carol", "Carol Clark", "carol@example.org");
         _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("carol")]));
-        await using var reader = await ReaderHost.StartAsync(Config(), ReaderTestEnvironment.AmqpPort);
+        await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
         var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
 
         _admin.Replace(UserDn("carol"), "mail", "carol.clark@example.org");
@@ -88,7 +92,7 @@ public sealed class OpenLdapReaderTests : IAsyncLifetime
         _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]),
             ("member", [UserDn("keeper"), UserDn("dave"), UserDn("erin")]));
         var ids = new[] { "keeper", "dave", "erin" }.ToDictionary(uid => uid, Id);
-        await using var reader = await ReaderHost.StartAsync(Config(), ReaderTestEnvironment.AmqpPort);
+        await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
         var initial = await _capture.WaitForAsync(_mappingId, 3);
         Assert.Equal(initial.OrderBy(m => m.Version), initial);
 
@@ -109,7 +113,7 @@ public sealed class OpenLdapReaderTests : IAsyncLifetime
     public async Task A_missing_group_publishes_nothing_and_writes_the_sync_log()
     {
         var config = Config();
-        await using var reader = await ReaderHost.StartAsync(config, ReaderTestEnvironment.AmqpPort);
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
 
         await WaitUntilAsync(() => !config.SyncLog.IsEmpty);
         var entry = config.SyncLog.First();
@@ -126,5 +130,44 @@ public sealed class OpenLdapReaderTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for the condition.");
             await Task.Delay(100);
         }
+    }
+
+    [Fact]
+    public async Task OpenLdap_members_of_nested_groups_come_and_go_with_the_nesting_and_a_cycle_is_harmless()
+    {
+        using var admin = new LdapAdmin(slapd.Server.Url, slapd.Server.AdminDn, slapd.Server.AdminPassword);
+        var ou = $"ou=n{_suffix},{slapd.Server.BaseDn}";
+        string User(string uid) => $"uid={uid},{ou}";
+        admin.Add(ou, ("objectClass", ["organizationalUnit"]));
+        foreach (var uid in new[] { "keeper", "alice", "bob" })
+        {
+            admin.Add(User(uid), ("objectClass", ["inetOrgPerson"]), ("uid", [uid]), ("cn", [uid]), ("sn", [uid]), ("mail", [$"{uid}@example.org"]));
+        }
+        var outer = $"cn=outer,{ou}";
+        var inner = $"cn=inner,{ou}";
+        admin.Add(inner, ("objectClass", ["groupOfNames"]), ("cn", ["inner"]), ("member", [User("alice")]));
+        admin.Add(outer, ("objectClass", ["groupOfNames"]), ("cn", ["outer"]), ("member", [User("keeper"), inner]));
+        // A cycle: inner ⊃ outer ⊃ inner.
+        admin.AddValue(inner, "member", outer);
+        var config = new FakeConfigApi(
+            new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [slapd.Server.Url], slapd.Server.AdminDn,
+                slapd.Server.AdminPassword, slapd.Server.BaseDn, PollIntervalSeconds: 1),
+            new Mapping(_mappingId, outer, 1, false, true, DateTimeOffset.UtcNow));
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker, Nested);
+
+        var initial = await _capture.WaitForAsync(_mappingId, 2);
+        Assert.Equal(["alice@example.org", "keeper@example.org"], initial.Select(m => m.Email).Order());
+        Assert.All(initial, m => Assert.Equal(UserState.Enabled, m.State));
+
+        admin.AddValue(inner, "member", User("bob"));
+        var added = (await _capture.WaitForAsync(_mappingId, 3))[2];
+        admin.RemoveValue(outer, "member", inner);
+        var left = (await _capture.WaitForAsync(_mappingId, 5)).Skip(3).ToList();
+
+        Assert.Equal(("bob@example.org", UserState.Enabled), (added.Email, added.State));
+        Assert.Equal([("alice@example.org", UserState.OutOfScope), ("bob@example.org", UserState.OutOfScope)],
+            left.Select(m => (m.Email, m.State)).Order());
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(5, _capture.For(_mappingId).Count);
     }
 }

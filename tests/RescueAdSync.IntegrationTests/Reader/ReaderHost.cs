@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using RescueAdSync.AdReader;
 using RescueAdSync.AdReader.Sync;
 using RescueAdSync.ServiceDefaults;
+using RescueAdSync.TestInfrastructure;
 
 namespace RescueAdSync.IntegrationTests.Reader;
 
@@ -18,10 +19,10 @@ public sealed class ReaderHost : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <param name="config">The config service as the reader sees it.</param>
-    /// <param name="amqpPort">The broker's AMQP port.</param>
+    /// <param name="broker">The broker the reader publishes to.</param>
     /// <param name="settings">Extra configuration, e.g. Reader:NestedGroups.</param>
     /// <param name="stateStore">A state store that outlives this host, to restart the reader on the same state.</param>
-    public static async Task<ReaderHost> StartAsync(FakeConfigApi config, int amqpPort,
+    public static async Task<ReaderHost> StartAsync(FakeConfigApi config, RabbitMqBroker broker,
         IReadOnlyDictionary<string, string?>? settings = null, IReaderStateStore? stateStore = null)
     {
         var builder = Host.CreateApplicationBuilder();
@@ -29,8 +30,10 @@ public sealed class ReaderHost : IAsyncDisposable
         {
             ["ConfigService:Url"] = "http://config.invalid",
             ["ConfigService:ApiKey"] = "unused",
-            ["RabbitMq:Host"] = "127.0.0.1",
-            ["RabbitMq:Port"] = amqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RabbitMq:Host"] = broker.Host,
+            ["RabbitMq:Port"] = broker.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RabbitMq:Username"] = broker.Username,
+            ["RabbitMq:Password"] = broker.Password,
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using RescueAdSync.Contracts;
+using RescueAdSync.TestInfrastructure;
 
 namespace RescueAdSync.IntegrationTests.Reader;
 
@@ -27,9 +28,9 @@ public sealed class UserChangedCapture : IAsyncDisposable
         _channel = channel;
     }
 
-    public static async Task<UserChangedCapture> StartAsync(int amqpPort)
+    public static async Task<UserChangedCapture> StartAsync(RabbitMqBroker broker)
     {
-        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = amqpPort, UserName = "guest", Password = "guest" };
+        var factory = new ConnectionFactory { HostName = broker.Host, Port = broker.AmqpPort, UserName = broker.Username, Password = broker.Password };
         var connection = await factory.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
         await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
