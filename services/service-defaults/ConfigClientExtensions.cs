@@ -17,7 +17,7 @@ public static class ConfigClientExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddRefitClient<IConfigApi>()
+        builder.Services.AddRefitGeneratedClient<IConfigApi>()
             .ConfigureHttpClient((services, client) =>
             {
                 var options = services.GetRequiredService<IOptions<ConfigServiceOptions>>().Value;

@@ -1,0 +1,159 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using RescueAdSync.Contracts.Config;
+using RescueAdSync.TestInfrastructure;
+
+namespace RescueAdSync.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The whole system as real processes: the Rescue emulator, the config service, the provisioner and
+/// the ad-reader, talking over real HTTP, AMQP and LDAP. Set up the way an operator does it: the MAH
+/// generates a token and a default password, the operator submits them, the directory and a mapping.
+/// Each stack gets its own RabbitMQ virtual host, so stacks on one broker never see each other's messages.
+/// </summary>
+public sealed class SyncStack : IAsyncDisposable
+{
+    public const string DefaultPassword = "Welcome-2026!";
+
+    private readonly List<ServiceProcess> _processes = [];
+    private readonly HttpClient _emulatorHttp;
+
+    private SyncStack(ServiceProcess emulator)
+    {
+        _processes.Add(emulator);
+        _emulatorHttp = new HttpClient { BaseAddress = new Uri(emulator.Url) };
+        Emulator = new EmulatorAdmin(_emulatorHttp);
+    }
+
+    public EmulatorAdmin Emulator { get; }
+    public long TechnicianGroupId { get; private set; }
+    public Guid MappingId { get; private set; }
+
+    /// <summary>The config service's API with the admin key (base address set once the service runs).</summary>
+    public HttpClient ConfigAdmin { get; } = new();
+
+    /// <summary>Everything every service wrote to stdout/stderr, for diagnostics.</summary>
+    public string Output => string.Join("\n", _processes.Select(p => $"===== {p.Name}\n{p.Output}"));
+
+    public static async Task<SyncStack> StartAsync(RabbitMqBroker broker, DirectoryConnectionSettings directory, string sourceGroupDn, string name)
+    {
+        var vhost = $"{name}-{Guid.NewGuid():N}";
+        await CreateVirtualHostAsync(broker, vhost);
+
+        var emulator = await ServiceProcess.StartAsync($"{name}-rescue-emulator",
+            RepoPaths.ServiceDll("rescue-emulator", "RescueAdSync.RescueEmulator"), new Dictionary<string, string?>());
+        var stack = new SyncStack(emulator);
+        try
+        {
+            await stack.InitializeAsync(broker, vhost, emulator, directory, sourceGroupDn, name);
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task InitializeAsync(RabbitMqBroker broker, string vhost, ServiceProcess emulator,
+        DirectoryConnectionSettings directory, string sourceGroupDn, string name)
+    {
+        // The MAH's side, in the Rescue Admin Center.
+        await Emulator.CreateOrganizationAsync("E2E Org", "mah@example.org", "Mah-Passw0rd!", mobileLicences: 5);
+        TechnicianGroupId = await Emulator.CreateTechnicianGroupAsync("Support");
+        var token = await Emulator.GenerateServiceTokenAsync();
+        await Emulator.SetDefaultPasswordAsync(DefaultPassword);
+
+        // The operator's side: start the services and submit the configuration.
+        string adminKey = NewKey(), readerKey = NewKey(), provisionerKey = NewKey();
+        var dataDir = Directory.CreateTempSubdirectory("adsync-e2e-config-").FullName;
+        var config = await StartAsync($"{name}-config", "config", "RescueAdSync.Config", new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Config"] = $"Data Source={Path.Combine(dataDir, "config.db")}",
+            ["Secrets__Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Auth__ApiKeys__0__Key"] = adminKey,
+            ["Auth__ApiKeys__0__Role"] = "admin",
+            ["Auth__ApiKeys__1__Key"] = readerKey,
+            ["Auth__ApiKeys__1__Role"] = "reader",
+            ["Auth__ApiKeys__2__Key"] = provisionerKey,
+            ["Auth__ApiKeys__2__Role"] = "provisioner",
+        });
+        ConfigAdmin.BaseAddress = new Uri(config.Url);
+        ConfigAdmin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+
+        await PutAsync("/api/rescue-account", new RescueAccountSettings(
+            $"{emulator.Url}/API/", "mah@example.org", "Mah-Passw0rd!", token, DefaultPassword));
+        await PutAsync("/api/directory", directory);
+        var created = await ConfigAdmin.PostAsJsonAsync("/api/mappings", new MappingSettings(sourceGroupDn, TechnicianGroupId));
+        await EnsureSuccessAsync(created);
+        MappingId = (await created.Content.ReadFromJsonAsync<Mapping>())!.Id;
+
+        Dictionary<string, string?> Service(string key) => new()
+        {
+            ["ConfigService__Url"] = config.Url,
+            ["ConfigService__ApiKey"] = key,
+            ["RabbitMq__Host"] = broker.Host,
+            ["RabbitMq__Port"] = broker.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RabbitMq__VirtualHost"] = vhost,
+            ["RabbitMq__Username"] = broker.Username,
+            ["RabbitMq__Password"] = broker.Password,
+        };
+        await StartAsync($"{name}-provisioner", "provisioner", "RescueAdSync.Provisioner", Service(provisionerKey));
+        await StartAsync($"{name}-ad-reader", "ad-reader", "RescueAdSync.AdReader", Service(readerKey));
+    }
+
+    /// <summary>Waits until the emulator's Technician Group holds a technician matching <paramref name="match"/>.</summary>
+    public async Task<EmulatedTechnician> WaitForTechnicianAsync(Func<EmulatedTechnician, bool> match, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        IReadOnlyList<EmulatedTechnician> seen = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            seen = await Emulator.GetTechniciansAsync();
+            var found = seen.FirstOrDefault(match);
+            if (found is not null)
+                return found;
+            await Task.Delay(250);
+        }
+        throw new TimeoutException(
+            $"No technician {what} appeared. Technicians: {string.Join("; ", seen)}\n{Output}");
+    }
+
+    private async Task<ServiceProcess> StartAsync(string name, string folder, string assembly, Dictionary<string, string?> environment)
+    {
+        var process = await ServiceProcess.StartAsync(name, RepoPaths.ServiceDll(folder, assembly), environment);
+        _processes.Add(process);
+        return process;
+    }
+
+    private async Task PutAsync<T>(string path, T body) => await EnsureSuccessAsync(await ConfigAdmin.PutAsJsonAsync(path, body));
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static string NewKey() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+
+    private static async Task CreateVirtualHostAsync(RabbitMqBroker broker, string vhost)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{broker.Host}:{broker.ManagementPort}") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{broker.Username}:{broker.Password}")));
+        var escaped = Uri.EscapeDataString(vhost);
+        (await http.PutAsJsonAsync($"/api/vhosts/{escaped}", new { })).EnsureSuccessStatusCode();
+        (await http.PutAsJsonAsync($"/api/permissions/{escaped}/{Uri.EscapeDataString(broker.Username)}",
+            new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in Enumerable.Reverse(_processes))
+            await process.DisposeAsync();
+        _emulatorHttp.Dispose();
+        ConfigAdmin.Dispose();
+    }
+}
