@@ -34,7 +34,8 @@ while IFS= read -r pidfile; do
   elif [ -d "$dir/data" ] && [ -f "$dir/data/PG_VERSION" ]; then kind=postgres
   else kind=; fi
   echo "cleanup: stopping ${kind:-process} $pid ($dir)"
-  if [ -n "$kind" ]; then timeout 60 "$HERE/$kind.sh" stop "$dir" >/dev/null 2>&1 || true; fi
+  # </dev/null: the stop scripts (rabbitmqctl) would otherwise eat the rest of the pid file list.
+  if [ -n "$kind" ]; then timeout 60 "$HERE/$kind.sh" stop "$dir" </dev/null >/dev/null 2>&1 || true; fi
   if alive "$pid"; then kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; fi
   stopped=$((stopped + 1))
 done < <(find "$ROOT" -maxdepth 4 -type f -name pid 2>/dev/null)

@@ -24,7 +24,8 @@ public sealed class PostgresServer : IAsyncDisposable
             return new PostgresServer(external, server: null);
 
         var port = Ports.GetFree();
-        var server = new ScriptServer("postgres.sh", RunDirectories.Create("postgres"), [port.ToString(CultureInfo.InvariantCulture)]);
+        var server = new ScriptServer("postgres.sh", RunDirectories.Create("postgres"), [port.ToString(CultureInfo.InvariantCulture)],
+            exitSignal: Signals.SigInt);
         try
         {
             await server.StartAsync(ct);

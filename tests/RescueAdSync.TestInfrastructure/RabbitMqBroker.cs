@@ -45,8 +45,7 @@ public sealed class RabbitMqBroker : IAsyncDisposable
 
         int amqp = Ports.GetFree(), management = Ports.GetFree(), epmd = Ports.GetFree(), distribution = Ports.GetFree();
         var server = new ScriptServer("rabbitmq.sh", RunDirectories.Create("rabbitmq"),
-            new[] { amqp, management, epmd, distribution }.Select(p => p.ToString(CultureInfo.InvariantCulture)),
-            emergencySubcommands: ["kill", "stop"]);
+            new[] { amqp, management, epmd, distribution }.Select(p => p.ToString(CultureInfo.InvariantCulture)));
         try
         {
             await server.StartAsync(ct);

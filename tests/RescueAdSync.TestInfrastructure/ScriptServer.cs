@@ -9,15 +9,18 @@ internal sealed class ScriptServer
     private readonly string _script;
     private readonly string[] _startArgs;
     private readonly IDictionary<string, string?> _environment;
-    private readonly string[] _emergencySubcommands;
+    private readonly int _exitSignal;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _disposed;
 
-    /// <param name="emergencySubcommands">Run in order on the run dir when the test process exits with the server still up.</param>
+    /// <param name="exitSignal">
+    /// Sent to the processes in the run dir's pid files when the test process exits with the server still
+    /// up: SIGTERM, or what the server takes as "shut down fast" (PostgreSQL: SIGINT).
+    /// </param>
     public ScriptServer(string script, string runDir, IEnumerable<string> startArgs, IDictionary<string, string?>? environment = null,
-        string[]? emergencySubcommands = null)
+        int exitSignal = Signals.SigTerm)
     {
-        _emergencySubcommands = emergencySubcommands ?? ["stop"];
+        _exitSignal = exitSignal;
         _script = script;
         RunDir = runDir;
         _startArgs = ["start", runDir, .. startArgs];
@@ -82,10 +85,22 @@ internal sealed class ScriptServer
         }
     }
 
+    // Signals only, no scripts: a test host ending on SIGTERM may be gone within milliseconds, and
+    // each server shuts itself down on the signal. cleanup.sh catches what even this misses.
     private void EmergencyStop()
     {
-        foreach (var subcommand in _emergencySubcommands)
-            ScriptRunner.Run(_script, [subcommand, RunDir], TimeSpan.FromSeconds(30));
+        foreach (var pidFile in new[] { "pid", "epmd.pid" })
+        {
+            try
+            {
+                if (int.TryParse(File.ReadAllText(Path.Combine(RunDir, pidFile)).Trim(), out var pid))
+                    Signals.SendToGroup(pid, _exitSignal);
+            }
+            catch (IOException)
+            {
+                // No such pid file: not running, or not this kind of server.
+            }
+        }
     }
 
     public override string ToString() => $"{_script} {RunDir}";
