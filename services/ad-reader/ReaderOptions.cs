@@ -25,6 +25,12 @@ public sealed class ReaderOptions
     /// <summary>The same error is written to the sync log again only after this long, so an outage is not a flood.</summary>
     [Range(1, 1440)] public int SyncLogRepeatMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// Minutes between two full reads of a mapping's membership. Incremental reads cannot see what never touches the
+    /// directory (an account expiring with time) and may miss what a server forgot; the full read corrects both.
+    /// </summary>
+    [Range(1, 10080)] public int ReconcileMinutes { get; set; } = 360;
+
     /// <summary>Read members of nested groups too (AD in-chain rule). Reader-wide until mappings carry their own flag.</summary>
     public bool NestedGroups { get; set; }
 }

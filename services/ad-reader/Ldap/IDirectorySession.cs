@@ -6,11 +6,26 @@ public interface IDirectorySession : IDisposable
     /// <summary>The URL of the server that accepted the bind (for logs).</summary>
     string ServerUrl { get; }
 
-    /// <summary>The directory's current high-water version: rootDSE highestCommittedUSN (AD), contextCSN of the suffix (OpenLDAP).</summary>
-    long ReadHighWaterMark();
+    /// <summary>The directory's current high-water mark: rootDSE highestCommittedUSN (AD), contextCSN of the suffix (OpenLDAP).</summary>
+    HighWaterMark ReadHighWaterMark();
+
+    /// <summary>The group's own version (uSNChanged / entryCSN); throws when the group does not exist.</summary>
+    long ReadGroupVersion(string groupDn);
 
     /// <summary>All entries that are members of <paramref name="groupDn"/>, read with paged searches; throws when the group does not exist.</summary>
     IReadOnlyList<LdapEntry> ReadGroupMembers(string groupDn, bool nested);
+
+    /// <summary>
+    /// Every user anywhere in the naming context changed after <paramref name="since"/> (exclusive), with its memberOf,
+    /// so that the caller can tell whether it is (still) in a mapping's scope. Cost is proportional to the changes.
+    /// </summary>
+    IReadOnlyList<LdapEntry> ReadChangedUsers(HighWaterMark since);
+
+    /// <summary>
+    /// Ids of entries deleted after <paramref name="since"/> (AD tombstones, OpenLDAP accesslog); null when the directory
+    /// cannot tell (no readable accesslog), so that the caller reads in full instead.
+    /// </summary>
+    IReadOnlyList<string>? ReadDeletedUserIds(HighWaterMark since);
 
     /// <summary>Whether a user with this objectGUID / entryUUID still exists anywhere (tombstones count as gone).</summary>
     bool UserExists(string directoryUserId);

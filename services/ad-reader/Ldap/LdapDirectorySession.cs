@@ -18,31 +18,113 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
 
     public string ServerUrl => serverUrl;
 
-    public long ReadHighWaterMark()
+    public HighWaterMark ReadHighWaterMark()
     {
         if (settings.Kind == DirectoryKind.ActiveDirectory)
         {
-            var rootDse = SearchOne("", "(objectClass=*)", SearchScope.Base, ["highestCommittedUSN"])
+            var rootDse = SearchOne("", "(objectClass=*)", SearchScope.Base, ["highestCommittedUSN", "dsServiceName"])
                 ?? throw new DirectoryReadException("The rootDSE could not be read.");
-            return long.TryParse(rootDse.First("highestCommittedUSN"), NumberStyles.None, CultureInfo.InvariantCulture, out var usn)
-                ? usn
-                : throw new DirectoryReadException("The rootDSE has no readable highestCommittedUSN.");
+            if (!long.TryParse(rootDse.First("highestCommittedUSN"), NumberStyles.None, CultureInfo.InvariantCulture, out var usn))
+            {
+                throw new DirectoryReadException("The rootDSE has no readable highestCommittedUSN.");
+            }
+            return new HighWaterMark(usn, usn.ToString(CultureInfo.InvariantCulture), InvocationId(rootDse.First("dsServiceName")));
         }
         var suffix = SearchOne(NamingContext(), "(objectClass=*)", SearchScope.Base, ["contextCSN"])
             ?? throw new DirectoryReadException("The suffix entry could not be read.");
         // One contextCSN per server id in a multi-provider setup: the newest one bounds everything seen so far.
-        var versions = suffix.Values.TryGetValue("contextCSN", out var csns)
-            ? csns.Select(csn => EntryCsn.TryToVersion(csn, out var v) ? v : (long?)null).Where(v => v is not null).Select(v => v!.Value).ToList()
-            : [];
-        return versions.Count > 0 ? versions.Max() : throw new DirectoryReadException("The suffix has no readable contextCSN (is the syncprov overlay loaded?).");
+        var newest = (suffix.Values.TryGetValue("contextCSN", out var csns) ? csns : [])
+            .Select(csn => (Csn: csn, Ok: EntryCsn.TryToVersion(csn, out var version), Version: version))
+            .Where(candidate => candidate.Ok)
+            .OrderByDescending(candidate => candidate.Version)
+            .FirstOrDefault();
+        return newest.Ok
+            ? new HighWaterMark(newest.Version, newest.Csn, "openldap")
+            : throw new DirectoryReadException("The suffix has no readable contextCSN (is the syncprov overlay loaded?).");
+    }
+
+    public long ReadGroupVersion(string groupDn)
+    {
+        LdapFilter.RequireSafeDn(groupDn, "group DN");
+        // "Cannot read" must never look like "empty": a group that does not exist is an error, not zero members.
+        var group = SearchOne(groupDn, "(objectClass=*)", SearchScope.Base, [VersionAttribute])
+            ?? throw new DirectoryReadException($"The group '{groupDn}' was not found.");
+        return DirectoryUserMapper.ReadVersion(settings.Kind, group)
+            ?? throw new DirectoryReadException($"The group '{groupDn}' has no readable {VersionAttribute}.");
+    }
+
+    public IReadOnlyList<LdapEntry> ReadChangedUsers(HighWaterMark since)
+    {
+        var filter = settings.Kind == DirectoryKind.ActiveDirectory
+            ? $"(&(objectClass=user)(!(objectClass=computer))(uSNChanged>={since.Version + 1}))"
+            // entryCSN has an ordering rule; >= re-reads the entry at the mark itself, which the diff then finds unchanged.
+            : $"(&(entryCSN>={LdapFilter.EscapeValue(since.Token)})(!(objectClass=groupOfNames))(!(objectClass=groupOfUniqueNames)))";
+        // The whole naming context, not the base DN: a user moved out of the base DN must be seen to leave.
+        var root = settings.Kind == DirectoryKind.ActiveDirectory ? DefaultNamingContext() : NamingContext();
+        return PagedSearch(root, filter, [.. DirectoryUserMapper.Attributes(settings.Kind), "memberOf"]);
+    }
+
+    public IReadOnlyList<string>? ReadDeletedUserIds(HighWaterMark since)
+    {
+        if (settings.Kind != DirectoryKind.ActiveDirectory)
+        {
+            return ReadAccessLogDeletes(since);
+        }
+        // Deleting a user removes it from its groups without touching the groups' uSNChanged: only the tombstone tells.
+        var tombstones = PagedSearch(DefaultNamingContext(), $"(&(isDeleted=TRUE)(uSNChanged>={since.Version + 1}))", ["objectGUID"],
+            new ShowDeletedControl { IsCritical = true });
+        return tombstones.Select(entry => DirectoryUserMapper.FormatObjectGuid(entry.ObjectGuid)).OfType<string>().ToList();
+    }
+
+    /// <summary>
+    /// OpenLDAP forgets deleted entries, and memberof-refint strips them from groups without changing the groups'
+    /// entryCSN, so deletes are read from the accesslog database. reqStart has one-second resolution: the whole second
+    /// of the mark is read again, which at worst repeats a delete the diff already knows. Null when there is no
+    /// readable accesslog: the caller must then read in full.
+    /// </summary>
+    private List<string>? ReadAccessLogDeletes(HighWaterMark since)
+    {
+        var second = since.Token.Length >= 14 ? since.Token[..14] : null;
+        if (second is null || !second.All(char.IsAsciiDigit))
+        {
+            return null;
+        }
+        try
+        {
+            var deletes = PagedSearch(AccessLogSuffix, $"(&(objectClass=auditDelete)(reqResult=0)(reqStart>={second}.000000Z))", ["reqEntryUUID"]);
+            return deletes
+                .Select(entry => Guid.TryParse(entry.First("reqEntryUUID"), out var uuid) ? uuid.ToString("D") : null)
+                .OfType<string>()
+                .ToList();
+        }
+        catch (DirectoryReadException ex) when (ex.InnerException is DirectoryOperationException
+            { Response.ResultCode: ResultCode.NoSuchObject or ResultCode.InsufficientAccessRights or ResultCode.UndefinedAttributeType })
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The accesslog database's suffix as our deployment scripts and the recipes configure it.</summary>
+    private const string AccessLogSuffix = "cn=accesslog";
+
+    private string VersionAttribute => settings.Kind == DirectoryKind.ActiveDirectory ? "uSNChanged" : "entryCSN";
+
+    /// <summary>The DC's invocationId: USNs are only comparable within one DC database, and a restore gives it a new one.</summary>
+    private string InvocationId(string? dsServiceName)
+    {
+        if (dsServiceName is null)
+        {
+            throw new DirectoryReadException("The rootDSE has no dsServiceName.");
+        }
+        var request = new SearchRequest(dsServiceName, "(objectClass=*)", SearchScope.Base, "invocationId");
+        var entries = Send(request).Entries;
+        var bytes = entries.Count == 0 ? null : entries[0].Attributes["invocationId"]?.GetValues(typeof(byte[])).OfType<byte[]>().FirstOrDefault();
+        return DirectoryUserMapper.FormatObjectGuid(bytes) ?? throw new DirectoryReadException("The DC's invocationId could not be read.");
     }
 
     public IReadOnlyList<LdapEntry> ReadGroupMembers(string groupDn, bool nested)
     {
-        LdapFilter.RequireSafeDn(groupDn, "group DN");
-        // "Cannot read" must never look like "empty": a group that does not exist is an error, not zero members.
-        _ = SearchOne(groupDn, "(objectClass=*)", SearchScope.Base, ["objectClass"])
-            ?? throw new DirectoryReadException($"The group '{groupDn}' was not found.");
+        _ = ReadGroupVersion(groupDn);
         var filter = settings.Kind switch
         {
             // The DC resolves the nesting itself (LDAP_MATCHING_RULE_IN_CHAIN), cycles included.
@@ -79,9 +161,10 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
 
     public void Dispose() => connection.Dispose();
 
-    private List<LdapEntry> PagedSearch(string baseDn, string filter, string[] attributes)
+    private List<LdapEntry> PagedSearch(string baseDn, string filter, string[] attributes, params DirectoryControl[] controls)
     {
         var request = new SearchRequest(baseDn, filter, SearchScope.Subtree, attributes);
+        request.Controls.AddRange(controls);
         var paging = new PageResultRequestControl(options.PageSize);
         request.Controls.Add(paging);
         var result = new List<LdapEntry>();

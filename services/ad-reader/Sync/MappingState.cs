@@ -1,3 +1,5 @@
+using RescueAdSync.AdReader.Ldap;
+
 namespace RescueAdSync.AdReader.Sync;
 
 /// <summary>
@@ -5,13 +7,17 @@ namespace RescueAdSync.AdReader.Sync;
 /// can be stored outside the process (config service) and a restart publishes only what changed meanwhile.
 /// </summary>
 /// <param name="MappingId">The mapping.</param>
-/// <param name="SourceGroupDn">The group the members were read from (diagnostics).</param>
-/// <param name="HighWaterMark">The directory's high-water mark read before the last successful cycle.</param>
+/// <param name="SourceGroupDn">The group the members were read from; another group needs a full read.</param>
+/// <param name="NestedGroups">Whether nested members were included; a change needs a full read.</param>
+/// <param name="Mark">The directory's high-water mark read before the last successful cycle: the next incremental read starts after it.</param>
 /// <param name="Users">Known users by id, including those published as OutOfScope or Deleted.</param>
+/// <param name="LastFullReadAt">When the membership was last read in full (reconciliation).</param>
 /// <param name="UpdatedAt">When the cycle finished.</param>
 public sealed record MappingState(
     Guid MappingId,
     string SourceGroupDn,
-    long HighWaterMark,
+    bool NestedGroups,
+    HighWaterMark Mark,
     IReadOnlyDictionary<string, KnownUser> Users,
+    DateTimeOffset LastFullReadAt,
     DateTimeOffset UpdatedAt);

@@ -10,14 +10,14 @@ namespace RescueAdSync.AdReader.Sync;
 public static class MembershipDiff
 {
     /// <summary>Ids of users the reader last saw in scope who are no longer members, and not merely unreadable.</summary>
-    public static IReadOnlyList<string> Left(MappingState? previous, IReadOnlyList<DirectoryUser> members, IReadOnlySet<string> unreadableMemberIds)
+    public static IReadOnlyList<string> Left(IReadOnlyDictionary<string, KnownUser>? previous, IReadOnlyCollection<DirectoryUser> members, IReadOnlySet<string> unreadableMemberIds)
     {
         if (previous is null)
         {
             return [];
         }
         var present = members.Select(member => member.Id).ToHashSet(StringComparer.Ordinal);
-        return previous.Users.Values
+        return previous.Values
             .Where(user => user.InScope && !present.Contains(user.Id) && !unreadableMemberIds.Contains(user.Id))
             .Select(user => user.Id)
             .Order(StringComparer.Ordinal)
@@ -25,8 +25,7 @@ public static class MembershipDiff
     }
 
     /// <param name="mappingId">The mapping.</param>
-    /// <param name="sourceGroupDn">The group that was read.</param>
-    /// <param name="previous">The last known state; null on the first cycle, which publishes every member.</param>
+    /// <param name="previous">The last known users; null on the first cycle, which publishes every member.</param>
     /// <param name="members">Members read now (complete: a partial read must never reach this method).</param>
     /// <param name="unreadableMemberIds">Members whose entry was rejected: they keep their last known state.</param>
     /// <param name="goneIds">Of <see cref="Left"/>, those that no longer exist in the directory (deleted).</param>
@@ -35,9 +34,8 @@ public static class MembershipDiff
     /// <param name="now">Observation time.</param>
     public static MembershipDiffResult Compute(
         Guid mappingId,
-        string sourceGroupDn,
-        MappingState? previous,
-        IReadOnlyList<DirectoryUser> members,
+        IReadOnlyDictionary<string, KnownUser>? previous,
+        IReadOnlyCollection<DirectoryUser> members,
         IReadOnlySet<string> unreadableMemberIds,
         IReadOnlySet<string> goneIds,
         long highWaterMark,
@@ -46,7 +44,7 @@ public static class MembershipDiff
     {
         // The mapping, not the group, is the scope: if an administrator points it at another group, members of the
         // old group who are not in the new one leave the mapping's scope like anyone removed from the group.
-        var known = previous?.Users ?? new Dictionary<string, KnownUser>();
+        var known = previous ?? new Dictionary<string, KnownUser>();
         var users = new Dictionary<string, KnownUser>(known, StringComparer.Ordinal);
         var messages = new List<UserChanged>();
 
@@ -79,7 +77,7 @@ public static class MembershipDiff
         }
 
         var ordered = messages.OrderBy(message => message.Version).ThenBy(message => message.DirectoryUserId, StringComparer.Ordinal).ToList();
-        return new MembershipDiffResult(ordered, new MappingState(mappingId, sourceGroupDn, highWaterMark, users, now));
+        return new MembershipDiffResult(ordered, users);
     }
 
     /// <summary>

@@ -64,7 +64,7 @@ public sealed class ReaderWorker(
         string[] secrets = [directory.BindPassword];
 
         IDirectorySession session;
-        long highWaterMark;
+        HighWaterMark highWaterMark;
         try
         {
             session = connector.Connect(directory);
@@ -96,7 +96,7 @@ public sealed class ReaderWorker(
                 var stopwatch = Stopwatch.StartNew();
                 try
                 {
-                    await synchronizer.SyncAsync(session, directory.Kind, mapping, highWaterMark, publisher, correlationId, cancellationToken);
+                    await synchronizer.SyncAsync(session, directory, mapping, highWaterMark, publisher, correlationId, cancellationToken);
                     syncLog.Recovered(mapping.Id);
                 }
                 catch (DirectoryReadException ex)

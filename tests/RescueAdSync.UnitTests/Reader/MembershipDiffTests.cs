@@ -10,14 +10,13 @@ public sealed class MembershipDiffTests
     private static readonly Guid Correlation = Guid.NewGuid();
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
     private static readonly IReadOnlySet<string> None = new HashSet<string>();
-    private const string Group = "cn=techs,dc=x";
 
     private static DirectoryUser User(string id, long version, string name = "N", string email = "e@x", UserState state = UserState.Enabled) =>
         new(id, $"cn={id},dc=x", name, email, state, version);
 
-    private static MembershipDiffResult Diff(MappingState? previous, IReadOnlyList<DirectoryUser> members, long highWater,
+    private static MembershipDiffResult Diff(IReadOnlyDictionary<string, KnownUser>? previous, IReadOnlyList<DirectoryUser> members, long highWater,
         IReadOnlySet<string>? gone = null, IReadOnlySet<string>? unreadable = null) =>
-        MembershipDiff.Compute(MappingId, Group, previous, members, unreadable ?? None, gone ?? None, highWater, Correlation, Now);
+        MembershipDiff.Compute(MappingId, previous, members, unreadable ?? None, gone ?? None, highWater, Correlation, Now);
 
     [Fact]
     public void First_cycle_publishes_every_member_in_version_order()
@@ -28,7 +27,6 @@ public sealed class MembershipDiffTests
             result.Messages.Select(m => (m.DirectoryUserId, m.Version, m.State)));
         Assert.All(result.Messages, m => Assert.Equal(Correlation, m.CorrelationId));
         Assert.All(result.Messages, m => Assert.Equal(MappingId, m.MappingId));
-        Assert.Equal(30, result.NewState.HighWaterMark);
     }
 
     [Fact]
@@ -36,7 +34,7 @@ public sealed class MembershipDiffTests
     {
         var first = Diff(null, [User("a", 10)], 30);
 
-        var second = Diff(first.NewState, [User("a", 10)], 31);
+        var second = Diff(first.Users, [User("a", 10)], 31);
 
         Assert.Empty(second.Messages);
     }
@@ -46,10 +44,10 @@ public sealed class MembershipDiffTests
     {
         var first = Diff(null, [User("a", 10)], 30);
 
-        var second = Diff(first.NewState, [User("a", 40) with { DistinguishedName = "cn=a,ou=elsewhere,dc=x" }], 50);
+        var second = Diff(first.Users, [User("a", 40) with { DistinguishedName = "cn=a,ou=elsewhere,dc=x" }], 50);
 
         Assert.Empty(second.Messages);
-        Assert.Equal("cn=a,ou=elsewhere,dc=x", second.NewState.Users["a"].DistinguishedName);
+        Assert.Equal("cn=a,ou=elsewhere,dc=x", second.Users["a"].DistinguishedName);
     }
 
     [Fact]
@@ -57,7 +55,7 @@ public sealed class MembershipDiffTests
     {
         var first = Diff(null, [User("a", 10), User("b", 11), User("c", 12)], 30);
 
-        var second = Diff(first.NewState, [User("a", 41, name: "New"), User("b", 42, email: "new@x"), User("c", 43, state: UserState.Disabled)], 50);
+        var second = Diff(first.Users, [User("a", 41, name: "New"), User("b", 42, email: "new@x"), User("c", 43, state: UserState.Disabled)], 50);
 
         Assert.Equal([("a", 41L, UserState.Enabled), ("b", 42L, UserState.Enabled), ("c", 43L, UserState.Disabled)],
             second.Messages.Select(m => (m.DirectoryUserId, m.Version, m.State)));
@@ -68,8 +66,8 @@ public sealed class MembershipDiffTests
     {
         var first = Diff(null, [User("a", 10, name: "Alice", email: "alice@x"), User("b", 11), User("c", 12)], 30);
 
-        var left = MembershipDiff.Left(first.NewState, [User("c", 12)], None);
-        var second = Diff(first.NewState, [User("c", 12)], 55, gone: new HashSet<string> { "b" });
+        var left = MembershipDiff.Left(first.Users, [User("c", 12)], None);
+        var second = Diff(first.Users, [User("c", 12)], 55, gone: new HashSet<string> { "b" });
 
         Assert.Equal(["a", "b"], left);
         Assert.Equal([("a", 55L, UserState.OutOfScope), ("b", 55L, UserState.Deleted)],
@@ -82,23 +80,23 @@ public sealed class MembershipDiffTests
     public void Users_already_out_of_scope_are_not_published_again()
     {
         var first = Diff(null, [User("a", 10)], 30);
-        var second = Diff(first.NewState, [], 55);
+        var second = Diff(first.Users, [], 55);
 
-        var third = Diff(second.NewState, [], 56);
+        var third = Diff(second.Users, [], 56);
 
         Assert.Single(second.Messages);
         Assert.Empty(third.Messages);
-        Assert.Empty(MembershipDiff.Left(second.NewState, [], None));
+        Assert.Empty(MembershipDiff.Left(second.Users, [], None));
     }
 
     [Fact]
     public void A_user_who_comes_back_with_an_unchanged_entry_gets_a_version_above_the_out_of_scope_one()
     {
         var first = Diff(null, [User("a", 10)], 30);
-        var second = Diff(first.NewState, [], 55);
+        var second = Diff(first.Users, [], 55);
 
         // Adding a user back to a group changes the group, not the user: its own version is still 10.
-        var third = Diff(second.NewState, [User("a", 10)], 70);
+        var third = Diff(second.Users, [User("a", 10)], 70);
 
         var message = Assert.Single(third.Messages);
         Assert.Equal((UserState.Enabled, 70L), (message.State, message.Version));
@@ -109,7 +107,7 @@ public sealed class MembershipDiffTests
     {
         var first = Diff(null, [User("a", 30)], 30);
 
-        var second = Diff(first.NewState, [User("a", 30, state: UserState.Disabled)], 30);
+        var second = Diff(first.Users, [User("a", 30, state: UserState.Disabled)], 30);
 
         Assert.Equal(31, Assert.Single(second.Messages).Version);
     }
@@ -120,11 +118,11 @@ public sealed class MembershipDiffTests
         var first = Diff(null, [User("a", 10), User("b", 11)], 30);
         var unreadable = new HashSet<string> { "b" };
 
-        var second = Diff(first.NewState, [User("a", 10)], 40, unreadable: unreadable);
+        var second = Diff(first.Users, [User("a", 10)], 40, unreadable: unreadable);
 
-        Assert.Empty(MembershipDiff.Left(first.NewState, [User("a", 10)], unreadable));
+        Assert.Empty(MembershipDiff.Left(first.Users, [User("a", 10)], unreadable));
         Assert.Empty(second.Messages);
-        Assert.Equal(UserState.Enabled, second.NewState.Users["b"].State);
+        Assert.Equal(UserState.Enabled, second.Users["b"].State);
     }
 
     [Theory]
