@@ -1,4 +1,5 @@
 using System.Globalization;
+using RescueAdSync.AdReader.Sync;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.IntegrationTests.Infrastructure;
@@ -188,5 +189,54 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         Assert.True(left.Min(m => m.Version) > added.Version);
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(5, _capture.For(_mappingId).Count);
+    }
+
+    [Fact]
+    public async Task A_restarted_reader_publishes_only_what_changed_while_it_was_down()
+    {
+        AddUser("gina", "Gina", "Gold", "gina@example.org");
+        AddUser("hank", "Hank", "Hill", "hank@example.org");
+        AddGroup("gina", "hank");
+        var store = new InMemoryReaderStateStore();
+        var config = Config();
+        await using (var reader = await ReaderHost.StartAsync(config, rabbit.Broker, stateStore: store))
+        {
+            await _capture.WaitForAsync(_mappingId, 2);
+            _admin.Replace(UserDn("gina"), "mail", "gina.gold@example.org");
+            await _capture.WaitForAsync(_mappingId, 3);
+        }
+
+        _admin.Replace(UserDn("hank"), "mail", "hank.hill@example.org");
+        await using var restarted = await ReaderHost.StartAsync(config, rabbit.Broker, stateStore: store);
+
+        var after = (await _capture.WaitForAsync(_mappingId, 4))[3];
+        Assert.Equal((_admin.ReadObjectGuid(UserDn("hank")), "hank.hill@example.org", Usn("hank")), (after.DirectoryUserId, after.Email, after.Version));
+        await Task.Delay(Quiet);
+        Assert.Equal(4, _capture.For(_mappingId).Count);
+    }
+
+    [Fact]
+    public async Task A_user_moved_out_of_the_base_dn_is_out_of_scope_and_back_in_is_enabled_as_the_same_user()
+    {
+        AddUser("ivan", "Ivan", "Ito", "ivan@example.org");
+        AddGroup("ivan");
+        var elsewhere = $"OU=elsewhere{_suffix},{samba.Dc.BaseDn}";
+        _admin.Add(elsewhere, ("objectClass", ["organizationalUnit"]));
+        var config = Config();
+        // The mapping reads only the test's OU, so the other OU is out of its scope although the user stays in the group.
+        config.Directory = config.Directory with { BaseDn = Ou };
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
+        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+
+        _admin.Move(UserDn("ivan"), elsewhere);
+        var movedOut = (await _capture.WaitForAsync(_mappingId, 2))[1];
+        _admin.Move($"CN=ivan,{elsewhere}", Ou);
+        var movedBack = (await _capture.WaitForAsync(_mappingId, 3))[2];
+
+        Assert.Equal((first.DirectoryUserId, UserState.OutOfScope), (movedOut.DirectoryUserId, movedOut.State));
+        Assert.Equal((first.DirectoryUserId, UserState.Enabled), (movedBack.DirectoryUserId, movedBack.State));
+        Assert.True(first.Version < movedOut.Version && movedOut.Version < movedBack.Version);
+        await Task.Delay(Quiet);
+        Assert.Equal(3, _capture.For(_mappingId).Count);
     }
 }

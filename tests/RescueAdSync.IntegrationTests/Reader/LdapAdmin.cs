@@ -40,6 +40,10 @@ public sealed class LdapAdmin : IDisposable
 
     public void Delete(string dn) => _connection.SendRequest(new DeleteRequest(dn));
 
+    /// <summary>Moves an entry under another parent, keeping its RDN (and its objectGUID / entryUUID).</summary>
+    public void Move(string dn, string newParentDn) =>
+        _connection.SendRequest(new ModifyDNRequest(dn, newParentDn, dn.Split(',')[0]) { DeleteOldRdn = true });
+
     /// <summary>The first value of an attribute of one entry (uSNChanged, entryCSN, entryUUID).</summary>
     public string Read(string dn, string attribute)
     {

@@ -1,4 +1,5 @@
 using RescueAdSync.AdReader.Ldap;
+using RescueAdSync.AdReader.Sync;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.IntegrationTests.Infrastructure;
@@ -169,5 +170,29 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
             left.Select(m => (m.Email, m.State)).Order());
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(5, _capture.For(_mappingId).Count);
+    }
+
+    [Fact]
+    public async Task A_restarted_reader_publishes_only_what_changed_while_it_was_down()
+    {
+        AddUser("gina", "Gina Gold", "gina@example.org");
+        AddUser("hank", "Hank Hill", "hank@example.org");
+        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("gina"), UserDn("hank")]));
+        var store = new InMemoryReaderStateStore();
+        var config = Config();
+        await using (var reader = await ReaderHost.StartAsync(config, rabbit.Broker, stateStore: store))
+        {
+            await _capture.WaitForAsync(_mappingId, 2);
+            _admin.Replace(UserDn("gina"), "mail", "gina.gold@example.org");
+            await _capture.WaitForAsync(_mappingId, 3);
+        }
+
+        _admin.Replace(UserDn("hank"), "mail", "hank.hill@example.org");
+        await using var restarted = await ReaderHost.StartAsync(config, rabbit.Broker, stateStore: store);
+
+        var after = (await _capture.WaitForAsync(_mappingId, 4))[3];
+        Assert.Equal((Id("hank"), "hank.hill@example.org", Version("hank")), (after.DirectoryUserId, after.Email, after.Version));
+        await Task.Delay(Quiet);
+        Assert.Equal(4, _capture.For(_mappingId).Count);
     }
 }

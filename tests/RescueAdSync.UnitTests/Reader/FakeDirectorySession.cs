@@ -1,0 +1,61 @@
+using RescueAdSync.AdReader.Ldap;
+
+namespace RescueAdSync.UnitTests.Reader;
+
+/// <summary>A scripted directory for the synchronizer's decisions; records which reads were made.</summary>
+internal sealed class FakeDirectorySession : IDirectorySession
+{
+    public string ServerUrl => "ldap://fake";
+
+    public HighWaterMark Mark { get; set; } = new(100, "100", "dc-1");
+
+    public long GroupVersion { get; set; } = 50;
+
+    public List<LdapEntry> Members { get; set; } = [];
+
+    public List<LdapEntry> Changed { get; set; } = [];
+
+    public List<string>? Deleted { get; set; } = [];
+
+    public HashSet<string> Existing { get; } = [];
+
+    public Exception? FailMembers { get; set; }
+
+    public List<string> Calls { get; } = [];
+
+    public HighWaterMark ReadHighWaterMark() => Mark;
+
+    public long ReadGroupVersion(string groupDn)
+    {
+        Calls.Add("group");
+        return GroupVersion;
+    }
+
+    public IReadOnlyList<LdapEntry> ReadGroupMembers(string groupDn, bool nested)
+    {
+        Calls.Add("members");
+        return FailMembers is null ? Members : throw FailMembers;
+    }
+
+    public IReadOnlyList<LdapEntry> ReadChangedUsers(HighWaterMark since)
+    {
+        Calls.Add("changed");
+        return Changed;
+    }
+
+    public IReadOnlyList<string>? ReadDeletedUserIds(HighWaterMark since)
+    {
+        Calls.Add("deleted");
+        return Deleted;
+    }
+
+    public bool UserExists(string directoryUserId)
+    {
+        Calls.Add("exists");
+        return Existing.Contains(directoryUserId);
+    }
+
+    public void Dispose()
+    {
+    }
+}
