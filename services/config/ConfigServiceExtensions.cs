@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using RescueAdSync.Config.Apis;
 using RescueAdSync.Config.Auth;
 using RescueAdSync.Config.Data;
+using RescueAdSync.Config.ReaderStates;
 using RescueAdSync.Config.Secrets;
 using RescueAdSync.Config.SyncLog;
 
@@ -21,6 +22,10 @@ public static class ConfigServiceExtensions
 
         builder.Services.AddOptions<SyncLogOptions>()
             .Bind(builder.Configuration.GetSection(SyncLogOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<ReaderStateOptions>()
+            .Bind(builder.Configuration.GetSection(ReaderStateOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddScoped<SecretRedactor>();
@@ -47,6 +52,8 @@ public static class ConfigServiceExtensions
         api.MapMappingsApi();
         api.MapLinksApi();
         api.MapSyncLogApi();
+        api.MapReaderStateApi();
+        api.MapLeasesApi();
         return app;
     }
 }

@@ -24,4 +24,24 @@ public interface IConfigApi
 
     [Post("/api/sync-log")]
     Task AddSyncLogAsync([Body] NewSyncLogEntry entry, CancellationToken cancellationToken = default);
+
+    /// <summary>The reader's stored state of a mapping, its ETag in the response headers; 404 when none is stored.</summary>
+    [Get("/api/reader-state/{mappingId}")]
+    Task<IApiResponse<ReaderState>> GetReaderStateAsync(Guid mappingId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores the reader's state (204, new ETag in the response). <paramref name="ifMatch"/>: the ETag last read or
+    /// written, or null to create the first state; 412 when someone wrote (or an admin deleted) in between.
+    /// </summary>
+    [Put("/api/reader-state/{mappingId}")]
+    Task<IApiResponse> PutReaderStateAsync(
+        Guid mappingId, [Body] ReaderStateUpdate update, [Header("If-Match")] string? ifMatch, CancellationToken cancellationToken = default);
+
+    /// <summary>Acquires or renews a leader lease: 200 with the lease, 409 (holder and expiry in the problem) when another holds it.</summary>
+    [Post("/api/leases/{name}")]
+    Task<IApiResponse<Lease>> AcquireLeaseAsync(string name, [Body] LeaseRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases the lease if <paramref name="holder"/> holds it (204); 409 when another holder does.</summary>
+    [Delete("/api/leases/{name}")]
+    Task<IApiResponse> ReleaseLeaseAsync(string name, [Query] string holder, CancellationToken cancellationToken = default);
 }

@@ -26,6 +26,12 @@ public sealed class AuthorizationTests(ConfigApiFactory factory) : IClassFixture
         { "PUT", "/api/links/some-user", "provisioner" },
         { "POST", "/api/sync-log", "admin,reader,provisioner" },
         { "GET", "/api/sync-log", "admin" },
+        { "GET", $"/api/reader-state/{SomeId}", "admin,reader" },
+        { "PUT", $"/api/reader-state/{SomeId}", "reader" },
+        { "DELETE", $"/api/reader-state/{SomeId}", "admin" },
+        { "GET", "/api/leases/some-directory", "admin,reader" },
+        { "POST", "/api/leases/some-directory", "reader" },
+        { "DELETE", "/api/leases/some-directory", "reader" },
     };
 
     [Theory]

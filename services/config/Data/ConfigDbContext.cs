@@ -18,6 +18,10 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<SyncLogRow> SyncLog => Set<SyncLogRow>();
 
+    public DbSet<ReaderStateRow> ReaderStates => Set<ReaderStateRow>();
+
+    public DbSet<LeaseRow> Leases => Set<LeaseRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<RescueAccountRow>(e =>
@@ -70,6 +74,24 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
             e.HasIndex(x => x.Time);
             e.HasIndex(x => new { x.MappingId, x.Time });
             e.HasIndex(x => new { x.DirectoryUserId, x.Time });
+        });
+
+        modelBuilder.Entity<ReaderStateRow>(e =>
+        {
+            e.ToTable("reader_state");
+            e.HasKey(x => x.MappingId);
+            // A deleted mapping takes its state along: a mapping created later for the same group starts with a full read.
+            e.HasOne<MappingRow>().WithOne().HasForeignKey<ReaderStateRow>(x => x.MappingId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(x => x.DirectoryVersion).HasMaxLength(256);
+            e.Property(x => x.ConcurrencyStamp).HasMaxLength(32).IsConcurrencyToken();
+        });
+
+        modelBuilder.Entity<LeaseRow>(e =>
+        {
+            e.ToTable("lease");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Holder).HasMaxLength(200);
         });
     }
 }

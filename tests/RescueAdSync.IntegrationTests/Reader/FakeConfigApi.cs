@@ -47,4 +47,17 @@ public sealed class FakeConfigApi : IConfigApi
 
     public Task<Refit.IApiResponse> PutLinkAsync(string directoryUserId, TechnicianLink link, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("The reader never writes links.");
+
+    // Reader state and leases: the reader does not use them yet; kept simple until it does.
+    public Task<Refit.IApiResponse<ReaderState>> GetReaderStateAsync(Guid mappingId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Reader state is not faked yet.");
+
+    public Task<Refit.IApiResponse> PutReaderStateAsync(Guid mappingId, ReaderStateUpdate update, string? ifMatch, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Reader state is not faked yet.");
+
+    public Task<Refit.IApiResponse<Lease>> AcquireLeaseAsync(string name, LeaseRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Leases are not faked yet.");
+
+    public Task<Refit.IApiResponse> ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("Leases are not faked yet.");
 }

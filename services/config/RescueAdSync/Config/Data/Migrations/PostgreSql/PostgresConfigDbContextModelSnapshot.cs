@@ -66,6 +66,28 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.ToTable("directory_connection", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.LeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("AcquiredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("lease", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.MappingRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -103,6 +125,33 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                         .IsUnique();
 
                     b.ToTable("mapping", (string)null);
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ReaderStateRow", b =>
+                {
+                    b.Property<Guid>("MappingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ConcurrencyStamp")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("DirectoryVersion")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("MappingId");
+
+                    b.ToTable("reader_state", (string)null);
                 });
 
             modelBuilder.Entity("RescueAdSync.Config.Data.RescueAccountRow", b =>
@@ -231,6 +280,15 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.HasIndex("MappingId");
 
                     b.ToTable("technician_link", (string)null);
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ReaderStateRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
+                        .WithOne()
+                        .HasForeignKey("RescueAdSync.Config.Data.ReaderStateRow", "MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }

@@ -60,6 +60,28 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.ToTable("directory_connection", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.LeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AcquiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("lease", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.MappingRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -97,6 +119,33 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("mapping", (string)null);
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ReaderStateRow", b =>
+                {
+                    b.Property<Guid>("MappingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConcurrencyStamp")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DirectoryVersion")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MappingId");
+
+                    b.ToTable("reader_state", (string)null);
                 });
 
             modelBuilder.Entity("RescueAdSync.Config.Data.RescueAccountRow", b =>
@@ -223,6 +272,15 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.HasIndex("MappingId");
 
                     b.ToTable("technician_link", (string)null);
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ReaderStateRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
+                        .WithOne()
+                        .HasForeignKey("RescueAdSync.Config.Data.ReaderStateRow", "MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 #pragma warning restore 612, 618
         }
