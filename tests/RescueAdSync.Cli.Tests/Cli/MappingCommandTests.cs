@@ -1,0 +1,85 @@
+using RescueAdSync.Cli.Tests.Infrastructure;
+
+namespace RescueAdSync.Cli.Tests.Cli;
+
+[Collection(ConfigStackCollection.Name)]
+public sealed class MappingCommandTests(ConfigStack stack)
+{
+    [Fact]
+    public async Task Mapping_add_list_update_remove_round_trip_as_table_and_json()
+    {
+        var group = $"CN=Support-{Guid.NewGuid():N},OU=Groups,DC=corp,DC=example,DC=org";
+        var id = await stack.AddMappingAsync(group, 4242);
+
+        var table = await stack.RunCliAsync("mapping", "list");
+        table.AssertExit(0);
+        var row = table.Stdout.Split('\n').Single(line => line.StartsWith(id.ToString(), StringComparison.Ordinal));
+        Assert.Matches($@"{id}\s+{group}\s+4242\s+no\s+yes", row);
+        Assert.StartsWith("ID ", table.Stdout);
+
+        var json = (await stack.RunCliAsync("mapping", "list", "--json")).Json();
+        var listed = json.EnumerateArray().Single(m => m.GetProperty("id").GetGuid() == id);
+        Assert.Equal(group, listed.GetProperty("sourceGroupDn").GetString());
+
+        var update = await stack.RunCliAsync("mapping", "update", id.ToString(), "--enabled", "false", "--mobile-addon", "true", "--json");
+        update.AssertExit(0);
+        var updated = update.Json();
+        Assert.False(updated.GetProperty("enabled").GetBoolean());
+        Assert.True(updated.GetProperty("mobileAddon").GetBoolean());
+        Assert.Equal(4242, updated.GetProperty("technicianGroupId").GetInt64());
+
+        (await stack.RunCliAsync("mapping", "remove", id.ToString())).AssertExit(0);
+        var after = (await stack.RunCliAsync("mapping", "list", "--json")).Json();
+        Assert.DoesNotContain(after.EnumerateArray(), m => m.GetProperty("id").GetGuid() == id);
+    }
+
+    [Fact]
+    public async Task Mapping_add_with_bad_input_exits_1_and_names_each_field()
+    {
+        var result = await stack.RunCliAsync("mapping", "add", "--group", "Support", "--technician-group", "0");
+
+        result.AssertExit(1);
+        Assert.Contains("sourceGroupDn:", result.Stderr);
+        Assert.Contains("technicianGroupId: Must be a positive Rescue node id.", result.Stderr);
+        Assert.Equal("", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Mapping_add_of_an_already_mapped_group_exits_1_with_the_reason()
+    {
+        var group = $"CN=Dup-{Guid.NewGuid():N},DC=corp,DC=example,DC=org";
+        await stack.AddMappingAsync(group, 7);
+
+        var result = await stack.RunCliAsync("mapping", "add", "--group", group, "--technician-group", "8");
+
+        result.AssertExit(1);
+        Assert.Contains("already mapped", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Mapping_update_of_an_unknown_id_exits_3()
+    {
+        var result = await stack.RunCliAsync("mapping", "update", Guid.NewGuid().ToString(), "--enabled", "false");
+
+        result.AssertExit(3);
+        Assert.Contains("not found", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Mapping_remove_with_a_malformed_id_exits_1_before_calling_the_service()
+    {
+        var result = await stack.RunCliAsync("mapping", "remove", "support");
+
+        result.AssertExit(1);
+        Assert.Contains("not a mapping id", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Mapping_add_without_the_required_options_exits_1_with_usage()
+    {
+        var result = await stack.RunCliAsync("mapping", "add");
+
+        result.AssertExit(1);
+        Assert.Contains("--group", result.Stderr);
+    }
+}

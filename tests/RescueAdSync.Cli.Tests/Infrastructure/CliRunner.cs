@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using RescueAdSync.TestInfrastructure;
+
+namespace RescueAdSync.Cli.Tests.Infrastructure;
+
+/// <summary>Runs the built CLI (tools/cli/bin/&lt;Configuration&gt;/net10.0/adsync.dll) as a real process.</summary>
+public static class CliRunner
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    public static string DllPath => Path.Combine(RepoPaths.Root, "tools", "cli", "bin", RepoPaths.Configuration, "net10.0", "adsync.dll");
+
+    public static Task<CliResult> RunAsync(string? url, string? key, string? stdin, params string[] args) =>
+        RunAsync(url, key, stdin, until: null, args);
+
+    /// <param name="url">Becomes ADSYNC_URL (null: unset).</param>
+    /// <param name="key">Becomes ADSYNC_API_KEY (null: unset).</param>
+    /// <param name="stdin">Written to standard input, which is then closed; null closes it at once.</param>
+    /// <param name="until">When given, the process is interrupted (SIGINT, as Ctrl-C) once this answers true for its stdout so far (it may act, e.g. write log entries, meanwhile).</param>
+    /// <param name="args">The arguments.</param>
+    public static async Task<CliResult> RunAsync(string? url, string? key, string? stdin, Func<string, Task<bool>>? until, params string[] args)
+    {
+        if (!File.Exists(DllPath))
+        {
+            throw new FileNotFoundException($"{DllPath} does not exist; build tools/cli first.", DllPath);
+        }
+
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(DllPath);
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        psi.Environment.Remove("ADSYNC_URL");
+        psi.Environment.Remove("ADSYNC_API_KEY");
+        if (url is not null)
+        {
+            psi.Environment["ADSYNC_URL"] = url;
+        }
+
+        if (key is not null)
+        {
+            psi.Environment["ADSYNC_API_KEY"] = key;
+        }
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start dotnet.");
+        var stdout = new System.Text.StringBuilder();
+        var stdoutLock = new object();
+        var outputDone = new TaskCompletionSource();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                outputDone.TrySetResult();
+                return;
+            }
+
+            lock (stdoutLock)
+            {
+                stdout.AppendLine(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        var stderrTask = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            if (until is not null)
+            {
+                while (!process.HasExited)
+                {
+                    string sofar;
+                    lock (stdoutLock)
+                    {
+                        sofar = stdout.ToString();
+                    }
+
+                    if (await until(sofar))
+                    {
+                        ProcessSignals.Interrupt(process.Id);
+                        break;
+                    }
+
+                    await Task.Delay(100, timeout.Token);
+                }
+            }
+
+            await process.WaitForExitAsync(timeout.Token);
+            await outputDone.Task.WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"adsync {string.Join(' ', args)} did not exit within {Timeout.TotalSeconds:0} s.\nstdout so far:\n{stdout}");
+        }
+
+        string output;
+        lock (stdoutLock)
+        {
+            output = stdout.ToString();
+        }
+
+        return new CliResult(process.ExitCode, output, await stderrTask, string.Join(' ', args));
+    }
+}

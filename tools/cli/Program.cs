@@ -1,0 +1,3 @@
+using RescueAdSync.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,58 @@
+using RescueAdSync.Cli.Api;
+using RescueAdSync.Contracts;
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.Cli.Status;
+
+/// <summary>Builds the status of each mapping from the links (counts by state) and the sync log (errors, last activity).</summary>
+public static class StatusReader
+{
+    private const int LinkPage = 500;
+
+    public static async Task<SystemStatus> ReadAsync(ConfigApiClient api, Guid? only, int lastErrors, CancellationToken ct)
+    {
+        var account = await api.FindAsync<RescueAccountView>("api/rescue-account", "Rescue account", ct);
+        var directory = await api.FindAsync<DirectoryConnectionView>("api/directory", "Directory connection", ct);
+        Mapping[] mappings = only is { } id
+            ? [(await api.GetAsync<Mapping>($"api/mappings/{id}", "Mapping", ct)).Value]
+            : (await api.GetAsync<Mapping[]>("api/mappings", "Mappings", ct)).Value;
+        var statuses = new List<MappingStatus>();
+        foreach (var mapping in mappings)
+        {
+            statuses.Add(await ReadAsync(api, mapping, lastErrors, ct));
+        }
+
+        return new SystemStatus(account?.Value, directory?.Value, statuses);
+    }
+
+    private static async Task<MappingStatus> ReadAsync(ConfigApiClient api, Mapping mapping, int lastErrors, CancellationToken ct)
+    {
+        // Every state is listed, zeros included, so a script can read counts without checking for missing keys.
+        var counts = Enum.GetNames<UserState>().ToDictionary(name => name, _ => 0);
+        var total = 0;
+        for (var skip = 0; ; skip += LinkPage)
+        {
+            var page = (await api.GetAsync<TechnicianLink[]>($"api/links?mappingId={mapping.Id}&skip={skip}&take={LinkPage}", "Links", ct)).Value;
+            foreach (var link in page)
+            {
+                counts[link.State.ToString()]++;
+            }
+
+            total += page.Length;
+            if (page.Length < LinkPage)
+            {
+                break;
+            }
+        }
+
+        var errors = await api.GetAsync<SyncLogEntry[]>($"api/sync-log?mappingId={mapping.Id}&level=Error&take={Math.Max(1, lastErrors)}", "Sync log", ct);
+        var latest = await api.GetAsync<SyncLogEntry[]>($"api/sync-log?mappingId={mapping.Id}&take=1", "Sync log", ct);
+        return new MappingStatus(
+            mapping,
+            counts,
+            total,
+            errors.TotalCount ?? errors.Value.Length,
+            latest.Value.FirstOrDefault()?.Time,
+            lastErrors == 0 ? [] : errors.Value);
+    }
+}
