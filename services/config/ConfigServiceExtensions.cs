@@ -3,6 +3,7 @@ using RescueAdSync.Config.Apis;
 using RescueAdSync.Config.Auth;
 using RescueAdSync.Config.Data;
 using RescueAdSync.Config.ReaderStates;
+using RescueAdSync.Config.Rescue;
 using RescueAdSync.Config.Secrets;
 using RescueAdSync.Config.SyncLog;
 
@@ -28,6 +29,7 @@ public static class ConfigServiceExtensions
             .Bind(builder.Configuration.GetSection(ReaderStateOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddHttpClient<RescueAccountVerifier>();
         builder.Services.AddScoped<SecretRedactor>();
         builder.Services.AddHostedService<SyncLogRetention>();
         return builder;

@@ -5,8 +5,13 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Tests;
 
-public class RescueAccountApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
+public class RescueAccountApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>, IDisposable
 {
+    // Its own emulator: this class replaces the token, which would break every other class sharing one.
+    private readonly RescueEmulatorHost rescue = RescueEmulatorHost.Start();
+
+    public void Dispose() => rescue.Dispose();
+
     [Fact]
     public async Task Account_is_404_before_it_is_set_then_shown_masked_and_served_in_full_to_the_provisioner_only()
     {
@@ -14,7 +19,7 @@ public class RescueAccountApiTests(ConfigApiFactory factory) : IClassFixture<Con
         Assert.Equal(HttpStatusCode.NotFound, (await factory.Admin.GetAsync("/api/rescue-account")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await factory.Provisioner.GetAsync("/api/rescue-account/credentials")).StatusCode);
 
-        var put = await factory.Admin.PutAsJsonAsync("/api/rescue-account", Samples.Account());
+        var put = await factory.Admin.PutAsJsonAsync("/api/rescue-account", Samples.Account(rescue.ApiBaseUrl));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var putBody = await put.Content.ReadAsStringAsync();
         Assert.DoesNotContain(Samples.MahPassword, putBody, StringComparison.Ordinal);
@@ -29,10 +34,11 @@ public class RescueAccountApiTests(ConfigApiFactory factory) : IClassFixture<Con
         Assert.NotNull(credentials);
         Assert.Equal(Samples.ServiceToken, credentials.ServiceToken);
         Assert.Equal(Samples.DefaultPassword, credentials.DefaultPassword);
-        Assert.Equal("https://secure.logmeinrescue.com/API/", credentials.ApiBaseUrl);
+        Assert.Equal(rescue.ApiBaseUrl, credentials.ApiBaseUrl);
 
         // Empty secrets on update keep the stored ones: a form cannot send back what it was never shown.
-        var update = await factory.Admin.PutAsJsonAsync("/api/rescue-account", Samples.Account() with
+        await rescue.SetTokenAsync("NewToken-112233");
+        var update = await factory.Admin.PutAsJsonAsync("/api/rescue-account", Samples.Account(rescue.ApiBaseUrl) with
         {
             MahEmail = "new-mah@example.com", MahPassword = "", ServiceToken = "NewToken-112233", DefaultPassword = "",
         });
@@ -45,10 +51,11 @@ public class RescueAccountApiTests(ConfigApiFactory factory) : IClassFixture<Con
         // Conditional update: a stale ETag is refused with 412 and changes nothing.
         var current = await factory.Admin.GetAsync("/api/rescue-account");
         var etag = current.Headers.ETag!;
-        var stale = new HttpRequestMessage(HttpMethod.Put, "/api/rescue-account") { Content = JsonContent.Create(Samples.Account()) };
+        await rescue.SetTokenAsync(Samples.ServiceToken);
+        var stale = new HttpRequestMessage(HttpMethod.Put, "/api/rescue-account") { Content = JsonContent.Create(Samples.Account(rescue.ApiBaseUrl)) };
         stale.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"0\""));
         Assert.Equal(HttpStatusCode.PreconditionFailed, (await factory.Admin.SendAsync(stale)).StatusCode);
-        var fresh = new HttpRequestMessage(HttpMethod.Put, "/api/rescue-account") { Content = JsonContent.Create(Samples.Account()) };
+        var fresh = new HttpRequestMessage(HttpMethod.Put, "/api/rescue-account") { Content = JsonContent.Create(Samples.Account(rescue.ApiBaseUrl)) };
         fresh.Headers.IfMatch.Add(etag);
         var freshResponse = await factory.Admin.SendAsync(fresh);
         Assert.Equal(HttpStatusCode.OK, freshResponse.StatusCode);

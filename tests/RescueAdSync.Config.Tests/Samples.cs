@@ -13,8 +13,11 @@ public static class Samples
 
     public static IReadOnlyList<string> Secrets => [MahPassword, ServiceToken, DefaultPassword, BindPassword];
 
-    public static RescueAccountSettings Account() =>
-        new("https://secure.logmeinrescue.com/API/", "mah@example.com", MahPassword, ServiceToken, DefaultPassword);
+    /// <summary>An account the config service can verify: the shared emulator's URL and its token.</summary>
+    public static RescueAccountSettings Account() => Account(RescueEmulatorHost.Shared.ApiBaseUrl);
+
+    public static RescueAccountSettings Account(string apiBaseUrl) =>
+        new(apiBaseUrl, "mah@example.com", MahPassword, ServiceToken, DefaultPassword);
 
     public static DirectoryConnectionSettings Directory() =>
         new(DirectoryKind.ActiveDirectory, ["ldaps://dc1.example.com:636", "ldap://dc2.example.com"], "CN=sync,OU=Service,DC=example,DC=com",

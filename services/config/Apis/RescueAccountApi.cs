@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using RescueAdSync.Config.Auth;
 using RescueAdSync.Config.Data;
+using RescueAdSync.Config.Rescue;
 using RescueAdSync.Config.Secrets;
 using RescueAdSync.Config.Validation;
 using RescueAdSync.Contracts.Config;
@@ -35,8 +36,8 @@ public static class RescueAccountApi
     }
 
     public static async Task<Results<Ok<RescueAccountView>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        RescueAccountSettings settings, ConfigDbContext db, SecretProtector protector, TimeProvider time, HttpContext http,
-        CancellationToken cancellationToken)
+        RescueAccountSettings settings, ConfigDbContext db, SecretProtector protector, RescueAccountVerifier verifier, TimeProvider time,
+        HttpContext http, CancellationToken cancellationToken)
     {
         var row = await db.RescueAccounts.SingleOrDefaultAsync(cancellationToken);
         if (ETags.PreconditionFails(http.Request, row is null ? null : ETags.FromRevision(row.Revision)))
@@ -48,6 +49,18 @@ public static class RescueAccountApi
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        // The token that will be in force: the submitted one, else the stored one (an empty secret keeps it).
+        var token = string.IsNullOrEmpty(settings.ServiceToken) && row is not null
+            ? protector.Unprotect(row.ServiceTokenEncrypted, SecretPurposes.ServiceToken)
+            : settings.ServiceToken;
+        var verification = await verifier.VerifyAsync(settings.ApiBaseUrl.Trim(), token, cancellationToken);
+        if (!verification.Succeeded)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [verification.Field!] = [verification.Problem!] },
+                title: "The Rescue account could not be verified; nothing was stored.");
         }
 
         if (row is null)
