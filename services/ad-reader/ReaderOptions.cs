@@ -22,6 +22,9 @@ public sealed class ReaderOptions
     /// <summary>Poll interval used until the config service has answered once.</summary>
     [Range(1, 3600)] public int StartupPollIntervalSeconds { get; set; } = 2;
 
+    /// <summary>Longest wait between two attempts while no directory server accepts the bind.</summary>
+    [Range(1, 3600)] public int MaxBackoffSeconds { get; set; } = 60;
+
     /// <summary>The same error is written to the sync log again only after this long, so an outage is not a flood.</summary>
     [Range(1, 1440)] public int SyncLogRepeatMinutes { get; set; } = 15;
 

@@ -8,6 +8,8 @@ namespace RescueAdSync.AdReader.Ldap;
 /// <summary>Binds with System.DirectoryServices.Protocols (simple bind, LDAPv3, no referral chasing), failing over across URLs.</summary>
 public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILogger<LdapDirectoryConnector> logger) : IDirectoryConnector
 {
+    private volatile string? _lastGood;
+
     public IDirectorySession Connect(DirectoryConnectionSettings settings)
     {
         if (settings.ServerUrls.Count == 0)
@@ -20,13 +22,16 @@ public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILog
             throw new DirectoryReadException("The directory connection has no bind identity or no bind password.");
         }
         var failures = new List<string>();
-        foreach (var url in settings.ServerUrls)
+        // Stay on the server that worked last: AD USNs are per DC, so switching servers forces a full read.
+        var ordered = settings.ServerUrls.OrderBy(url => url == _lastGood ? 0 : 1).ToList();
+        foreach (var url in ordered)
         {
             LdapConnection? connection = null;
             try
             {
                 connection = Open(url);
                 connection.Bind(new NetworkCredential(settings.BindDn, settings.BindPassword));
+                _lastGood = url;
                 return new LdapDirectorySession(connection, url, settings, options.Value);
             }
             catch (Exception ex) when (ex is LdapException or DirectoryOperationException or UriFormatException or DirectoryReadException)

@@ -19,6 +19,8 @@ public sealed class ReaderWorker(
     IOptions<ReaderOptions> options,
     ILogger<ReaderWorker> logger) : BackgroundService
 {
+    private int _bindFailures;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // LDAP calls block; leave the host's start-up path before the first one.
@@ -69,12 +71,14 @@ public sealed class ReaderWorker(
         {
             session = connector.Connect(directory);
             health.BindSucceeded(session.ServerUrl);
+            _bindFailures = 0;
         }
         catch (DirectoryReadException ex)
         {
             health.BindFailed(ex.Message);
             await FailAllAsync(configuration, "bind", ex.Message, correlationId, secrets, cancellationToken);
-            return interval;
+            // Every server refused or is down: hammering them every poll helps nobody.
+            return Backoff.Delay(interval, ++_bindFailures, TimeSpan.FromSeconds(options.Value.MaxBackoffSeconds));
         }
         using (session)
         {

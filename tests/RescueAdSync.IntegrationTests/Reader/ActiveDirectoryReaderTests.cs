@@ -239,4 +239,22 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         await Task.Delay(Quiet);
         Assert.Equal(3, _capture.For(_mappingId).Count);
     }
+
+    [Fact]
+    public async Task A_dead_first_server_fails_over_to_the_next_url_without_an_error()
+    {
+        AddUser("jane", "Jane", "Jones", "jane@example.org");
+        AddGroup("jane");
+        var config = Config();
+        config.Directory = config.Directory with { ServerUrls = ["ldap://127.0.0.4:1", samba.Dc.Url] };
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
+
+        var message = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+        _admin.Replace(UserDn("jane"), "mail", "jane.jones@example.org");
+        var changed = (await _capture.WaitForAsync(_mappingId, 2))[1];
+
+        Assert.Equal(UserState.Enabled, message.State);
+        Assert.Equal("jane.jones@example.org", changed.Email);
+        Assert.Empty(config.SyncLog);
+    }
 }

@@ -6,20 +6,54 @@ namespace RescueAdSync.IntegrationTests.Reader;
 /// <summary>Changes a real directory as its administrator would, over plain LDAP.</summary>
 public sealed class LdapAdmin : IDisposable
 {
-    private readonly LdapConnection _connection;
+    /// <summary>libldap's LDAP_SERVER_DOWN: the request never reached the server, so sending it again is safe.</summary>
+    private const int ServerDown = 81;
+
+    private readonly string _url;
+    private readonly string _bindName;
+    private readonly string _password;
+    private LdapConnection _connection;
 
     public LdapAdmin(string url, string bindName, string password)
     {
-        var uri = new Uri(url);
-        _connection = new LdapConnection(new LdapDirectoryIdentifier(uri.Host, uri.IsDefaultPort || uri.Port <= 0 ? 389 : uri.Port))
+        (_url, _bindName, _password) = (url, bindName, password);
+        _connection = Connect();
+    }
+
+    /// <summary>
+    /// Seen now and then on this busy machine: a connection that just bound reports the server down. The tests are
+    /// about the reader, not about our admin connection, so it reconnects and sends the request again.
+    /// </summary>
+    private DirectoryResponse Send(DirectoryRequest request)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return _connection.SendRequest(request);
+            }
+            catch (LdapException ex) when (ex.ErrorCode == ServerDown && attempt < 3)
+            {
+                _connection.Dispose();
+                Thread.Sleep(200);
+                _connection = Connect();
+            }
+        }
+    }
+
+    private LdapConnection Connect()
+    {
+        var uri = new Uri(_url);
+        var connection = new LdapConnection(new LdapDirectoryIdentifier(uri.Host, uri.IsDefaultPort || uri.Port <= 0 ? 389 : uri.Port))
         {
             AuthType = AuthType.Basic,
-            Credential = new NetworkCredential(bindName, password),
+            Credential = new NetworkCredential(_bindName, _password),
             Timeout = TimeSpan.FromSeconds(30),
         };
-        _connection.SessionOptions.ProtocolVersion = 3;
-        _connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
-        _connection.Bind();
+        connection.SessionOptions.ProtocolVersion = 3;
+        connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
+        connection.Bind();
+        return connection;
     }
 
     public void Add(string dn, params (string Name, string[] Values)[] attributes)
@@ -29,7 +63,7 @@ public sealed class LdapAdmin : IDisposable
         {
             request.Attributes.Add(new DirectoryAttribute(name, values.Cast<object>().ToArray()));
         }
-        _connection.SendRequest(request);
+        Send(request);
     }
 
     public void Replace(string dn, string attribute, params string[] values) => Modify(dn, DirectoryAttributeOperation.Replace, attribute, values);
@@ -38,23 +72,23 @@ public sealed class LdapAdmin : IDisposable
 
     public void RemoveValue(string dn, string attribute, string value) => Modify(dn, DirectoryAttributeOperation.Delete, attribute, value);
 
-    public void Delete(string dn) => _connection.SendRequest(new DeleteRequest(dn));
+    public void Delete(string dn) => Send(new DeleteRequest(dn));
 
     /// <summary>Moves an entry under another parent, keeping its RDN (and its objectGUID / entryUUID).</summary>
     public void Move(string dn, string newParentDn) =>
-        _connection.SendRequest(new ModifyDNRequest(dn, newParentDn, dn.Split(',')[0]) { DeleteOldRdn = true });
+        Send(new ModifyDNRequest(dn, newParentDn, dn.Split(',')[0]) { DeleteOldRdn = true });
 
     /// <summary>The first value of an attribute of one entry (uSNChanged, entryCSN, entryUUID).</summary>
     public string Read(string dn, string attribute)
     {
-        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, attribute));
+        var response = (SearchResponse)Send(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, attribute));
         return (string)response.Entries[0].Attributes[attribute].GetValues(typeof(string))[0];
     }
 
     /// <summary>objectGUID of one entry, formatted as the reader formats it.</summary>
     public string ReadObjectGuid(string dn)
     {
-        var response = (SearchResponse)_connection.SendRequest(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, "objectGUID"));
+        var response = (SearchResponse)Send(new SearchRequest(dn, "(objectClass=*)", SearchScope.Base, "objectGUID"));
         return new Guid((byte[])response.Entries[0].Attributes["objectGUID"].GetValues(typeof(byte[]))[0]).ToString("D");
     }
 
@@ -65,7 +99,7 @@ public sealed class LdapAdmin : IDisposable
         {
             modification.Add(value);
         }
-        _connection.SendRequest(new ModifyRequest(dn, modification));
+        Send(new ModifyRequest(dn, modification));
     }
 
     public void Dispose() => _connection.Dispose();
