@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using RescueAdSync.Config.Data;
+using RescueAdSync.Config.Secrets;
+using RescueAdSync.Config.Tests.PostgreSql;
+using RescueAdSync.Contracts;
+using RescueAdSync.Contracts.Config;
+
+namespace RescueAdSync.Config.Tests;
+
+/// <summary>
+/// A database written by the previous release (migrated only up to its last migration, "Initial") is upgraded by the
+/// service at start, and everything it held is still there and usable, on both providers.
+/// </summary>
+public sealed class MigrationUpgradeTests
+{
+    private const string SqlitePrevious = "20261127085502_Initial";
+    private const string PostgresPrevious = "20261127090241_Initial";
+
+    private static readonly Guid MappingId = Guid.Parse("0196d5a0-0000-7000-8000-00000000c0de");
+    private static readonly DateTimeOffset Written = new(2026, 11, 1, 8, 30, 0, 123, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Sqlite_database_of_the_previous_version_is_upgraded_with_its_data()
+    {
+        using var factory = new ConfigApiFactory();
+        var options = new DbContextOptionsBuilder<SqliteConfigDbContext>().UseSqlite($"Data Source={factory.DatabasePath}").Options;
+        await using (var db = new SqliteConfigDbContext(options))
+        {
+            await SeedPreviousVersionAsync(db, SqlitePrevious, factory);
+        }
+
+        await AssertUpgradedAsync(factory, () => new SqliteConfigDbContext(options));
+    }
+
+    [Fact]
+    public async Task PostgreSql_database_of_the_previous_version_is_upgraded_with_its_data()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync();
+        using var factory = new ConfigApiFactory();
+        factory.Settings["Database:Provider"] = "PostgreSql";
+        factory.Settings["ConnectionStrings:Config"] = connectionString;
+        var options = new DbContextOptionsBuilder<PostgresConfigDbContext>().UseNpgsql(connectionString).Options;
+        await using (var db = new PostgresConfigDbContext(options))
+        {
+            await SeedPreviousVersionAsync(db, PostgresPrevious, factory);
+        }
+
+        await AssertUpgradedAsync(factory, () => new PostgresConfigDbContext(options));
+    }
+
+    /// <summary>The schema of the previous release, and rows of every table it had, secrets encrypted with the service's key.</summary>
+    private static async Task SeedPreviousVersionAsync(ConfigDbContext db, string previousMigration, ConfigApiFactory factory)
+    {
+        await db.GetService<IMigrator>().MigrateAsync(previousMigration);
+        Assert.Equal([previousMigration], await db.Database.GetAppliedMigrationsAsync());
+        Assert.NotEmpty(await db.Database.GetPendingMigrationsAsync());
+
+        var protector = new SecretProtector(new SecretKeyRing(Convert.FromBase64String(factory.Settings["Secrets:Key"]!), []));
+        db.RescueAccounts.Add(new RescueAccountRow
+        {
+            ApiBaseUrl = "https://secure.logmeinrescue.com/API/",
+            MahEmail = "mah@example.com",
+            MahPasswordEncrypted = protector.Protect(Samples.MahPassword, SecretPurposes.MahPassword),
+            ServiceTokenEncrypted = protector.Protect(Samples.ServiceToken, SecretPurposes.ServiceToken),
+            DefaultPasswordEncrypted = protector.Protect(Samples.DefaultPassword, SecretPurposes.DefaultPassword),
+            UpdatedAt = Written,
+            Revision = 3,
+        });
+        db.DirectoryConnections.Add(new DirectoryConnectionRow
+        {
+            Kind = DirectoryKind.OpenLdap,
+            ServerUrls = ["ldap://ldap1.example.com", "ldaps://ldap2.example.com"],
+            BindDn = "cn=sync,dc=example,dc=com",
+            BindPasswordEncrypted = protector.Protect(Samples.BindPassword, SecretPurposes.BindPassword),
+            BaseDn = "dc=example,dc=com",
+            PollIntervalSeconds = 7,
+            UpdatedAt = Written,
+            Revision = 2,
+        });
+        db.Mappings.Add(new MappingRow
+        {
+            Id = MappingId,
+            SourceGroupDn = "CN=Support,OU=Groups,DC=example,DC=com",
+            SourceGroupDnKey = "cn=support,ou=groups,dc=example,dc=com",
+            TechnicianGroupId = 42,
+            MobileAddon = true,
+            Enabled = true,
+            UpdatedAt = Written,
+            Revision = 5,
+        });
+        db.Links.Add(new TechnicianLinkRow
+        {
+            DirectoryUserId = "user-from-last-release",
+            MappingId = MappingId,
+            TechnicianNodeId = 1001,
+            Version = 77,
+            State = UserState.Disabled,
+            UpdatedAt = Written,
+        });
+        db.SyncLog.Add(new SyncLogRow
+        {
+            Time = Written,
+            Level = SyncLogLevel.Error,
+            Source = "provisioner",
+            Operation = "setUser_v2",
+            Message = "written by the previous release",
+            MappingId = MappingId,
+            DirectoryUserId = "user-from-last-release",
+            ErrorCode = "INVALIDPARAM_EMAIL",
+            WillRetry = false,
+        });
+        await db.SaveChangesAsync();
+    }
+
+    private static async Task AssertUpgradedAsync(ConfigApiFactory factory, Func<ConfigDbContext> open)
+    {
+        // The first request starts the service, which applies the pending migrations.
+        var mappings = await factory.Reader.GetFromJsonAsync<Mapping[]>("/api/mappings");
+        await using (var db = open())
+        {
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+            Assert.Equal(db.Database.GetMigrations(), await db.Database.GetAppliedMigrationsAsync());
+        }
+
+        var mapping = Assert.Single(mappings!);
+        Assert.Equal(new Mapping(MappingId, "CN=Support,OU=Groups,DC=example,DC=com", 42, true, true, Written), mapping);
+        var mappingETag = (await factory.Admin.GetAsync($"/api/mappings/{MappingId}")).Headers.ETag;
+        Assert.Equal("\"5\"", mappingETag?.Tag);
+
+        var credentials = await factory.Provisioner.GetFromJsonAsync<RescueCredentials>("/api/rescue-account/credentials");
+        Assert.Equal(new RescueCredentials("https://secure.logmeinrescue.com/API/", Samples.ServiceToken, Samples.DefaultPassword, Written), credentials);
+        var directory = await factory.Reader.GetFromJsonAsync<DirectoryConnectionSettings>("/api/directory/credentials");
+        Assert.Equal(Samples.BindPassword, directory!.BindPassword);
+        Assert.Equal(["ldap://ldap1.example.com", "ldaps://ldap2.example.com"], directory.ServerUrls);
+        Assert.Equal(7, directory.PollIntervalSeconds);
+
+        var link = await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-from-last-release");
+        Assert.Equal(new TechnicianLink("user-from-last-release", MappingId, 1001, 77, UserState.Disabled, Written), link);
+        var log = Assert.Single((await factory.Admin.GetFromJsonAsync<SyncLogEntry[]>("/api/sync-log"))!);
+        Assert.Equal(("written by the previous release", "INVALIDPARAM_EMAIL", Written), (log.Message, log.ErrorCode, log.Time));
+
+        // The tables the upgrade added work for the rows that were already there.
+        var state = new HttpRequestMessage(HttpMethod.Put, $"/api/reader-state/{MappingId}")
+        {
+            Content = JsonContent.Create(new ReaderStateUpdate(JsonSerializer.SerializeToElement(new { usn = 1 }), "1")),
+        };
+        Assert.Equal(HttpStatusCode.NoContent, (await factory.Reader.SendAsync(state)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await factory.Reader.PostAsJsonAsync("/api/leases/upgraded-directory", new LeaseRequest("reader-1", 30))).StatusCode);
+    }
+}
