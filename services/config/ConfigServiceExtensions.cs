@@ -16,7 +16,7 @@ public static class ConfigServiceExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         builder.AddConfigDatabase();
         builder.AddSecretProtection();
         builder.AddApiKeyAuthentication();
