@@ -19,6 +19,12 @@ public static class ReaderExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        if (builder.Configuration.GetValue<bool>($"{ReaderOptions.Section}:Tls:AllowInsecure"))
+        {
+            // libldap reads this once, when it first initialises; the option exists only for labs with throwaway certificates.
+            Environment.SetEnvironmentVariable("LDAPTLS_REQCERT", "never");
+            builder.Services.AddHostedService<InsecureTlsWarning>();
+        }
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDirectoryConnector, LdapDirectoryConnector>();
         builder.Services.TryAddSingleton<IReaderStateStore, InMemoryReaderStateStore>();

@@ -34,6 +34,9 @@ public sealed class ReaderOptions
     /// </summary>
     [Range(1, 10080)] public int ReconcileMinutes { get; set; } = 360;
 
+    /// <summary>TLS settings for ldaps:// and StartTLS.</summary>
+    public Ldap.ReaderTlsOptions Tls { get; set; } = new();
+
     /// <summary>Read members of nested groups too (AD in-chain rule). Reader-wide until mappings carry their own flag.</summary>
     public bool NestedGroups { get; set; }
 }

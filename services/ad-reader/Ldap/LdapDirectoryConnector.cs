@@ -6,9 +6,34 @@ using RescueAdSync.Contracts.Config;
 namespace RescueAdSync.AdReader.Ldap;
 
 /// <summary>Binds with System.DirectoryServices.Protocols (simple bind, LDAPv3, no referral chasing), failing over across URLs.</summary>
-public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILogger<LdapDirectoryConnector> logger) : IDirectoryConnector
+public sealed class LdapDirectoryConnector : IDirectoryConnector
 {
+    private readonly IOptions<ReaderOptions> options;
+    private readonly ILogger<LdapDirectoryConnector> logger;
+    private readonly Lazy<string?> trustDirectory;
     private volatile string? _lastGood;
+
+    public LdapDirectoryConnector(IOptions<ReaderOptions> options, ILogger<LdapDirectoryConnector> logger)
+    {
+        this.options = options;
+        this.logger = logger;
+        trustDirectory = new Lazy<string?>(() => TrustDirectory(options.Value.Tls.CaBundlePath));
+    }
+
+    /// <summary>
+    /// libldap (GnuTLS on Debian) takes a directory of trusted certificates, not a file: the bundle is copied into a
+    /// private directory of its own, so that nothing else in a shared folder becomes trusted by accident.
+    /// </summary>
+    private static string? TrustDirectory(string? caBundlePath)
+    {
+        if (string.IsNullOrWhiteSpace(caBundlePath))
+        {
+            return null;
+        }
+        var directory = Directory.CreateTempSubdirectory("adsync-reader-ca-").FullName;
+        File.Copy(caBundlePath, Path.Combine(directory, "ca-bundle.pem"));
+        return directory;
+    }
 
     public IDirectorySession Connect(DirectoryConnectionSettings settings)
     {
@@ -34,7 +59,7 @@ public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILog
                 _lastGood = url;
                 return new LdapDirectorySession(connection, url, settings, options.Value);
             }
-            catch (Exception ex) when (ex is LdapException or DirectoryOperationException or UriFormatException or DirectoryReadException)
+            catch (Exception ex) when (ex is LdapException or DirectoryOperationException or UriFormatException or DirectoryReadException or IOException)
             {
                 connection?.Dispose();
                 // Exception messages from libldap never contain the password; the bind DN is not a secret.
@@ -63,9 +88,30 @@ public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILog
         };
         connection.SessionOptions.ProtocolVersion = 3;
         connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
+        var tls = options.Value.Tls;
+        if (secure || tls.StartTls)
+        {
+            // Windows (not a target: the reader ships as a Linux container) trusts the machine store instead.
+            if (trustDirectory.Value is { } directory && !OperatingSystem.IsWindows())
+            {
+                // libldap keeps TLS settings in a context; a new one is needed for the directory to take effect.
+                connection.SessionOptions.TrustedCertificatesDirectory = directory;
+                connection.SessionOptions.StartNewTlsSessionContext();
+            }
+        }
         if (secure)
         {
             connection.SessionOptions.SecureSocketLayer = true;
+        }
+        else if (tls.StartTls)
+        {
+            // On Linux the connection only exists after a first bind, and StartTLS before it fails as "server unavailable".
+            // An anonymous bind opens it without sending anything secret; StartTLS then throws if the certificate is not
+            // trusted, before the real bind sends the password.
+            connection.AuthType = AuthType.Anonymous;
+            connection.Bind();
+            connection.SessionOptions.StartTransportLayerSecurity(null);
+            connection.AuthType = AuthType.Basic;
         }
         return connection;
     }
