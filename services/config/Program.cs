@@ -9,6 +9,7 @@ var app = builder.Build();
 app.UseConfigServiceErrors();
 app.MapDefaultEndpoints();
 app.MapConfigApi();
+app.MapAdminPage();
 app.Run();
 
 public partial class Program;

@@ -2,15 +2,15 @@ using RescueAdSync.Cli.Tests.Infrastructure;
 
 namespace RescueAdSync.Cli.Tests.Cli;
 
-/// <summary>The two singletons (account, directory): only this class writes them.</summary>
+/// <summary>The two singletons (account, directory): only this class writes them (the account with the stack's own values).</summary>
 [Collection(ConfigStackCollection.Name)]
 public sealed class AccountAndDirectoryCommandTests(ConfigStack stack)
 {
     [Fact]
     public async Task Account_set_reads_secrets_from_stdin_and_show_reports_them_only_as_set()
     {
-        const string mahPassword = "Mah-Passw0rd!";
-        const string defaultPassword = "Welcome-2026!";
+        const string mahPassword = ConfigStack.MahPassword;
+        const string defaultPassword = ConfigStack.DefaultPassword;
         var set = await stack.RunCliWithInputAsync($"{mahPassword}\n{stack.ServiceToken}\n{defaultPassword}\n",
             "account", "set", "--api-url", stack.EmulatorApiUrl, "--email", "mah@example.org");
         set.AssertExit(0);

@@ -10,7 +10,7 @@ public sealed class LogCommandTests(ConfigStack stack)
     [Fact]
     public async Task Log_filters_by_level_mapping_user_and_time()
     {
-        var mapping = await stack.AddMappingAsync($"CN=Log-{Guid.NewGuid():N},DC=corp,DC=example,DC=org", 11);
+        var mapping = (await stack.AddMappingAsync($"CN=Log-{Guid.NewGuid():N},DC=corp,DC=example,DC=org")).Id;
         await stack.WriteLogAsync(new NewSyncLogEntry(SyncLogLevel.Info, "provisioner", "updateTechnician", "Updated alice", mapping, "alice-guid"));
         await stack.WriteLogAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", "createTechnician", "Rescue refused bob: INVALID_EMAIL",
             mapping, "bob-guid", "INVALID_EMAIL"));
@@ -36,7 +36,7 @@ public sealed class LogCommandTests(ConfigStack stack)
     [Fact]
     public async Task Log_pages_newest_first_and_tells_the_next_skip()
     {
-        var mapping = await stack.AddMappingAsync($"CN=Paging-{Guid.NewGuid():N},DC=corp,DC=example,DC=org", 12);
+        var mapping = (await stack.AddMappingAsync($"CN=Paging-{Guid.NewGuid():N},DC=corp,DC=example,DC=org")).Id;
         for (var i = 1; i <= 5; i++)
         {
             await stack.WriteLogAsync(new NewSyncLogEntry(SyncLogLevel.Info, "ad-reader", "poll", $"entry {i}", mapping));
@@ -55,7 +55,7 @@ public sealed class LogCommandTests(ConfigStack stack)
     [Fact]
     public async Task Log_follow_prints_entries_written_after_it_started_until_interrupted()
     {
-        var mapping = await stack.AddMappingAsync($"CN=Follow-{Guid.NewGuid():N},DC=corp,DC=example,DC=org", 13);
+        var mapping = (await stack.AddMappingAsync($"CN=Follow-{Guid.NewGuid():N},DC=corp,DC=example,DC=org")).Id;
         await stack.WriteLogAsync(new NewSyncLogEntry(SyncLogLevel.Info, "ad-reader", "poll", "before follow", mapping));
         var wroteLater = false;
 

@@ -9,12 +9,12 @@ public sealed class MappingCommandTests(ConfigStack stack)
     public async Task Mapping_add_list_update_remove_round_trip_as_table_and_json()
     {
         var group = $"CN=Support-{Guid.NewGuid():N},OU=Groups,DC=corp,DC=example,DC=org";
-        var id = await stack.AddMappingAsync(group, 4242);
+        var (id, technicianGroup) = await stack.AddMappingAsync(group);
 
         var table = await stack.RunCliAsync("mapping", "list");
         table.AssertExit(0);
         var row = table.Stdout.Split('\n').Single(line => line.StartsWith(id.ToString(), StringComparison.Ordinal));
-        Assert.Matches($@"{id}\s+{group}\s+4242\s+no\s+yes", row);
+        Assert.Matches($@"{id}\s+{group}\s+{technicianGroup}\s+no\s+yes", row);
         Assert.StartsWith("ID ", table.Stdout);
 
         var json = (await stack.RunCliAsync("mapping", "list", "--json")).Json();
@@ -26,7 +26,7 @@ public sealed class MappingCommandTests(ConfigStack stack)
         var updated = update.Json();
         Assert.False(updated.GetProperty("enabled").GetBoolean());
         Assert.True(updated.GetProperty("mobileAddon").GetBoolean());
-        Assert.Equal(4242, updated.GetProperty("technicianGroupId").GetInt64());
+        Assert.Equal(technicianGroup, updated.GetProperty("technicianGroupId").GetInt64());
 
         (await stack.RunCliAsync("mapping", "remove", id.ToString())).AssertExit(0);
         var after = (await stack.RunCliAsync("mapping", "list", "--json")).Json();
@@ -48,9 +48,10 @@ public sealed class MappingCommandTests(ConfigStack stack)
     public async Task Mapping_add_of_an_already_mapped_group_exits_1_with_the_reason()
     {
         var group = $"CN=Dup-{Guid.NewGuid():N},DC=corp,DC=example,DC=org";
-        await stack.AddMappingAsync(group, 7);
+        await stack.AddMappingAsync(group);
+        var otherTechnicianGroup = await stack.CreateTechnicianGroupAsync($"Other {Guid.NewGuid():N}");
 
-        var result = await stack.RunCliAsync("mapping", "add", "--group", group, "--technician-group", "8");
+        var result = await stack.RunCliAsync("mapping", "add", "--group", group, "--technician-group", otherTechnicianGroup.ToString());
 
         result.AssertExit(1);
         Assert.Contains("already mapped", result.Stderr);

@@ -11,7 +11,7 @@ public sealed class StatusCommandTests(ConfigStack stack)
     public async Task Status_counts_links_by_state_and_shows_the_last_errors()
     {
         var group = $"CN=Status-{Guid.NewGuid():N},DC=corp,DC=example,DC=org";
-        var mapping = await stack.AddMappingAsync(group, 21);
+        var (mapping, technicianGroup) = await stack.AddMappingAsync(group);
         var prefix = Guid.NewGuid().ToString("N")[..8];
         await stack.WriteLinkAsync($"{prefix}-u1", mapping, 101, UserState.Enabled);
         await stack.WriteLinkAsync($"{prefix}-u2", mapping, 102, UserState.Enabled);
@@ -32,7 +32,7 @@ public sealed class StatusCommandTests(ConfigStack stack)
         var table = await stack.RunCliAsync("status");
         table.AssertExit(0);
         var row = table.Stdout.Split('\n').Single(line => line.StartsWith(mapping.ToString(), StringComparison.Ordinal));
-        Assert.Matches($@"{mapping}\s+{group}\s+21\s+yes\s+3\s+2\s+0\s+0\s+1\s+1\s", row);
+        Assert.Matches($@"{mapping}\s+{group}\s+{technicianGroup}\s+yes\s+3\s+2\s+0\s+0\s+1\s+1\s", row);
         Assert.Contains($"Last errors of {group}:", table.Stdout);
         Assert.Contains("Rescue said NOT_AUTHORIZED", table.Stdout);
     }

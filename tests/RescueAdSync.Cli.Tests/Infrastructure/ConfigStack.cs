@@ -11,12 +11,17 @@ namespace RescueAdSync.Cli.Tests.Infrastructure;
 /// <summary>
 /// A Rescue emulator and a config service as real processes, shared by the CLI and admin page tests.
 /// Tests isolate themselves by creating their own mappings (unique group DNs) and filtering by their ids;
-/// only the account and directory are singletons, and one test class owns each.
+/// the account is set up front (the config service checks mappings' Technician Groups against Rescue once it is),
+/// and only AccountAndDirectoryCommandTests rewrites it, with the same values.
 /// </summary>
 public sealed class ConfigStack : IAsyncLifetime
 {
     private readonly List<ServiceProcess> _processes = [];
     private readonly string _dataDir = Directory.CreateTempSubdirectory("adsync-cli-tests-").FullName;
+
+    public const string MahEmail = "mah@example.org";
+    public const string MahPassword = "Mah-Passw0rd!";
+    public const string DefaultPassword = "Welcome-2026!";
 
     public string AdminKey { get; } = NewKey();
     public string ReaderKey { get; } = NewKey();
@@ -55,6 +60,8 @@ public sealed class ConfigStack : IAsyncLifetime
         }));
         Provisioner.BaseAddress = new Uri(ConfigUrl);
         Provisioner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ProvisionerKey);
+        (await RunCliWithInputAsync($"{MahPassword}\n{ServiceToken}\n{DefaultPassword}\n",
+            "account", "set", "--api-url", EmulatorApiUrl, "--email", MahEmail)).AssertExit(0);
     }
 
     /// <summary>A CLI invocation against this stack's config service with the admin key.</summary>
@@ -76,12 +83,24 @@ public sealed class ConfigStack : IAsyncLifetime
         await EnsureSuccessAsync(response);
     }
 
-    /// <summary>Adds a mapping through the CLI, the way the tests' operator does, and returns its id.</summary>
-    public async Task<Guid> AddMappingAsync(string groupDn, long technicianGroupId)
+    /// <summary>
+    /// Creates a Technician Group in the emulator (as the MAH does in the Admin Center) and maps <paramref name="groupDn"/>
+    /// to it through the CLI, the way the tests' operator does.
+    /// </summary>
+    public async Task<AddedMapping> AddMappingAsync(string groupDn)
     {
+        var technicianGroupId = await CreateTechnicianGroupAsync($"Group {Guid.NewGuid():N}");
         var result = await RunCliAsync("mapping", "add", "--group", groupDn, "--technician-group", technicianGroupId.ToString(), "--json");
         result.AssertExit(0);
-        return result.Json().GetProperty("id").GetGuid();
+        return new AddedMapping(result.Json().GetProperty("id").GetGuid(), technicianGroupId);
+    }
+
+    public async Task<long> CreateTechnicianGroupAsync(string name)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(Emulator.Url) };
+        var response = await http.PostAsJsonAsync("/admin/groups", new { name });
+        await EnsureSuccessAsync(response);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("nodeId").GetInt64();
     }
 
     public string Diagnostics => string.Join("\n", _processes.Select(p => $"===== {p.Name}\n{p.Output}"));
@@ -107,7 +126,7 @@ public sealed class ConfigStack : IAsyncLifetime
     {
         using var http = new HttpClient { BaseAddress = new Uri(url) };
         await EnsureSuccessAsync(await http.PostAsJsonAsync("/admin/organization",
-            new { name = "CLI Org", email = "mah@example.org", password = "Mah-Passw0rd!", mobileLicences = 5 }));
+            new { name = "CLI Org", email = MahEmail, password = MahPassword, mobileLicences = 5 }));
         var token = await http.PostAsJsonAsync("/admin/token", new { });
         await EnsureSuccessAsync(token);
         return (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;

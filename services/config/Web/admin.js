@@ -1,0 +1,296 @@
+// rescue-adsync admin page: plain browser JavaScript, no build step, no dependencies.
+// Every value from the API is written with textContent, never as HTML: log messages come from the directory and
+// from Rescue, and an injected script would be able to read the admin key from session storage.
+"use strict";
+
+(() => {
+  const KEY_STORAGE = "adsync.adminKey";
+  const LINK_PAGE = 500;
+  const state = { mappings: [], logSkip: 0, logTotal: 0, entries: [] };
+  const $ = (id) => document.getElementById(id);
+
+  class ApiError extends Error {
+    constructor(status, message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  // The key lives in sessionStorage: it survives a reload but not the tab, and is never written to a cookie,
+  // so the browser never sends it anywhere on its own.
+  const storedKey = () => sessionStorage.getItem(KEY_STORAGE);
+
+  async function api(path, key = storedKey()) {
+    let response;
+    try {
+      response = await fetch(path, { headers: { Authorization: `Bearer ${key}`, Accept: "application/json" }, cache: "no-store" });
+    } catch (e) {
+      throw new ApiError(0, `The config service cannot be reached (${e.message}).`);
+    }
+    if (response.status === 404) return { data: null, total: 0, status: 404 };
+    if (!response.ok) {
+      let detail = "";
+      try {
+        const problem = await response.json();
+        detail = [problem.title, problem.detail, ...Object.entries(problem.errors || {}).map(([f, m]) => `${f}: ${m}`)]
+          .filter(Boolean).join(" ");
+      } catch { /* not a ProblemDetails body */ }
+      const text = {
+        401: "The API key was refused.",
+        403: "This key is valid but is not an admin key.",
+        429: "Too many failed logins from this address; wait a minute.",
+      }[response.status] || `The config service answered HTTP ${response.status}. ${detail}`;
+      throw new ApiError(response.status, text);
+    }
+    const total = Number(response.headers.get("X-Total-Count") ?? "0");
+    return { data: await response.json(), total, status: response.status };
+  }
+
+  function showMessage(text) {
+    $("message").textContent = text;
+    $("message").hidden = !text;
+  }
+
+  function fail(error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      logout(error.message);
+      return;
+    }
+    showMessage(error.message || String(error));
+  }
+
+  function cell(row, text, className) {
+    const td = row.insertCell();
+    td.textContent = text ?? "";
+    if (className) td.className = className;
+    return td;
+  }
+
+  function definitionList(list, pairs) {
+    list.replaceChildren();
+    for (const [term, value, className] of pairs) {
+      const dt = document.createElement("dt");
+      dt.textContent = term;
+      const dd = document.createElement("dd");
+      dd.textContent = value ?? "—";
+      if (className) dd.className = className;
+      list.append(dt, dd);
+    }
+  }
+
+  const formatTime = (iso) => (iso ? new Date(iso).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z") : "—");
+  const yesNo = (value) => (value ? "yes" : "no");
+  const secret = (set) => [set ? "set" : "not set", set ? "secret-set" : "secret-unset"];
+  const mappingName = (id) => state.mappings.find((m) => m.id === id)?.sourceGroupDn ?? id ?? "—";
+
+  // ----- log in / out
+
+  async function login(key) {
+    // Mappings are readable by every role; the sync log only by admins, so this call tells an admin key apart.
+    await api("/api/sync-log?take=1", key);
+    sessionStorage.setItem(KEY_STORAGE, key);
+    $("login-view").hidden = true;
+    $("app-view").hidden = false;
+    $("logout").hidden = false;
+    showMessage("");
+    await loadAll();
+  }
+
+  function logout(reason) {
+    sessionStorage.removeItem(KEY_STORAGE);
+    state.mappings = [];
+    $("app-view").hidden = true;
+    $("logout").hidden = true;
+    $("login-view").hidden = false;
+    $("api-key").value = "";
+    for (const id of ["mappings-table", "log-table"]) $(id).tBodies[0].replaceChildren();
+    for (const id of ["account-list", "directory-list", "details-list"]) $(id).replaceChildren();
+    showMessage(reason || "");
+  }
+
+  // ----- mappings and their status
+
+  async function linkCounts(mappingId) {
+    const counts = { Enabled: 0, Disabled: 0, OutOfScope: 0, Deleted: 0, total: 0 };
+    for (let skip = 0; ; skip += LINK_PAGE) {
+      const { data } = await api(`/api/links?mappingId=${mappingId}&skip=${skip}&take=${LINK_PAGE}`);
+      for (const link of data) counts[link.state] = (counts[link.state] ?? 0) + 1;
+      counts.total += data.length;
+      if (data.length < LINK_PAGE) return counts;
+    }
+  }
+
+  async function loadMappings() {
+    const { data } = await api("/api/mappings");
+    state.mappings = data;
+    const select = $("filter-mapping");
+    const chosen = select.value;
+    select.replaceChildren(new Option("any", ""));
+    for (const m of data) select.add(new Option(m.sourceGroupDn, m.id));
+    select.value = data.some((m) => m.id === chosen) ? chosen : "";
+
+    const statuses = await Promise.all(data.map(async (m) => {
+      const [counts, errors] = await Promise.all([
+        linkCounts(m.id),
+        api(`/api/sync-log?mappingId=${m.id}&level=Error&take=1`),
+      ]);
+      return { mapping: m, counts, errorCount: errors.total, lastError: errors.data[0] };
+    }));
+
+    const body = $("mappings-table").tBodies[0];
+    body.replaceChildren();
+    for (const { mapping, counts, errorCount, lastError } of statuses) {
+      const row = body.insertRow();
+      row.dataset.mappingId = mapping.id;
+      cell(row, mapping.sourceGroupDn);
+      cell(row, String(mapping.technicianGroupId), "number");
+      cell(row, yesNo(mapping.enabled));
+      cell(row, String(counts.total), "number");
+      cell(row, String(counts.Enabled), "number");
+      cell(row, String(counts.Disabled), "number");
+      cell(row, String(counts.OutOfScope), "number");
+      cell(row, String(counts.Deleted), "number");
+      cell(row, String(errorCount), errorCount > 0 ? "number bad" : "number");
+      cell(row, lastError ? `${formatTime(lastError.time)} ${lastError.message}` : "—", lastError ? "bad" : "");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Show log";
+      button.addEventListener("click", () => {
+        $("filter-mapping").value = mapping.id;
+        state.logSkip = 0;
+        selectTab("log");
+        loadLog().catch(fail);
+      });
+      row.insertCell().append(button);
+    }
+    $("mappings-empty").hidden = data.length > 0;
+  }
+
+  // ----- sync log
+
+  function logQuery() {
+    const params = new URLSearchParams({ skip: String(state.logSkip), take: $("filter-take").value });
+    if ($("filter-level").value) params.set("level", $("filter-level").value);
+    if ($("filter-mapping").value) params.set("mappingId", $("filter-mapping").value);
+    if ($("filter-user").value.trim()) params.set("directoryUserId", $("filter-user").value.trim());
+    // datetime-local has no zone: the browser's local time, converted to an instant for the API.
+    if ($("filter-from").value) params.set("from", new Date($("filter-from").value).toISOString());
+    if ($("filter-to").value) params.set("to", new Date($("filter-to").value).toISOString());
+    return params;
+  }
+
+  async function loadLog() {
+    const take = Number($("filter-take").value);
+    const { data, total } = await api(`/api/sync-log?${logQuery()}`);
+    state.entries = data;
+    state.logTotal = total;
+    const body = $("log-table").tBodies[0];
+    body.replaceChildren();
+    for (const entry of data) {
+      const row = body.insertRow();
+      row.dataset.entryId = String(entry.id);
+      row.tabIndex = 0;
+      cell(row, formatTime(entry.time), "time");
+      cell(row, entry.level, `level-${entry.level}`);
+      cell(row, entry.source);
+      cell(row, entry.operation);
+      cell(row, entry.mappingId ? mappingName(entry.mappingId) : "—");
+      cell(row, entry.directoryUserId ?? "—");
+      cell(row, entry.message.length > 140 ? `${entry.message.slice(0, 139)}…` : entry.message);
+      const open = () => showDetails(entry, row);
+      row.addEventListener("click", open);
+      row.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
+    }
+    $("log-range").textContent = data.length === 0
+      ? `No entries (${total} match)`
+      : `${state.logSkip + 1}–${state.logSkip + data.length} of ${total}, newest first`;
+    $("log-prev").disabled = state.logSkip === 0;
+    $("log-next").disabled = state.logSkip + take >= total;
+    $("log-details").hidden = true;
+  }
+
+  function showDetails(entry, row) {
+    for (const selected of $("log-table").querySelectorAll("tr.selected")) selected.classList.remove("selected");
+    row.classList.add("selected");
+    definitionList($("details-list"), [
+      ["Id", String(entry.id)],
+      ["Time", formatTime(entry.time)],
+      ["Level", entry.level, `level-${entry.level}`],
+      ["Source", entry.source],
+      ["Operation", entry.operation],
+      ["Mapping", entry.mappingId ? `${mappingName(entry.mappingId)} (${entry.mappingId})` : null],
+      ["Directory user", entry.directoryUserId],
+      ["Error code", entry.errorCode],
+      ["Will retry", yesNo(entry.willRetry)],
+      ["Correlation id", entry.correlationId],
+      ["Message", entry.message],
+    ]);
+    $("log-details").hidden = false;
+  }
+
+  // ----- settings
+
+  async function loadSettings() {
+    const [account, directory] = await Promise.all([api("/api/rescue-account"), api("/api/directory")]);
+    const a = account.data;
+    definitionList($("account-list"), a ? [
+      ["API URL", a.apiBaseUrl],
+      ["MAH email", a.mahEmail],
+      ["MAH password", ...secret(a.mahPasswordSet)],
+      ["Service token", ...secret(a.serviceTokenSet)],
+      ["Default password", ...secret(a.defaultPasswordSet)],
+      ["Updated", formatTime(a.updatedAt)],
+    ] : [["Status", "Not set yet (adsync account set)", "bad"]]);
+    const d = directory.data;
+    definitionList($("directory-list"), d ? [
+      ["Kind", d.kind],
+      ["Servers", d.serverUrls.join("\n")],
+      ["Bind DN", d.bindDn],
+      ["Bind password", ...secret(d.bindPasswordSet)],
+      ["Base DN", d.baseDn],
+      ["Poll interval", `${d.pollIntervalSeconds} s`],
+      ["Updated", formatTime(d.updatedAt)],
+    ] : [["Status", "Not set yet (adsync directory set)", "bad"]]);
+  }
+
+  async function loadAll() {
+    await loadMappings();
+    await Promise.all([loadLog(), loadSettings()]);
+  }
+
+  function selectTab(name) {
+    for (const tab of document.querySelectorAll("nav .tab")) tab.setAttribute("aria-selected", String(tab.dataset.tab === name));
+    for (const panel of document.querySelectorAll(".tab-panel")) panel.hidden = panel.id !== `tab-${name}`;
+  }
+
+  // ----- wiring
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("login-form").addEventListener("submit", (e) => {
+      e.preventDefault();
+      login($("api-key").value.trim()).catch((error) => {
+        sessionStorage.removeItem(KEY_STORAGE);
+        showMessage(error.message);
+      });
+    });
+    $("logout").addEventListener("click", () => logout(""));
+    $("refresh").addEventListener("click", () => { showMessage(""); loadAll().catch(fail); });
+    for (const tab of document.querySelectorAll("nav .tab")) tab.addEventListener("click", () => selectTab(tab.dataset.tab));
+    $("log-filters").addEventListener("submit", (e) => {
+      e.preventDefault();
+      state.logSkip = 0;
+      loadLog().catch(fail);
+    });
+    $("log-filters").addEventListener("reset", () => setTimeout(() => { state.logSkip = 0; loadLog().catch(fail); }));
+    $("log-prev").addEventListener("click", () => {
+      state.logSkip = Math.max(0, state.logSkip - Number($("filter-take").value));
+      loadLog().catch(fail);
+    });
+    $("log-next").addEventListener("click", () => {
+      state.logSkip += Number($("filter-take").value);
+      loadLog().catch(fail);
+    });
+    const key = storedKey();
+    if (key) login(key).catch((error) => logout(error.message));
+  });
+})();

@@ -1,0 +1,125 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using RescueAdSync.Cli.Tests.Infrastructure;
+using RescueAdSync.Contracts;
+using RescueAdSync.Contracts.Config;
+using static Microsoft.Playwright.Assertions;
+
+namespace RescueAdSync.Cli.Tests.WebUi;
+
+/// <summary>The admin page in a real headless Chromium against the real config service.</summary>
+[Collection(ConfigStackCollection.Name)]
+public sealed class AdminPageTests(ConfigStack stack) : IAsyncLifetime
+{
+    private HeadlessChromium? _chromium;
+    private IBrowserContext? _context;
+
+    private IBrowserContext Context => _context ?? throw new InvalidOperationException("Not initialized.");
+
+    public async Task InitializeAsync()
+    {
+        _chromium = await HeadlessChromium.LaunchAsync();
+        _context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1500, Height = 950 } });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_context is not null)
+        {
+            await _context.CloseAsync();
+        }
+
+        if (_chromium is not null)
+        {
+            await _chromium.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Admin_logs_in_sees_a_mappings_status_and_finds_an_error_through_the_log_filters()
+    {
+        var group = $"CN=Helpdesk-{Guid.NewGuid():N},OU=Groups,DC=corp,DC=example,DC=org";
+        var (mapping, technicianGroup) = await stack.AddMappingAsync(group);
+        var other = (await stack.AddMappingAsync($"CN=Other-{Guid.NewGuid():N},DC=corp,DC=example,DC=org")).Id;
+        var user = $"dave-{Guid.NewGuid():N}";
+        await stack.WriteLinkAsync($"{user}-a", mapping, 301, UserState.Enabled);
+        await stack.WriteLinkAsync($"{user}-b", mapping, 302, UserState.Enabled);
+        await stack.WriteLinkAsync($"{user}-c", mapping, 303, UserState.Disabled);
+        await stack.WriteLogAsync(new NewSyncLogEntry(SyncLogLevel.Info, "provisioner", "updateTechnician", "Updated dave's email", mapping, user));
+        await stack.WriteLogAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", "enableTechnician",
+            "No mobile licence left for dave", mapping, user, "LICENCE_LIMIT", WillRetry: true));
+        await stack.WriteLogAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", "createTechnician", "Noise from another mapping", other, "erin"));
+
+        var page = await Context.NewPageAsync();
+        await page.GotoAsync($"{stack.ConfigUrl}/admin");
+
+        // Nothing but the login form until a key is accepted.
+        await Expect(page.Locator("#login-view")).ToBeVisibleAsync();
+        await Expect(page.Locator("#app-view")).ToBeHiddenAsync();
+        await LogInAsync(page, "not-a-valid-key-0123456789");
+        await Expect(page.Locator("#message")).ToHaveTextAsync("The API key was refused.");
+        await LogInAsync(page, stack.ReaderKey);
+        await Expect(page.Locator("#message")).ToHaveTextAsync("This key is valid but is not an admin key.");
+        await Expect(page.Locator("#app-view")).ToBeHiddenAsync();
+
+        await LogInAsync(page, stack.AdminKey);
+        await Expect(page.Locator("#app-view")).ToBeVisibleAsync();
+        var row = page.Locator($"#mappings-table tr[data-mapping-id='{mapping}']");
+        // Source group, technician group, enabled, links: all / Enabled / Disabled / OutOfScope / Deleted, errors, last error.
+        string[] expected = [group, technicianGroup.ToString(), "yes", "3", "2", "1", "0", "0", "1", "*No mobile licence left for dave", "Show log"];
+        await Expect(row.Locator("td")).ToHaveTextAsync(expected.Select(text => text.StartsWith('*')
+            ? new Regex(Regex.Escape(text[1..]))
+            : new Regex($"^{Regex.Escape(text)}$")));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("admin-mappings.png"), FullPage = true });
+
+        await page.ClickAsync("nav .tab[data-tab='log']");
+        await page.SelectOptionAsync("#filter-level", "Error");
+        await page.SelectOptionAsync("#filter-mapping", mapping.ToString());
+        await page.FillAsync("#filter-user", user);
+        await page.ClickAsync("#log-filters button[type='submit']");
+        var entries = page.Locator("#log-table tbody tr");
+        await Expect(entries).ToHaveCountAsync(1);
+        await Expect(entries.First).ToContainTextAsync("No mobile licence left for dave");
+        await Expect(page.Locator("#log-range")).ToHaveTextAsync("1–1 of 1, newest first");
+
+        await entries.First.ClickAsync();
+        var details = page.Locator("#details-list");
+        await Expect(details).ToContainTextAsync("LICENCE_LIMIT");
+        await Expect(details).ToContainTextAsync(group);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("admin-log-error.png"), FullPage = true });
+
+        await page.ClickAsync("nav .tab[data-tab='settings']");
+        await Expect(page.Locator("#account-list")).ToContainTextAsync("Service token");
+        await Expect(page.Locator("#account-list")).ToContainTextAsync("set");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("admin-settings.png"), FullPage = true });
+        var html = await page.ContentAsync();
+        Assert.DoesNotContain(stack.ServiceToken, html);
+        Assert.DoesNotContain(ConfigStack.MahPassword, html);
+        Assert.DoesNotContain(ConfigStack.DefaultPassword, html);
+
+        await page.ClickAsync("#logout");
+        await Expect(page.Locator("#login-view")).ToBeVisibleAsync();
+        Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('adsync.adminKey')"));
+        await Expect(page.Locator("#mappings-table tbody tr")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Page_forbids_inline_scripts_and_framing()
+    {
+        var response = await Context.APIRequest.GetAsync($"{stack.ConfigUrl}/admin/");
+
+        Assert.Equal(200, response.Status);
+        var policy = response.Headers["content-security-policy"];
+        Assert.Contains("script-src 'self'", policy);
+        Assert.Contains("frame-ancestors 'none'", policy);
+        Assert.Equal("nosniff", response.Headers["x-content-type-options"]);
+    }
+
+    private static async Task LogInAsync(IPage page, string key)
+    {
+        await page.FillAsync("#api-key", key);
+        await page.ClickAsync("#login-form button[type='submit']");
+    }
+
+    private static string Screenshot(string name) => Path.Combine(TestResultsFolder.Get("screenshots"), name);
+}
