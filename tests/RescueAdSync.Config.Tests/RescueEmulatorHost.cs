@@ -3,6 +3,7 @@ extern alias emulator;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -44,11 +45,20 @@ public sealed class RescueEmulatorHost : IDisposable
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         factory.StartServer();
         var host = new RescueEmulatorHost(factory, port);
-        host.Admin.PostAsJsonAsync("/admin/organization", new { name = "Config Tests Inc", email = "mah@example.com", password = Samples.MahPassword })
-            .GetAwaiter().GetResult().EnsureSuccessStatusCode();
+        var organization = host.Admin.PostAsJsonAsync("/admin/organization", new { name = "Config Tests Inc", email = "mah@example.com", password = Samples.MahPassword })
+            .GetAwaiter().GetResult().EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>().GetAwaiter().GetResult();
+        host.MahNodeId = organization.GetProperty("mahNodeId").GetInt64();
         host.SetTokenAsync(token).GetAwaiter().GetResult();
         return host;
     }
+
+    /// <summary>The Master Account Holder's node: a real node that is not a Technician Group.</summary>
+    public long MahNodeId { get; private set; }
+
+    /// <summary>Creates a Technician Group under the organization's Technicians node; returns its node id.</summary>
+    public async Task<long> CreateTechnicianGroupAsync(string name) =>
+        (await (await Admin.PostAsJsonAsync("/admin/groups", new { name })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("nodeId").GetInt64();
 
     /// <summary>The MAH generates a new token in the Admin Center: the previous one stops working.</summary>
     public async Task SetTokenAsync(string token) =>

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using RescueAdSync.Config.Auth;
 using RescueAdSync.Config.Data;
+using RescueAdSync.Config.Rescue;
+using RescueAdSync.Config.Secrets;
 using RescueAdSync.Config.Validation;
 using RescueAdSync.Contracts.Config;
 
@@ -45,12 +47,18 @@ public static class MappingsApi
     }
 
     public static async Task<Results<Created<Mapping>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        MappingSettings settings, ConfigDbContext db, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+        MappingSettings settings, ConfigDbContext db, SecretProtector protector, RescueAccountVerifier verifier, TimeProvider time,
+        HttpContext http, CancellationToken cancellationToken)
     {
         var errors = SettingsValidator.Validate(settings);
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        if (await CheckTechnicianGroupAsync(settings.TechnicianGroupId, db, protector, verifier, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         var row = new MappingRow { Id = Guid.CreateVersion7(), SourceGroupDn = "", SourceGroupDnKey = "" };
@@ -71,7 +79,8 @@ public static class MappingsApi
     }
 
     public static async Task<Results<Ok<Mapping>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, MappingSettings settings, ConfigDbContext db, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+        Guid id, MappingSettings settings, ConfigDbContext db, SecretProtector protector, RescueAccountVerifier verifier, TimeProvider time,
+        HttpContext http, CancellationToken cancellationToken)
     {
         var row = await db.Mappings.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (row is null)
@@ -88,6 +97,13 @@ public static class MappingsApi
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        // Only a changed destination is asked about: disabling a mapping must not depend on Rescue being reachable.
+        if (settings.TechnicianGroupId != row.TechnicianGroupId
+            && await CheckTechnicianGroupAsync(settings.TechnicianGroupId, db, protector, verifier, cancellationToken) is { } refused)
+        {
+            return refused;
         }
 
         Apply(row, settings, time);
@@ -121,6 +137,28 @@ public static class MappingsApi
 
         db.Mappings.Remove(row);
         return await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict ? conflict : TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Asks Rescue whether the destination is a Technician Group. Without a stored Rescue account there is nothing to ask
+    /// with; the set-up order (account first) makes that the exception, and the provisioner reports a wrong group then.
+    /// </summary>
+    private static async Task<ValidationProblem?> CheckTechnicianGroupAsync(
+        long technicianGroupId, ConfigDbContext db, SecretProtector protector, RescueAccountVerifier verifier, CancellationToken cancellationToken)
+    {
+        var account = await db.RescueAccounts.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        if (account is null)
+        {
+            return null;
+        }
+
+        var token = protector.Unprotect(account.ServiceTokenEncrypted, SecretPurposes.ServiceToken);
+        var verification = await verifier.VerifyTechnicianGroupAsync(account.ApiBaseUrl, token, technicianGroupId, cancellationToken);
+        return verification.Succeeded
+            ? null
+            : TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [verification.Field!] = [verification.Problem!] },
+                title: "The destination is not a Rescue Technician Group; nothing was stored.");
     }
 
     private static void Apply(MappingRow row, MappingSettings settings, TimeProvider time)

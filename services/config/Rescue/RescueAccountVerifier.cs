@@ -65,6 +65,54 @@ public sealed partial class RescueAccountVerifier(HttpClient http, ILogger<Rescu
         }
     }
 
+    /// <summary>Checks that <paramref name="nodeId"/> is a Technician Group of the account (getHierarchy_v2 on that node alone).</summary>
+    public async Task<RescueVerification> VerifyTechnicianGroupAsync(string apiBaseUrl, string serviceToken, long nodeId, CancellationToken cancellationToken)
+    {
+        var url = new Uri(new Uri(apiBaseUrl.EndsWith('/') ? apiBaseUrl : apiBaseUrl + "/"), "getHierarchy_v2.aspx");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        string body;
+        try
+        {
+            using var response = await http.PostAsync(url, new FormUrlEncodedContent(
+            [
+                KeyValuePair.Create("authcode", serviceToken),
+                KeyValuePair.Create("node", nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                KeyValuePair.Create("isnode", "true"),
+            ]), timeout.Token);
+            body = await response.Content.ReadAsStringAsync(timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                return RescueVerification.Failed("technicianGroupId", $"Rescue could not be asked about node {nodeId}: HTTP {(int)response.StatusCode}.");
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return RescueVerification.Failed("technicianGroupId", $"Rescue could not be asked about node {nodeId}: no answer within {Timeout.TotalSeconds:0} seconds.");
+        }
+        catch (HttpRequestException exception)
+        {
+            return RescueVerification.Failed("technicianGroupId", $"Rescue could not be asked about node {nodeId}: {exception.Message}");
+        }
+
+        var code = ResultCode().Match(body);
+        var result = code.Success ? code.Groups[1].Value : "no Rescue result code";
+        if (result == "INVALIDPARAM_NODE")
+        {
+            return RescueVerification.Failed("technicianGroupId", $"Rescue has no node {nodeId}.");
+        }
+
+        if (result != "OK")
+        {
+            return RescueVerification.Failed("technicianGroupId", $"Rescue answered {result} when asked about node {nodeId}.");
+        }
+
+        var type = Item(body, "Type");
+        return string.Equals(type, "TechnicianGroup", StringComparison.OrdinalIgnoreCase)
+            ? RescueVerification.Ok(null, Item(body, "Name"))
+            : RescueVerification.Failed("technicianGroupId", $"Rescue node {nodeId} is a {type ?? "node of unknown type"}, not a Technician Group.");
+    }
+
     private static RescueVerification Unreachable(Uri url, string reason) =>
         RescueVerification.Failed("apiBaseUrl", $"The Rescue API at {url} could not be reached: {reason}.");
 
