@@ -257,4 +257,27 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         Assert.Equal("jane.jones@example.org", changed.Email);
         Assert.Empty(config.SyncLog);
     }
+
+    [Fact]
+    public async Task A_group_of_3000_members_is_read_across_pages_and_a_removal_is_the_only_change()
+    {
+        var names = Enumerable.Range(0, 3000).Select(i => $"m{i:D4}").ToList();
+        foreach (var name in names)
+        {
+            _admin.Add(UserDn(name), ("objectClass", ["user"]), ("sAMAccountName", [$"{name}{_suffix}"]), ("mail", [$"{name}@example.org"]),
+                ("userAccountControl", [Enabled]));
+        }
+        _admin.Add(GroupDn, ("objectClass", ["group"]), ("sAMAccountName", [$"techs{_suffix}"]), ("member", names.Select(UserDn).ToArray()));
+        await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
+
+        var initial = await _capture.WaitForAsync(_mappingId, 3000, TimeSpan.FromSeconds(90));
+        Assert.Equal(3000, initial.Select(m => m.DirectoryUserId).Distinct().Count());
+        Assert.Equal(initial.OrderBy(m => m.Version), initial);
+
+        _admin.RemoveValue(GroupDn, "member", UserDn("m1234"));
+        var removed = (await _capture.WaitForAsync(_mappingId, 3001))[3000];
+        Assert.Equal(("m1234@example.org", UserState.OutOfScope), (removed.Email, removed.State));
+        await Task.Delay(Quiet);
+        Assert.Equal(3001, _capture.For(_mappingId).Count);
+    }
 }

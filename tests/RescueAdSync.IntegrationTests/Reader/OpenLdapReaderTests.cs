@@ -195,4 +195,26 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         await Task.Delay(Quiet);
         Assert.Equal(4, _capture.For(_mappingId).Count);
     }
+
+    [Fact]
+    public async Task A_group_of_3000_members_is_read_across_pages_and_a_removal_is_the_only_change()
+    {
+        var uids = Enumerable.Range(0, 3000).Select(i => $"m{i:D4}").ToList();
+        foreach (var uid in uids)
+        {
+            _admin.Add(UserDn(uid), ("objectClass", ["inetOrgPerson"]), ("uid", [uid]), ("cn", [uid]), ("sn", [uid]), ("mail", [$"{uid}@example.org"]));
+        }
+        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", uids.Select(UserDn).ToArray()));
+        await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
+
+        var initial = await _capture.WaitForAsync(_mappingId, 3000, TimeSpan.FromSeconds(90));
+        Assert.Equal(3000, initial.Select(m => m.DirectoryUserId).Distinct().Count());
+        Assert.Equal(initial.OrderBy(m => m.Version), initial);
+
+        _admin.RemoveValue(GroupDn, "member", UserDn("m1234"));
+        var removed = (await _capture.WaitForAsync(_mappingId, 3001))[3000];
+        Assert.Equal(("m1234@example.org", UserState.OutOfScope), (removed.Email, removed.State));
+        await Task.Delay(Quiet);
+        Assert.Equal(3001, _capture.For(_mappingId).Count);
+    }
 }
