@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using RescueAdSync.AdReader.Ldap;
 using RescueAdSync.AdReader.Sync;
 using RescueAdSync.ServiceDefaults;
@@ -18,6 +19,7 @@ public static class ReaderExtensions
             .Bind(builder.Configuration.GetSection(ReaderOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ReaderOptions>, ReaderOptionsValidator>();
 
         if (builder.Configuration.GetValue<bool>($"{ReaderOptions.Section}:Tls:AllowInsecure"))
         {
