@@ -8,6 +8,7 @@ PACKAGES=(
   samba samba-ad-dc samba-ad-provision winbind krb5-user python3-samba samba-dsdb-modules samba-vfs-modules
   rabbitmq-server postgresql prometheus
   docker-compose yamllint
+  chromium
 )
 
 missing=()
