@@ -34,6 +34,13 @@ public sealed class ReaderOptions
     /// </summary>
     [Range(1, 10080)] public int ReconcileMinutes { get; set; } = 360;
 
+    /// <summary>
+    /// OpenLDAP only: an attribute whose presence (with any value but FALSE) marks an account disabled, e.g.
+    /// pwdAccountLockedTime. Unset: every OpenLDAP member is Enabled.
+    /// </summary>
+    [RegularExpression("^[A-Za-z][A-Za-z0-9-]{0,63}$", ErrorMessage = "Reader:OpenLdapDisabledAttribute must be an attribute name.")]
+    public string? OpenLdapDisabledAttribute { get; set; }
+
     /// <summary>TLS settings for ldaps:// and StartTLS.</summary>
     public Ldap.ReaderTlsOptions Tls { get; set; } = new();
 

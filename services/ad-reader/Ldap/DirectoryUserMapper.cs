@@ -17,15 +17,20 @@ public static class DirectoryUserMapper
     public const int AccountDisable = 0x2;
 
     /// <summary>Attributes every member search must request.</summary>
-    public static string[] Attributes(DirectoryKind kind) => kind == DirectoryKind.ActiveDirectory
+    /// <param name="kind">The directory kind.</param>
+    /// <param name="openLdapDisabledAttribute">OpenLDAP: the attribute that marks a disabled account, if one is configured.</param>
+    public static string[] Attributes(DirectoryKind kind, string? openLdapDisabledAttribute = null) => kind == DirectoryKind.ActiveDirectory
         ? ["objectGUID", "uSNChanged", "displayName", "givenName", "sn", "cn", "mail", "userPrincipalName", "userAccountControl", "accountExpires"]
-        : ["entryUUID", "entryCSN", "displayName", "givenName", "sn", "cn", "mail"];
+        : openLdapDisabledAttribute is { Length: > 0 }
+            ? ["entryUUID", "entryCSN", "displayName", "givenName", "sn", "cn", "mail", openLdapDisabledAttribute]
+            : ["entryUUID", "entryCSN", "displayName", "givenName", "sn", "cn", "mail"];
 
     /// <summary>
     /// Maps an entry; returns false with a loggable reason when the entry cannot become a technician. <paramref name="id"/>
     /// is still set when the identity could be read, so a broken entry is never mistaken for a user who left.
     /// </summary>
-    public static bool TryMap(DirectoryKind kind, LdapEntry entry, DateTimeOffset now, out DirectoryUser? user, out string? id, out string? reason)
+    public static bool TryMap(DirectoryKind kind, LdapEntry entry, DateTimeOffset now, out DirectoryUser? user, out string? id, out string? reason,
+        string? openLdapDisabledAttribute = null)
     {
         user = null;
         reason = null;
@@ -53,7 +58,7 @@ public static class DirectoryUserMapper
             reason = "name or email too long";
             return false;
         }
-        user = new DirectoryUser(id, entry.DistinguishedName, name, email, Status(kind, entry, now), version.Value);
+        user = new DirectoryUser(id, entry.DistinguishedName, name, email, Status(kind, entry, now, openLdapDisabledAttribute), version.Value);
         return true;
     }
 
@@ -82,13 +87,17 @@ public static class DirectoryUserMapper
 
     /// <summary>
     /// AD: Disabled when ACCOUNTDISABLE is set or accountExpires lies in the past (0 and Int64.MaxValue mean never).
-    /// OpenLDAP has no standard flag, so its users are Enabled.
+    /// OpenLDAP has no standard flag: its users are Enabled unless a configured attribute is present with a value other
+    /// than FALSE (pwdAccountLockedTime from ppolicy, or a boolean flag of the site's own schema).
     /// </summary>
-    public static UserState Status(DirectoryKind kind, LdapEntry entry, DateTimeOffset now)
+    public static UserState Status(DirectoryKind kind, LdapEntry entry, DateTimeOffset now, string? openLdapDisabledAttribute = null)
     {
         if (kind != DirectoryKind.ActiveDirectory)
         {
-            return UserState.Enabled;
+            return openLdapDisabledAttribute is { Length: > 0 } && entry.First(openLdapDisabledAttribute) is { } flag
+                && !flag.Trim().Equals("FALSE", StringComparison.OrdinalIgnoreCase)
+                ? UserState.Disabled
+                : UserState.Enabled;
         }
         if (long.TryParse(entry.First("userAccountControl"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var uac)
             && (uac & AccountDisable) != 0)

@@ -61,7 +61,7 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
             : $"(&(entryCSN>={LdapFilter.EscapeValue(since.Token)})(!(objectClass=groupOfNames))(!(objectClass=groupOfUniqueNames)))";
         // The whole naming context, not the base DN: a user moved out of the base DN must be seen to leave.
         var root = settings.Kind == DirectoryKind.ActiveDirectory ? DefaultNamingContext() : NamingContext();
-        return PagedSearch(root, filter, [.. DirectoryUserMapper.Attributes(settings.Kind), "memberOf"]);
+        return PagedSearch(root, filter, [.. DirectoryUserMapper.Attributes(settings.Kind, options.OpenLdapDisabledAttribute), "memberOf"]);
     }
 
     public IReadOnlyList<string>? ReadDeletedUserIds(HighWaterMark since)
@@ -133,7 +133,7 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
             _ when nested => LdapFilter.OpenLdapMembers(GroupClosure(groupDn)),
             _ => LdapFilter.OpenLdapMembers(groupDn),
         };
-        return PagedSearch(LdapFilter.RequireSafeDn(settings.BaseDn, "base DN"), filter, DirectoryUserMapper.Attributes(settings.Kind));
+        return PagedSearch(LdapFilter.RequireSafeDn(settings.BaseDn, "base DN"), filter, DirectoryUserMapper.Attributes(settings.Kind, options.OpenLdapDisabledAttribute));
     }
 
     public bool UserExists(string directoryUserId)

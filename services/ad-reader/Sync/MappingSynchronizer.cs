@@ -114,7 +114,7 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
 
     private void Accept(DirectoryKind kind, Mapping mapping, LdapEntry entry, DateTimeOffset now, Dictionary<string, DirectoryUser> members, HashSet<string> unreadable)
     {
-        if (DirectoryUserMapper.TryMap(kind, entry, now, out var user, out var id, out var reason))
+        if (DirectoryUserMapper.TryMap(kind, entry, now, out var user, out var id, out var reason, options.Value.OpenLdapDisabledAttribute))
         {
             // Nested reads can return a user twice; the id decides.
             members[user!.Id] = user;

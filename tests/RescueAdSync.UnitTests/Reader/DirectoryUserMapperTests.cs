@@ -108,4 +108,17 @@ public sealed class DirectoryUserMapperTests
         Assert.Equal(uuid, id3);
         Assert.Contains("control", reason3);
     }
+
+    [Theory]
+    [InlineData(null, null, UserState.Enabled)]
+    [InlineData("pwdAccountLockedTime", null, UserState.Enabled)]
+    [InlineData("pwdAccountLockedTime", "20261127090000Z", UserState.Disabled)]
+    [InlineData("siteDisabled", "TRUE", UserState.Disabled)]
+    [InlineData("siteDisabled", "false", UserState.Enabled)]
+    public void OpenLdap_status_follows_the_configured_attribute(string? attribute, string? value, UserState expected)
+    {
+        var entry = value is null || attribute is null ? Entries.Of("uid=a") : Entries.Of("uid=a", null, (attribute, value));
+
+        Assert.Equal(expected, DirectoryUserMapper.Status(DirectoryKind.OpenLdap, entry, Now, attribute));
+    }
 }
