@@ -1,0 +1,103 @@
+using System.Globalization;
+
+namespace RescueAdSync.Benchmarks;
+
+/// <summary>
+/// Command line of the benchmark. Full sizes are issue 8's; <c>--quick</c> shrinks every size so a developer gets
+/// a complete table in a few minutes (the figures then show the shape, not the targets).
+/// </summary>
+public sealed class BenchOptions
+{
+    public static readonly string[] AllScenarios = ["read", "samba", "latency", "provision", "publish"];
+
+    public bool Quick { get; private init; }
+
+    /// <summary>Which scenarios run: read (1, 2, 5, 6 on OpenLDAP), samba (1, 6 on Samba AD), latency (3), provision (4, 6), publish (5's baseline; runs inside read).</summary>
+    public IReadOnlySet<string> Scenarios { get; private init; } = new HashSet<string>(AllScenarios);
+
+    /// <summary>OpenLDAP directory sizes for the initial read; the smallest and largest also give the idle-poll ratio.</summary>
+    public IReadOnlyList<int> OpenLdapSizes { get; private init; } = [1_000, 10_000, 100_000];
+
+    public int SambaSize { get; private init; } = 10_000;
+    public int LatencyChanges { get; private init; } = 100;
+    public int LatencyDirectorySize { get; private init; } = 1_000;
+    public int ProvisionUsers { get; private init; } = 10_000;
+    public IReadOnlyList<int> ProvisionLatenciesMs { get; private init; } = [0, 50];
+    public IReadOnlyList<int> ProvisionInstances { get; private init; } = [1, 3];
+
+    /// <summary>The provisioner's default Provisioner__ConcurrentMessageLimit; the HttpClient baseline uses this many calls in flight per instance.</summary>
+    public int ConcurrencyPerInstance { get; private init; } = 16;
+
+    /// <summary>Wait for the reader's periodic reconciliation (Reader__ReconcileMinutes=1): a full read that publishes nothing, i.e. the read alone.</summary>
+    public bool MeasureReadAlone { get; private init; } = true;
+
+    public string Output { get; private init; } = Path.Combine("artifacts", "bench", "results.json");
+
+    /// <summary>Samba's fixed AD ports need a loopback address of their own; .21 is this benchmark's.</summary>
+    public string SambaAddress { get; private init; } = "127.0.0.21";
+
+    public static string Usage => """
+        usage: RescueAdSync.Benchmarks [--quick] [--only read,samba,latency,provision,publish] [--sizes 1000,10000,100000]
+                                       [--samba-size N] [--latency-changes N] [--provision-users N] [--instances 1,3]
+                                       [--latencies 0,50] [--no-read-alone] [--out artifacts/bench/results.json]
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var quick = args.Contains("--quick");
+        var options = quick
+            ? new BenchOptions
+            {
+                Quick = true,
+                OpenLdapSizes = [1_000, 10_000],
+                SambaSize = 1_000,
+                LatencyChanges = 20,
+                ProvisionUsers = 1_000,
+            }
+            : new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            options = args[i] switch
+            {
+                "--quick" => options,
+                "--only" => options.With(scenarios: Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
+                "--sizes" => options.With(sizes: Ints(Next())),
+                "--samba-size" => options.With(sambaSize: Ints(Next())[0]),
+                "--latency-changes" => options.With(latencyChanges: Ints(Next())[0]),
+                "--provision-users" => options.With(provisionUsers: Ints(Next())[0]),
+                "--instances" => options.With(instances: Ints(Next())),
+                "--latencies" => options.With(latencies: Ints(Next())),
+                "--no-read-alone" => options.With(readAlone: false),
+                "--out" => options.With(output: Next()),
+                "--help" or "-h" => throw new ArgumentException(Usage),
+                var other => throw new ArgumentException($"Unknown option {other}.\n{Usage}"),
+            };
+        }
+        var unknown = options.Scenarios.Except(AllScenarios).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException($"Unknown scenario(s) {string.Join(", ", unknown)}; known: {string.Join(", ", AllScenarios)}.");
+        return options;
+    }
+
+    private BenchOptions With(IEnumerable<string>? scenarios = null, int[]? sizes = null, int? sambaSize = null, int? latencyChanges = null,
+        int? provisionUsers = null, int[]? instances = null, int[]? latencies = null, bool? readAlone = null, string? output = null) => new()
+    {
+        Quick = Quick,
+        Scenarios = scenarios?.ToHashSet() ?? Scenarios,
+        OpenLdapSizes = sizes ?? OpenLdapSizes,
+        SambaSize = sambaSize ?? SambaSize,
+        LatencyChanges = latencyChanges ?? LatencyChanges,
+        LatencyDirectorySize = LatencyDirectorySize,
+        ProvisionUsers = provisionUsers ?? ProvisionUsers,
+        ProvisionLatenciesMs = latencies ?? ProvisionLatenciesMs,
+        ProvisionInstances = instances ?? ProvisionInstances,
+        ConcurrencyPerInstance = ConcurrencyPerInstance,
+        MeasureReadAlone = readAlone ?? MeasureReadAlone,
+        Output = output ?? Output,
+        SambaAddress = SambaAddress,
+    };
+
+    private static int[] Ints(string text) =>
+        [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture))];
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using MassTransit;
+using RescueAdSync.Benchmarks.Directories;
+using RescueAdSync.Benchmarks.Results;
+using RescueAdSync.Benchmarks.Stack;
+using RescueAdSync.Contracts;
+using RescueAdSync.TestInfrastructure;
+
+namespace RescueAdSync.Benchmarks.Scenarios;
+
+/// <summary>
+/// Scenario 4 (and 6 for the provisioner): N new users' UserChanged published straight to RabbitMQ through
+/// MassTransit, exactly as the reader publishes them, consumed by 1 or 3 provisioners against an emulator with 0 or
+/// 50 ms latency; done when the provisioners' /metrics count N created. Baseline: <see cref="HttpClientBaseline"/>
+/// with the provisioners' total concurrency.
+/// </summary>
+public static class ProvisioningScenario
+{
+    private static readonly string[] RescueMethods = ["getUser_v3", "createUser", "setUser_v2", "getHierarchy_v2", "getAccount", "getGroup"];
+
+    public static async Task<List<BenchResult>> RunAsync(BenchContext context, int latencyMs, int instances)
+    {
+        var ct = context.Cancellation;
+        var users = context.Options.ProvisionUsers;
+        var concurrency = context.Options.ConcurrencyPerInstance * instances;
+        var label = $"{users:N0} users, {latencyMs} ms API latency, {instances} provisioner{(instances > 1 ? "s" : "")}";
+
+        double baseline;
+        BenchContext.Log($"provision: HttpClient baseline, {label}, {concurrency} in flight");
+        await using (var baselineBroker = await BrokerAdmin.CreateAsync(context.Broker, "provbase", withSink: false))
+        await using (var baselineStack = await BenchStack.StartAsync(baselineBroker, "provbase"))
+        {
+            await baselineStack.Emulator.SetLatencyAsync(latencyMs);
+            baseline = await HttpClientBaseline.RunAsync(baselineStack.EmulatorProcess.Url, baselineStack.ServiceToken, baselineStack.TechnicianGroupId,
+                BenchStack.DefaultPassword, users, concurrency, ct);
+        }
+
+        BenchContext.Log($"provision: {label}");
+        await using var broker = await BrokerAdmin.CreateAsync(context.Broker, $"prov{instances}", withSink: false);
+        await using var stack = await BenchStack.StartAsync(broker, $"prov{instances}");
+        var mapping = await stack.CreateMappingAsync("cn=bench-techs,ou=groups,dc=example,dc=org");
+        await stack.Emulator.SetLatencyAsync(latencyMs);
+        await stack.StartProvisionersAsync(instances);
+        await broker.WaitForBindingAsync("user-changed", TimeSpan.FromSeconds(60));
+
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(context.Broker.Host, (ushort)context.Broker.AmqpPort, broker.VirtualHost, h =>
+        {
+            h.Username(context.Broker.Username);
+            h.Password(context.Broker.Password);
+        }));
+        await bus.StartAsync(ct);
+        var stopwatch = Stopwatch.StartNew();
+        TimeSpan published;
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            var correlation = Guid.NewGuid();
+            foreach (var chunk in Enumerable.Range(1, users).Chunk(256))
+            {
+                await Task.WhenAll(chunk.Select(i => bus.Publish(new UserChanged(mapping, $"00000000-0000-4000-8000-{i:D12}", i,
+                    $"User {i:D6}", OpenLdapDirectory.Email(i), UserState.Enabled, OpenLdapDirectory.UserDn(i), now, correlation), ct)));
+            }
+            published = stopwatch.Elapsed;
+        }
+        finally
+        {
+            await bus.StopAsync(CancellationToken.None);
+        }
+
+        double created = 0, failed = 0;
+        var deadline = TimeSpan.FromMinutes(30);
+        while (true)
+        {
+            created = failed = 0;
+            foreach (var provisioner in stack.Provisioners)
+            {
+                var text = await BenchStack.GetMetricsAsync(provisioner, ct);
+                created += PrometheusText.Sum(text, "adsync_provisioner_operations_total", "result=\"created\"");
+                failed += PrometheusText.Sum(text, "adsync_provisioner_operations_total", "result=\"failed\"");
+            }
+            if (created >= users)
+                break;
+            if (stopwatch.Elapsed > deadline)
+                throw new TimeoutException($"{created} of {users} created ({failed} failed) in {deadline.TotalMinutes} minutes.\n{stack.Output}");
+            await Task.Delay(200, ct);
+        }
+        var elapsed = stopwatch.Elapsed.TotalSeconds;
+        var rate = users / elapsed;
+
+        var calls = new Dictionary<string, double>(StringComparer.Ordinal);
+        double peakRss = 0;
+        foreach (var provisioner in stack.Provisioners)
+        {
+            var text = await BenchStack.GetMetricsAsync(provisioner, ct);
+            foreach (var method in RescueMethods)
+                calls[method] = calls.GetValueOrDefault(method) + PrometheusText.Sum(text, "adsync_rescue_requests_total", $"method=\"{method}\"");
+            peakRss = Math.Max(peakRss, ProcessMemory.PeakRssMb(provisioner.Url) ?? 0);
+        }
+        var perUser = string.Join(", ", calls.Where(kv => kv.Value > 0).Select(kv => FormattableString.Invariant($"{kv.Key} {kv.Value / users:0.##}")));
+        var technicians = (await stack.Emulator.GetTechniciansAsync(ct)).Count;
+        BenchContext.Log($"provision: {label}: {elapsed:0.0} s, {technicians} technicians, calls per user: {perUser}");
+        if (technicians < users)
+            throw new InvalidOperationException($"The provisioners counted {created} created but the emulator holds {technicians} technicians.");
+
+        var is50x3 = latencyMs == 50 && instances == 3 && users >= 10_000;
+        return
+        [
+            new BenchResult("4 provision", $"{label}: throughput", rate, "users/s", $"HttpClient, {concurrency} in flight", baseline,
+                is50x3 ? "≥ 0.7× baseline" : null, is50x3 ? rate >= 0.7 * baseline : null,
+                FormattableString.Invariant($"calls per user: {perUser}; publishing took {published.TotalSeconds:0.0} s of it; {failed} failed")),
+            new BenchResult("4 provision", $"{label}: total time", elapsed, "s", Target: is50x3 ? "≤ 60 s" : null, TargetMet: is50x3 ? elapsed <= 60 : null),
+            new BenchResult("6 memory", $"{label}: provisioner peak RSS (VmHWM, largest instance)", peakRss, "MB"),
+        ];
+    }
+}
