@@ -1,3 +1,4 @@
+using MassTransit;
 using RescueAdSync.Provisioner.Configuration;
 using RescueAdSync.Provisioner.Consumers;
 using RescueAdSync.Provisioner.Rescue;
@@ -21,8 +22,13 @@ public static class ProvisionerExtensions
         builder.Services.AddSingleton<ConfigCache>();
         builder.Services.AddSingleton<IRescueCredentialsSource>(sp => sp.GetRequiredService<ConfigCache>());
         builder.Services.AddRescueClient();
+        builder.Services.AddSingleton<TechnicianGroupCache>();
+        builder.Services.AddSingleton<RescueAuthGate>();
         builder.Services.AddScoped<TechnicianProvisioner>();
+        // Exported from the start, so an alert can tell "never failed" (0) from "no data".
+        ProvisionerMetrics.RescueAuthFailing.Set(0);
 
+        builder.Services.AddReceiveObserver<UnreadableMessageObserver>();
         builder.AddMessaging(x => x.AddConsumer<UserChangedConsumer>(typeof(UserChangedConsumerDefinition)));
         return builder;
     }

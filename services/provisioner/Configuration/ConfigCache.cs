@@ -18,6 +18,9 @@ public sealed class ConfigCache(IConfigApi config, IOptions<ProvisionerOptions> 
 
     public async ValueTask<RescueCredentials> GetAsync(CancellationToken ct) => (await GetSnapshotAsync(ct)).Credentials;
 
+    /// <summary>Asks the config service now, bypassing the cache: used while Rescue refuses the token, to notice its replacement.</summary>
+    public async Task<RescueCredentials> RefreshCredentialsAsync(CancellationToken ct) => (await GetSnapshotAsync(ct, force: true)).Credentials;
+
     public async Task<Mapping?> FindMappingAsync(Guid mappingId, CancellationToken ct)
     {
         var snapshot = await GetSnapshotAsync(ct);

@@ -7,35 +7,64 @@ using RescueAdSync.ServiceDefaults;
 
 namespace RescueAdSync.Provisioner.Consumers;
 
-public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, SyncLogWriter syncLog, TimeProvider clock)
+public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, RescueAuthGate authGate, SyncLogWriter syncLog, TimeProvider clock)
     : IConsumer<UserChanged>
 {
+    // Longer Retry-After values are left to the retry policy's own growing intervals rather than holding the message here.
+    private static readonly TimeSpan MaxRetryAfterWait = TimeSpan.FromSeconds(30);
+
     public async Task Consume(ConsumeContext<UserChanged> context)
     {
         var change = context.Message;
-        try
+        var ct = context.CancellationToken;
+        while (true)
         {
-            var result = await provisioner.ApplyAsync(change, context.CancellationToken);
-            ProvisionerMetrics.Operations.WithLabels(result.ToString().ToLowerInvariant()).Inc();
-            if (result is ProvisioningResult.Created or ProvisioningResult.Updated or ProvisioningResult.Unchanged)
-                ProvisionerMetrics.SyncLag.Observe(Math.Max(0, (clock.GetUtcNow() - change.ObservedAt).TotalSeconds));
-        }
-        catch (RescueApiException ex) when (ex.Kind == RescueErrorKind.Permanent)
-        {
-            // Retrying cannot fix a rejected value: record it for the operator and let the rest flow.
-            ProvisionerMetrics.Operations.WithLabels("failed").Inc();
-            await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", ex.Method,
-                $"Rescue rejected the change ({change.State}): {ex.Message}", change.MappingId, change.DirectoryUserId,
-                ex.Code, false, change.CorrelationId), context.CancellationToken);
-        }
-        catch (Exception ex) when (ex is RescueApiException or UnknownMappingException)
-        {
-            ProvisionerMetrics.Operations.WithLabels("failed").Inc();
-            var willRetry = ex is RescueApiException;
-            await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner",
-                (ex as RescueApiException)?.Method ?? "resolve-mapping", ex.Message, change.MappingId, change.DirectoryUserId,
-                (ex as RescueApiException)?.Code ?? "UNKNOWN_MAPPING", willRetry, change.CorrelationId), context.CancellationToken);
-            throw;
+            // While Rescue refuses the token nothing calls it: the message waits here, unacknowledged, not retried.
+            await authGate.WaitUntilOpenAsync(ct);
+            try
+            {
+                var result = await provisioner.ApplyAsync(change, ct);
+                ProvisionerMetrics.Operations.WithLabels(result.ToString().ToLowerInvariant()).Inc();
+                if (result is ProvisioningResult.Created or ProvisioningResult.Updated or ProvisioningResult.Unchanged)
+                    ProvisionerMetrics.SyncLag.Observe(Math.Max(0, (clock.GetUtcNow() - change.ObservedAt).TotalSeconds));
+                return;
+            }
+            catch (RescueApiException ex) when (ex.Kind == RescueErrorKind.Authentication)
+            {
+                // Applying is idempotent, so starting over once the gate opens again is safe.
+                await authGate.TripAsync(ex, ct);
+            }
+            catch (RescueApiException ex) when (ex.Kind == RescueErrorKind.Permanent)
+            {
+                // Retrying cannot fix a rejected value: record it for the operator and let the rest flow.
+                ProvisionerMetrics.Operations.WithLabels("failed").Inc();
+                await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", ex.Method,
+                    $"Rescue rejected the change ({change.State}): {ex.Message}", change.MappingId, change.DirectoryUserId,
+                    ex.Code, false, change.CorrelationId), ct);
+                return;
+            }
+            catch (RescueApiException ex)
+            {
+                ProvisionerMetrics.Operations.WithLabels("failed").Inc();
+                await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Warning, "provisioner", ex.Method, ex.Message,
+                    change.MappingId, change.DirectoryUserId, ex.Code, true, change.CorrelationId), ct);
+                // Honour the server's Retry-After before the retry policy schedules the next attempt.
+                if (ex.RetryAfter is { } wait && wait > TimeSpan.Zero)
+                    await Task.Delay(wait < MaxRetryAfterWait ? wait : MaxRetryAfterWait, clock, ct);
+                throw;
+            }
+            catch (Exception ex) when (ex is UnknownMappingException or InvalidUserChangedException)
+            {
+                // Poison: the retry policy ignores these, so the message goes straight to user-changed_error with the reason.
+                ProvisionerMetrics.Operations.WithLabels("failed").Inc();
+                await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner",
+                    ex is UnknownMappingException ? "resolve-mapping" : "validate",
+                    $"{ex.Message} The message was moved to the user-changed_error queue.", NullIfEmpty(change.MappingId), change.DirectoryUserId,
+                    ex is UnknownMappingException ? "UNKNOWN_MAPPING" : "INVALID_MESSAGE", false, change.CorrelationId), ct);
+                throw;
+            }
         }
     }
+
+    private static Guid? NullIfEmpty(Guid id) => id == Guid.Empty ? null : id;
 }

@@ -20,5 +20,8 @@ public interface IRescueClient
 
     Task<IReadOnlyList<RescueNode>> GetHierarchyAsync(CancellationToken ct);
 
+    /// <summary>getHierarchy_v2 below one node (the node itself first): a group's members without reading the whole organization.</summary>
+    Task<IReadOnlyList<RescueNode>> GetHierarchyAsync(long node, CancellationToken ct);
+
     Task<RescueAccountInfo> GetAccountAsync(CancellationToken ct);
 }

@@ -60,9 +60,14 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
         await CallAsync("setUser_v2", (api, f) => api.SetUserAsync(f, ct), form, ct);
     }
 
-    public async Task<IReadOnlyList<RescueNode>> GetHierarchyAsync(CancellationToken ct)
+    public Task<IReadOnlyList<RescueNode>> GetHierarchyAsync(CancellationToken ct) => GetHierarchyAsync([], ct);
+
+    public Task<IReadOnlyList<RescueNode>> GetHierarchyAsync(long node, CancellationToken ct) =>
+        GetHierarchyAsync(new Dictionary<string, string> { ["node"] = Text(node) }, ct);
+
+    private async Task<IReadOnlyList<RescueNode>> GetHierarchyAsync(Dictionary<string, string> form, CancellationToken ct)
     {
-        var response = await CallAsync("getHierarchy_v2", (api, form) => api.GetHierarchyAsync(form, ct), [], ct);
+        var response = await CallAsync("getHierarchy_v2", (api, f) => api.GetHierarchyAsync(f, ct), form, ct);
         return [.. response.Nodes.Select(n => new RescueNode(
             Int64(n, "NodeID", "getHierarchy_v2"), Int64(n, "ParentID", "getHierarchy_v2"), n.GetValueOrDefault("Name", ""),
             n.GetValueOrDefault("Email", ""), n.GetValueOrDefault("Description", ""), n.GetValueOrDefault("Status", ""), n.GetValueOrDefault("Type", "")))];

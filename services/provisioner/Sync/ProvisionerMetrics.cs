@@ -13,4 +13,8 @@ public static class ProvisionerMetrics
         "adsync_sync_lag_seconds",
         "Time from the reader observing a directory change to the provisioner applying it in Rescue.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 14) });
+
+    public static readonly Gauge RescueAuthFailing = Metrics.CreateGauge(
+        "adsync_rescue_auth_failing",
+        "1 while Rescue refuses the service token and every Rescue call is paused; 0 otherwise.");
 }

@@ -10,18 +10,24 @@ namespace RescueAdSync.Provisioner.Sync;
 /// <summary>
 /// Applies one <see cref="UserChanged"/> to Rescue. Idempotent: the link's version in the config
 /// service says what was already applied, so a duplicate or stale message changes nothing.
-/// Never deletes and never moves a technician (SPEC rules 1 and 4): the Rescue client cannot.
+/// Never deletes and never moves a technician (SPEC rules 1 and 4): the Rescue client cannot. A technician that is
+/// not (or no longer) directly in the mapping's group was moved by a Rescue admin: it only gets status updates.
 /// </summary>
 public sealed class TechnicianProvisioner(
     IRescueClient rescue,
     IConfigApi config,
     ConfigCache cache,
+    TechnicianGroupCache groups,
     SyncLogWriter syncLog,
     TimeProvider clock,
     ILogger<TechnicianProvisioner> logger)
 {
+    public const string NoMobileLicenceCode = "INVALIDPARAM_MOBILEADDON";
+
     public async Task<ProvisioningResult> ApplyAsync(UserChanged change, CancellationToken ct)
     {
+        if (string.IsNullOrWhiteSpace(change.DirectoryUserId) || change.MappingId == Guid.Empty)
+            throw new InvalidUserChangedException("no directory user id or mapping id");
         var mapping = await cache.FindMappingAsync(change.MappingId, ct)
             ?? throw new UnknownMappingException(change.MappingId);
         if (!mapping.Enabled)
@@ -88,9 +94,20 @@ public sealed class TechnicianProvisioner(
             Password: isNew ? (await cache.GetAsync(ct)).DefaultPassword : null);
 
         var result = ProvisioningResult.Unchanged;
-        if (isNew || !IsApplied(technician!, command))
+        if (!isNew && !TechnicianCommands.IsApplied(technician!, command)
+            && !await groups.IsDirectMemberAsync(mapping.TechnicianGroupId, nodeId, ct))
         {
-            await rescue.SetUserAsync(command, ct);
+            // SPEC rule 4: a Rescue admin moved it; its name, email and place are theirs now, only the status follows.
+            command = TechnicianCommands.StatusOnly(technician!, enabled, mapping.MobileAddon);
+        }
+
+        if (isNew || !TechnicianCommands.IsApplied(technician!, command))
+        {
+            // Defence in depth for ordering (see UserChangedConsumerDefinition): if another instance applied a newer
+            // version since the first read, this one is stale and must not reach Rescue.
+            if (await GetLinkAsync(change.DirectoryUserId, ct) is { } latest && latest.Version >= change.Version)
+                return ProvisioningResult.Stale;
+            await SetUserAsync(command, change, ct);
             result = isNew ? ProvisioningResult.Created : ProvisioningResult.Updated;
         }
 
@@ -100,11 +117,25 @@ public sealed class TechnicianProvisioner(
         return result;
     }
 
-    private static bool IsApplied(RescueTechnician technician, SetUserCommand command) =>
-        technician.Name == command.Name
-        && string.Equals(technician.Email, command.Email, StringComparison.OrdinalIgnoreCase)
-        && technician.Status != "Disabled" == command.Enabled
-        && technician.HasMobileAddon == command.MobileAddon;
+    /// <summary>
+    /// setUser_v2 with the mapping's mobile add-on. No free licence must not block the rest of the change (name,
+    /// email, status, first password): it is recorded and the call repeated without the add-on; a later change
+    /// asks for the add-on again, by then a licence may be free.
+    /// </summary>
+    private async Task SetUserAsync(SetUserCommand command, UserChanged change, CancellationToken ct)
+    {
+        try
+        {
+            await rescue.SetUserAsync(command, ct);
+        }
+        catch (RescueApiException ex) when (ex.Code == NoMobileLicenceCode && command.MobileAddon)
+        {
+            await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Warning, "provisioner", ex.Method,
+                $"No free mobile licence for technician {command.NodeId}: the rest of the change was applied without the mobile add-on.",
+                change.MappingId, change.DirectoryUserId, ex.Code, false, change.CorrelationId), ct);
+            await rescue.SetUserAsync(command with { MobileAddon = false }, ct);
+        }
+    }
 
     private async Task<TechnicianLink?> GetLinkAsync(string directoryUserId, CancellationToken ct)
     {
