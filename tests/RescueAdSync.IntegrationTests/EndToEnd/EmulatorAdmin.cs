@@ -43,4 +43,38 @@ public sealed class EmulatorAdmin(HttpClient http)
         var calls = await http.GetFromJsonAsync<JsonElement>("/admin/calls", Json);
         return calls.EnumerateArray().Select(c => c.GetProperty("method").GetString()!).ToList();
     }
+
+    /// <summary>Every call received so far with its parameters (secrets masked) and result code.</summary>
+    public async Task<IReadOnlyList<EmulatedCall>> GetCallsAsync(string? method = null)
+    {
+        var query = method is null ? "" : $"?method={Uri.EscapeDataString(method)}";
+        return (await http.GetFromJsonAsync<List<EmulatedCall>>($"/admin/calls{query}", Json))!;
+    }
+
+    /// <summary>A Rescue admin moves a technician to another group in the Admin Center.</summary>
+    public async Task MoveTechnicianAsync(long nodeId, long groupId) =>
+        (await http.PostAsJsonAsync($"/admin/technicians/{nodeId}/move", new { groupId })).EnsureSuccessStatusCode();
+
+    /// <summary>A technician made by hand in the Admin Center, not by the sync; returns its node id.</summary>
+    public async Task<long> CreateTechnicianAsync(long groupId, string name, string email, bool mobileAddon = false)
+    {
+        var response = await http.PostAsJsonAsync("/admin/technicians", new { groupId, name, email, mobileAddon });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Json)).GetProperty("nodeId").GetInt64();
+    }
+
+    /// <summary>The next <paramref name="count"/> Rescue API calls answer HTTP <paramref name="status"/> with Retry-After.</summary>
+    public async Task InjectHttpFaultAsync(int status, int retryAfterSeconds, int count) =>
+        (await http.PostAsJsonAsync("/admin/faults/http", new { status, retryAfterSeconds, count })).EnsureSuccessStatusCode();
+
+    public async Task SetLatencyAsync(int milliseconds) =>
+        (await http.PutAsJsonAsync("/admin/faults/latency", new { milliseconds })).EnsureSuccessStatusCode();
+
+    public async Task ClearFaultsAsync() => (await http.DeleteAsync("/admin/faults")).EnsureSuccessStatusCode();
+
+    /// <summary>The service token stops working, as when the MAH revokes it in the Admin Center.</summary>
+    public async Task RevokeServiceTokenAsync() => (await http.DeleteAsync("/admin/token")).EnsureSuccessStatusCode();
+
+    public async Task SetMobileLicencesAsync(int count) =>
+        (await http.PutAsJsonAsync("/admin/licences/mobile", new { count })).EnsureSuccessStatusCode();
 }

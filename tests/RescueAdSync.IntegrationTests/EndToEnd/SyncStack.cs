@@ -12,12 +12,17 @@ namespace RescueAdSync.IntegrationTests.EndToEnd;
 /// generates a token and a default password, the operator submits them, the directory and a mapping.
 /// Each stack gets its own RabbitMQ virtual host, so stacks on one broker never see each other's messages.
 /// </summary>
-public sealed class SyncStack : IAsyncDisposable
+public sealed partial class SyncStack : IAsyncDisposable
 {
     public const string DefaultPassword = "Welcome-2026!";
 
     private readonly List<ServiceProcess> _processes = [];
     private readonly HttpClient _emulatorHttp;
+    private readonly string _adminKey = NewKey();
+    private readonly string _readerKey = NewKey();
+    private readonly string _provisionerKey = NewKey();
+    private RabbitMqBroker? _broker;
+    private string _emulatorApiUrl = "";
 
     private SyncStack(ServiceProcess emulator)
     {
@@ -29,6 +34,9 @@ public sealed class SyncStack : IAsyncDisposable
     public EmulatorAdmin Emulator { get; }
     public long TechnicianGroupId { get; private set; }
     public Guid MappingId { get; private set; }
+
+    /// <summary>This stack's own RabbitMQ virtual host.</summary>
+    public string VirtualHost { get; private set; } = "";
 
     /// <summary>The config service's API with the admin key (base address set once the service runs).</summary>
     public HttpClient ConfigAdmin { get; } = new();
@@ -59,6 +67,8 @@ public sealed class SyncStack : IAsyncDisposable
     private async Task InitializeAsync(RabbitMqBroker broker, string vhost, ServiceProcess emulator,
         DirectoryConnectionSettings directory, string sourceGroupDn, string name)
     {
+        _broker = broker;
+        VirtualHost = vhost;
         // The MAH's side, in the Rescue Admin Center.
         await Emulator.CreateOrganizationAsync("E2E Org", "mah@example.org", "Mah-Passw0rd!", mobileLicences: 5);
         TechnicianGroupId = await Emulator.CreateTechnicianGroupAsync("Support");
@@ -66,43 +76,50 @@ public sealed class SyncStack : IAsyncDisposable
         await Emulator.SetDefaultPasswordAsync(DefaultPassword);
 
         // The operator's side: start the services and submit the configuration.
-        string adminKey = NewKey(), readerKey = NewKey(), provisionerKey = NewKey();
+        var config = await StartConfigAsync(name, emulator, token);
+        await PutAsync("/api/directory", directory);
+        var created = await ConfigAdmin.PostAsJsonAsync("/api/mappings", new MappingSettings(sourceGroupDn, TechnicianGroupId));
+        await EnsureSuccessAsync(created);
+        MappingId = (await created.Content.ReadFromJsonAsync<Mapping>())!.Id;
+
+        await StartAsync($"{name}-provisioner", "provisioner", "RescueAdSync.Provisioner", ServiceEnvironment(config, _provisionerKey));
+        await StartAsync($"{name}-ad-reader", "ad-reader", "RescueAdSync.AdReader", ServiceEnvironment(config, _readerKey));
+    }
+
+    /// <summary>Starts the config service and submits the Rescue account, as the operator does first.</summary>
+    private async Task<ServiceProcess> StartConfigAsync(string name, ServiceProcess emulator, string token)
+    {
         var dataDir = Directory.CreateTempSubdirectory("adsync-e2e-config-").FullName;
         var config = await StartAsync($"{name}-config", "config", "RescueAdSync.Config", new()
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__Config"] = $"Data Source={Path.Combine(dataDir, "config.db")}",
             ["Secrets__Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Auth__ApiKeys__0__Key"] = adminKey,
+            ["Auth__ApiKeys__0__Key"] = _adminKey,
             ["Auth__ApiKeys__0__Role"] = "admin",
-            ["Auth__ApiKeys__1__Key"] = readerKey,
+            ["Auth__ApiKeys__1__Key"] = _readerKey,
             ["Auth__ApiKeys__1__Role"] = "reader",
-            ["Auth__ApiKeys__2__Key"] = provisionerKey,
+            ["Auth__ApiKeys__2__Key"] = _provisionerKey,
             ["Auth__ApiKeys__2__Role"] = "provisioner",
         });
         ConfigAdmin.BaseAddress = new Uri(config.Url);
-        ConfigAdmin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
-
+        ConfigAdmin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _adminKey);
+        _emulatorApiUrl = $"{emulator.Url}/API/";
         await PutAsync("/api/rescue-account", new RescueAccountSettings(
-            $"{emulator.Url}/API/", "mah@example.org", "Mah-Passw0rd!", token, DefaultPassword));
-        await PutAsync("/api/directory", directory);
-        var created = await ConfigAdmin.PostAsJsonAsync("/api/mappings", new MappingSettings(sourceGroupDn, TechnicianGroupId));
-        await EnsureSuccessAsync(created);
-        MappingId = (await created.Content.ReadFromJsonAsync<Mapping>())!.Id;
-
-        Dictionary<string, string?> Service(string key) => new()
-        {
-            ["ConfigService__Url"] = config.Url,
-            ["ConfigService__ApiKey"] = key,
-            ["RabbitMq__Host"] = broker.Host,
-            ["RabbitMq__Port"] = broker.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["RabbitMq__VirtualHost"] = vhost,
-            ["RabbitMq__Username"] = broker.Username,
-            ["RabbitMq__Password"] = broker.Password,
-        };
-        await StartAsync($"{name}-provisioner", "provisioner", "RescueAdSync.Provisioner", Service(provisionerKey));
-        await StartAsync($"{name}-ad-reader", "ad-reader", "RescueAdSync.AdReader", Service(readerKey));
+            _emulatorApiUrl, "mah@example.org", "Mah-Passw0rd!", token, DefaultPassword));
+        return config;
     }
+
+    private Dictionary<string, string?> ServiceEnvironment(ServiceProcess config, string key) => new()
+    {
+        ["ConfigService__Url"] = config.Url,
+        ["ConfigService__ApiKey"] = key,
+        ["RabbitMq__Host"] = _broker!.Host,
+        ["RabbitMq__Port"] = _broker.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["RabbitMq__VirtualHost"] = VirtualHost,
+        ["RabbitMq__Username"] = _broker.Username,
+        ["RabbitMq__Password"] = _broker.Password,
+    };
 
     /// <summary>Waits until the emulator's Technician Group holds a technician matching <paramref name="match"/>.</summary>
     public async Task<EmulatedTechnician> WaitForTechnicianAsync(Func<EmulatedTechnician, bool> match, string what, TimeSpan? timeout = null)

@@ -1,0 +1,86 @@
+using RescueAdSync.Contracts;
+using RescueAdSync.IntegrationTests.EndToEnd;
+using RescueAdSync.IntegrationTests.Infrastructure;
+
+namespace RescueAdSync.IntegrationTests.Provisioner;
+
+/// <summary>The RabbitMQ side: topology, poison messages and ordering across provisioner instances.</summary>
+[Collection(RabbitMqCollection.Name)]
+public sealed class ProvisionerQueueTests(RabbitMqFixture rabbit)
+{
+    private readonly string _id = Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Three_instances_on_one_queue_end_with_the_newest_version_of_interleaved_changes()
+    {
+        await using var stack = await SyncStack.StartProvisionersAsync(rabbit.Broker, "p-order", instances: 3);
+        var queue = await stack.GetQueueAsync("user-changed");
+        Assert.Equal("quorum", queue.GetProperty("type").GetString());
+        Assert.True(queue.GetProperty("durable").GetBoolean());
+        Assert.True(queue.GetProperty("arguments").GetProperty("x-single-active-consumer").GetBoolean());
+        await stack.EventuallyAsync(async () => await stack.GetQueueCountAsync("user-changed", "consumers") == 3, "three consumers on user-changed");
+
+        const int users = 12, versions = 6;
+        var random = new Random(4711);
+        // Every user exists first: a user whose newest version disables it before it was ever provisioned has no
+        // link to carry that version (the config service stores links to a technician only), see the report.
+        await stack.PublishAsync([.. Enumerable.Range(0, users).Select(u => stack.Change($"u{u}-{_id}", 1, $"User {u} v1", $"user{u}-{_id}@example.org"))]);
+        for (var u = 0; u < users; u++)
+        {
+            var userId = $"u{u}-{_id}";
+            await stack.EventuallyAsync(async () => (await stack.GetLinkAsync(userId))?.Version == 1, $"{userId} at version 1");
+        }
+        var changes = new List<UserChanged>();
+        for (var v = 2; v <= versions; v++)
+        {
+            foreach (var u in Enumerable.Range(0, users).OrderBy(_ => random.Next()))
+            {
+                var state = (u + v) % 3 == 0 ? UserState.Disabled : UserState.Enabled;
+                changes.Add(stack.Change($"u{u}-{_id}", v, $"User {u} v{v}", $"user{u}-{_id}@example.org", state));
+            }
+        }
+        // Interleaved: versions of one user arrive out of order, the newest often before older ones.
+        var shuffled = changes.OrderBy(_ => random.Next()).ToArray();
+        await stack.PublishAsync(shuffled);
+
+        for (var u = 0; u < users; u++)
+        {
+            var userId = $"u{u}-{_id}";
+            await stack.EventuallyAsync(async () => (await stack.GetLinkAsync(userId))?.Version == versions, $"{userId} at version {versions}");
+        }
+
+        var technicians = await stack.Emulator.GetTechniciansAsync();
+        for (var u = 0; u < users; u++)
+        {
+            var newest = changes.Single(c => c.DirectoryUserId == $"u{u}-{_id}" && c.Version == versions);
+            var technician = Assert.Single(technicians, t => t.Email == newest.Email);
+            Assert.Equal((newest.DisplayName, newest.State == UserState.Enabled ? "Enabled" : "Disabled"), (technician.Name, technician.Status));
+        }
+        await ProvisionerAssertions.NeverDeletedOrMovedAsync(stack);
+    }
+
+    [Fact]
+    public async Task Unreadable_message_and_unknown_mapping_go_to_the_error_queue_with_the_reason_and_the_rest_keeps_flowing()
+    {
+        await using var stack = await SyncStack.StartProvisionersAsync(rabbit.Broker, "p-poison");
+
+        await stack.PublishRawAsync("{ this is not json");
+        await stack.PublishAsync(stack.Change($"x-{_id}", 1, "Nobody", $"nobody{_id}@example.org") with { MappingId = Guid.NewGuid() });
+        await stack.PublishAsync(stack.Change($"u-{_id}", 1, "Mia Moss", $"mia{_id}@example.org"));
+
+        await stack.WaitForTechnicianAsync(t => t.Email == $"mia{_id}@example.org", "mia despite the poison");
+        await stack.EventuallyAsync(async () => await stack.GetQueueCountAsync("user-changed_error") == 2,
+            "two messages in user-changed_error");
+        var faults = await stack.ReadFaultReasonsAsync("user-changed_error", 2);
+        Assert.Contains(faults, f => f!.Contains("does not exist in the config service", StringComparison.Ordinal));
+        Assert.Single(faults, f => !f!.Contains("does not exist in the config service", StringComparison.Ordinal));
+
+        await stack.EventuallyAsync(async () =>
+        {
+            var log = await stack.GetSyncLogAsync();
+            return log.Any(e => e.ErrorCode == "UNKNOWN_MAPPING" && e.DirectoryUserId == $"x-{_id}")
+                && log.Any(e => e.ErrorCode == "UNREADABLE_MESSAGE");
+        }, "both poison messages in the sync log");
+        Assert.DoesNotContain(await stack.Emulator.GetTechniciansAsync(), t => t.Email == $"nobody{_id}@example.org");
+    }
+}
