@@ -10,8 +10,8 @@ public static class ReaderExtensions
 {
     /// <summary>
     /// The reader itself: options, LDAP access, state, the poll loop and its readiness check. Expects
-    /// <c>AddConfigClient()</c> and <c>AddMessaging()</c>; a state store registered before this call wins over the
-    /// in-memory default.
+    /// <c>AddConfigClient()</c> and <c>AddMessaging()</c>; a state store registered before this call wins over the one
+    /// Reader:StateStore selects (the config service by default).
     /// </summary>
     public static IHostApplicationBuilder AddReader(this IHostApplicationBuilder builder)
     {
@@ -29,7 +29,14 @@ public static class ReaderExtensions
         }
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDirectoryConnector, LdapDirectoryConnector>();
-        builder.Services.TryAddSingleton<IReaderStateStore, InMemoryReaderStateStore>();
+        if (builder.Configuration.GetValue<ReaderStateStoreKind>($"{ReaderOptions.Section}:StateStore") == ReaderStateStoreKind.Memory)
+        {
+            builder.Services.TryAddSingleton<IReaderStateStore, InMemoryReaderStateStore>();
+        }
+        else
+        {
+            builder.Services.TryAddSingleton<IReaderStateStore, ConfigServiceReaderStateStore>();
+        }
         builder.Services.AddSingleton<ReaderConfigurationSource>();
         builder.Services.AddSingleton<SyncLogReporter>();
         builder.Services.AddSingleton<ReaderHealth>();

@@ -41,6 +41,9 @@ public sealed class ReaderOptions
     [RegularExpression("^[A-Za-z][A-Za-z0-9-]{0,63}$", ErrorMessage = "Reader:OpenLdapDisabledAttribute must be an attribute name.")]
     public string? OpenLdapDisabledAttribute { get; set; }
 
+    /// <summary>Where the per-mapping state (high-water mark, known members) is kept.</summary>
+    public Sync.ReaderStateStoreKind StateStore { get; set; } = Sync.ReaderStateStoreKind.ConfigService;
+
     /// <summary>TLS settings for ldaps:// and StartTLS.</summary>
     public Ldap.ReaderTlsOptions Tls { get; set; } = new();
 

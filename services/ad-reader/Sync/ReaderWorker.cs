@@ -108,9 +108,15 @@ public sealed class ReaderWorker(
                     ReaderMetrics.CycleErrors.WithLabels(label).Inc();
                     await syncLog.ReportAsync(mapping.Id, "read-group", ex.Message, correlationId, secrets, cancellationToken);
                 }
+                catch (ReaderStateException ex)
+                {
+                    ReaderMetrics.CycleErrors.WithLabels(label).Inc();
+                    await syncLog.ReportAsync(mapping.Id, "reader-state", ex.Message, correlationId, secrets, cancellationToken);
+                }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    // Broker down or a publish not confirmed in time: nothing is stored, so the next cycle retries it all.
+                    // Broker or config service down, a publish not confirmed in time: the mark has not moved, so the next
+                    // cycle finds the same changes again.
                     ReaderMetrics.CycleErrors.WithLabels(label).Inc();
                     await syncLog.ReportAsync(mapping.Id, "publish", $"Publishing changes failed: {ex.Message}", correlationId, secrets, cancellationToken);
                 }

@@ -30,6 +30,8 @@ public sealed class ReaderHost : IAsyncDisposable
         {
             ["ConfigService:Url"] = "http://config.invalid",
             ["ConfigService:ApiKey"] = "unused",
+            // In-process tests keep state in memory unless they pass a store; the config service is faked.
+            ["Reader:StateStore"] = "Memory",
             ["RabbitMq:Host"] = broker.Host,
             ["RabbitMq:Port"] = broker.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RabbitMq:Username"] = broker.Username,
