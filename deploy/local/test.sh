@@ -17,7 +17,7 @@ trap 'bash deploy/local/cleanup.sh >/dev/null 2>&1 || true' EXIT
 dotnet build RescueAdSync.slnx -c Release -warnaserror -nologo -v:q
 status=0
 dotnet test RescueAdSync.slnx -c Release --no-build --results-directory "$results" \
-  --logger "trx;LogFilePrefix=results" --logger "console;verbosity=normal" "$@" 2>&1 | tee "$results/console.log" || status=$?
+  --logger "trx;LogFilePrefix=results" --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$results/console.log" || status=$?
 
 # One closing line summed over every test project ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, ...").
 python3 - "$results/console.log" <<'PY' || status=1
