@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using RescueAdSync.AdReader.Leadership;
 using RescueAdSync.AdReader.Ldap;
 using RescueAdSync.AdReader.Sync;
 using RescueAdSync.ServiceDefaults;
@@ -41,10 +42,28 @@ public static class ReaderExtensions
         builder.Services.AddSingleton<SyncLogReporter>();
         builder.Services.AddSingleton<ReaderHealth>();
         builder.Services.AddSingleton<MappingSynchronizer>();
+        AddLeaderElection(builder);
         builder.Services.AddHostedService<ReaderWorker>();
 
         builder.Services.AddHealthChecks()
-            .AddCheck<DirectoryBindHealthCheck>("directory-bind", tags: [ServiceDefaultsExtensions.ReadyTag]);
+            .AddCheck<DirectoryBindHealthCheck>("directory-bind", tags: [ServiceDefaultsExtensions.ReadyTag])
+            .AddCheck<LeaderElectionHealthCheck>("leader-election", tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;
+    }
+
+    private static void AddLeaderElection(IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection($"{ReaderOptions.Section}:LeaderElection");
+        if (section.GetValue("Enabled", true))
+        {
+            builder.Services.TryAddSingleton<ILeaseStore, ConfigServiceLeaseStore>();
+        }
+        else
+        {
+            builder.Services.TryAddSingleton<ILeaseStore, UncontestedLeaseStore>();
+        }
+        builder.Services.AddSingleton<LeaderElector>();
+        // Before the poll loop: hosted services stop in reverse order, so the lease outlives the last cycle.
+        builder.Services.AddHostedService<LeaderElectionService>();
     }
 }

@@ -44,6 +44,9 @@ public sealed class ReaderOptions
     /// <summary>Where the per-mapping state (high-water mark, known members) is kept.</summary>
     public Sync.ReaderStateStoreKind StateStore { get; set; } = Sync.ReaderStateStoreKind.ConfigService;
 
+    /// <summary>Exactly one active reader per directory: the leader lease.</summary>
+    public Leadership.LeaderElectionOptions LeaderElection { get; set; } = new();
+
     /// <summary>TLS settings for ldaps:// and StartTLS.</summary>
     public Ldap.ReaderTlsOptions Tls { get; set; } = new();
 

@@ -21,6 +21,15 @@ public sealed class ReaderOptionsValidator : IValidateOptions<ReaderOptions>
         {
             failures.Add("Reader:MaxBackoffSeconds must not be shorter than Reader:StartupPollIntervalSeconds.");
         }
+        var election = options.LeaderElection;
+        if (election.RenewIntervalSeconds * 2 > election.LeaseDurationSeconds)
+        {
+            failures.Add("Reader:LeaderElection:RenewIntervalSeconds must be at most half of LeaseDurationSeconds, so one failed renewal does not end the leadership.");
+        }
+        // Nested objects are not covered by ValidateDataAnnotations.
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(election, new(election), results, validateAllProperties: true);
+        failures.AddRange(results.Select(r => r.ErrorMessage ?? "Reader:LeaderElection is invalid."));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

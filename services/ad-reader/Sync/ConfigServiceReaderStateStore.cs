@@ -53,4 +53,6 @@ public sealed class ConfigServiceReaderStateStore(IConfigApi configApi) : IReade
         }
         _cache[state.MappingId] = (state, response.Headers.ETag?.Tag);
     }
+
+    public void Invalidate() => _cache.Clear();
 }

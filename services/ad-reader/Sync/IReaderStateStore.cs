@@ -7,4 +7,12 @@ public interface IReaderStateStore
 
     /// <summary>Called only after every message of the cycle was confirmed by the broker.</summary>
     Task SaveAsync(MappingState state, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forgets anything cached: called when this process becomes leader again, because another leader may have
+    /// written in between.
+    /// </summary>
+    void Invalidate()
+    {
+    }
 }

@@ -17,4 +17,7 @@ public static class ReaderMetrics
 
     public static readonly Counter CycleErrors = Metrics.CreateCounter(
         "adsync_reader_cycle_errors_total", "Mapping cycles stopped by an error (nothing published for them).", "mapping");
+
+    public static readonly Gauge Leader = Metrics.CreateGauge(
+        "adsync_reader_leader", "1 while this replica holds the leader lease and reads; 0 while it follows.");
 }

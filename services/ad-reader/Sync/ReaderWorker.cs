@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using RescueAdSync.AdReader.Leadership;
 using RescueAdSync.AdReader.Ldap;
 
 namespace RescueAdSync.AdReader.Sync;
@@ -8,6 +9,9 @@ namespace RescueAdSync.AdReader.Sync;
 /// <summary>
 /// The poll loop: every PollIntervalSeconds, bind, read the high-water mark, then run each enabled mapping. A failure
 /// stops only the mapping it concerns (or all of them, for a bind failure) and never publishes anything for it.
+/// Only the holder of the leader lease reads; a follower waits, and a cycle running when the lease is lost is
+/// cancelled at once (what it already published stays published: at-least-once, the new leader starts from the
+/// last stored state).
 /// </summary>
 public sealed class ReaderWorker(
     ReaderConfigurationSource configurationSource,
@@ -15,11 +19,17 @@ public sealed class ReaderWorker(
     MappingSynchronizer synchronizer,
     SyncLogReporter syncLog,
     ReaderHealth health,
+    LeaderElector elector,
+    IReaderStateStore stateStore,
     IServiceScopeFactory scopeFactory,
     IOptions<ReaderOptions> options,
     ILogger<ReaderWorker> logger) : BackgroundService
 {
+    /// <summary>How often a follower looks whether it became leader; short, so a takeover starts reading at once.</summary>
+    private static readonly TimeSpan FollowerPoll = TimeSpan.FromMilliseconds(250);
+
     private int _bindFailures;
+    private int _term;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -27,29 +37,61 @@ public sealed class ReaderWorker(
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
+            var leadership = elector.LeadershipToken;
+            if (leadership.IsCancellationRequested)
+            {
+                if (!await DelayAsync(FollowerPoll, stoppingToken, stoppingToken))
+                {
+                    return;
+                }
+                continue;
+            }
+            if (elector.Term != _term)
+            {
+                // Another leader may have written the state while this process followed.
+                _term = elector.Term;
+                stateStore.Invalidate();
+            }
+
+            using var cycle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, leadership);
+            using var scope = logger.BeginScope(new Dictionary<string, object> { ["LeaseHolder"] = elector.Holder, ["Leader"] = true });
             var interval = TimeSpan.FromSeconds(options.Value.StartupPollIntervalSeconds);
             try
             {
-                interval = await RunCycleAsync(stoppingToken) ?? interval;
+                interval = await RunCycleAsync(cycle.Token) ?? interval;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (OperationCanceledException) when (leadership.IsCancellationRequested)
+            {
+                logger.LogWarning("Reader cycle abandoned: leadership of lease {LeaseName} ended.", elector.LeaseName);
+                continue;
             }
             catch (Exception ex)
             {
                 // A bug in one cycle must not end the loop: the next cycle starts from the last stored state.
                 logger.LogError(ex, "Reader cycle failed unexpectedly.");
             }
-            try
-            {
-                await Task.Delay(interval, stoppingToken);
-            }
-            catch (OperationCanceledException)
+            if (!await DelayAsync(interval, cycle.Token, stoppingToken))
             {
                 return;
             }
         }
+    }
+
+    /// <summary>Waits; false when the host is stopping. Losing the lease only cuts the wait short.</summary>
+    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken wait, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, wait);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return !stoppingToken.IsCancellationRequested;
     }
 
     /// <summary>Runs one cycle over every mapping; returns the configured poll interval, or null before any configuration.</summary>

@@ -1,14 +1,23 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.ServiceDefaults;
 
 namespace RescueAdSync.IntegrationTests.Reader;
 
-/// <summary>Stands in for the config service so the reader can be driven without it: serves one directory and its mappings, records the sync log.</summary>
+/// <summary>
+/// Stands in for the config service so the reader can be driven without it: serves one directory and its mappings,
+/// records the sync log, and keeps reader state and leases in memory with the service's rules (If-Match, lease expiry).
+/// One instance shared by several reader hosts is one config service they all talk to.
+/// </summary>
 public sealed class FakeConfigApi : IConfigApi
 {
     private volatile DirectoryConnectionSettings _directory;
     private volatile IReadOnlyList<Mapping> _mappings;
+    private readonly Dictionary<Guid, (ReaderState State, string ETag)> _states = new();
+    private readonly Dictionary<string, Lease> _leases = new();
+    private int _stateVersion;
 
     public FakeConfigApi(DirectoryConnectionSettings directory, params Mapping[] mappings)
     {
@@ -48,16 +57,100 @@ public sealed class FakeConfigApi : IConfigApi
     public Task<Refit.IApiResponse> PutLinkAsync(string directoryUserId, TechnicianLink link, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("The reader never writes links.");
 
-    // Reader state and leases: the reader does not use them yet; kept simple until it does.
-    public Task<Refit.IApiResponse<ReaderState>> GetReaderStateAsync(Guid mappingId, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("Reader state is not faked yet.");
+    /// <summary>Reader state as the config service keeps it: a JSON document per mapping, an ETag, If-Match on writes.</summary>
+    public Task<Refit.IApiResponse<ReaderState>> GetReaderStateAsync(Guid mappingId, CancellationToken cancellationToken = default)
+    {
+        if (Unavailable)
+        {
+            return Task.FromException<Refit.IApiResponse<ReaderState>>(new HttpRequestException("config service down"));
+        }
+        lock (_states)
+        {
+            return Task.FromResult<Refit.IApiResponse<ReaderState>>(_states.TryGetValue(mappingId, out var stored)
+                ? Response(HttpStatusCode.OK, stored.State, stored.ETag)
+                : Response<ReaderState>(HttpStatusCode.NotFound, null, null));
+        }
+    }
 
-    public Task<Refit.IApiResponse> PutReaderStateAsync(Guid mappingId, ReaderStateUpdate update, string? ifMatch, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("Reader state is not faked yet.");
+    public Task<Refit.IApiResponse> PutReaderStateAsync(Guid mappingId, ReaderStateUpdate update, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        if (Unavailable)
+        {
+            return Task.FromException<Refit.IApiResponse>(new HttpRequestException("config service down"));
+        }
+        lock (_states)
+        {
+            var current = _states.TryGetValue(mappingId, out var stored) ? stored.ETag : null;
+            if (ifMatch != current)
+            {
+                return Task.FromResult<Refit.IApiResponse>(Response<object>(HttpStatusCode.PreconditionFailed, null, null));
+            }
+            var etag = $"\"{++_stateVersion}\"";
+            _states[mappingId] = (new ReaderState(mappingId, update.Document.Clone(), update.DirectoryVersion, DateTimeOffset.UtcNow), etag);
+            return Task.FromResult<Refit.IApiResponse>(Response<object>(HttpStatusCode.NoContent, null, etag));
+        }
+    }
 
-    public Task<Refit.IApiResponse<Lease>> AcquireLeaseAsync(string name, LeaseRequest request, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("Leases are not faked yet.");
+    /// <summary>Every lease decision, in order: (holder, granted), so a test can tell who led when.</summary>
+    public ConcurrentQueue<(string Holder, bool Granted)> LeaseRequests { get; } = new();
 
-    public Task<Refit.IApiResponse> ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("Leases are not faked yet.");
+    /// <summary>The config service's lease rule: free, lapsed or already ours → 200 (renewals keep AcquiredAt); else 409.</summary>
+    public Task<Refit.IApiResponse<Lease>> AcquireLeaseAsync(string name, LeaseRequest request, CancellationToken cancellationToken = default)
+    {
+        if (Unavailable)
+        {
+            return Task.FromException<Refit.IApiResponse<Lease>>(new HttpRequestException("config service down"));
+        }
+        lock (_leases)
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (_leases.TryGetValue(name, out var held) && held.Holder != request.Holder && held.ExpiresAt > now)
+            {
+                LeaseRequests.Enqueue((request.Holder, false));
+                return Task.FromResult<Refit.IApiResponse<Lease>>(Response<Lease>(HttpStatusCode.Conflict, null, null));
+            }
+            var acquiredAt = held is not null && held.Holder == request.Holder ? held.AcquiredAt : now;
+            var lease = new Lease(name, request.Holder, acquiredAt, now.AddSeconds(request.TtlSeconds));
+            _leases[name] = lease;
+            LeaseRequests.Enqueue((request.Holder, true));
+            return Task.FromResult<Refit.IApiResponse<Lease>>(Response(HttpStatusCode.OK, lease, null));
+        }
+    }
+
+    /// <summary>204 when the holder held it (or nobody does); 409 when another holder does.</summary>
+    public Task<Refit.IApiResponse> ReleaseLeaseAsync(string name, string holder, CancellationToken cancellationToken = default)
+    {
+        if (Unavailable)
+        {
+            return Task.FromException<Refit.IApiResponse>(new HttpRequestException("config service down"));
+        }
+        lock (_leases)
+        {
+            if (_leases.TryGetValue(name, out var held) && held.Holder != holder && held.ExpiresAt > DateTimeOffset.UtcNow)
+            {
+                return Task.FromResult<Refit.IApiResponse>(Response<object>(HttpStatusCode.Conflict, null, null));
+            }
+            _leases.Remove(name);
+            return Task.FromResult<Refit.IApiResponse>(Response<object>(HttpStatusCode.NoContent, null, null));
+        }
+    }
+
+    /// <summary>The current holder of a lease that has not lapsed, if any.</summary>
+    public string? LeaseHolder(string name)
+    {
+        lock (_leases)
+        {
+            return _leases.TryGetValue(name, out var held) && held.ExpiresAt > DateTimeOffset.UtcNow ? held.Holder : null;
+        }
+    }
+
+    private static Refit.ApiResponse<T> Response<T>(HttpStatusCode status, T? content, string? etag)
+    {
+        var message = new HttpResponseMessage(status) { RequestMessage = new HttpRequestMessage(HttpMethod.Get, "http://config.invalid/api") };
+        if (etag is not null)
+        {
+            message.Headers.ETag = new EntityTagHeaderValue(etag);
+        }
+        return new Refit.ApiResponse<T>(message, content, new Refit.RefitSettings());
+    }
 }

@@ -37,4 +37,23 @@ public sealed class ReaderOptionsValidatorTests
             File.Delete(bundle);
         }
     }
+
+    [Fact]
+    public void A_renew_interval_longer_than_half_the_lease_is_refused()
+    {
+        var options = new ReaderOptions();
+        options.LeaderElection.LeaseDurationSeconds = 6;
+        options.LeaderElection.RenewIntervalSeconds = 4;
+
+        Assert.Contains("RenewIntervalSeconds", Validator.Validate(null, options).FailureMessage);
+    }
+
+    [Fact]
+    public void A_lease_name_that_is_not_a_path_segment_is_refused()
+    {
+        var options = new ReaderOptions();
+        options.LeaderElection.LeaseName = "ad/reader";
+
+        Assert.Contains("LeaseName", Validator.Validate(null, options).FailureMessage);
+    }
 }

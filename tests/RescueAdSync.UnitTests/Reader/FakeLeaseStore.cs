@@ -1,0 +1,66 @@
+using RescueAdSync.AdReader.Leadership;
+
+namespace RescueAdSync.UnitTests.Reader;
+
+/// <summary>A lease store with the config service's rule (one holder until it lapses) that a test can also make unreachable.</summary>
+public sealed class FakeLeaseStore : ILeaseStore
+{
+    private readonly Lock _gate = new();
+    private string? _holder;
+    private DateTimeOffset _expiresAt;
+
+    /// <summary>When set, every call fails as if the store could not be reached.</summary>
+    public bool Unreachable { get; set; }
+
+    public List<string> Released { get; } = [];
+
+    public string? Holder
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _expiresAt > DateTimeOffset.UtcNow ? _holder : null;
+            }
+        }
+    }
+
+    /// <summary>Another replica takes the lease, as if ours had lapsed and it won the race.</summary>
+    public void TakeOver(string holder, TimeSpan ttl)
+    {
+        lock (_gate)
+        {
+            (_holder, _expiresAt) = (holder, DateTimeOffset.UtcNow + ttl);
+        }
+    }
+
+    public Task<bool> TryAcquireAsync(string name, string holder, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        if (Unreachable)
+        {
+            return Task.FromException<bool>(new HttpRequestException("lease store unreachable"));
+        }
+        lock (_gate)
+        {
+            if (_holder != holder && _expiresAt > DateTimeOffset.UtcNow)
+            {
+                return Task.FromResult(false);
+            }
+            (_holder, _expiresAt) = (holder, DateTimeOffset.UtcNow + ttl);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task ReleaseAsync(string name, string holder, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Released.Add(holder);
+            if (_holder == holder)
+            {
+                (_holder, _expiresAt) = (null, default);
+            }
+        }
+        return Task.CompletedTask;
+    }
+}
