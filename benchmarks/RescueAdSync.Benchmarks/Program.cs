@@ -26,6 +26,7 @@ var startedAt = DateTimeOffset.Now;
 var machine = MachineInfo.Read();
 BenchContext.Log($"{machine.Cpu}, {machine.Cores} cores, {machine.MemoryMb} MB, load {machine.LoadAverage}; sizes {string.Join('/', options.OpenLdapSizes)}");
 await using var broker = await RabbitMqBroker.StartAsync(cancel.Token);
+await RescueAdSync.Benchmarks.Stack.BrokerAdmin.WaitForManagementAsync(broker, cancel.Token);
 var context = new BenchContext(options, broker, cancel.Token);
 var runs = await BenchRunner.RunAllAsync(context);
 

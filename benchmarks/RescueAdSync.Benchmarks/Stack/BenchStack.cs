@@ -42,6 +42,9 @@ public sealed class BenchStack : IAsyncDisposable
     public Guid MappingId { get; private set; }
     public string ServiceToken { get; private set; } = "";
     public ServiceProcess? Reader { get; private set; }
+
+    /// <summary>The config service, whose /metrics show what the other services asked of it and how long that took.</summary>
+    public ServiceProcess Config => _config ?? throw new InvalidOperationException("The config service is not running.");
     public List<ServiceProcess> Provisioners { get; } = [];
 
     public static async Task<BenchStack> StartAsync(BrokerAdmin broker, string name)

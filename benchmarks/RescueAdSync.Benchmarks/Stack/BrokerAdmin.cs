@@ -52,6 +52,27 @@ public sealed class BrokerAdmin : IAsyncDisposable
         return new BrokerAdmin(broker, vhost, connection, channel);
     }
 
+    /// <summary>The broker answers AMQP a moment before its management plugin listens; the scenarios need both.</summary>
+    public static async Task WaitForManagementAsync(RabbitMqBroker broker, CancellationToken ct)
+    {
+        using var http = Management(broker);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync("/api/overview", ct)).IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            if (DateTime.UtcNow >= deadline)
+                throw new TimeoutException("RabbitMQ's management API did not answer within 120 s.");
+            await Task.Delay(250, ct);
+        }
+    }
+
     public static ConnectionFactory Factory(RabbitMqBroker broker, string vhost) => new()
     {
         HostName = broker.Host,
@@ -75,20 +96,23 @@ public sealed class BrokerAdmin : IAsyncDisposable
         return (body, message.BasicProperties.ContentType);
     }
 
-    /// <summary>Waits until MassTransit (the provisioner) has bound its queue to the UserChanged exchange.</summary>
-    public async Task WaitForBindingAsync(string queue, TimeSpan timeout)
+    /// <summary>
+    /// Waits until the provisioner's endpoint is bound to the UserChanged exchange. MassTransit binds the message
+    /// exchange to an exchange named like the queue (which forwards to the queue), so any destination of that name counts.
+    /// </summary>
+    public async Task WaitForBindingAsync(string endpoint, TimeSpan timeout)
     {
         using var http = Management(Broker);
-        var path = $"/api/bindings/{Uri.EscapeDataString(VirtualHost)}/e/{Uri.EscapeDataString(UserChangedExchange)}/q/{Uri.EscapeDataString(queue)}";
+        var path = $"/api/exchanges/{Uri.EscapeDataString(VirtualHost)}/{Uri.EscapeDataString(UserChangedExchange)}/bindings/source";
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
             var response = await http.GetAsync(path);
-            if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"source\"", StringComparison.Ordinal))
+            if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains($"\"destination\":\"{endpoint}\"", StringComparison.Ordinal))
                 return;
             await Task.Delay(200);
         }
-        throw new TimeoutException($"{UserChangedExchange} was not bound to {queue} within {timeout.TotalSeconds:0} s.");
+        throw new TimeoutException($"{UserChangedExchange} was not bound to {endpoint} within {timeout.TotalSeconds:0} s.");
     }
 
     private static HttpClient Management(RabbitMqBroker broker)

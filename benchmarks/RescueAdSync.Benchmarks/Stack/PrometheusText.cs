@@ -39,4 +39,40 @@ public static class PrometheusText
         }
         return sum;
     }
+
+    /// <summary>
+    /// prometheus-net's HTTP server histogram summed per "METHOD endpoint": calls and mean seconds, largest total first.
+    /// Shows where a service spends its time serving the others (the config service serving links and state).
+    /// </summary>
+    public static IReadOnlyList<(string Route, double Calls, double MeanSeconds)> HttpRoutes(string text)
+    {
+        var totals = new Dictionary<string, (double Sum, double Count)>(StringComparer.Ordinal);
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.Trim();
+            var isSum = line.StartsWith("http_request_duration_seconds_sum{", StringComparison.Ordinal);
+            var isCount = line.StartsWith("http_request_duration_seconds_count{", StringComparison.Ordinal);
+            if (!isSum && !isCount)
+                continue;
+            var close = line.IndexOf('}', StringComparison.Ordinal);
+            var labels = line[(line.IndexOf('{', StringComparison.Ordinal) + 1)..close];
+            var route = $"{Label(labels, "method")} {Label(labels, "endpoint")}";
+            if (!double.TryParse(line[(close + 1)..].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                continue;
+            var (sum, count) = totals.GetValueOrDefault(route);
+            totals[route] = isSum ? (sum + value, count) : (sum, count + value);
+        }
+        return [.. totals.Where(kv => kv.Value.Count > 0)
+            .OrderByDescending(kv => kv.Value.Sum)
+            .Select(kv => (kv.Key, kv.Value.Count, kv.Value.Sum / kv.Value.Count))];
+    }
+
+    private static string Label(string labels, string name)
+    {
+        var start = labels.IndexOf(name + "=\"", StringComparison.Ordinal);
+        if (start < 0)
+            return "";
+        start += name.Length + 2;
+        return labels[start..labels.IndexOf('"', start)];
+    }
 }
