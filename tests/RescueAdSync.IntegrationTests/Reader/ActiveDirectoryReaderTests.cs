@@ -280,4 +280,52 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         await Task.Delay(Quiet);
         Assert.Equal(3001, _capture.For(_mappingId).Count);
     }
+
+    [Fact]
+    public async Task Disabling_then_re_enabling_publishes_disabled_then_enabled_with_increasing_versions()
+    {
+        AddUser("kurt", "Kurt", "Kane", "kurt@example.org");
+        AddGroup("kurt");
+        await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
+        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+
+        _admin.Replace(UserDn("kurt"), "userAccountControl", Disabled);
+        var disabled = (await _capture.WaitForAsync(_mappingId, 2))[1];
+        var disabledUsn = Usn("kurt");
+        _admin.Replace(UserDn("kurt"), "userAccountControl", Enabled);
+        var enabled = (await _capture.WaitForAsync(_mappingId, 3))[2];
+
+        Assert.Equal(UserState.Enabled, first.State);
+        Assert.Equal((first.DirectoryUserId, UserState.Disabled, disabledUsn), (disabled.DirectoryUserId, disabled.State, disabled.Version));
+        Assert.Equal((first.DirectoryUserId, UserState.Enabled, Usn("kurt")), (enabled.DirectoryUserId, enabled.State, enabled.Version));
+        Assert.True(first.Version < disabled.Version && disabled.Version < enabled.Version);
+        await Task.Delay(Quiet);
+        Assert.Equal(3, _capture.For(_mappingId).Count);
+    }
+
+    [Fact]
+    public async Task A_renamed_user_keeps_its_objectGUID_and_is_published_with_the_new_name_and_dn()
+    {
+        AddUser("frank", "Frank", "Fox", "frank@example.org");
+        AddGroup("frank");
+        var guid = _admin.ReadObjectGuid(UserDn("frank"));
+        await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
+        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+
+        // What an administrator's rename does over LDAP: a new RDN (the group's member value follows it), then the name.
+        _admin.Rename(UserDn("frank"), "CN=franklin");
+        _admin.Replace(UserDn("franklin"), "displayName", "Franklin Fox");
+        await OpenLdapReaderTests.WaitUntilAsync(() => _capture.For(_mappingId).Any(m => m.DisplayName == "Franklin Fox"));
+        await Task.Delay(Quiet);
+
+        var messages = _capture.For(_mappingId);
+        var renamed = messages[^1];
+        Assert.Equal((guid, "Frank Fox"), (first.DirectoryUserId, first.DisplayName));
+        Assert.Equal((guid, UserState.Enabled, "Franklin Fox", "frank@example.org", UserDn("franklin"), Usn("franklin")),
+            (renamed.DirectoryUserId, renamed.State, renamed.DisplayName, renamed.Email, renamed.DistinguishedName, renamed.Version));
+        // A rename is not a leave and a join: the same user, Enabled throughout, in version order.
+        Assert.All(messages, m => Assert.Equal((guid, UserState.Enabled), (m.DirectoryUserId, m.State)));
+        Assert.Equal(messages.OrderBy(m => m.Version), messages);
+        Assert.Equal(2, messages.Count);
+    }
 }

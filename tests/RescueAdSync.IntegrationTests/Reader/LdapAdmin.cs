@@ -84,6 +84,10 @@ public sealed class LdapAdmin : IDisposable
     public void Move(string dn, string newParentDn) =>
         Send(new ModifyDNRequest(dn, newParentDn, dn.Split(',')[0]) { DeleteOldRdn = true });
 
+    /// <summary>Renames an entry in place (modrdn), e.g. CN=frank to CN=franklin; the directory keeps its immutable id.</summary>
+    public void Rename(string dn, string newRdn) =>
+        Send(new ModifyDNRequest(dn, dn[(dn.IndexOf(',') + 1)..], newRdn) { DeleteOldRdn = true });
+
     /// <summary>The first value of an attribute of one entry (uSNChanged, entryCSN, entryUUID).</summary>
     public string Read(string dn, string attribute)
     {

@@ -217,4 +217,55 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         await Task.Delay(Quiet);
         Assert.Equal(3001, _capture.For(_mappingId).Count);
     }
+
+    [Fact]
+    public async Task A_renamed_user_keeps_its_entryUUID_and_is_published_with_the_new_name_and_dn()
+    {
+        AddUser("olga", "Olga Olsen", "olga@example.org");
+        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("olga")]));
+        var id = Id("olga");
+        await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
+        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+
+        // modrdn: memberof's referential integrity rewrites the group's member value to the new DN.
+        _admin.Rename(UserDn("olga"), "uid=olga.berg");
+        _admin.Replace(UserDn("olga.berg"), "displayName", "Olga Berg");
+        await WaitUntilAsync(() => _capture.For(_mappingId).Any(m => m.DisplayName == "Olga Berg"));
+        await Task.Delay(Quiet);
+
+        var messages = _capture.For(_mappingId);
+        var renamed = messages[^1];
+        Assert.Equal(id, first.DirectoryUserId);
+        Assert.Equal((id, UserState.Enabled, "Olga Berg", UserDn("olga.berg"), Version("olga.berg")),
+            (renamed.DirectoryUserId, renamed.State, renamed.DisplayName, renamed.DistinguishedName, renamed.Version));
+        Assert.All(messages, m => Assert.Equal((id, UserState.Enabled), (m.DirectoryUserId, m.State)));
+        Assert.Equal(messages.OrderBy(m => m.Version), messages);
+        Assert.Equal(2, messages.Count);
+    }
+
+    [Fact]
+    public async Task The_configured_disabled_attribute_disables_the_user_and_its_removal_enables_it_again()
+    {
+        AddUser("paul", "Paul Park", "paul@example.org");
+        AddUser("quinn", "Quinn Quay", "quinn@example.org");
+        // Present with FALSE counts as not disabled, like a boolean flag of a site's own schema.
+        _admin.Replace(UserDn("quinn"), "employeeType", "FALSE");
+        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("paul"), UserDn("quinn")]));
+        var settings = new Dictionary<string, string?> { ["Reader:OpenLdapDisabledAttribute"] = "employeeType" };
+        await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker, settings);
+        var initial = await _capture.WaitForAsync(_mappingId, 2);
+        Assert.All(initial, m => Assert.Equal(UserState.Enabled, m.State));
+
+        _admin.Replace(UserDn("paul"), "employeeType", "locked");
+        var disabled = (await _capture.WaitForAsync(_mappingId, 3))[2];
+        var disabledVersion = Version("paul");
+        _admin.RemoveValue(UserDn("paul"), "employeeType", "locked");
+        var enabled = (await _capture.WaitForAsync(_mappingId, 4))[3];
+
+        Assert.Equal((Id("paul"), UserState.Disabled, disabledVersion), (disabled.DirectoryUserId, disabled.State, disabled.Version));
+        Assert.Equal((Id("paul"), UserState.Enabled, Version("paul")), (enabled.DirectoryUserId, enabled.State, enabled.Version));
+        Assert.True(initial.Max(m => m.Version) < disabled.Version && disabled.Version < enabled.Version);
+        await Task.Delay(Quiet);
+        Assert.Equal(4, _capture.For(_mappingId).Count);
+    }
 }
