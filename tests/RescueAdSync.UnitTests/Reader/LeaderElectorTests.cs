@@ -5,7 +5,8 @@ namespace RescueAdSync.UnitTests.Reader;
 
 public sealed class LeaderElectorTests
 {
-    private static readonly TimeSpan Ttl = TimeSpan.FromMilliseconds(600);
+    /// <summary>Long enough for a busy machine between two renewals, short enough to watch a lease lapse.</summary>
+    private static readonly TimeSpan Ttl = TimeSpan.FromMilliseconds(1500);
     private readonly FakeLeaseStore _store = new();
 
     private LeaderElector Elector(string holder) =>
@@ -32,7 +33,7 @@ public sealed class LeaderElectorTests
         await elector.RenewAsync(CancellationToken.None);
         var term = elector.LeadershipToken;
 
-        for (var i = 0; i < 6; i++)
+        for (var i = 0; i < 10; i++)
         {
             await Task.Delay(200);
             Assert.True(await elector.RenewAsync(CancellationToken.None));
