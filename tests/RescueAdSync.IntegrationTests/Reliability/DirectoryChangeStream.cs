@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.DirectoryServices.Protocols;
+using RescueAdSync.Contracts.Config;
+using RescueAdSync.IntegrationTests.EndToEnd;
+using RescueAdSync.IntegrationTests.Reader;
+using RescueAdSync.TestInfrastructure;
+
+namespace RescueAdSync.IntegrationTests.Reliability;
+
+/// <summary>
+/// The shared body of every fault case: a full stack on its own OU and group, a baseline of members synced before the
+/// fault, a scripted stream of directory changes (creates, mail updates, removals, a re-add) that runs while the fault
+/// happens, and the final comparison of the emulator's state with the state computed from the directory.
+/// </summary>
+public sealed class DirectoryChangeStream : IAsyncDisposable
+{
+    /// <summary>Members synced before the stream starts (plus the keeper that keeps the groupOfNames valid).</summary>
+    public const int BaselineUsers = 6;
+
+    /// <summary>Users created during the stream.</summary>
+    public const int NewUsers = 6;
+
+    /// <summary>The stream's steps before the fault starts, so the fault hits a stream already under way.</summary>
+    public const int StepsBeforeFault = 3;
+
+    /// <summary>Pause between two directory changes: the whole stream spans ~8 s, overlapping every outage.</summary>
+    public static readonly TimeSpan StepInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long the state must stay right once reached: a late redelivery of a stale change would show here.</summary>
+    public static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(3);
+
+    private readonly SlapdServer _slapd;
+    private readonly string _ou;
+    private readonly string _group;
+    private readonly string _id;
+    private readonly HashSet<string> _everRemoved = [];
+
+    private DirectoryChangeStream(SlapdServer slapd, string id, SyncStack stack)
+    {
+        _slapd = slapd;
+        _id = id;
+        _ou = OuOf(slapd, id);
+        _group = $"cn=techs{id},{_ou}";
+        Stack = stack;
+    }
+
+    public SyncStack Stack { get; }
+
+    /// <summary>The directory users' keys that are removed from the group at some point of the stream.</summary>
+    public IReadOnlyCollection<string> EverRemoved => _everRemoved;
+
+    /// <summary>Creates the OU, the group and the baseline members, starts the stack and waits until the baseline is synced.</summary>
+    public static async Task<DirectoryChangeStream> StartAsync(SlapdServer slapd, RabbitMqBroker broker, string name)
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var ou = OuOf(slapd, id);
+        var group = $"cn=techs{id},{ou}";
+        using (var ldap = new LdapAdmin(slapd.Url, slapd.AdminDn, slapd.AdminPassword))
+        {
+            ldap.Add(ou, ("objectClass", ["organizationalUnit"]));
+            var members = new List<string> { UserDn(ou, "keeper") };
+            ldap.Add(UserDn(ou, "keeper"), Person("keeper", id));
+            for (var i = 0; i < BaselineUsers; i++)
+            {
+                ldap.Add(UserDn(ou, $"b{i}"), Person($"b{i}", id));
+                members.Add(UserDn(ou, $"b{i}"));
+            }
+            ldap.Add(group, ("objectClass", ["groupOfNames"]), ("member", [.. members]));
+        }
+
+        var directory = new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [slapd.Url], slapd.AdminDn, slapd.AdminPassword,
+            slapd.BaseDn, PollIntervalSeconds: 1);
+        var stack = await SyncStack.StartAsync(broker, directory, group, name);
+        var stream = new DirectoryChangeStream(slapd, id, stack);
+        try
+        {
+            await stream.WaitUntilConvergedAsync(TimeSpan.FromSeconds(60), "the baseline");
+            return stream;
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the scripted stream; after <see cref="StepsBeforeFault"/> steps <paramref name="fault"/> starts and runs alongside
+    /// the rest of the stream. Then waits until the emulator matches the directory and stays so, and checks it.
+    /// </summary>
+    public async Task<StreamTimings> RunAsync(Func<Task> fault, TimeSpan? convergeTimeout = null)
+    {
+        var total = Stopwatch.StartNew();
+        var steps = Script();
+        var faultWatch = new Stopwatch();
+        Task? faultTask = null;
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (i == StepsBeforeFault)
+            {
+                faultWatch.Start();
+                faultTask = Task.Run(async () =>
+                {
+                    await fault();
+                    faultWatch.Stop();
+                });
+            }
+            await ApplyAsync(steps[i]);
+            await Task.Delay(StepInterval);
+        }
+        await faultTask!;
+        var recovery = Stopwatch.StartNew();
+        await WaitUntilConvergedAsync(convergeTimeout ?? TimeSpan.FromSeconds(120), "the end of the stream");
+        recovery.Stop();
+        await Task.Delay(QuietPeriod);
+        await AssertMatchesDirectoryAsync();
+        return new StreamTimings(faultWatch.Elapsed, recovery.Elapsed, total.Elapsed);
+    }
+
+    /// <summary>
+    /// "Cannot read" must never become "left the group": every Disabled technician belongs to a user the stream removed.
+    /// Valid at any moment, fault or not.
+    /// </summary>
+    public async Task AssertNoUnexpectedDisableAsync()
+    {
+        var removedMails = _everRemoved.SelectMany(key => new[] { Mail(key, 1), Mail(key, 2), Mail(key, 3) }).ToHashSet();
+        var wrong = (await Stack.Emulator.GetTechniciansAsync()).Where(t => t.Status != "Enabled" && !removedMails.Contains(t.Email)).ToList();
+        Assert.True(wrong.Count == 0, $"Disabled although never removed: {string.Join("; ", wrong)}\n{Stack.Output}");
+    }
+
+    /// <summary>The final comparison: no lost change, one technician per user and per email, none deleted, right status.</summary>
+    public async Task AssertMatchesDirectoryAsync()
+    {
+        var differences = await DifferencesAsync();
+        Assert.True(differences.Count == 0, $"The emulator does not match the directory:\n{string.Join("\n", differences)}\n{Stack.Output}");
+        var methods = await Stack.Emulator.GetCalledMethodsAsync();
+        Assert.DoesNotContain(methods, m => m.Equals("deleteNode", StringComparison.OrdinalIgnoreCase));
+    }
+
+    public async Task WaitUntilConvergedAsync(TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        IReadOnlyList<string> differences = [];
+        while (deadline.Elapsed < timeout)
+        {
+            differences = await DifferencesAsync();
+            if (differences.Count == 0)
+                return;
+            await Task.Delay(250);
+        }
+        Assert.Fail($"The emulator did not converge for {what} within {timeout.TotalSeconds:0} s:\n{string.Join("\n", differences)}\n{Stack.Output}");
+    }
+
+    public async ValueTask DisposeAsync() => await Stack.DisposeAsync();
+
+    /// <summary>
+    /// Expected state, computed from the directory itself: every user of the OU was a member the sync saw at some time
+    /// (baseline users are synced before the stream, and only they are removed), so a member is an Enabled technician and
+    /// a non-member a Disabled one, each with the directory's current name and mail.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> DifferencesAsync()
+    {
+        var expected = ReadDirectory();
+        var technicians = await Stack.Emulator.GetTechniciansAsync();
+        var differences = new List<string>();
+        foreach (var duplicate in technicians.GroupBy(t => t.Email).Where(g => g.Count() > 1))
+            differences.Add($"duplicate technicians for {duplicate.Key}: {string.Join("; ", duplicate)}");
+        foreach (var deleted in technicians.Where(t => t.Deleted))
+            differences.Add($"deleted: {deleted}");
+        foreach (var user in expected)
+        {
+            var found = technicians.Where(t => t.Name == user.Name).ToList();
+            if (found.Count != 1)
+            {
+                differences.Add($"{user.Name}: {found.Count} technicians, expected 1 ({user.Mail}, {user.Status})");
+                continue;
+            }
+            var technician = found[0];
+            if (technician.Email != user.Mail)
+                differences.Add($"{user.Name}: email {technician.Email}, expected {user.Mail}");
+            if (technician.Status != user.Status)
+                differences.Add($"{user.Name}: status {technician.Status}, expected {user.Status}");
+            if (technician.ParentId != Stack.TechnicianGroupId)
+                differences.Add($"{user.Name}: in group {technician.ParentId}, expected {Stack.TechnicianGroupId}");
+        }
+        if (technicians.Count != expected.Count)
+            differences.Add($"{technicians.Count} technicians, expected {expected.Count}");
+        return differences;
+    }
+
+    private List<(string Name, string Mail, string Status)> ReadDirectory()
+    {
+        using var connection = Infrastructure.Ldap.Bind(_slapd.Url, _slapd.AdminDn, _slapd.AdminPassword);
+        var group = Infrastructure.Ldap.Find(connection, _group, "member")!;
+        var members = group.Attributes["member"].GetValues(typeof(string)).Cast<string>()
+            .Select(dn => dn.ToLowerInvariant()).ToHashSet();
+        var response = (SearchResponse)connection.SendRequest(
+            new SearchRequest(_ou, "(objectClass=inetOrgPerson)", SearchScope.OneLevel, "displayName", "mail"));
+        return response.Entries.Cast<SearchResultEntry>().Select(entry => (
+            (string)entry.Attributes["displayName"][0],
+            (string)entry.Attributes["mail"][0],
+            members.Contains(entry.DistinguishedName.ToLowerInvariant()) ? "Enabled" : "Disabled")).ToList();
+    }
+
+    /// <summary>
+    /// The stream: new members, mail changes of old and new members, two removals and a remove-then-re-add. No user created
+    /// during the stream is removed, so the expected state does not depend on whether the sync saw it in between.
+    /// </summary>
+    private List<Step> Script() =>
+    [
+        new(StepKind.Create, "n0"), new(StepKind.Create, "n1"), new(StepKind.Mail, "b0", 2),
+        new(StepKind.Create, "n2"), new(StepKind.Remove, "b3"), new(StepKind.Mail, "n0", 2),
+        new(StepKind.Create, "n3"), new(StepKind.Remove, "b5"), new(StepKind.Mail, "b1", 2),
+        new(StepKind.Remove, "b4"), new(StepKind.Create, "n4"), new(StepKind.Mail, "n1", 2),
+        new(StepKind.Create, "n5"), new(StepKind.Mail, "b0", 3), new(StepKind.Mail, "n3", 2),
+        new(StepKind.ReAdd, "b5"),
+    ];
+
+    // An administrator whose change fails because the server is down tries again: the stream waits out a directory outage.
+    private async Task ApplyAsync(Step step)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var ldap = new LdapAdmin(_slapd.Url, _slapd.AdminDn, _slapd.AdminPassword);
+                var dn = UserDn(_ou, step.Key);
+                switch (step.Kind)
+                {
+                    case StepKind.Create:
+                        ldap.Add(dn, Person(step.Key, _id));
+                        ldap.AddValue(_group, "member", dn);
+                        break;
+                    case StepKind.Mail:
+                        ldap.Replace(dn, "mail", Mail($"{step.Key}{_id}", step.MailVersion));
+                        break;
+                    case StepKind.Remove:
+                        lock (_everRemoved) _everRemoved.Add($"{step.Key}{_id}");
+                        ldap.RemoveValue(_group, "member", dn);
+                        break;
+                    case StepKind.ReAdd:
+                        ldap.AddValue(_group, "member", dn);
+                        break;
+                }
+                return;
+            }
+            catch (LdapException) when (deadline.Elapsed < TimeSpan.FromSeconds(90))
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private static string OuOf(SlapdServer slapd, string id) => $"ou=rel{id},{slapd.BaseDn}";
+
+    private static string UserDn(string ou, string key) => $"uid={key},{ou}";
+
+    private static string Mail(string key, int version) => version == 1 ? $"{key}@example.org" : $"{key}.v{version}@example.org";
+
+    private static (string, string[])[] Person(string key, string id) =>
+    [
+        ("objectClass", ["inetOrgPerson"]),
+        ("cn", [$"{key} {id}"]),
+        ("sn", [id]),
+        ("displayName", [$"User {key} {id}"]),
+        ("mail", [Mail($"{key}{id}", 1)]),
+    ];
+
+    private enum StepKind { Create, Mail, Remove, ReAdd }
+
+    private sealed record Step(StepKind Kind, string Key, int MailVersion = 1);
+}
