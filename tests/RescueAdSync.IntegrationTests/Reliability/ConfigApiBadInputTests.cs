@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using RescueAdSync.TestInfrastructure;
+
+namespace RescueAdSync.IntegrationTests.Reliability;
+
+/// <summary>
+/// Bad requests to the config API: each answered with a ProblemDetails error, and the stored configuration unchanged.
+/// One config service for the class; each case compares what the resource reads before and after, so cases can share it.
+/// </summary>
+public sealed class ConfigApiBadInputTests : IAsyncLifetime
+{
+    private const string ValidDirectory =
+        """{"kind":"OpenLdap","serverUrls":["ldap://127.0.0.1:389"],"bindDn":"cn=admin,dc=example,dc=org","bindPassword":"pw","baseDn":"dc=example,dc=org","pollIntervalSeconds":5}""";
+
+    private readonly string _adminKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+    private readonly HttpClient _http = new();
+    private ServiceProcess? _config;
+
+    public async Task InitializeAsync()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("adsync-rel-config-").FullName;
+        _config = await ServiceProcess.StartAsync("rel-config", RepoPaths.ServiceDll("config", "RescueAdSync.Config"), new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__Config"] = $"Data Source={Path.Combine(dataDir, "config.db")}",
+            ["Secrets__Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Auth__ApiKeys__0__Key"] = _adminKey,
+            ["Auth__ApiKeys__0__Role"] = "admin",
+        });
+        _http.BaseAddress = new Uri(_config.Url);
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _adminKey);
+        _http.Timeout = TimeSpan.FromSeconds(60);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_config is not null)
+            await _config.DisposeAsync();
+        _http.Dispose();
+    }
+
+    [Theory]
+    [InlineData("PUT", "/api/directory", """{ "kind": "OpenLdap", "serverUrls": [""", "/api/directory")]
+    [InlineData("PUT", "/api/directory", """{"kind":"OpenLdap","serverUrls":"ldap://127.0.0.1","bindDn":5,"bindPassword":"pw","baseDn":"dc=example,dc=org"}""", "/api/directory")]
+    [InlineData("PUT", "/api/directory", """{"kind":"Novell","serverUrls":["ldap://127.0.0.1"],"bindDn":"cn=a","bindPassword":"pw","baseDn":"dc=example,dc=org"}""", "/api/directory")]
+    [InlineData("PUT", "/api/directory", """{"kind":"OpenLdap","serverUrls":["http://127.0.0.1"],"bindDn":"cn=a","bindPassword":"pw","baseDn":"dc=example,dc=org"}""", "/api/directory")]
+    [InlineData("PUT", "/api/directory", """{"kind":"OpenLdap","serverUrls":["ldap://127.0.0.1"],"bindDn":"cn=a","bindPassword":"pw","baseDn":"not a dn"}""", "/api/directory")]
+    [InlineData("PUT", "/api/directory", "[]", "/api/directory")]
+    [InlineData("PUT", "/api/rescue-account", """{"apiBaseUrl":"not a url","mahEmail":"mah@example.org","mahPassword":"x","serviceToken":"t","defaultPassword":"d"}""", "/api/rescue-account")]
+    [InlineData("PUT", "/api/rescue-account", """{"apiBaseUrl":"https://rescue.example/API/","mahEmail":"not-an-email","mahPassword":"x","serviceToken":"t","defaultPassword":"d"}""", "/api/rescue-account")]
+    [InlineData("POST", "/api/mappings", """{"sourceGroupDn":"cn=techs,dc=example,dc=org","technicianGroupId":"seven"}""", "/api/mappings")]
+    [InlineData("POST", "/api/mappings", """{"sourceGroupDn":"cn=techs,,dc=example,dc=org","technicianGroupId":7}""", "/api/mappings")]
+    [InlineData("POST", "/api/mappings", """{"sourceGroupDn":"(&(cn=*))","technicianGroupId":7}""", "/api/mappings",
+        Skip = "BUG (reported): an LDAP filter is accepted as a DN (201): the DN check tests for 'x=y' pairs, not attribute-type syntax.")]
+    [InlineData("POST", "/api/mappings", "{ broken", "/api/mappings")]
+    public async Task Invalid_body_is_refused_with_a_ProblemDetails_400_and_nothing_is_stored(string method, string path, string body, string readBack)
+    {
+        var before = await ReadAsync(readBack);
+
+        using var response = await SendAsync(method, path, body);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(before, await ReadAsync(readBack));
+    }
+
+    [Fact]
+    public async Task Body_over_the_size_limit_is_refused_with_413_and_nothing_is_stored()
+    {
+        var before = await ReadAsync("/api/directory");
+        // Kestrel's default limit is 30,000,000 bytes; the config service sets no lower one for these endpoints.
+        var huge = ValidDirectory.Replace("\"pw\"", $"\"{new string('x', 31_000_000)}\"", StringComparison.Ordinal);
+
+        using var response = await SendAsync("PUT", "/api/directory", huge);
+
+        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(before, await ReadAsync("/api/directory"));
+    }
+
+    [Fact(Skip = "BUG (reported, issue 9): the config service accepts unknown JSON fields silently (200, stored). Unskip when fixed.")]
+    public async Task Unknown_field_is_refused_with_a_ProblemDetails_400_and_nothing_is_stored()
+    {
+        var before = await ReadAsync("/api/directory");
+        var body = ValidDirectory.Replace("\"pollIntervalSeconds\":5", "\"pollIntervalSeconds\":5,\"pollIntervalMinutes\":1", StringComparison.Ordinal);
+
+        using var response = await SendAsync("PUT", "/api/directory", body);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(before, await ReadAsync("/api/directory"));
+    }
+
+    /// <summary>Records today's behaviour for unknown fields so that a change of it (either way) is noticed; see the skipped test above.</summary>
+    [Fact]
+    public async Task Unknown_field_is_today_ignored_and_the_known_fields_are_stored()
+    {
+        var body = ValidDirectory.Replace("\"pollIntervalSeconds\":5", "\"pollIntervalSeconds\":5,\"pollIntervalMinutes\":1", StringComparison.Ordinal);
+
+        using var response = await SendAsync("PUT", "/api/directory", body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("pollIntervalMinutes", await ReadAsync("/api/directory"), StringComparison.Ordinal);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string method, string path, string body)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        // With 100-continue the server can refuse an oversized body from its Content-Length before the client sends it;
+        // otherwise the refusal closes the connection under the upload and the client sees a broken pipe, not the 413.
+        request.Headers.ExpectContinue = true;
+        return await _http.SendAsync(request);
+    }
+
+    // A 404 ProblemDetails carries a fresh traceId each time: "not there" is compared by status alone.
+    private async Task<string> ReadAsync(string path)
+    {
+        using var response = await _http.GetAsync(path);
+        return response.StatusCode == HttpStatusCode.NotFound ? "404" : $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(text).RootElement;
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
+    }
+}
