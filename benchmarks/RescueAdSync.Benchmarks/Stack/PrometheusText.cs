@@ -19,7 +19,8 @@ public static class PrometheusText
             string labels;
             if (rest.StartsWith('{'))
             {
-                var close = rest.IndexOf('}', StringComparison.Ordinal);
+                // The last brace: label values can hold braces themselves (route templates like "api/links/{id}").
+                var close = rest.LastIndexOf('}');
                 labels = rest[..(close + 1)];
                 rest = rest[(close + 1)..];
             }
@@ -54,7 +55,7 @@ public static class PrometheusText
             var isCount = line.StartsWith("http_request_duration_seconds_count{", StringComparison.Ordinal);
             if (!isSum && !isCount)
                 continue;
-            var close = line.IndexOf('}', StringComparison.Ordinal);
+            var close = line.LastIndexOf('}');
             var labels = line[(line.IndexOf('{', StringComparison.Ordinal) + 1)..close];
             var route = $"{Label(labels, "method")} {Label(labels, "endpoint")}";
             if (!double.TryParse(line[(close + 1)..].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
@@ -73,6 +74,7 @@ public static class PrometheusText
         if (start < 0)
             return "";
         start += name.Length + 2;
-        return labels[start..labels.IndexOf('"', start)];
+        var end = labels.IndexOf('"', start);
+        return end < 0 ? labels[start..] : labels[start..end];
     }
 }

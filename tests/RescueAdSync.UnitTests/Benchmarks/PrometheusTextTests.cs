@@ -29,4 +29,20 @@ public sealed class PrometheusTextTests
         Assert.Equal(1000, PrometheusText.Sum(Exposition, "adsync_reader_messages_published_total"));
         Assert.Equal(0, PrometheusText.Sum(Exposition, "adsync_reader_cycle_duration_seconds"));
     }
+
+    [Fact]
+    public void Http_routes_keep_braces_of_route_templates_and_sort_by_total_time()
+    {
+        const string text = """
+            http_request_duration_seconds_sum{code="200",method="PUT",controller="",action="",endpoint="api/links/{userId}"} 6
+            http_request_duration_seconds_count{code="200",method="PUT",controller="",action="",endpoint="api/links/{userId}"} 3
+            http_request_duration_seconds_sum{code="200",method="GET",controller="",action="",endpoint="api/mappings"} 1
+            http_request_duration_seconds_count{code="200",method="GET",controller="",action="",endpoint="api/mappings"} 10
+            """;
+
+        var routes = PrometheusText.HttpRoutes(text);
+
+        Assert.Equal(("PUT api/links/{userId}", 3.0, 2.0), routes[0]);
+        Assert.Equal("GET api/mappings", routes[1].Route);
+    }
 }
