@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 namespace RescueAdSync.RescueEmulator.Domain;
 
 // The Rescue API methods of rescue-api.md. Parameters arrive in a case-insensitive dictionary.
@@ -201,10 +202,10 @@ public sealed partial class EmulatorState
         _organization is { } org && _nodes.TryGetValue(org.MahNodeId, out var mah)
         && string.Equals(mah.Email, email, StringComparison.OrdinalIgnoreCase) && mah.Password == pwd;
 
-    private bool TryGetNode(IReadOnlyDictionary<string, string> p, string key, out EmulatorNode node)
+    private bool TryGetNode(IReadOnlyDictionary<string, string> p, string key, [NotNullWhen(true)] out EmulatorNode? node)
     {
-        node = null!;
-        return p.TryGetValue(key, out var text) && long.TryParse(text, out var id) && _nodes.TryGetValue(id, out node!) && !node.Deleted;
+        node = null;
+        return p.TryGetValue(key, out var text) && long.TryParse(text, out var id) && _nodes.TryGetValue(id, out node) && !node.Deleted;
     }
 
     private List<EmulatorNode> Subtree(long id)

@@ -20,8 +20,12 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private readonly Guid _mappingId = Guid.NewGuid();
-    private LdapAdmin _admin = null!;
-    private UserChangedCapture _capture = null!;
+    private LdapAdmin? _adminConnection;
+    private UserChangedCapture? _captureConnection;
+
+    private LdapAdmin Admin => _adminConnection ?? throw new InvalidOperationException("Not initialized.");
+
+    private UserChangedCapture Capture => _captureConnection ?? throw new InvalidOperationException("Not initialized.");
 
     private string Ou => $"OU=r{_suffix},{samba.Dc.BaseDn}";
 
@@ -31,19 +35,22 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
 
     public async Task InitializeAsync()
     {
-        _admin = new LdapAdmin(samba.Dc.Url, samba.Dc.AdminBindName, samba.Dc.AdminPassword);
-        _admin.Add(Ou, ("objectClass", ["organizationalUnit"]));
-        _capture = await UserChangedCapture.StartAsync(rabbit.Broker);
+        _adminConnection = new LdapAdmin(samba.Dc.Url, samba.Dc.AdminBindName, samba.Dc.AdminPassword);
+        Admin.Add(Ou, ("objectClass", ["organizationalUnit"]));
+        _captureConnection = await UserChangedCapture.StartAsync(rabbit.Broker);
     }
 
     public async Task DisposeAsync()
     {
-        await _capture.DisposeAsync();
-        _admin.Dispose();
+        if (_captureConnection is not null)
+        {
+            await _captureConnection.DisposeAsync();
+        }
+        _adminConnection?.Dispose();
     }
 
     private void AddUser(string name, string given, string surname, string mail, string uac = Enabled) =>
-        _admin.Add(UserDn(name), ("objectClass", ["user"]), ("sAMAccountName", [$"{name}{_suffix}"]), ("givenName", [given]),
+        Admin.Add(UserDn(name), ("objectClass", ["user"]), ("sAMAccountName", [$"{name}{_suffix}"]), ("givenName", [given]),
             ("sn", [surname]), ("mail", [mail]), ("userAccountControl", [uac]));
 
     private void AddGroup(params string[] members)
@@ -53,7 +60,7 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         {
             attributes.Add(("member", members.Select(UserDn).ToArray()));
         }
-        _admin.Add(GroupDn, [.. attributes]);
+        Admin.Add(GroupDn, [.. attributes]);
     }
 
     private FakeConfigApi Config() => new(
@@ -61,7 +68,7 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
             samba.Dc.AdminPassword, samba.Dc.BaseDn, PollIntervalSeconds: 1),
         new Mapping(_mappingId, GroupDn, 42, false, true, DateTimeOffset.UtcNow));
 
-    private long Usn(string name) => long.Parse(_admin.Read(UserDn(name), "uSNChanged"), CultureInfo.InvariantCulture);
+    private long Usn(string name) => long.Parse(Admin.Read(UserDn(name), "uSNChanged"), CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task A_user_created_in_the_group_is_published_enabled_with_objectGUID_and_uSNChanged()
@@ -69,13 +76,13 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         AddGroup();
         await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
         await Task.Delay(Quiet);
-        Assert.Empty(_capture.For(_mappingId));
+        Assert.Empty(Capture.For(_mappingId));
 
         AddUser("alice", "Alice", "Anders", "alice@example.org");
-        _admin.AddValue(GroupDn, "member", UserDn("alice"));
+        Admin.AddValue(GroupDn, "member", UserDn("alice"));
 
-        var message = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
-        Assert.Equal((_admin.ReadObjectGuid(UserDn("alice")), UserState.Enabled, "Alice Anders", "alice@example.org", Usn("alice")),
+        var message = Assert.Single(await Capture.WaitForAsync(_mappingId, 1));
+        Assert.Equal((Admin.ReadObjectGuid(UserDn("alice")), UserState.Enabled, "Alice Anders", "alice@example.org", Usn("alice")),
             (message.DirectoryUserId, message.State, message.DisplayName, message.Email, message.Version));
         Assert.Equal(UserDn("alice"), message.DistinguishedName);
     }
@@ -86,19 +93,19 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         AddUser("bob", "Bob", "Brown", "bob@example.org");
         AddGroup("bob");
         await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
-        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+        var first = Assert.Single(await Capture.WaitForAsync(_mappingId, 1));
 
-        _admin.Replace(UserDn("bob"), "mail", "bob.brown@example.org");
-        var mailChanged = (await _capture.WaitForAsync(_mappingId, 2))[1];
-        _admin.Replace(UserDn("bob"), "userAccountControl", Disabled);
-        var disabled = (await _capture.WaitForAsync(_mappingId, 3))[2];
+        Admin.Replace(UserDn("bob"), "mail", "bob.brown@example.org");
+        var mailChanged = (await Capture.WaitForAsync(_mappingId, 2))[1];
+        Admin.Replace(UserDn("bob"), "userAccountControl", Disabled);
+        var disabled = (await Capture.WaitForAsync(_mappingId, 3))[2];
 
         Assert.Equal((UserState.Enabled, "bob@example.org"), (first.State, first.Email));
         Assert.Equal((UserState.Enabled, "bob.brown@example.org"), (mailChanged.State, mailChanged.Email));
         Assert.Equal((UserState.Disabled, "bob.brown@example.org", Usn("bob")), (disabled.State, disabled.Email, disabled.Version));
         Assert.True(first.Version < mailChanged.Version && mailChanged.Version < disabled.Version);
         await Task.Delay(Quiet);
-        Assert.Equal(3, _capture.For(_mappingId).Count);
+        Assert.Equal(3, Capture.For(_mappingId).Count);
     }
 
     [Fact]
@@ -107,23 +114,23 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         AddUser("carol", "Carol", "Clark", "carol@example.org");
         AddUser("dave", "Dave", "Dunn", "dave@example.org");
         AddGroup("carol", "dave");
-        var carol = _admin.ReadObjectGuid(UserDn("carol"));
-        var dave = _admin.ReadObjectGuid(UserDn("dave"));
+        var carol = Admin.ReadObjectGuid(UserDn("carol"));
+        var dave = Admin.ReadObjectGuid(UserDn("dave"));
         await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
-        var initial = await _capture.WaitForAsync(_mappingId, 2);
+        var initial = await Capture.WaitForAsync(_mappingId, 2);
         Assert.Equal(initial.OrderBy(m => m.Version), initial);
 
-        _admin.RemoveValue(GroupDn, "member", UserDn("carol"));
-        var removed = (await _capture.WaitForAsync(_mappingId, 3))[2];
-        _admin.Delete(UserDn("dave"));
-        var deleted = (await _capture.WaitForAsync(_mappingId, 4))[3];
+        Admin.RemoveValue(GroupDn, "member", UserDn("carol"));
+        var removed = (await Capture.WaitForAsync(_mappingId, 3))[2];
+        Admin.Delete(UserDn("dave"));
+        var deleted = (await Capture.WaitForAsync(_mappingId, 4))[3];
 
         Assert.Equal((carol, UserState.OutOfScope, "carol@example.org"), (removed.DirectoryUserId, removed.State, removed.Email));
         Assert.Equal((dave, UserState.Deleted, "dave@example.org"), (deleted.DirectoryUserId, deleted.State, deleted.Email));
         Assert.True(removed.Version > initial.Max(m => m.Version));
         Assert.True(deleted.Version > removed.Version);
         await Task.Delay(Quiet);
-        Assert.Equal(4, _capture.For(_mappingId).Count);
+        Assert.Equal(4, Capture.For(_mappingId).Count);
     }
 
     [Fact]
@@ -133,22 +140,22 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         AddGroup("erin");
         var config = Config();
         await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
-        Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+        Assert.Single(await Capture.WaitForAsync(_mappingId, 1));
 
         // Nothing listens on port 1 of this address: the DC is gone as far as the reader can tell.
         var reachable = config.Directory;
         config.Directory = reachable with { ServerUrls = ["ldap://127.0.0.4:1"] };
         await OpenLdapReaderTests.WaitUntilAsync(() => !config.SyncLog.IsEmpty);
-        _admin.RemoveValue(GroupDn, "member", UserDn("erin"));
+        Admin.RemoveValue(GroupDn, "member", UserDn("erin"));
         await Task.Delay(Quiet);
 
-        Assert.Single(_capture.For(_mappingId));
+        Assert.Single(Capture.For(_mappingId));
         var entry = config.SyncLog.First();
         Assert.Equal((SyncLogLevel.Error, "bind", _mappingId), (entry.Level, entry.Operation, entry.MappingId));
         Assert.All(config.SyncLog, e => Assert.DoesNotContain(samba.Dc.AdminPassword, e.Message));
 
         config.Directory = reachable;
-        var recovered = (await _capture.WaitForAsync(_mappingId, 2))[1];
+        var recovered = (await Capture.WaitForAsync(_mappingId, 2))[1];
         Assert.Equal(UserState.OutOfScope, recovered.State);
     }
 
@@ -175,20 +182,20 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
             new Mapping(_mappingId, outer, 1, false, true, DateTimeOffset.UtcNow));
         await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker, Nested);
 
-        var initial = await _capture.WaitForAsync(_mappingId, 2);
+        var initial = await Capture.WaitForAsync(_mappingId, 2);
         Assert.Equal(["alice@example.org", "keeper@example.org"], initial.Select(m => m.Email).Order());
 
         admin.AddValue(inner, "member", User("bob"));
-        var added = (await _capture.WaitForAsync(_mappingId, 3))[2];
+        var added = (await Capture.WaitForAsync(_mappingId, 3))[2];
         admin.RemoveValue(outer, "member", inner);
-        var left = (await _capture.WaitForAsync(_mappingId, 5)).Skip(3).ToList();
+        var left = (await Capture.WaitForAsync(_mappingId, 5)).Skip(3).ToList();
 
         Assert.Equal(("bob@example.org", UserState.Enabled), (added.Email, added.State));
         Assert.Equal([("alice@example.org", UserState.OutOfScope), ("bob@example.org", UserState.OutOfScope)],
             left.Select(m => (m.Email, m.State)).Order());
         Assert.True(left.Min(m => m.Version) > added.Version);
         await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.Equal(5, _capture.For(_mappingId).Count);
+        Assert.Equal(5, Capture.For(_mappingId).Count);
     }
 
     [Fact]
@@ -201,18 +208,18 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         var config = Config();
         await using (var reader = await ReaderHost.StartAsync(config, rabbit.Broker, stateStore: store))
         {
-            await _capture.WaitForAsync(_mappingId, 2);
-            _admin.Replace(UserDn("gina"), "mail", "gina.gold@example.org");
-            await _capture.WaitForAsync(_mappingId, 3);
+            await Capture.WaitForAsync(_mappingId, 2);
+            Admin.Replace(UserDn("gina"), "mail", "gina.gold@example.org");
+            await Capture.WaitForAsync(_mappingId, 3);
         }
 
-        _admin.Replace(UserDn("hank"), "mail", "hank.hill@example.org");
+        Admin.Replace(UserDn("hank"), "mail", "hank.hill@example.org");
         await using var restarted = await ReaderHost.StartAsync(config, rabbit.Broker, stateStore: store);
 
-        var after = (await _capture.WaitForAsync(_mappingId, 4))[3];
-        Assert.Equal((_admin.ReadObjectGuid(UserDn("hank")), "hank.hill@example.org", Usn("hank")), (after.DirectoryUserId, after.Email, after.Version));
+        var after = (await Capture.WaitForAsync(_mappingId, 4))[3];
+        Assert.Equal((Admin.ReadObjectGuid(UserDn("hank")), "hank.hill@example.org", Usn("hank")), (after.DirectoryUserId, after.Email, after.Version));
         await Task.Delay(Quiet);
-        Assert.Equal(4, _capture.For(_mappingId).Count);
+        Assert.Equal(4, Capture.For(_mappingId).Count);
     }
 
     [Fact]
@@ -221,23 +228,23 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         AddUser("ivan", "Ivan", "Ito", "ivan@example.org");
         AddGroup("ivan");
         var elsewhere = $"OU=elsewhere{_suffix},{samba.Dc.BaseDn}";
-        _admin.Add(elsewhere, ("objectClass", ["organizationalUnit"]));
+        Admin.Add(elsewhere, ("objectClass", ["organizationalUnit"]));
         var config = Config();
         // The mapping reads only the test's OU, so the other OU is out of its scope although the user stays in the group.
         config.Directory = config.Directory with { BaseDn = Ou };
         await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
-        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+        var first = Assert.Single(await Capture.WaitForAsync(_mappingId, 1));
 
-        _admin.Move(UserDn("ivan"), elsewhere);
-        var movedOut = (await _capture.WaitForAsync(_mappingId, 2))[1];
-        _admin.Move($"CN=ivan,{elsewhere}", Ou);
-        var movedBack = (await _capture.WaitForAsync(_mappingId, 3))[2];
+        Admin.Move(UserDn("ivan"), elsewhere);
+        var movedOut = (await Capture.WaitForAsync(_mappingId, 2))[1];
+        Admin.Move($"CN=ivan,{elsewhere}", Ou);
+        var movedBack = (await Capture.WaitForAsync(_mappingId, 3))[2];
 
         Assert.Equal((first.DirectoryUserId, UserState.OutOfScope), (movedOut.DirectoryUserId, movedOut.State));
         Assert.Equal((first.DirectoryUserId, UserState.Enabled), (movedBack.DirectoryUserId, movedBack.State));
         Assert.True(first.Version < movedOut.Version && movedOut.Version < movedBack.Version);
         await Task.Delay(Quiet);
-        Assert.Equal(3, _capture.For(_mappingId).Count);
+        Assert.Equal(3, Capture.For(_mappingId).Count);
     }
 
     [Fact]
@@ -249,9 +256,9 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         config.Directory = config.Directory with { ServerUrls = ["ldap://127.0.0.4:1", samba.Dc.Url] };
         await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
 
-        var message = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
-        _admin.Replace(UserDn("jane"), "mail", "jane.jones@example.org");
-        var changed = (await _capture.WaitForAsync(_mappingId, 2))[1];
+        var message = Assert.Single(await Capture.WaitForAsync(_mappingId, 1));
+        Admin.Replace(UserDn("jane"), "mail", "jane.jones@example.org");
+        var changed = (await Capture.WaitForAsync(_mappingId, 2))[1];
 
         Assert.Equal(UserState.Enabled, message.State);
         Assert.Equal("jane.jones@example.org", changed.Email);
@@ -264,21 +271,21 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         var names = Enumerable.Range(0, 3000).Select(i => $"m{i:D4}").ToList();
         foreach (var name in names)
         {
-            _admin.Add(UserDn(name), ("objectClass", ["user"]), ("sAMAccountName", [$"{name}{_suffix}"]), ("mail", [$"{name}@example.org"]),
+            Admin.Add(UserDn(name), ("objectClass", ["user"]), ("sAMAccountName", [$"{name}{_suffix}"]), ("mail", [$"{name}@example.org"]),
                 ("userAccountControl", [Enabled]));
         }
-        _admin.Add(GroupDn, ("objectClass", ["group"]), ("sAMAccountName", [$"techs{_suffix}"]), ("member", names.Select(UserDn).ToArray()));
+        Admin.Add(GroupDn, ("objectClass", ["group"]), ("sAMAccountName", [$"techs{_suffix}"]), ("member", names.Select(UserDn).ToArray()));
         await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
 
-        var initial = await _capture.WaitForAsync(_mappingId, 3000, TimeSpan.FromSeconds(90));
+        var initial = await Capture.WaitForAsync(_mappingId, 3000, TimeSpan.FromSeconds(90));
         Assert.Equal(3000, initial.Select(m => m.DirectoryUserId).Distinct().Count());
         Assert.Equal(initial.OrderBy(m => m.Version), initial);
 
-        _admin.RemoveValue(GroupDn, "member", UserDn("m1234"));
-        var removed = (await _capture.WaitForAsync(_mappingId, 3001))[3000];
+        Admin.RemoveValue(GroupDn, "member", UserDn("m1234"));
+        var removed = (await Capture.WaitForAsync(_mappingId, 3001))[3000];
         Assert.Equal(("m1234@example.org", UserState.OutOfScope), (removed.Email, removed.State));
         await Task.Delay(Quiet);
-        Assert.Equal(3001, _capture.For(_mappingId).Count);
+        Assert.Equal(3001, Capture.For(_mappingId).Count);
     }
 
     [Fact]
@@ -287,20 +294,20 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         AddUser("kurt", "Kurt", "Kane", "kurt@example.org");
         AddGroup("kurt");
         await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
-        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+        var first = Assert.Single(await Capture.WaitForAsync(_mappingId, 1));
 
-        _admin.Replace(UserDn("kurt"), "userAccountControl", Disabled);
-        var disabled = (await _capture.WaitForAsync(_mappingId, 2))[1];
+        Admin.Replace(UserDn("kurt"), "userAccountControl", Disabled);
+        var disabled = (await Capture.WaitForAsync(_mappingId, 2))[1];
         var disabledUsn = Usn("kurt");
-        _admin.Replace(UserDn("kurt"), "userAccountControl", Enabled);
-        var enabled = (await _capture.WaitForAsync(_mappingId, 3))[2];
+        Admin.Replace(UserDn("kurt"), "userAccountControl", Enabled);
+        var enabled = (await Capture.WaitForAsync(_mappingId, 3))[2];
 
         Assert.Equal(UserState.Enabled, first.State);
         Assert.Equal((first.DirectoryUserId, UserState.Disabled, disabledUsn), (disabled.DirectoryUserId, disabled.State, disabled.Version));
         Assert.Equal((first.DirectoryUserId, UserState.Enabled, Usn("kurt")), (enabled.DirectoryUserId, enabled.State, enabled.Version));
         Assert.True(first.Version < disabled.Version && disabled.Version < enabled.Version);
         await Task.Delay(Quiet);
-        Assert.Equal(3, _capture.For(_mappingId).Count);
+        Assert.Equal(3, Capture.For(_mappingId).Count);
     }
 
     [Fact]
@@ -308,17 +315,17 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
     {
         AddUser("frank", "Frank", "Fox", "frank@example.org");
         AddGroup("frank");
-        var guid = _admin.ReadObjectGuid(UserDn("frank"));
+        var guid = Admin.ReadObjectGuid(UserDn("frank"));
         await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
-        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+        var first = Assert.Single(await Capture.WaitForAsync(_mappingId, 1));
 
         // What an administrator's rename does over LDAP: a new RDN (the group's member value follows it), then the name.
-        _admin.Rename(UserDn("frank"), "CN=franklin");
-        _admin.Replace(UserDn("franklin"), "displayName", "Franklin Fox");
-        await OpenLdapReaderTests.WaitUntilAsync(() => _capture.For(_mappingId).Any(m => m.DisplayName == "Franklin Fox"));
+        Admin.Rename(UserDn("frank"), "CN=franklin");
+        Admin.Replace(UserDn("franklin"), "displayName", "Franklin Fox");
+        await OpenLdapReaderTests.WaitUntilAsync(() => Capture.For(_mappingId).Any(m => m.DisplayName == "Franklin Fox"));
         await Task.Delay(Quiet);
 
-        var messages = _capture.For(_mappingId);
+        var messages = Capture.For(_mappingId);
         var renamed = messages[^1];
         Assert.Equal((guid, "Frank Fox"), (first.DirectoryUserId, first.DisplayName));
         Assert.Equal((guid, UserState.Enabled, "Franklin Fox", "frank@example.org", UserDn("franklin"), Usn("franklin")),

@@ -15,8 +15,12 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
     private readonly string _ou = $"ou=r{Guid.NewGuid():N},{slapd.Server.BaseDn}";
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private readonly Guid _mappingId = Guid.NewGuid();
-    private LdapAdmin _admin = null!;
-    private UserChangedCapture _capture = null!;
+    private LdapAdmin? _adminConnection;
+    private UserChangedCapture? _captureConnection;
+
+    private LdapAdmin Admin => _adminConnection ?? throw new InvalidOperationException("Not initialized.");
+
+    private UserChangedCapture Capture => _captureConnection ?? throw new InvalidOperationException("Not initialized.");
 
     private string GroupDn => $"cn=techs,{_ou}";
 
@@ -24,61 +28,64 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
 
     public async Task InitializeAsync()
     {
-        _admin = new LdapAdmin(slapd.Server.Url, slapd.Server.AdminDn, slapd.Server.AdminPassword);
-        _admin.Add(_ou, ("objectClass", ["organizationalUnit"]));
-        _capture = await UserChangedCapture.StartAsync(rabbit.Broker);
+        _adminConnection = new LdapAdmin(slapd.Server.Url, slapd.Server.AdminDn, slapd.Server.AdminPassword);
+        Admin.Add(_ou, ("objectClass", ["organizationalUnit"]));
+        _captureConnection = await UserChangedCapture.StartAsync(rabbit.Broker);
     }
 
     public async Task DisposeAsync()
     {
-        await _capture.DisposeAsync();
-        _admin.Dispose();
+        if (_captureConnection is not null)
+        {
+            await _captureConnection.DisposeAsync();
+        }
+        _adminConnection?.Dispose();
     }
 
     private void AddUser(string uid, string name, string mail) =>
-        _admin.Add(UserDn(uid), ("objectClass", ["inetOrgPerson"]), ("uid", [uid]), ("cn", [name]), ("sn", [name.Split(' ')[^1]]), ("mail", [mail]));
+        Admin.Add(UserDn(uid), ("objectClass", ["inetOrgPerson"]), ("uid", [uid]), ("cn", [name]), ("sn", [name.Split(' ')[^1]]), ("mail", [mail]));
 
     private FakeConfigApi Config(string? url = null) => new(
         new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [url ?? slapd.Server.Url], slapd.Server.AdminDn,
             slapd.Server.AdminPassword, slapd.Server.BaseDn, PollIntervalSeconds: 1),
         new Mapping(_mappingId, GroupDn, 42, false, true, DateTimeOffset.UtcNow));
 
-    private long Version(string uid) => EntryCsn.ToVersion(_admin.Read(UserDn(uid), "entryCSN"));
+    private long Version(string uid) => EntryCsn.ToVersion(Admin.Read(UserDn(uid), "entryCSN"));
 
-    private string Id(string uid) => _admin.Read(UserDn(uid), "entryUUID");
+    private string Id(string uid) => Admin.Read(UserDn(uid), "entryUUID");
 
     [Fact]
     public async Task Members_are_published_enabled_with_their_entryCSN_version_and_a_new_member_follows()
     {
         AddUser("alice", "Alice Anders", "alice@example.org");
-        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("alice")]));
+        Admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("alice")]));
         await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
 
-        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+        var first = Assert.Single(await Capture.WaitForAsync(_mappingId, 1));
         Assert.Equal((Id("alice"), UserState.Enabled, "Alice Anders", "alice@example.org", Version("alice")),
             (first.DirectoryUserId, first.State, first.DisplayName, first.Email, first.Version));
 
         AddUser("bob", "Bob Brown", "bob@example.org");
-        _admin.AddValue(GroupDn, "member", UserDn("bob"));
+        Admin.AddValue(GroupDn, "member", UserDn("bob"));
 
-        var messages = await _capture.WaitForAsync(_mappingId, 2);
+        var messages = await Capture.WaitForAsync(_mappingId, 2);
         Assert.Equal((Id("bob"), UserState.Enabled, "bob@example.org"), (messages[1].DirectoryUserId, messages[1].State, messages[1].Email));
         Assert.True(messages[1].Version > first.Version);
         await Task.Delay(Quiet);
-        Assert.Equal(2, _capture.For(_mappingId).Count);
+        Assert.Equal(2, Capture.For(_mappingId).Count);
     }
 
     [Fact]
     public async Task A_mail_change_is_published_with_a_higher_version()
     {
         AddUser("carol", "Carol Clark", "carol@example.org");
-        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("carol")]));
+        Admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("carol")]));
         await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
-        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+        var first = Assert.Single(await Capture.WaitForAsync(_mappingId, 1));
 
-        _admin.Replace(UserDn("carol"), "mail", "carol.clark@example.org");
+        Admin.Replace(UserDn("carol"), "mail", "carol.clark@example.org");
 
-        var second = (await _capture.WaitForAsync(_mappingId, 2))[1];
+        var second = (await Capture.WaitForAsync(_mappingId, 2))[1];
         Assert.Equal((first.DirectoryUserId, UserState.Enabled, "carol.clark@example.org", Version("carol")),
             (second.DirectoryUserId, second.State, second.Email, second.Version));
         Assert.True(second.Version > first.Version);
@@ -90,24 +97,24 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         AddUser("keeper", "Kim Keeper", "kim@example.org");
         AddUser("dave", "Dave Dunn", "dave@example.org");
         AddUser("erin", "Erin East", "erin@example.org");
-        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]),
+        Admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]),
             ("member", [UserDn("keeper"), UserDn("dave"), UserDn("erin")]));
         var ids = new[] { "keeper", "dave", "erin" }.ToDictionary(uid => uid, Id);
         await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
-        var initial = await _capture.WaitForAsync(_mappingId, 3);
+        var initial = await Capture.WaitForAsync(_mappingId, 3);
         Assert.Equal(initial.OrderBy(m => m.Version), initial);
 
-        _admin.RemoveValue(GroupDn, "member", UserDn("dave"));
-        var removed = (await _capture.WaitForAsync(_mappingId, 4))[3];
-        _admin.Delete(UserDn("erin"));
-        var deleted = (await _capture.WaitForAsync(_mappingId, 5))[4];
+        Admin.RemoveValue(GroupDn, "member", UserDn("dave"));
+        var removed = (await Capture.WaitForAsync(_mappingId, 4))[3];
+        Admin.Delete(UserDn("erin"));
+        var deleted = (await Capture.WaitForAsync(_mappingId, 5))[4];
 
         Assert.Equal((ids["dave"], UserState.OutOfScope, "dave@example.org"), (removed.DirectoryUserId, removed.State, removed.Email));
         Assert.Equal((ids["erin"], UserState.Deleted, "erin@example.org"), (deleted.DirectoryUserId, deleted.State, deleted.Email));
         Assert.True(removed.Version > initial.Max(m => m.Version));
         Assert.True(deleted.Version > removed.Version);
         await Task.Delay(Quiet);
-        Assert.Equal(5, _capture.For(_mappingId).Count);
+        Assert.Equal(5, Capture.For(_mappingId).Count);
     }
 
     [Fact]
@@ -120,7 +127,7 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         var entry = config.SyncLog.First();
         Assert.Equal((SyncLogLevel.Error, "ad-reader", _mappingId), (entry.Level, entry.Source, entry.MappingId));
         Assert.Contains("not found", entry.Message);
-        Assert.Empty(_capture.For(_mappingId));
+        Assert.Empty(Capture.For(_mappingId));
     }
 
     internal static async Task WaitUntilAsync(Func<bool> condition, int seconds = 20)
@@ -156,20 +163,20 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
             new Mapping(_mappingId, outer, 1, false, true, DateTimeOffset.UtcNow));
         await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker, Nested);
 
-        var initial = await _capture.WaitForAsync(_mappingId, 2);
+        var initial = await Capture.WaitForAsync(_mappingId, 2);
         Assert.Equal(["alice@example.org", "keeper@example.org"], initial.Select(m => m.Email).Order());
         Assert.All(initial, m => Assert.Equal(UserState.Enabled, m.State));
 
         admin.AddValue(inner, "member", User("bob"));
-        var added = (await _capture.WaitForAsync(_mappingId, 3))[2];
+        var added = (await Capture.WaitForAsync(_mappingId, 3))[2];
         admin.RemoveValue(outer, "member", inner);
-        var left = (await _capture.WaitForAsync(_mappingId, 5)).Skip(3).ToList();
+        var left = (await Capture.WaitForAsync(_mappingId, 5)).Skip(3).ToList();
 
         Assert.Equal(("bob@example.org", UserState.Enabled), (added.Email, added.State));
         Assert.Equal([("alice@example.org", UserState.OutOfScope), ("bob@example.org", UserState.OutOfScope)],
             left.Select(m => (m.Email, m.State)).Order());
         await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.Equal(5, _capture.For(_mappingId).Count);
+        Assert.Equal(5, Capture.For(_mappingId).Count);
     }
 
     [Fact]
@@ -177,23 +184,23 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
     {
         AddUser("gina", "Gina Gold", "gina@example.org");
         AddUser("hank", "Hank Hill", "hank@example.org");
-        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("gina"), UserDn("hank")]));
+        Admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("gina"), UserDn("hank")]));
         var store = new InMemoryReaderStateStore();
         var config = Config();
         await using (var reader = await ReaderHost.StartAsync(config, rabbit.Broker, stateStore: store))
         {
-            await _capture.WaitForAsync(_mappingId, 2);
-            _admin.Replace(UserDn("gina"), "mail", "gina.gold@example.org");
-            await _capture.WaitForAsync(_mappingId, 3);
+            await Capture.WaitForAsync(_mappingId, 2);
+            Admin.Replace(UserDn("gina"), "mail", "gina.gold@example.org");
+            await Capture.WaitForAsync(_mappingId, 3);
         }
 
-        _admin.Replace(UserDn("hank"), "mail", "hank.hill@example.org");
+        Admin.Replace(UserDn("hank"), "mail", "hank.hill@example.org");
         await using var restarted = await ReaderHost.StartAsync(config, rabbit.Broker, stateStore: store);
 
-        var after = (await _capture.WaitForAsync(_mappingId, 4))[3];
+        var after = (await Capture.WaitForAsync(_mappingId, 4))[3];
         Assert.Equal((Id("hank"), "hank.hill@example.org", Version("hank")), (after.DirectoryUserId, after.Email, after.Version));
         await Task.Delay(Quiet);
-        Assert.Equal(4, _capture.For(_mappingId).Count);
+        Assert.Equal(4, Capture.For(_mappingId).Count);
     }
 
     [Fact]
@@ -202,38 +209,38 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         var uids = Enumerable.Range(0, 3000).Select(i => $"m{i:D4}").ToList();
         foreach (var uid in uids)
         {
-            _admin.Add(UserDn(uid), ("objectClass", ["inetOrgPerson"]), ("uid", [uid]), ("cn", [uid]), ("sn", [uid]), ("mail", [$"{uid}@example.org"]));
+            Admin.Add(UserDn(uid), ("objectClass", ["inetOrgPerson"]), ("uid", [uid]), ("cn", [uid]), ("sn", [uid]), ("mail", [$"{uid}@example.org"]));
         }
-        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", uids.Select(UserDn).ToArray()));
+        Admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", uids.Select(UserDn).ToArray()));
         await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
 
-        var initial = await _capture.WaitForAsync(_mappingId, 3000, TimeSpan.FromSeconds(90));
+        var initial = await Capture.WaitForAsync(_mappingId, 3000, TimeSpan.FromSeconds(90));
         Assert.Equal(3000, initial.Select(m => m.DirectoryUserId).Distinct().Count());
         Assert.Equal(initial.OrderBy(m => m.Version), initial);
 
-        _admin.RemoveValue(GroupDn, "member", UserDn("m1234"));
-        var removed = (await _capture.WaitForAsync(_mappingId, 3001))[3000];
+        Admin.RemoveValue(GroupDn, "member", UserDn("m1234"));
+        var removed = (await Capture.WaitForAsync(_mappingId, 3001))[3000];
         Assert.Equal(("m1234@example.org", UserState.OutOfScope), (removed.Email, removed.State));
         await Task.Delay(Quiet);
-        Assert.Equal(3001, _capture.For(_mappingId).Count);
+        Assert.Equal(3001, Capture.For(_mappingId).Count);
     }
 
     [Fact]
     public async Task A_renamed_user_keeps_its_entryUUID_and_is_published_with_the_new_name_and_dn()
     {
         AddUser("olga", "Olga Olsen", "olga@example.org");
-        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("olga")]));
+        Admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("olga")]));
         var id = Id("olga");
         await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
-        var first = Assert.Single(await _capture.WaitForAsync(_mappingId, 1));
+        var first = Assert.Single(await Capture.WaitForAsync(_mappingId, 1));
 
         // modrdn: memberof's referential integrity rewrites the group's member value to the new DN.
-        _admin.Rename(UserDn("olga"), "uid=olga.berg");
-        _admin.Replace(UserDn("olga.berg"), "displayName", "Olga Berg");
-        await WaitUntilAsync(() => _capture.For(_mappingId).Any(m => m.DisplayName == "Olga Berg"));
+        Admin.Rename(UserDn("olga"), "uid=olga.berg");
+        Admin.Replace(UserDn("olga.berg"), "displayName", "Olga Berg");
+        await WaitUntilAsync(() => Capture.For(_mappingId).Any(m => m.DisplayName == "Olga Berg"));
         await Task.Delay(Quiet);
 
-        var messages = _capture.For(_mappingId);
+        var messages = Capture.For(_mappingId);
         var renamed = messages[^1];
         Assert.Equal(id, first.DirectoryUserId);
         Assert.Equal((id, UserState.Enabled, "Olga Berg", UserDn("olga.berg"), Version("olga.berg")),
@@ -249,23 +256,23 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         AddUser("paul", "Paul Park", "paul@example.org");
         AddUser("quinn", "Quinn Quay", "quinn@example.org");
         // Present with FALSE counts as not disabled, like a boolean flag of a site's own schema.
-        _admin.Replace(UserDn("quinn"), "employeeType", "FALSE");
-        _admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("paul"), UserDn("quinn")]));
+        Admin.Replace(UserDn("quinn"), "employeeType", "FALSE");
+        Admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("paul"), UserDn("quinn")]));
         var settings = new Dictionary<string, string?> { ["Reader:OpenLdapDisabledAttribute"] = "employeeType" };
         await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker, settings);
-        var initial = await _capture.WaitForAsync(_mappingId, 2);
+        var initial = await Capture.WaitForAsync(_mappingId, 2);
         Assert.All(initial, m => Assert.Equal(UserState.Enabled, m.State));
 
-        _admin.Replace(UserDn("paul"), "employeeType", "locked");
-        var disabled = (await _capture.WaitForAsync(_mappingId, 3))[2];
+        Admin.Replace(UserDn("paul"), "employeeType", "locked");
+        var disabled = (await Capture.WaitForAsync(_mappingId, 3))[2];
         var disabledVersion = Version("paul");
-        _admin.RemoveValue(UserDn("paul"), "employeeType", "locked");
-        var enabled = (await _capture.WaitForAsync(_mappingId, 4))[3];
+        Admin.RemoveValue(UserDn("paul"), "employeeType", "locked");
+        var enabled = (await Capture.WaitForAsync(_mappingId, 4))[3];
 
         Assert.Equal((Id("paul"), UserState.Disabled, disabledVersion), (disabled.DirectoryUserId, disabled.State, disabled.Version));
         Assert.Equal((Id("paul"), UserState.Enabled, Version("paul")), (enabled.DirectoryUserId, enabled.State, enabled.Version));
         Assert.True(initial.Max(m => m.Version) < disabled.Version && disabled.Version < enabled.Version);
         await Task.Delay(Quiet);
-        Assert.Equal(4, _capture.For(_mappingId).Count);
+        Assert.Equal(4, Capture.For(_mappingId).Count);
     }
 }
