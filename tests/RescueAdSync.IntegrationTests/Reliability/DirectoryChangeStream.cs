@@ -94,19 +94,28 @@ public sealed class DirectoryChangeStream : IAsyncDisposable
         var steps = Script();
         var faultWatch = new Stopwatch();
         Task? faultTask = null;
-        for (var i = 0; i < steps.Count; i++)
+        try
         {
-            if (i == StepsBeforeFault)
+            for (var i = 0; i < steps.Count; i++)
             {
-                faultWatch.Start();
-                faultTask = Task.Run(async () =>
+                if (i == StepsBeforeFault)
                 {
-                    await fault();
-                    faultWatch.Stop();
-                });
+                    faultWatch.Start();
+                    faultTask = Task.Run(async () =>
+                    {
+                        await fault();
+                        faultWatch.Stop();
+                    });
+                }
+                await ApplyAsync(steps[i]);
+                await Task.Delay(StepInterval);
             }
-            await ApplyAsync(steps[i]);
-            await Task.Delay(StepInterval);
+        }
+        catch when (faultTask is not null)
+        {
+            // Let the fault finish (the broker or directory started again) before failing, or the next test inherits it.
+            await Task.WhenAny(faultTask, Task.Delay(TimeSpan.FromSeconds(120)));
+            throw;
         }
         await faultTask!;
         var recovery = Stopwatch.StartNew();
