@@ -22,10 +22,19 @@ ours() {
   case "$comm" in slapd|samba|epmd|beam.smp|postgres|rabbitmq-server|sh|bash) [ "$pgid" = "$pid" ] || [ "$comm" = postgres ] ;; *) return 1 ;; esac
 }
 
+# Servers of a test run whose test host still runs belong to that run (another run may be going
+# on beside this one): leave them alone.
+owned_by_live_run() {
+  local top owner
+  top=${1#"$ROOT"/}; top=${top%%/*}
+  case "$top" in test-*) owner=$(echo "$top" | cut -d- -f2); alive "$owner" ;; *) return 1 ;; esac
+}
+
 stopped=0
 # Each server writes <dir>/pid; RabbitMQ also <dir>/epmd.pid.
 while IFS= read -r pidfile; do
   dir=$(dirname "$pidfile")
+  owned_by_live_run "$dir" && continue
   pid=$(cat "$pidfile" 2>/dev/null)
   if ! ours "$pid" "$dir"; then rm -f "$pidfile"; continue; fi
   if [ -f "$dir/slapd.conf" ]; then kind=slapd
@@ -43,6 +52,7 @@ done < <(find "$ROOT" -maxdepth 4 -type f -name pid 2>/dev/null)
 # A RabbitMQ node killed by SIGKILL (or already stopped) can leave its own epmd behind.
 while IFS= read -r pidfile; do
   dir=$(dirname "$pidfile")
+  owned_by_live_run "$dir" && continue
   pid=$(cat "$pidfile" 2>/dev/null)
   if ours "$pid" "$dir"; then
     echo "cleanup: stopping epmd $pid ($dir)"
