@@ -16,6 +16,10 @@ public static class ConfigServiceExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        // A field the API does not know is a mistake (a typo, an older or newer client): refuse it
+        // instead of storing the rest and silently dropping what the operator meant.
+        builder.Services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow);
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         builder.AddConfigDatabase();
         builder.AddSecretProtection();

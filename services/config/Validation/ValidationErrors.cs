@@ -87,7 +87,7 @@ public sealed class ValidationErrors
             {
                 var rdn = value[start..Math.Min(i, value.Length)];
                 var equals = rdn.IndexOf('=', StringComparison.Ordinal);
-                if (equals <= 0 || rdn[..equals].Trim().Length == 0 || rdn[(equals + 1)..].Trim().Length == 0)
+                if (equals <= 0 || !IsAttributeType(rdn[..equals].Trim()) || rdn[(equals + 1)..].Trim().Length == 0)
                 {
                     return false;
                 }
@@ -98,4 +98,13 @@ public sealed class ValidationErrors
 
         return true;
     }
+
+    /// <summary>
+    /// RFC 4514 attribute type: a descriptor (letter, then letters, digits, hyphens) or a numeric OID.
+    /// This is what keeps an LDAP filter such as "(&amp;(cn=*))" from passing for a DN.
+    /// </summary>
+    private static bool IsAttributeType(string type) =>
+        type.Length > 0
+        && ((char.IsAsciiLetter(type[0]) && type.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            || (char.IsAsciiDigit(type[0]) && type.All(c => char.IsAsciiDigit(c) || c == '.') && !type.EndsWith('.') && !type.Contains("..", StringComparison.Ordinal)));
 }
