@@ -19,6 +19,12 @@ public sealed class ReaderOptions
     /// <summary>How long one publish may wait for the broker's confirm before the cycle is abandoned and retried.</summary>
     [Range(1, 600)] public int PublishTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Publishes awaiting their broker confirm at once. One at a time costs a full round trip and the queue's disk
+    /// sync per message; a window keeps the channel busy. The state is still saved only after every confirm.
+    /// </summary>
+    [Range(1, 10000)] public int MaxPublishesInFlight { get; set; } = 256;
+
     /// <summary>Poll interval used until the config service has answered once.</summary>
     [Range(1, 3600)] public int StartupPollIntervalSeconds { get; set; } = 2;
 

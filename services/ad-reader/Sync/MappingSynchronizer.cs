@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using RescueAdSync.AdReader.Ldap;
+using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.AdReader.Sync;
@@ -43,15 +44,7 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
         }
 
         var diff = MembershipDiff.Compute(mapping.Id, previous?.Users, read.Members, read.Unreadable, read.Gone, mark.Version, correlationId, now);
-        foreach (var message in diff.Messages)
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.PublishTimeoutSeconds));
-            // MassTransit's RabbitMQ transport awaits the publisher confirm here, so a returned publish is a stored one.
-            await publisher.Publish(message, timeout.Token);
-            ReaderMetrics.MessagesPublished.Inc();
-            ReaderMetrics.ChangesDetected.WithLabels(mapping.Id.ToString(), message.State.ToString()).Inc();
-        }
+        await PublishAllAsync(publisher, mapping, diff.Messages, cancellationToken);
         // Only now: if a publish failed, the mark has not moved and the next cycle finds the same changes again.
         await stateStore.SaveAsync(new MappingState(mapping.Id, mapping.SourceGroupDn, nested, mark, diff.Users,
             full ? now : previous!.LastFullReadAt, now), cancellationToken);
@@ -61,6 +54,82 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
                 mapping.Id, full ? "full" : "incremental", diff.Messages.Count, correlationId);
         }
         return diff.Messages.Count;
+    }
+
+    /// <summary>
+    /// Publishes every message with at most <see cref="ReaderOptions.MaxPublishesInFlight"/> awaiting their confirm,
+    /// and returns only when all are confirmed; throws the first failure after every started publish has ended, so
+    /// the caller never saves the state for a cycle with an unconfirmed message.
+    /// </summary>
+    private async Task PublishAllAsync(IPublishEndpoint publisher, Mapping mapping, IReadOnlyList<UserChanged> messages, CancellationToken cancellationToken)
+    {
+        var mappingLabel = mapping.Id.ToString();
+        // Ends the remaining publishes once one failed: the cycle fails anyway, and the next one publishes them again.
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var window = new SemaphoreSlim(options.Value.MaxPublishesInFlight);
+        var pending = new List<Task>(messages.Count);
+        // Messages for one user must reach the broker in order. A cycle has at most one per user today; should that
+        // change, a repeated user waits until everything started before it is confirmed.
+        var started = new HashSet<string>(StringComparer.Ordinal);
+        Exception? firstFailure = null;
+
+        async Task PublishOneAsync(UserChanged message)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
+                timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.PublishTimeoutSeconds));
+                // MassTransit's RabbitMQ transport completes this task on the publisher confirm, so a completed
+                // publish is a stored one; concurrent publishes share the channel and their confirms are pipelined.
+                await publisher.Publish(message, timeout.Token);
+                ReaderMetrics.MessagesPublished.Inc();
+                ReaderMetrics.ChangesDetected.WithLabels(mappingLabel, message.State.ToString()).Inc();
+            }
+            catch (Exception ex)
+            {
+                // The first failure is the cause; publishes cancelled by the abort below are only its consequence.
+                Interlocked.CompareExchange(ref firstFailure, ex, null);
+                await abort.CancelAsync();
+            }
+            finally
+            {
+                window.Release();
+            }
+        }
+
+        try
+        {
+            foreach (var message in messages)
+            {
+                if (!started.Add(message.DirectoryUserId))
+                {
+                    await Task.WhenAll(pending);
+                    started.Clear();
+                    started.Add(message.DirectoryUserId);
+                }
+                await window.WaitAsync(abort.Token);
+                pending.Add(PublishOneAsync(message));
+                if (pending.Count == 1)
+                {
+                    // The first publish alone: it absorbs MassTransit's one-time work (send endpoint, exchange
+                    // declaration, channel); publishes started meanwhile overtook it (seen in the reader integration
+                    // tests, which expect a cycle in version order). Afterwards they reach the broker in call order.
+                    // Only the order per user is needed for correctness, and that holds regardless (see above).
+                    await pending[0];
+                }
+            }
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // A publish failed or the cycle was cancelled: stop starting new ones and report below.
+        }
+        // Every started publish ends (confirmed, failed or cancelled) before this returns, so none outlives the cycle.
+        await Task.WhenAll(pending);
+        if (firstFailure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(firstFailure);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private ReadResult ReadFull(IDirectorySession session, DirectoryKind kind, Mapping mapping, MappingState? previous, DateTimeOffset now, bool nested)

@@ -137,4 +137,83 @@ public sealed class MappingSynchronizerTests
 
         Assert.Equal([alice.ToString()], Published.Select(m => m.DirectoryUserId));
     }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+        Assert.True(condition());
+    }
+
+    private MappingSynchronizer WithWindow(int maxInFlight) =>
+        new(_store, Options.Create(new ReaderOptions { MaxPublishesInFlight = maxInFlight }), TimeProvider.System, NullLogger<MappingSynchronizer>.Instance);
+
+    private Task<int> CycleAsync(MappingSynchronizer synchronizer) =>
+        synchronizer.SyncAsync(_session, Directory, Mapping, _session.Mark, _publisher.Endpoint, Guid.NewGuid(), CancellationToken.None);
+
+    [Fact]
+    public async Task Publishes_overlap_up_to_the_window_and_the_state_is_saved_only_after_every_confirm()
+    {
+        _session.Members = [.. Enumerable.Range(0, 5).Select(i => User(Guid.NewGuid(), 60 + i, $"u{i}@x"))];
+        _publisher.Recorder.Hold = true;
+
+        var cycle = CycleAsync(WithWindow(2));
+        // The first publish goes alone (MassTransit's one-time setup must not let later ones overtake it).
+        await WaitUntil(() => _publisher.Recorder.Unconfirmed == 1);
+        await Task.Delay(50);
+        Assert.Single(Published);
+        Assert.True(_publisher.Recorder.Confirm());
+        await WaitUntil(() => _publisher.Recorder.Unconfirmed == 2);
+        Assert.Equal(3, Published.Count);
+
+        for (var confirmed = 1; confirmed < 4; confirmed++)
+        {
+            Assert.True(_publisher.Recorder.Confirm());
+            await WaitUntil(() => Published.Count == Math.Min(5, confirmed + 3));
+            Assert.Null(await _store.LoadAsync(Mapping.Id, CancellationToken.None));
+            Assert.False(cycle.IsCompleted);
+        }
+        Assert.True(_publisher.Recorder.Confirm());
+
+        Assert.Equal(5, await cycle);
+        Assert.Equal(5, Published.Select(m => m.DirectoryUserId).Distinct().Count());
+        Assert.NotNull(await _store.LoadAsync(Mapping.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task One_rejected_publish_among_many_fails_the_cycle_and_saves_nothing()
+    {
+        _session.Members = [.. Enumerable.Range(0, 4).Select(i => User(Guid.NewGuid(), 60 + i, $"u{i}@x"))];
+        _publisher.Recorder.Hold = true;
+
+        var cycle = CycleAsync(WithWindow(3));
+        await WaitUntil(() => _publisher.Recorder.Unconfirmed == 1);
+        Assert.True(_publisher.Recorder.Confirm());
+        await WaitUntil(() => _publisher.Recorder.Unconfirmed == 3);
+        Assert.True(_publisher.Recorder.Confirm());
+        Assert.True(_publisher.Recorder.Reject(new InvalidOperationException("nack")));
+
+        // The failure is reported, not the cancellation of the publishes still waiting, and only after they ended.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => cycle);
+        Assert.Equal("nack", error.Message);
+        Assert.Equal(0, _publisher.Recorder.Unconfirmed);
+        Assert.Null(await _store.LoadAsync(Mapping.Id, CancellationToken.None));
+
+        _publisher.Recorder.Hold = false;
+        Assert.Equal(4, await CycleAsync());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(10001)]
+    public void The_window_must_be_between_1_and_10000(int maxInFlight)
+    {
+        var options = new ReaderOptions { MaxPublishesInFlight = maxInFlight };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+
+        Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true));
+        Assert.Contains(results, r => r.MemberNames.Contains(nameof(ReaderOptions.MaxPublishesInFlight)));
+    }
 }
