@@ -12,14 +12,19 @@ public interface IDirectorySession : IDisposable
     /// <summary>The group's own version (uSNChanged / entryCSN); throws when the group does not exist.</summary>
     long ReadGroupVersion(string groupDn);
 
-    /// <summary>All entries that are members of <paramref name="groupDn"/>, read with paged searches; throws when the group does not exist.</summary>
-    IReadOnlyList<LdapEntry> ReadGroupMembers(string groupDn, bool nested);
+    /// <summary>
+    /// All entries that are members of <paramref name="groupDn"/>, read with paged searches; throws when the group does
+    /// not exist. Pages are fetched while the result is enumerated (once), so a large group is never held whole; a page
+    /// that cannot be read throws during the enumeration.
+    /// </summary>
+    IEnumerable<LdapEntry> ReadGroupMembers(string groupDn, bool nested);
 
     /// <summary>
     /// Every user anywhere in the naming context changed after <paramref name="since"/> (exclusive), with its memberOf,
     /// so that the caller can tell whether it is (still) in a mapping's scope. Cost is proportional to the changes.
+    /// Streamed page by page like <see cref="ReadGroupMembers"/>.
     /// </summary>
-    IReadOnlyList<LdapEntry> ReadChangedUsers(HighWaterMark since);
+    IEnumerable<LdapEntry> ReadChangedUsers(HighWaterMark since);
 
     /// <summary>
     /// Ids of entries deleted after <paramref name="since"/> (AD tombstones, OpenLDAP accesslog); null when the directory

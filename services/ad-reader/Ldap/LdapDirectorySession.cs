@@ -53,7 +53,7 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
             ?? throw new DirectoryReadException($"The group '{groupDn}' has no readable {VersionAttribute}.");
     }
 
-    public IReadOnlyList<LdapEntry> ReadChangedUsers(HighWaterMark since)
+    public IEnumerable<LdapEntry> ReadChangedUsers(HighWaterMark since)
     {
         var filter = settings.Kind == DirectoryKind.ActiveDirectory
             ? $"(&(objectClass=user)(!(objectClass=computer))(uSNChanged>={since.Version + 1}))"
@@ -61,7 +61,7 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
             : $"(&(entryCSN>={LdapFilter.EscapeValue(since.Token)})(!(objectClass=groupOfNames))(!(objectClass=groupOfUniqueNames)))";
         // The whole naming context, not the base DN: a user moved out of the base DN must be seen to leave.
         var root = settings.Kind == DirectoryKind.ActiveDirectory ? DefaultNamingContext() : NamingContext();
-        return PagedSearch(root, filter, [.. DirectoryUserMapper.Attributes(settings.Kind, options.OpenLdapDisabledAttribute), "memberOf"]);
+        return StreamedSearch(root, filter, [.. DirectoryUserMapper.Attributes(settings.Kind, options.OpenLdapDisabledAttribute), "memberOf"]);
     }
 
     public IReadOnlyList<string>? ReadDeletedUserIds(HighWaterMark since)
@@ -122,7 +122,7 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
         return DirectoryUserMapper.FormatObjectGuid(bytes) ?? throw new DirectoryReadException("The DC's invocationId could not be read.");
     }
 
-    public IReadOnlyList<LdapEntry> ReadGroupMembers(string groupDn, bool nested)
+    public IEnumerable<LdapEntry> ReadGroupMembers(string groupDn, bool nested)
     {
         _ = ReadGroupVersion(groupDn);
         var filter = settings.Kind switch
@@ -133,7 +133,8 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
             _ when nested => LdapFilter.OpenLdapMembers(GroupClosure(groupDn)),
             _ => LdapFilter.OpenLdapMembers(groupDn),
         };
-        return PagedSearch(LdapFilter.RequireSafeDn(settings.BaseDn, "base DN"), filter, DirectoryUserMapper.Attributes(settings.Kind, options.OpenLdapDisabledAttribute));
+        // Not an iterator itself: the group check and the filter (nested closure) run now, the member pages lazily.
+        return StreamedSearch(LdapFilter.RequireSafeDn(settings.BaseDn, "base DN"), filter, DirectoryUserMapper.Attributes(settings.Kind, options.OpenLdapDisabledAttribute));
     }
 
     public bool UserExists(string directoryUserId)
@@ -161,24 +162,30 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
 
     public void Dispose() => connection.Dispose();
 
-    private List<LdapEntry> PagedSearch(string baseDn, string filter, string[] attributes, params DirectoryControl[] controls)
+    private List<LdapEntry> PagedSearch(string baseDn, string filter, string[] attributes, params DirectoryControl[] controls) =>
+        [.. StreamedSearch(baseDn, filter, attributes, controls)];
+
+    /// <summary>
+    /// A paged search whose entries are converted one page at a time as the caller enumerates, so only one page of
+    /// S.DS.P results is alive at once instead of every entry of a large group (see docs/performance.md, memory).
+    /// </summary>
+    private IEnumerable<LdapEntry> StreamedSearch(string baseDn, string filter, string[] attributes, params DirectoryControl[] controls)
     {
         var request = new SearchRequest(baseDn, filter, SearchScope.Subtree, attributes);
         request.Controls.AddRange(controls);
         var paging = new PageResultRequestControl(options.PageSize);
         request.Controls.Add(paging);
-        var result = new List<LdapEntry>();
         while (true)
         {
             var response = Send(request);
             foreach (SearchResultEntry entry in response.Entries)
             {
-                result.Add(ToEntry(entry));
+                yield return ToEntry(entry);
             }
             var page = response.Controls.OfType<PageResultResponseControl>().FirstOrDefault();
             if (page is null || page.Cookie is null || page.Cookie.Length == 0)
             {
-                return result;
+                yield break;
             }
             paging.Cookie = page.Cookie;
         }

@@ -31,13 +31,13 @@ internal sealed class FakeDirectorySession : IDirectorySession
         return GroupVersion;
     }
 
-    public IReadOnlyList<LdapEntry> ReadGroupMembers(string groupDn, bool nested)
+    public IEnumerable<LdapEntry> ReadGroupMembers(string groupDn, bool nested)
     {
         Calls.Add("members");
         return FailMembers is null ? Members : throw FailMembers;
     }
 
-    public IReadOnlyList<LdapEntry> ReadChangedUsers(HighWaterMark since)
+    public IEnumerable<LdapEntry> ReadChangedUsers(HighWaterMark since)
     {
         Calls.Add("changed");
         return Changed;
