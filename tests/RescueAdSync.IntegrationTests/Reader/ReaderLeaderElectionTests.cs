@@ -78,7 +78,14 @@ public sealed class ReaderLeaderElectionTests(SlapdFixture slapd, RabbitMqFixtur
 
             Assert.Equal((true, false), (Elector(first).IsLeader, Elector(second).IsLeader));
             Assert.Equal(Elector(first).Holder, config.LeaseHolder("ad-reader"));
+            // A freshly started host's bus may still be connecting: the follower must become ready (and stay a follower).
+            var readyBy = DateTime.UtcNow.AddSeconds(30);
+            while (await ReadinessAsync(second) != HealthStatus.Healthy && DateTime.UtcNow < readyBy)
+            {
+                await Task.Delay(200);
+            }
             Assert.Equal(HealthStatus.Healthy, await ReadinessAsync(second));
+            Assert.False(Elector(second).IsLeader);
 
             _admin.Replace(UserDn("lea"), "mail", "lea.lund@example.org");
             var changed = (await Capture.WaitForAsync(_mappingId, 2))[1];
