@@ -12,7 +12,8 @@ namespace RescueAdSync.AdReader.Sync;
 /// mark is not comparable (another DC, a restore), for nested mappings, and for the periodic reconciliation;
 /// otherwise reads only the users changed since the mark.
 /// </summary>
-public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<ReaderOptions> options, TimeProvider time, ILogger<MappingSynchronizer> logger)
+public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<ReaderOptions> options, TimeProvider time, ILogger<MappingSynchronizer> logger,
+    SyncLogReporter? syncLog = null)
 {
     /// <summary>Returns the number of messages published. Throws <see cref="DirectoryReadException"/> before publishing anything if the directory cannot be read completely.</summary>
     public async Task<int> SyncAsync(IDirectorySession session, DirectoryConnectionSettings directory, Mapping mapping, HighWaterMark mark,
@@ -41,6 +42,15 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
         {
             full = true;
             read = ReadFull(session, directory.Kind, mapping, previous, now, nested);
+        }
+
+        // SPEC rule 8: a member the reader refuses is the MAH's business too, not only this process's log.
+        foreach (var skipped in read.Skipped)
+        {
+            if (syncLog is not null)
+            {
+                await syncLog.ReportSkippedMemberAsync(mapping.Id, skipped.Id, skipped.DistinguishedName, skipped.Reason, correlationId, cancellationToken);
+            }
         }
 
         var diff = MembershipDiff.Compute(mapping.Id, previous?.Users, read.Members, read.Unreadable, read.Gone, mark.Version, correlationId, now);
@@ -136,14 +146,15 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
     {
         var members = new Dictionary<string, DirectoryUser>(StringComparer.Ordinal);
         var unreadable = new HashSet<string>(StringComparer.Ordinal);
+        var skipped = new List<SkippedMember>();
         foreach (var entry in session.ReadGroupMembers(mapping.SourceGroupDn, nested))
         {
-            Accept(kind, mapping, entry, now, members, unreadable);
+            Accept(kind, mapping, entry, now, members, unreadable, skipped);
         }
         var gone = MembershipDiff.Left(previous?.Users, members.Values, unreadable)
             .Where(id => !session.UserExists(id))
             .ToHashSet(StringComparer.Ordinal);
-        return new ReadResult(members.Values, unreadable, gone);
+        return new ReadResult(members.Values, unreadable, gone, skipped);
     }
 
     /// <summary>The incremental read; null when the directory cannot tell what was deleted, so a full read must do.</summary>
@@ -161,11 +172,12 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
             .ToDictionary(user => user.Id, user => new DirectoryUser(user.Id, user.DistinguishedName, user.DisplayName, user.Email, user.State, user.Version),
                 StringComparer.Ordinal);
         var unreadable = new HashSet<string>(StringComparer.Ordinal);
+        var skipped = new List<SkippedMember>();
         foreach (var entry in session.ReadChangedUsers(previous.Mark))
         {
             if (DistinguishedNames.IsInScope(entry, mapping.SourceGroupDn, directory.BaseDn))
             {
-                Accept(directory.Kind, mapping, entry, now, members, unreadable);
+                Accept(directory.Kind, mapping, entry, now, members, unreadable, skipped);
             }
             else if (DirectoryUserMapper.ReadId(directory.Kind, entry) is { } id)
             {
@@ -178,10 +190,11 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
         {
             members.Remove(id);
         }
-        return new ReadResult(members.Values, unreadable, gone);
+        return new ReadResult(members.Values, unreadable, gone, skipped);
     }
 
-    private void Accept(DirectoryKind kind, Mapping mapping, LdapEntry entry, DateTimeOffset now, Dictionary<string, DirectoryUser> members, HashSet<string> unreadable)
+    private void Accept(DirectoryKind kind, Mapping mapping, LdapEntry entry, DateTimeOffset now, Dictionary<string, DirectoryUser> members,
+        HashSet<string> unreadable, List<SkippedMember> skipped)
     {
         if (DirectoryUserMapper.TryMap(kind, entry, now, out var user, out var id, out var reason, options.Value.OpenLdapDisabledAttribute))
         {
@@ -195,7 +208,11 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
             unreadable.Add(id);
         }
         logger.LogWarning("Mapping {MappingId}: skipped member {Dn}: {Reason}", mapping.Id, entry.DistinguishedName, reason);
+        skipped.Add(new SkippedMember(id, entry.DistinguishedName, reason ?? "unreadable entry"));
     }
 
-    private sealed record ReadResult(IReadOnlyCollection<DirectoryUser> Members, IReadOnlySet<string> Unreadable, IReadOnlySet<string> Gone);
+    private sealed record SkippedMember(string? Id, string DistinguishedName, string Reason);
+
+    private sealed record ReadResult(IReadOnlyCollection<DirectoryUser> Members, IReadOnlySet<string> Unreadable, IReadOnlySet<string> Gone,
+        IReadOnlyList<SkippedMember> Skipped);
 }

@@ -42,6 +42,36 @@ public sealed class SyncLogReporter(IConfigApi configApi, IOptions<ReaderOptions
         }
     }
 
+    private readonly ConcurrentDictionary<(Guid MappingId, string Member), string> _skippedReported = new();
+
+    /// <summary>
+    /// A member the reader refused (control characters, over-long name, no id). Written once per member and
+    /// reason, not every poll: the entry keeps its last known state until it is fixed in the directory.
+    /// </summary>
+    public async Task ReportSkippedMemberAsync(Guid mappingId, string? directoryUserId, string distinguishedName, string reason,
+        Guid correlationId, CancellationToken cancellationToken)
+    {
+        var key = (mappingId, directoryUserId ?? distinguishedName);
+        if (_skippedReported.TryGetValue(key, out var last) && last == reason)
+        {
+            return;
+        }
+        // The DN is the directory's own text: it may hold the very characters that made the entry unusable.
+        var printableDn = new string(distinguishedName.Take(256).Select(c => char.IsControl(c) ? '?' : c).ToArray());
+        try
+        {
+            await configApi.AddSyncLogAsync(new NewSyncLogEntry(SyncLogLevel.Warning, Source, "read-member",
+                $"Member {printableDn} was skipped: {reason}. It keeps its last known state until the entry is fixed in the directory.",
+                MappingId: mappingId, DirectoryUserId: directoryUserId, ErrorCode: "MEMBER_SKIPPED", WillRetry: true,
+                CorrelationId: correlationId), cancellationToken);
+            _skippedReported[key] = reason;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Could not write to the sync log: {Error}", ex.Message);
+        }
+    }
+
     /// <summary>The mapping works again: its next failure is news and is written at once.</summary>
     public void Recovered(Guid mappingId) => _lastWritten.TryRemove(mappingId, out _);
 }
