@@ -229,6 +229,7 @@ public sealed class DirectoryChangeStream : IAsyncDisposable
     private async Task ApplyAsync(Step step)
     {
         var deadline = Stopwatch.StartNew();
+        var retry = false;
         while (true)
         {
             try
@@ -238,28 +239,46 @@ public sealed class DirectoryChangeStream : IAsyncDisposable
                 switch (step.Kind)
                 {
                     case StepKind.Create:
-                        ldap.Add(dn, Person(step.Key, _id));
-                        ldap.AddValue(_group, "member", dn);
+                        Idempotent(() => ldap.Add(dn, Person(step.Key, _id)), retry);
+                        Idempotent(() => ldap.AddValue(_group, "member", dn), retry);
                         break;
                     case StepKind.Mail:
                         ldap.Replace(dn, "mail", Mail($"{step.Key}{_id}", step.MailVersion));
                         break;
                     case StepKind.Remove:
                         lock (_everRemoved) _everRemoved.Add($"{step.Key}{_id}");
-                        ldap.RemoveValue(_group, "member", dn);
+                        Idempotent(() => ldap.RemoveValue(_group, "member", dn), retry);
                         break;
                     case StepKind.ReAdd:
-                        ldap.AddValue(_group, "member", dn);
+                        Idempotent(() => ldap.AddValue(_group, "member", dn), retry);
                         break;
                 }
                 return;
             }
             catch (LdapException) when (deadline.Elapsed < TimeSpan.FromSeconds(90))
             {
+                retry = true;
                 await Task.Delay(500);
             }
         }
     }
+
+    /// <summary>
+    /// A step retried after the server went away may already have been applied before the connection dropped
+    /// (an add done, its answer lost): finding its own effect in place then means done, as for an administrator.
+    /// </summary>
+    private static void Idempotent(Action operation, bool retry)
+    {
+        try
+        {
+            operation();
+        }
+        catch (DirectoryOperationException ex) when (retry && ex.Response?.ResultCode is ResultCode.EntryAlreadyExists
+            or ResultCode.AttributeOrValueExists or ResultCode.NoSuchAttribute)
+        {
+        }
+    }
+
 
     private static string OuOf(SlapdServer slapd, string id) => $"ou=rel{id},{slapd.BaseDn}";
 
