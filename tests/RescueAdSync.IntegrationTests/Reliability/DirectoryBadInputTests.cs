@@ -22,6 +22,9 @@ public sealed class DirectoryBadInputTests(SlapdFixture slapd, RabbitMqFixture r
         var (stack, users) = await StartWithOddUsersAsync();
         await using (stack)
         {
+            // Users are provisioned in parallel (one at a time per user only): the plain one may overtake the RTL one.
+            await stack.EventuallyAsync(async () => (await stack.Emulator.GetTechniciansAsync()).Any(t => t.Email == users["rtl"].Mail),
+                "the technician of the right-to-left user", TimeSpan.FromSeconds(20));
             var technicians = await stack.Emulator.GetTechniciansAsync();
             var rtl = Assert.Single(technicians, t => t.Email == users["rtl"].Mail);
             Assert.Equal((users["rtl"].Name, "Enabled"), (rtl.Name, rtl.Status));
