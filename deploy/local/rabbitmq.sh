@@ -24,6 +24,9 @@ node_env() {
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 }
 
+# Every rabbitmqctl call below runs with -start_epmd false: when the node's own epmd is gone, Erlang
+# would otherwise start a new epmd daemon on ERL_EPMD_PORT, bound to 0.0.0.0, that outlives every
+# script and cleanup.
 wait_gone() {
   local pid=$1
   for _ in $(seq 1 "${2:-150}"); do alive "$pid" || return 0; sleep 0.1; done
@@ -49,7 +52,7 @@ stop() {
   if [ -f "$dir/pid" ]; then
     pid=$(cat "$dir/pid")
     if alive "$pid"; then
-      ( node_env "$dir"; timeout 60 "$RABBITMQCTL" stop "$dir/rabbit.pid" >>"$dir/stop.log" 2>&1 ) || true
+      ( node_env "$dir"; timeout 60 env ERL_FLAGS="${ERL_FLAGS:-} -start_epmd false" "$RABBITMQCTL" stop "$dir/rabbit.pid" >>"$dir/stop.log" 2>&1 ) || true
       wait_gone "$pid" 100 || { kill -TERM -- "-$pid" 2>/dev/null || true; wait_gone "$pid" 100 || kill_group "$pid"; }
     fi
     rm -f "$dir/pid" "$dir/rabbit.pid"
@@ -106,7 +109,7 @@ ENV
   echo "$pid" >"$dir/pid"
   # rabbitmqctl wait blocks until the node is up, but not when the node dies during boot:
   # run it in the background and give up as soon as the broker process is gone.
-  timeout 150 "$RABBITMQCTL" wait --timeout 120 "$dir/rabbit.pid" >>"$dir/wait.log" 2>&1 &
+  timeout 150 env ERL_FLAGS="${ERL_FLAGS:-} -start_epmd false" "$RABBITMQCTL" wait --timeout 120 "$dir/rabbit.pid" >>"$dir/wait.log" 2>&1 &
   local waiter=$! ok=0
   while alive "$waiter"; do
     alive "$pid" || { kill "$waiter" 2>/dev/null || true; break; }
