@@ -112,8 +112,10 @@ public sealed class MappingRulesReaderTests(SlapdFixture slapd, RabbitMqFixture 
     {
         var alice = AddUser("alice", "Alice Anders", "alice@example.org");
         var bob = AddUser("bob", "Bob Brown", "bob@example.org");
-        var first = Map(AddGroup("first", null, User("alice")), 10);
-        var second = Map(AddGroup("second", null, User("alice"), User("bob")), 20);
+        // groupOfNames needs a member: a placeholder that is no user keeps the groups valid when the users leave.
+        var placeholder = $"cn=placeholder,{_ou}";
+        var first = Map(AddGroup("first", null, placeholder, User("alice")), 10);
+        var second = Map(AddGroup("second", null, placeholder, User("alice"), User("bob")), 20);
         // Listed lower priority first: the reader orders by priority, not by the list.
         await using var reader = await ReaderHost.StartAsync(new FakeConfigApi(Directory(), second, first), rabbit.Broker);
 
