@@ -21,13 +21,9 @@ public static class ReaderExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ReaderOptions>, ReaderOptionsValidator>();
-
-        if (builder.Configuration.GetValue<bool>($"{ReaderOptions.Section}:Tls:AllowInsecure"))
-        {
-            // libldap reads this once, when it first initialises; the option exists only for labs with throwaway certificates.
-            Environment.SetEnvironmentVariable("LDAPTLS_REQCERT", "never");
-            builder.Services.AddHostedService<InsecureTlsWarning>();
-        }
+        // Settings that moved to the config service (per connection, per mapping) refuse to start instead of being ignored.
+        builder.Services.AddSingleton<IValidateOptions<ReaderOptions>>(new MovedReaderSettings(builder.Configuration));
+        builder.Services.AddSingleton<ReaderAttributeSet>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDirectoryConnector, LdapDirectoryConnector>();
         if (builder.Configuration.GetValue<ReaderStateStoreKind>($"{ReaderOptions.Section}:StateStore") == ReaderStateStoreKind.Memory)

@@ -35,17 +35,18 @@ public sealed class ReaderOptions
     [Range(1, 1440)] public int SyncLogRepeatMinutes { get; set; } = 15;
 
     /// <summary>
-    /// Minutes between two full reads of a mapping's membership. Incremental reads cannot see what never touches the
-    /// directory (an account expiring with time) and may miss what a server forgot; the full read corrects both.
+    /// The directory connection (its name in the config service) this process reads; one reader deployment per
+    /// connection. Its mappings are those naming it; its leader lease is its own.
     /// </summary>
-    [Range(1, 10080)] public int ReconcileMinutes { get; set; } = 360;
+    [RegularExpression(Contracts.Config.DirectoryNames.Pattern, ErrorMessage = "Reader:Directory must be a directory connection name (lower-case letters, digits, '-').")]
+    public string Directory { get; set; } = Contracts.Config.DirectoryNames.Default;
 
     /// <summary>
-    /// OpenLDAP only: an attribute whose presence (with any value but FALSE) marks an account disabled, e.g.
-    /// pwdAccountLockedTime. Unset: every OpenLDAP member is Enabled.
+    /// Local override of the connection's ReconcileMinutes (minutes between two full reads of a mapping's membership;
+    /// set on the directory connection). Unset: the connection's value. Incremental reads cannot see what never touches
+    /// the directory (an account expiring with time) and may miss what a server forgot; the full read corrects both.
     /// </summary>
-    [RegularExpression("^[A-Za-z][A-Za-z0-9-]{0,63}$", ErrorMessage = "Reader:OpenLdapDisabledAttribute must be an attribute name.")]
-    public string? OpenLdapDisabledAttribute { get; set; }
+    [Range(1, 10080)] public int? ReconcileMinutes { get; set; }
 
     /// <summary>Where the per-mapping state (high-water mark, known members) is kept.</summary>
     public Sync.ReaderStateStoreKind StateStore { get; set; } = Sync.ReaderStateStoreKind.ConfigService;
@@ -53,9 +54,8 @@ public sealed class ReaderOptions
     /// <summary>Exactly one active reader per directory: the leader lease.</summary>
     public Leadership.LeaderElectionOptions LeaderElection { get; set; } = new();
 
-    /// <summary>TLS settings for ldaps:// and StartTLS.</summary>
-    public Ldap.ReaderTlsOptions Tls { get; set; } = new();
-
-    /// <summary>Read members of nested groups too (AD in-chain rule). Reader-wide until mappings carry their own flag.</summary>
-    public bool NestedGroups { get; set; }
+    /// <summary>The lease this process competes for: Reader:LeaderElection:LeaseName, else one per directory connection.</summary>
+    public string EffectiveLeaseName() => LeaderElection.LeaseName is { Length: > 0 } name
+        ? name
+        : Directory == Contracts.Config.DirectoryNames.Default ? "ad-reader" : $"ad-reader-{Directory}";
 }

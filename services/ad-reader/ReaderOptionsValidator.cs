@@ -8,15 +8,6 @@ public sealed class ReaderOptionsValidator : IValidateOptions<ReaderOptions>
     public ValidateOptionsResult Validate(string? name, ReaderOptions options)
     {
         var failures = new List<string>();
-        var tls = options.Tls;
-        if (!string.IsNullOrWhiteSpace(tls.CaBundlePath) && !File.Exists(tls.CaBundlePath))
-        {
-            failures.Add($"Reader:Tls:CaBundlePath '{tls.CaBundlePath}' does not exist or is not readable.");
-        }
-        if (tls.AllowInsecure && !string.IsNullOrWhiteSpace(tls.CaBundlePath))
-        {
-            failures.Add("Reader:Tls:AllowInsecure and Reader:Tls:CaBundlePath contradict each other: a CA bundle is pointless when nothing is verified.");
-        }
         if (options.MaxBackoffSeconds < options.StartupPollIntervalSeconds)
         {
             failures.Add("Reader:MaxBackoffSeconds must not be shorter than Reader:StartupPollIntervalSeconds.");

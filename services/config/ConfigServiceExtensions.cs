@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using RescueAdSync.Config.Apis;
 using RescueAdSync.Config.Auth;
 using RescueAdSync.Config.Data;
+using RescueAdSync.Config.Directories;
 using RescueAdSync.Config.ReaderStates;
 using RescueAdSync.Config.Rescue;
 using RescueAdSync.Config.Secrets;
@@ -35,6 +36,7 @@ public static class ConfigServiceExtensions
             .ValidateOnStart();
         builder.Services.AddHttpClient<RescueAccountVerifier>();
         builder.Services.AddScoped<SecretRedactor>();
+        builder.AddConfigChanges();
         builder.Services.AddHostedService<SyncLogRetention>();
         return builder;
     }

@@ -9,8 +9,9 @@ public interface IConfigApi
     [Get("/api/rescue-account/credentials")]
     Task<RescueCredentials> GetRescueCredentialsAsync(CancellationToken cancellationToken = default);
 
-    [Get("/api/directory/credentials")]
-    Task<DirectoryConnectionSettings> GetDirectoryAsync(CancellationToken cancellationToken = default);
+    /// <summary>The named directory connection with its bind password (reader role); 404 when no connection has that name.</summary>
+    [Get("/api/directories/{name}/credentials")]
+    Task<DirectoryConnectionSettings> GetDirectoryAsync(string name, CancellationToken cancellationToken = default);
 
     [Get("/api/mappings")]
     Task<IReadOnlyList<Mapping>> GetMappingsAsync(CancellationToken cancellationToken = default);

@@ -21,7 +21,7 @@ public class DirectoryApiTests(ConfigApiFactory factory) : IClassFixture<ConfigA
         Assert.DoesNotContain(Samples.BindPassword, json, StringComparison.Ordinal);
         var view = await factory.Reader.GetFromJsonAsync<DirectoryConnectionView>("/api/directory");
         Assert.True(view!.BindPasswordSet);
-        Assert.Equal(["ldaps://dc1.example.com:636", "ldap://dc2.example.com"], view.ServerUrls);
+        Assert.Equal(["ldaps://dc1.example.com:636", "ldaps://dc2.example.com"], view.ServerUrls);
 
         var settings = await factory.Reader.GetFromJsonAsync<DirectoryConnectionSettings>("/api/directory/credentials");
         Assert.Equal(Samples.BindPassword, settings!.BindPassword);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using RescueAdSync.Config.Data;
 using RescueAdSync.Config.Secrets;
 using RescueAdSync.Config.Tests.PostgreSql;
@@ -71,28 +72,35 @@ public sealed class MigrationUpgradeTests
             UpdatedAt = Written,
             Revision = 3,
         });
-        db.DirectoryConnections.Add(new DirectoryConnectionRow
+        // The directory and mapping tables gained columns since; the current model cannot write the old shape, SQL can.
+        var bindPassword = protector.Protect(Samples.BindPassword, SecretPurposes.BindPassword);
+        if (db.Database.IsSqlite())
         {
-            Kind = DirectoryKind.OpenLdap,
-            ServerUrls = ["ldap://ldap1.example.com", "ldaps://ldap2.example.com"],
-            BindDn = "cn=sync,dc=example,dc=com",
-            BindPasswordEncrypted = protector.Protect(Samples.BindPassword, SecretPurposes.BindPassword),
-            BaseDn = "dc=example,dc=com",
-            PollIntervalSeconds = 7,
-            UpdatedAt = Written,
-            Revision = 2,
-        });
-        db.Mappings.Add(new MappingRow
+            var written = (long)new DateTimeOffsetToBinaryConverter().ConvertToProvider(Written)!;
+            var urls = JsonSerializer.Serialize(new[] { "ldap://ldap1.example.com", "ldaps://ldap2.example.com" });
+            var id = MappingId.ToString().ToUpperInvariant();
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO directory_connection (Id, Kind, ServerUrls, BindDn, BindPasswordEncrypted, BaseDn, PollIntervalSeconds, UpdatedAt, Revision)
+                VALUES (1, 'OpenLdap', {urls}, 'cn=sync,dc=example,dc=com', {bindPassword}, 'dc=example,dc=com', 7, {written}, 2)
+                """);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO mapping (Id, SourceGroupDn, SourceGroupDnKey, TechnicianGroupId, MobileAddon, Enabled, UpdatedAt, Revision)
+                VALUES ({id}, 'CN=Support,OU=Groups,DC=example,DC=com', 'cn=support,ou=groups,dc=example,dc=com', 42, 1, 1, {written}, 5)
+                """);
+        }
+        else
         {
-            Id = MappingId,
-            SourceGroupDn = "CN=Support,OU=Groups,DC=example,DC=com",
-            SourceGroupDnKey = "cn=support,ou=groups,dc=example,dc=com",
-            TechnicianGroupId = 42,
-            MobileAddon = true,
-            Enabled = true,
-            UpdatedAt = Written,
-            Revision = 5,
-        });
+            var urls = new List<string> { "ldap://ldap1.example.com", "ldaps://ldap2.example.com" };
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO directory_connection ("Id", "Kind", "ServerUrls", "BindDn", "BindPasswordEncrypted", "BaseDn", "PollIntervalSeconds", "UpdatedAt", "Revision")
+                VALUES (1, 'OpenLdap', {urls}, 'cn=sync,dc=example,dc=com', {bindPassword}, 'dc=example,dc=com', 7, {Written}, 2)
+                """);
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO mapping ("Id", "SourceGroupDn", "SourceGroupDnKey", "TechnicianGroupId", "MobileAddon", "Enabled", "UpdatedAt", "Revision")
+                VALUES ({MappingId}, 'CN=Support,OU=Groups,DC=example,DC=com', 'cn=support,ou=groups,dc=example,dc=com', 42, TRUE, TRUE, {Written}, 5)
+                """);
+        }
+
         db.Links.Add(new TechnicianLinkRow
         {
             DirectoryUserId = "user-from-last-release",
@@ -128,7 +136,8 @@ public sealed class MigrationUpgradeTests
         }
 
         var mapping = Assert.Single(mappings!);
-        Assert.Equal(new Mapping(MappingId, "CN=Support,OU=Groups,DC=example,DC=com", 42, true, true, Written), mapping);
+        // Upgraded to the "default" directory, the default rules, and the first priority step.
+        Assert.Equal(new Mapping(MappingId, "CN=Support,OU=Groups,DC=example,DC=com", 42, true, true, Written, "default", false, null, null, 10), mapping);
         var mappingETag = (await factory.Admin.GetAsync($"/api/mappings/{MappingId}")).Headers.ETag;
         Assert.Equal("\"5\"", mappingETag?.Tag);
 
@@ -138,6 +147,9 @@ public sealed class MigrationUpgradeTests
         Assert.Equal(Samples.BindPassword, directory!.BindPassword);
         Assert.Equal(["ldap://ldap1.example.com", "ldaps://ldap2.example.com"], directory.ServerUrls);
         Assert.Equal(7, directory.PollIntervalSeconds);
+        Assert.Equal((DirectoryTlsMode.Ldaps, 360, false, null), (directory.TlsMode, directory.ReconcileMinutes, directory.AllowInsecureTls, directory.CaBundlePem));
+        var named = await factory.Admin.GetFromJsonAsync<DirectoryConnectionView[]>("/api/directories");
+        Assert.Equal("default", Assert.Single(named!).Name);
 
         var link = await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-from-last-release");
         Assert.Equal(new TechnicianLink("user-from-last-release", MappingId, 1001, 77, UserState.Disabled, Written), link);

@@ -20,8 +20,18 @@ public static class Samples
         new(apiBaseUrl, "mah@example.com", MahPassword, ServiceToken, DefaultPassword);
 
     public static DirectoryConnectionSettings Directory() =>
-        new(DirectoryKind.ActiveDirectory, ["ldaps://dc1.example.com:636", "ldap://dc2.example.com"], "CN=sync,OU=Service,DC=example,DC=com",
-            BindPassword, "DC=example,DC=com", 5);
+        new(DirectoryKind.ActiveDirectory, ["ldaps://dc1.example.com:636", "ldaps://dc2.example.com"], "CN=sync,OU=Service,DC=example,DC=com",
+            BindPassword, "DC=example,DC=com", 5, DirectoryTlsMode.Ldaps);
+
+    /// <summary>A self-signed CA certificate in PEM, made fresh (public data: what a CA bundle holds).</summary>
+    public static string CaPem(string name = "Test CA")
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest($"CN={name}", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        return certificate.ExportCertificatePem();
+    }
 
     public static MappingSettings Mapping(string group = "CN=Support,OU=Groups,DC=example,DC=com", long technicianGroupId = 42) =>
         new(group, technicianGroupId, MobileAddon: true);

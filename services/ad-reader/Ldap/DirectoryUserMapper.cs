@@ -29,8 +29,10 @@ public static class DirectoryUserMapper
     /// Maps an entry; returns false with a loggable reason when the entry cannot become a technician. <paramref name="id"/>
     /// is still set when the identity could be read, so a broken entry is never mistaken for a user who left.
     /// </summary>
+    /// <param name="nameAttribute">The mapping's name attribute; null or absent on the entry: <see cref="DisplayName"/>.</param>
+    /// <param name="emailAttribute">The mapping's email attribute; null or absent on the entry: <see cref="Email"/>.</param>
     public static bool TryMap(DirectoryKind kind, LdapEntry entry, DateTimeOffset now, out DirectoryUser? user, out string? id, out string? reason,
-        string? openLdapDisabledAttribute = null)
+        string? openLdapDisabledAttribute = null, string? nameAttribute = null, string? emailAttribute = null)
     {
         user = null;
         reason = null;
@@ -46,8 +48,8 @@ public static class DirectoryUserMapper
             reason = kind == DirectoryKind.ActiveDirectory ? "no readable uSNChanged" : "no readable entryCSN";
             return false;
         }
-        var name = DisplayName(entry);
-        var email = Email(entry);
+        var name = Configured(entry, nameAttribute) ?? DisplayName(entry);
+        var email = Configured(entry, emailAttribute) ?? Email(entry);
         if (ContainsControl(name) || ContainsControl(email))
         {
             reason = "control characters in the name or email";
@@ -132,4 +134,8 @@ public static class DirectoryUserMapper
     }
 
     private static bool ContainsControl(string value) => value.Any(char.IsControl);
+
+    /// <summary>The configured attribute's value when the entry has a non-blank one; else null, and the default rule applies.</summary>
+    private static string? Configured(LdapEntry entry, string? attribute) =>
+        attribute is { Length: > 0 } && entry.First(attribute)?.Trim() is { Length: > 0 } value ? value : null;
 }

@@ -6,33 +6,60 @@ using RescueAdSync.Contracts.Config;
 namespace RescueAdSync.AdReader.Ldap;
 
 /// <summary>Binds with System.DirectoryServices.Protocols (simple bind, LDAPv3, no referral chasing), failing over across URLs.</summary>
-public sealed class LdapDirectoryConnector : IDirectoryConnector
+/// <remarks>
+/// TLS comes from the directory connection: tlsMode (StartTLS before the bind, or ldaps://), its CA bundle, and the
+/// insecure flag. libldap reads "accept any certificate" (LDAPTLS_REQCERT) once, when it first initialises, so the
+/// flag is applied before the first connection and a later change needs a restart (logged as an error).
+/// </remarks>
+public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILogger<LdapDirectoryConnector> logger, Sync.ReaderAttributeSet? attributes = null)
+    : IDirectoryConnector
 {
-    private readonly IOptions<ReaderOptions> options;
-    private readonly ILogger<LdapDirectoryConnector> logger;
-    private readonly Lazy<string?> trustDirectory;
+    private static readonly Lock TlsGate = new();
+    private static bool? _insecureApplied;
+    private readonly Dictionary<string, string> _trustDirectories = new(StringComparer.Ordinal);
     private volatile string? _lastGood;
 
-    public LdapDirectoryConnector(IOptions<ReaderOptions> options, ILogger<LdapDirectoryConnector> logger)
-    {
-        this.options = options;
-        this.logger = logger;
-        trustDirectory = new Lazy<string?>(() => TrustDirectory(options.Value.Tls.CaBundlePath));
-    }
-
     /// <summary>
-    /// libldap (GnuTLS on Debian) takes a directory of trusted certificates, not a file: the bundle is copied into a
-    /// private directory of its own, so that nothing else in a shared folder becomes trusted by accident.
+    /// libldap (GnuTLS on Debian) takes a directory of trusted certificates, not PEM text: each distinct bundle is
+    /// written into a private directory of its own, so that nothing else in a shared folder becomes trusted by accident.
     /// </summary>
-    private static string? TrustDirectory(string? caBundlePath)
+    private string? TrustDirectory(string? pem)
     {
-        if (string.IsNullOrWhiteSpace(caBundlePath))
+        if (string.IsNullOrWhiteSpace(pem))
         {
             return null;
         }
-        var directory = Directory.CreateTempSubdirectory("adsync-reader-ca-").FullName;
-        File.Copy(caBundlePath, Path.Combine(directory, "ca-bundle.pem"));
-        return directory;
+        lock (_trustDirectories)
+        {
+            if (!_trustDirectories.TryGetValue(pem, out var directory))
+            {
+                directory = Directory.CreateTempSubdirectory("adsync-reader-ca-").FullName;
+                File.WriteAllText(Path.Combine(directory, "ca-bundle.pem"), pem);
+                _trustDirectories[pem] = directory;
+            }
+            return directory;
+        }
+    }
+
+    private void ApplyInsecureFlag(DirectoryConnectionSettings settings)
+    {
+        lock (TlsGate)
+        {
+            if (_insecureApplied is null)
+            {
+                _insecureApplied = settings.AllowInsecureTls;
+                if (settings.AllowInsecureTls)
+                {
+                    Environment.SetEnvironmentVariable("LDAPTLS_REQCERT", "never");
+                    logger.LogWarning("allowInsecureTls is set on the directory connection: directory server certificates are NOT verified. Anyone on the path can read the bind password.");
+                }
+            }
+            else if (_insecureApplied != settings.AllowInsecureTls)
+            {
+                logger.LogError("The directory connection's allowInsecureTls changed to {AllowInsecure}; libldap applies it only at start: restart the reader.",
+                    settings.AllowInsecureTls);
+            }
+        }
     }
 
     public IDirectorySession Connect(DirectoryConnectionSettings settings)
@@ -46,6 +73,7 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
         {
             throw new DirectoryReadException("The directory connection has no bind identity or no bind password.");
         }
+        ApplyInsecureFlag(settings);
         var failures = new List<string>();
         // Stay on the server that worked last: AD USNs are per DC, so switching servers forces a full read.
         var ordered = settings.ServerUrls.OrderBy(url => url == _lastGood ? 0 : 1).ToList();
@@ -54,10 +82,10 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
             LdapConnection? connection = null;
             try
             {
-                connection = Open(url);
+                connection = Open(url, settings);
                 connection.Bind(new NetworkCredential(settings.BindDn, settings.BindPassword));
                 _lastGood = url;
-                return new LdapDirectorySession(connection, url, settings, options.Value);
+                return new LdapDirectorySession(connection, url, settings, options.Value, attributes?.Extra);
             }
             catch (Exception ex) when (ex is LdapException or DirectoryOperationException or UriFormatException or DirectoryReadException or IOException)
             {
@@ -71,7 +99,7 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
         throw new DirectoryReadException($"No directory server accepted the bind as '{settings.BindDn}': {string.Join("; ", failures)}");
     }
 
-    private LdapConnection Open(string url)
+    private LdapConnection Open(string url, DirectoryConnectionSettings settings)
     {
         var uri = new Uri(url);
         var secure = uri.Scheme.Equals("ldaps", StringComparison.OrdinalIgnoreCase);
@@ -88,11 +116,11 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
         };
         connection.SessionOptions.ProtocolVersion = 3;
         connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
-        var tls = options.Value.Tls;
-        if (secure || tls.StartTls)
+        var startTls = !secure && settings.TlsMode == DirectoryTlsMode.StartTls;
+        if (secure || startTls)
         {
             // Windows (not a target: the reader ships as a Linux container) trusts the machine store instead.
-            if (trustDirectory.Value is { } directory && !OperatingSystem.IsWindows())
+            if (TrustDirectory(settings.CaBundlePem) is { } directory && !OperatingSystem.IsWindows())
             {
                 // libldap keeps TLS settings in a context; a new one is needed for the directory to take effect.
                 connection.SessionOptions.TrustedCertificatesDirectory = directory;
@@ -103,7 +131,7 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
         {
             connection.SessionOptions.SecureSocketLayer = true;
         }
-        else if (tls.StartTls)
+        else if (startTls)
         {
             // On Linux the connection only exists after a first bind, and StartTLS before it fails as "server unavailable".
             // An anonymous bind opens it without sending anything secret; StartTLS then throws if the certificate is not

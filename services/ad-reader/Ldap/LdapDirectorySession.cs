@@ -5,9 +5,13 @@ using RescueAdSync.Contracts.Config;
 namespace RescueAdSync.AdReader.Ldap;
 
 /// <summary>Reads over one bound <see cref="LdapConnection"/>. Every LDAP failure surfaces as <see cref="DirectoryReadException"/>.</summary>
-public sealed class LdapDirectorySession(LdapConnection connection, string serverUrl, DirectoryConnectionSettings settings, ReaderOptions options)
+/// <param name="extraAttributes">Attributes requested beyond the kind's defaults (the mappings' name/email attributes, the status attribute).</param>
+public sealed class LdapDirectorySession(LdapConnection connection, string serverUrl, DirectoryConnectionSettings settings, ReaderOptions options,
+    IReadOnlyList<string>? extraAttributes = null)
     : IDirectorySession
 {
+    private readonly string[] _userAttributes = [.. DirectoryUserMapper.Attributes(settings.Kind), .. extraAttributes ?? []];
+
     /// <summary>LDAP_SERVER_SHOW_DELETED_OID: makes tombstones (isDeleted=TRUE) visible to a search.</summary>
     private const string ShowDeletedOid = "1.2.840.113556.1.4.417";
 
@@ -61,7 +65,7 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
             : $"(&(entryCSN>={LdapFilter.EscapeValue(since.Token)})(!(objectClass=groupOfNames))(!(objectClass=groupOfUniqueNames)))";
         // The whole naming context, not the base DN: a user moved out of the base DN must be seen to leave.
         var root = settings.Kind == DirectoryKind.ActiveDirectory ? DefaultNamingContext() : NamingContext();
-        return StreamedSearch(root, filter, [.. DirectoryUserMapper.Attributes(settings.Kind, options.OpenLdapDisabledAttribute), "memberOf"]);
+        return StreamedSearch(root, filter, [.. _userAttributes, "memberOf"]);
     }
 
     public IReadOnlyList<string>? ReadDeletedUserIds(HighWaterMark since)
@@ -134,7 +138,7 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
             _ => LdapFilter.OpenLdapMembers(groupDn),
         };
         // Not an iterator itself: the group check and the filter (nested closure) run now, the member pages lazily.
-        return StreamedSearch(LdapFilter.RequireSafeDn(settings.BaseDn, "base DN"), filter, DirectoryUserMapper.Attributes(settings.Kind, options.OpenLdapDisabledAttribute));
+        return StreamedSearch(LdapFilter.RequireSafeDn(settings.BaseDn, "base DN"), filter, _userAttributes);
     }
 
     public bool UserExists(string directoryUserId)

@@ -10,9 +10,12 @@ public sealed class LeaderElectionOptions
 
     public LeaderElectionMode Mode { get; set; } = LeaderElectionMode.ConfigService;
 
-    /// <summary>One lease per directory: replicas reading the same directory must use the same name.</summary>
+    /// <summary>
+    /// One lease per directory: replicas reading the same directory must use the same name. Unset: "ad-reader" for the
+    /// "default" connection, "ad-reader-&lt;name&gt;" for the others (Reader:Directory).
+    /// </summary>
     [RegularExpression("^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$", ErrorMessage = "Reader:LeaderElection:LeaseName must be 1-200 letters, digits, '.', '_' or '-'.")]
-    public string LeaseName { get; set; } = "ad-reader";
+    public string? LeaseName { get; set; }
 
     /// <summary>How long the lease lasts without renewal: the longest a dead leader blocks a follower.</summary>
     [Range(2, 3600)] public int LeaseDurationSeconds { get; set; } = 15;

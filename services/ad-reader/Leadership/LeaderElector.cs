@@ -21,7 +21,7 @@ public sealed class LeaderElector : IDisposable
     private int _terms;
 
     public LeaderElector(ILeaseStore store, IOptions<ReaderOptions> options, ILogger<LeaderElector> logger)
-        : this(store, options.Value.LeaderElection.LeaseName, NewHolderId(),
+        : this(store, options.Value.EffectiveLeaseName(), NewHolderId(),
             TimeSpan.FromSeconds(options.Value.LeaderElection.LeaseDurationSeconds),
             TimeSpan.FromSeconds(options.Value.LeaderElection.RenewIntervalSeconds), logger)
     {

@@ -16,12 +16,15 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
     SyncLogReporter? syncLog = null)
 {
     /// <summary>Returns the number of messages published. Throws <see cref="DirectoryReadException"/> before publishing anything if the directory cannot be read completely.</summary>
+    /// <param name="claims">The cycle's priority claims across mappings (null: this mapping alone, no priority rule).</param>
     public async Task<int> SyncAsync(IDirectorySession session, DirectoryConnectionSettings directory, Mapping mapping, HighWaterMark mark,
-        IPublishEndpoint publisher, Guid correlationId, CancellationToken cancellationToken)
+        IPublishEndpoint publisher, Guid correlationId, CancellationToken cancellationToken, PriorityClaims? claims = null)
     {
         var previous = await stateStore.LoadAsync(mapping.Id, cancellationToken);
+        claims?.ClaimLastKnown(mapping, previous);
         var now = time.GetUtcNow();
-        var nested = options.Value.NestedGroups;
+        var nested = mapping.Nested;
+        var rules = AttributeRules(mapping);
         // Read every cycle, also when nothing changed: a group that disappeared must be reported, not ignored.
         var groupVersion = session.ReadGroupVersion(mapping.SourceGroupDn);
 
@@ -29,19 +32,28 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
             && previous.Mark.ServerIdentity == mark.ServerIdentity
             && previous.Mark.Version <= mark.Version
             && previous.NestedGroups == nested
+            && previous.AttributeRules == rules
             && DistinguishedNames.AreEqual(previous.SourceGroupDn, mapping.SourceGroupDn);
-        var reconcile = previous is null || now - previous.LastFullReadAt >= TimeSpan.FromMinutes(options.Value.ReconcileMinutes);
-        if (comparable && !reconcile && previous!.Mark.Version == mark.Version)
+        var reconcile = previous is null
+            || now - previous.LastFullReadAt >= TimeSpan.FromMinutes(options.Value.ReconcileMinutes ?? directory.ReconcileMinutes);
+        // A higher mapping handed users over, or newly claims one of ours: look again even if the directory is unchanged.
+        var priorityMoved = claims is not null && (claims.HandoversPending || claims.AnyClaimedByHigher(mapping, previous));
+        if (comparable && !reconcile && !priorityMoved && previous!.Mark.Version == mark.Version)
         {
             // Nothing at all was written to the directory since the last cycle.
             return 0;
         }
-        var full = !comparable || reconcile || nested || groupVersion > previous!.Mark.Version;
+        var full = !comparable || reconcile || nested || groupVersion > previous!.Mark.Version || (claims?.HandoversPending ?? false);
         var read = full ? null : ReadChanges(session, directory, mapping, previous!, now);
         if (read is null)
         {
             full = true;
-            read = ReadFull(session, directory.Kind, mapping, previous, now, nested);
+            read = ReadFull(session, directory, mapping, previous, now, nested);
+        }
+        var known = previous?.Users;
+        if (claims is not null)
+        {
+            (read, known) = ApplyPriority(session, directory.Kind, mapping, claims, read, previous, mark.Version);
         }
 
         // SPEC rule 8: a member the reader refuses is the MAH's business too, not only this process's log.
@@ -53,11 +65,12 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
             }
         }
 
-        var diff = MembershipDiff.Compute(mapping.Id, previous?.Users, read.Members, read.Unreadable, read.Gone, mark.Version, correlationId, now);
+        var diff = MembershipDiff.Compute(mapping.Id, known, read.Members, read.Unreadable, read.Gone, mark.Version, correlationId, now);
         await PublishAllAsync(publisher, mapping, diff.Messages, cancellationToken);
         // Only now: if a publish failed, the mark has not moved and the next cycle finds the same changes again.
         await stateStore.SaveAsync(new MappingState(mapping.Id, mapping.SourceGroupDn, nested, mark, diff.Users,
-            full ? now : previous!.LastFullReadAt, now), cancellationToken);
+            full ? now : previous!.LastFullReadAt, now, rules), cancellationToken);
+        claims?.Claim(mapping, diff.Users.Values.Where(user => user.InScope).Select(user => user.Id));
         if (diff.Messages.Count > 0)
         {
             logger.LogInformation("Mapping {MappingId}: {Mode} read, published {Count} changes (correlation {CorrelationId}).",
@@ -142,14 +155,68 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private ReadResult ReadFull(IDirectorySession session, DirectoryKind kind, Mapping mapping, MappingState? previous, DateTimeOffset now, bool nested)
+    /// <summary>The mapping's name/email attribute choice, stored with the state: a change needs a full read.</summary>
+    private static string AttributeRules(Mapping mapping) => $"{mapping.NameAttribute}|{mapping.EmailAttribute}";
+
+    /// <summary>
+    /// Drops members a higher mapping claims, and forgets (without a message) known users who went to another mapping:
+    /// claimed by a higher one, or still in a lower one's group (handed over: the lower mappings then read in full).
+    /// </summary>
+    private static (ReadResult Read, IReadOnlyDictionary<string, KnownUser>? Known) ApplyPriority(IDirectorySession session, DirectoryKind kind,
+        Mapping mapping, PriorityClaims claims, ReadResult read, MappingState? previous, long highWaterMark)
     {
+        var members = read.Members
+            .Where(member => !claims.IsClaimedByHigher(mapping, member.Id))
+            .Select(member => MovedHere(mapping, claims, member, previous, highWaterMark))
+            .ToList();
+        if (previous is null)
+        {
+            return (read with { Members = members }, null);
+        }
+        var present = members.Select(member => member.Id).ToHashSet(StringComparer.Ordinal);
+        var known = new Dictionary<string, KnownUser>(previous.Users, StringComparer.Ordinal);
+        foreach (var user in previous.Users.Values.Where(user => user.InScope && !present.Contains(user.Id)
+            && !read.Unreadable.Contains(user.Id) && !read.Gone.Contains(user.Id)))
+        {
+            if (claims.IsClaimedByHigher(mapping, user.Id))
+            {
+                known.Remove(user.Id);
+            }
+            else if (claims.IsInLowerMapping(session, kind, mapping, user.Id))
+            {
+                known.Remove(user.Id);
+                claims.HandedOver();
+            }
+        }
+        return (read with { Members = members }, known);
+    }
+
+    /// <summary>
+    /// A user new to this mapping whom another mapping published before gets a version above that one: the provisioner
+    /// drops a message whose version is not higher than the last one applied to the user (and in AD, joining a group
+    /// does not change the user's own uSNChanged).
+    /// </summary>
+    private static DirectoryUser MovedHere(Mapping mapping, PriorityClaims claims, DirectoryUser member, MappingState? previous, long highWaterMark)
+    {
+        if (previous?.Users.TryGetValue(member.Id, out var own) == true && own.InScope)
+        {
+            return member;
+        }
+        var elsewhere = claims.LastPublishedElsewhere(mapping, member.Id);
+        return elsewhere is null || member.Version > elsewhere.Version
+            ? member
+            : member with { Version = MembershipDiff.NextVersion(member.Version, elsewhere, highWaterMark) };
+    }
+
+    private ReadResult ReadFull(IDirectorySession session, DirectoryConnectionSettings directory, Mapping mapping, MappingState? previous, DateTimeOffset now, bool nested)
+    {
+        var kind = directory.Kind;
         var members = new Dictionary<string, DirectoryUser>(StringComparer.Ordinal);
         var unreadable = new HashSet<string>(StringComparer.Ordinal);
         var skipped = new List<SkippedMember>();
         foreach (var entry in session.ReadGroupMembers(mapping.SourceGroupDn, nested))
         {
-            Accept(kind, mapping, entry, now, members, unreadable, skipped);
+            Accept(directory, mapping, entry, now, members, unreadable, skipped);
         }
         var gone = MembershipDiff.Left(previous?.Users, members.Values, unreadable)
             .Where(id => !session.UserExists(id))
@@ -177,7 +244,7 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
         {
             if (DistinguishedNames.IsInScope(entry, mapping.SourceGroupDn, directory.BaseDn))
             {
-                Accept(directory.Kind, mapping, entry, now, members, unreadable, skipped);
+                Accept(directory, mapping, entry, now, members, unreadable, skipped);
             }
             else if (DirectoryUserMapper.ReadId(directory.Kind, entry) is { } id)
             {
@@ -193,10 +260,12 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
         return new ReadResult(members.Values, unreadable, gone, skipped);
     }
 
-    private void Accept(DirectoryKind kind, Mapping mapping, LdapEntry entry, DateTimeOffset now, Dictionary<string, DirectoryUser> members,
+    private void Accept(DirectoryConnectionSettings directory, Mapping mapping, LdapEntry entry, DateTimeOffset now, Dictionary<string, DirectoryUser> members,
         HashSet<string> unreadable, List<SkippedMember> skipped)
     {
-        if (DirectoryUserMapper.TryMap(kind, entry, now, out var user, out var id, out var reason, options.Value.OpenLdapDisabledAttribute))
+        var kind = directory.Kind;
+        if (DirectoryUserMapper.TryMap(kind, entry, now, out var user, out var id, out var reason, directory.DisabledAttribute,
+            mapping.NameAttribute, mapping.EmailAttribute))
         {
             // Nested reads can return a user twice; the id decides.
             members[user!.Id] = user;

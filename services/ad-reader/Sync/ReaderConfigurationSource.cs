@@ -1,27 +1,37 @@
+using Microsoft.Extensions.Options;
 using RescueAdSync.ServiceDefaults;
 
 namespace RescueAdSync.AdReader.Sync;
 
 /// <summary>
 /// Fetches the configuration every cycle so that edits take effect without a restart, and keeps the last known one
-/// while the config service is unreachable: an outage of the config service must not stop the sync.
+/// while the config service is unreachable: an outage of the config service must not stop the sync. Serves the
+/// directory connection named by Reader:Directory and its enabled mappings, in priority order.
 /// </summary>
-public sealed class ReaderConfigurationSource(IConfigApi configApi, ILogger<ReaderConfigurationSource> logger)
+public sealed class ReaderConfigurationSource(IConfigApi configApi, ILogger<ReaderConfigurationSource> logger,
+    IOptions<ReaderOptions>? options = null, ReaderAttributeSet? attributes = null)
 {
     private ReaderConfiguration? _last;
+
+    private string DirectoryName => options?.Value.Directory ?? Contracts.Config.DirectoryNames.Default;
 
     /// <summary>The fresh configuration, else the last known one, else null (nothing to do yet).</summary>
     public async Task<ReaderConfiguration?> RefreshAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var directory = await configApi.GetDirectoryAsync(cancellationToken);
+            var directory = await configApi.GetDirectoryAsync(DirectoryName, cancellationToken);
             var mappings = await configApi.GetMappingsAsync(cancellationToken);
-            _last = new ReaderConfiguration(directory, mappings.Where(mapping => mapping.Enabled).ToList());
+            var mine = mappings
+                .Where(mapping => mapping.Enabled && string.Equals(mapping.Directory, DirectoryName, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(mapping => mapping.Priority)
+                .ToList();
+            attributes?.Update(directory, mine);
+            _last = new ReaderConfiguration(directory, mine);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("The config service did not answer ({Error}); {Fallback}.", ex.Message,
+            logger.LogWarning("The config service did not answer for directory connection '{Directory}' ({Error}); {Fallback}.", DirectoryName, ex.Message,
                 _last is null ? "nothing to read until it does" : "using the last known configuration");
         }
         return _last;

@@ -136,13 +136,15 @@ public sealed class ReaderWorker(
 
             await using var scope = scopeFactory.CreateAsyncScope();
             var publisher = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+            // In priority order (the configuration source sorts them): the first mapping by priority owns a shared user.
+            var claims = await PriorityClaims.LoadAsync(configuration.Mappings, stateStore, cancellationToken);
             foreach (var mapping in configuration.Mappings)
             {
                 var label = mapping.Id.ToString();
                 var stopwatch = Stopwatch.StartNew();
                 try
                 {
-                    await synchronizer.SyncAsync(session, directory, mapping, highWaterMark, publisher, correlationId, cancellationToken);
+                    await synchronizer.SyncAsync(session, directory, mapping, highWaterMark, publisher, correlationId, cancellationToken, claims);
                     syncLog.Recovered(mapping.Id);
                 }
                 catch (DirectoryReadException ex)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using RescueAdSync.Config.Auth;
@@ -8,22 +9,55 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Apis;
 
-/// <summary>The directory connection: admins write it; the reader alone reads the bind password back.</summary>
-public static class DirectoryApi
+/// <summary>
+/// Named directory connections: admins write them; the reader alone reads a bind password back. /api/directory is the
+/// connection named "default" (the one a single-directory installation has).
+/// </summary>
+public static partial class DirectoryApi
 {
     public static RouteGroupBuilder MapDirectoryApi(this IEndpointRouteBuilder api)
     {
+        var named = api.MapGroup("/directories").WithTags("Directory");
+        named.MapGet("/", ListAsync).RequireRoles(Roles.Admin, Roles.Reader);
+        named.MapGet("/{name}", GetAsync).RequireRoles(Roles.Admin, Roles.Reader);
+        named.MapPut("/{name}", PutAsync).RequireRoles(Roles.Admin);
+        named.MapDelete("/{name}", DeleteAsync).RequireRoles(Roles.Admin);
+        named.MapGet("/{name}/credentials", GetCredentialsAsync).RequireRoles(Roles.Reader);
+
         var group = api.MapGroup("/directory").WithTags("Directory");
-        group.MapGet("/", GetAsync).RequireRoles(Roles.Admin, Roles.Reader);
-        group.MapPut("/", PutAsync).RequireRoles(Roles.Admin);
-        group.MapGet("/credentials", GetCredentialsAsync).RequireRoles(Roles.Reader);
+        group.MapGet("/", (ConfigDbContext db, HttpContext http, CancellationToken ct) => GetAsync(DirectoryNames.Default, db, http, ct))
+            .RequireRoles(Roles.Admin, Roles.Reader);
+        group.MapPut("/", (DirectoryConnectionSettings settings, ConfigDbContext db, SecretProtector protector, TimeProvider time, ConfigChangeNotifier notifier,
+                HttpContext http, CancellationToken ct) => PutAsync(DirectoryNames.Default, settings, db, protector, time, notifier, http, ct))
+            .RequireRoles(Roles.Admin);
+        group.MapGet("/credentials", (ConfigDbContext db, SecretProtector protector, HttpContext http, CancellationToken ct) =>
+                GetCredentialsAsync(DirectoryNames.Default, db, protector, http, ct))
+            .RequireRoles(Roles.Reader);
         return group;
     }
 
-    public static async Task<Results<Ok<DirectoryConnectionView>, StatusCodeHttpResult, NotFound>> GetAsync(
+    /// <summary>Names compare case-insensitively; stored and served in lower case.</summary>
+    public static string? NormalizeName(string? name)
+    {
+        var normalized = name?.Trim().ToLowerInvariant();
+        return normalized is not null && NamePattern().IsMatch(normalized) ? normalized : null;
+    }
+
+    public static async Task<Results<Ok<DirectoryConnectionView[]>, StatusCodeHttpResult>> ListAsync(
         ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
-        var row = await db.DirectoryConnections.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        var rows = await db.DirectoryConnections.AsNoTracking().OrderBy(d => d.Name).ToListAsync(cancellationToken);
+        var etag = ETags.FromParts(rows.Select(d => $"{d.Name}:{d.Revision}"));
+        ETags.Set(http.Response, etag);
+        return ETags.NotModified(http.Request, etag)
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Ok(rows.Select(ToView).ToArray());
+    }
+
+    public static async Task<Results<Ok<DirectoryConnectionView>, StatusCodeHttpResult, NotFound>> GetAsync(
+        string name, ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
+    {
+        var row = await FindAsync(db.DirectoryConnections.AsNoTracking(), name, cancellationToken);
         if (row is null)
         {
             return TypedResults.NotFound();
@@ -35,10 +69,19 @@ public static class DirectoryApi
     }
 
     public static async Task<Results<Ok<DirectoryConnectionView>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        DirectoryConnectionSettings settings, ConfigDbContext db, SecretProtector protector, TimeProvider time, HttpContext http,
-        CancellationToken cancellationToken)
+        string name, DirectoryConnectionSettings settings, ConfigDbContext db, SecretProtector protector, TimeProvider time,
+        ConfigChangeNotifier notifier, HttpContext http, CancellationToken cancellationToken)
     {
-        var row = await db.DirectoryConnections.SingleOrDefaultAsync(cancellationToken);
+        var normalized = NormalizeName(name);
+        if (normalized is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["name"] = ["1 to 63 lower-case letters, digits or '-', starting with a letter or digit."],
+            });
+        }
+
+        var row = await FindAsync(db.DirectoryConnections, normalized, cancellationToken);
         if (ETags.PreconditionFails(http.Request, row is null ? null : ETags.FromRevision(row.Revision)))
         {
             return ETags.PreconditionFailed();
@@ -52,7 +95,9 @@ public static class DirectoryApi
 
         if (row is null)
         {
-            row = new DirectoryConnectionRow { ServerUrls = [], BindDn = "", BindPasswordEncrypted = "", BaseDn = "" };
+            // The connection that existed before names is Id 1; ids are not exposed, the name is the key clients use.
+            var maxId = await db.DirectoryConnections.Select(d => (int?)d.Id).MaxAsync(cancellationToken) ?? 0;
+            row = new DirectoryConnectionRow { Id = maxId + 1, Name = normalized, ServerUrls = [], BindDn = "", BindPasswordEncrypted = "", BaseDn = "" };
             db.DirectoryConnections.Add(row);
         }
 
@@ -62,6 +107,11 @@ public static class DirectoryApi
         row.BindPasswordEncrypted = RescueAccountApi.Encrypt(protector, settings.BindPassword, SecretPurposes.BindPassword, row.BindPasswordEncrypted);
         row.BaseDn = settings.BaseDn.Trim();
         row.PollIntervalSeconds = settings.PollIntervalSeconds;
+        row.TlsMode = settings.TlsMode;
+        row.CaBundlePem = string.IsNullOrWhiteSpace(settings.CaBundlePem) ? null : settings.CaBundlePem.Trim() + "\n";
+        row.AllowInsecureTls = settings.AllowInsecureTls;
+        row.DisabledAttribute = string.IsNullOrWhiteSpace(settings.DisabledAttribute) ? null : settings.DisabledAttribute.Trim();
+        row.ReconcileMinutes = settings.ReconcileMinutes;
         row.UpdatedAt = time.UtcNowForStorage();
         row.Revision++;
         if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
@@ -69,14 +119,49 @@ public static class DirectoryApi
             return conflict;
         }
 
+        await notifier.NotifyAsync("directory", row.Name, cancellationToken);
         ETags.Set(http.Response, ETags.FromRevision(row.Revision));
         return TypedResults.Ok(ToView(row));
     }
 
-    public static async Task<Results<Ok<DirectoryConnectionSettings>, StatusCodeHttpResult, NotFound>> GetCredentialsAsync(
-        ConfigDbContext db, SecretProtector protector, HttpContext http, CancellationToken cancellationToken)
+    /// <summary>Refused (409) while a mapping reads from the connection: its reader would lose its source silently.</summary>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(
+        string name, ConfigDbContext db, ConfigChangeNotifier notifier, HttpContext http, CancellationToken cancellationToken)
     {
-        var row = await db.DirectoryConnections.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        var row = await FindAsync(db.DirectoryConnections, name, cancellationToken);
+        if (row is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (ETags.PreconditionFails(http.Request, ETags.FromRevision(row.Revision)))
+        {
+            return ETags.PreconditionFailed();
+        }
+
+        var users = await db.Mappings.Where(m => m.Directory == row.Name).Select(m => m.Id).ToListAsync(cancellationToken);
+        if (users.Count > 0)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The directory connection is in use.",
+                detail: $"Mappings {string.Join(", ", users)} read from '{row.Name}'; remove them or point them at another connection first.");
+        }
+
+        db.DirectoryConnections.Remove(row);
+        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        {
+            return conflict;
+        }
+
+        await notifier.NotifyAsync("directory", row.Name, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Results<Ok<DirectoryConnectionSettings>, StatusCodeHttpResult, NotFound>> GetCredentialsAsync(
+        string name, ConfigDbContext db, SecretProtector protector, HttpContext http, CancellationToken cancellationToken)
+    {
+        var row = await FindAsync(db.DirectoryConnections.AsNoTracking(), name, cancellationToken);
         if (row is null)
         {
             return TypedResults.NotFound();
@@ -89,15 +174,33 @@ public static class DirectoryApi
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return TypedResults.Ok(new DirectoryConnectionSettings(
-            row.Kind,
-            row.ServerUrls,
-            row.BindDn,
-            protector.Unprotect(row.BindPasswordEncrypted, SecretPurposes.BindPassword),
-            row.BaseDn,
-            row.PollIntervalSeconds));
+        return TypedResults.Ok(ToSettings(row, protector));
+    }
+
+    /// <summary>The connection with its bind password in clear, for the reader and the group-name resolver.</summary>
+    public static DirectoryConnectionSettings ToSettings(DirectoryConnectionRow row, SecretProtector protector) => new(
+        row.Kind,
+        row.ServerUrls,
+        row.BindDn,
+        protector.Unprotect(row.BindPasswordEncrypted, SecretPurposes.BindPassword),
+        row.BaseDn,
+        row.PollIntervalSeconds,
+        row.TlsMode,
+        row.CaBundlePem,
+        row.AllowInsecureTls,
+        row.DisabledAttribute,
+        row.ReconcileMinutes);
+
+    public static Task<DirectoryConnectionRow?> FindAsync(IQueryable<DirectoryConnectionRow> rows, string? name, CancellationToken cancellationToken)
+    {
+        var normalized = NormalizeName(name);
+        return normalized is null ? Task.FromResult<DirectoryConnectionRow?>(null) : rows.SingleOrDefaultAsync(d => d.Name == normalized, cancellationToken);
     }
 
     private static DirectoryConnectionView ToView(DirectoryConnectionRow row) => new(
-        row.Kind, row.ServerUrls, row.BindDn, row.BindPasswordEncrypted.Length > 0, row.BaseDn, row.PollIntervalSeconds, row.UpdatedAt);
+        row.Kind, row.ServerUrls, row.BindDn, row.BindPasswordEncrypted.Length > 0, row.BaseDn, row.PollIntervalSeconds, row.UpdatedAt,
+        row.Name, row.TlsMode, row.CaBundlePem, row.AllowInsecureTls, row.DisabledAttribute, row.ReconcileMinutes);
+
+    [GeneratedRegex(DirectoryNames.Pattern)]
+    private static partial Regex NamePattern();
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using RescueAdSync.Config.Auth;
 using RescueAdSync.Config.Data;
+using RescueAdSync.Config.Directories;
 using RescueAdSync.Config.Rescue;
 using RescueAdSync.Config.Secrets;
 using RescueAdSync.Config.Validation;
@@ -26,7 +27,7 @@ public static class MappingsApi
     public static async Task<Results<Ok<Mapping[]>, StatusCodeHttpResult>> ListAsync(
         ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
-        var rows = await db.Mappings.AsNoTracking().OrderBy(m => m.SourceGroupDnKey).ToListAsync(cancellationToken);
+        var rows = await db.Mappings.AsNoTracking().OrderBy(m => m.Priority).ToListAsync(cancellationToken);
         var etag = ETags.FromParts(rows.Select(m => $"{m.Id}:{m.Revision}"));
         ETags.Set(http.Response, etag);
         return ETags.NotModified(http.Request, etag)
@@ -47,13 +48,24 @@ public static class MappingsApi
     }
 
     public static async Task<Results<Created<Mapping>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        MappingSettings settings, ConfigDbContext db, SecretProtector protector, RescueAccountVerifier verifier, TimeProvider time,
-        HttpContext http, CancellationToken cancellationToken)
+        MappingSettings settings, ConfigDbContext db, SecretProtector protector, RescueAccountVerifier verifier, GroupNameResolver resolver,
+        ConfigChangeNotifier notifier, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = SettingsValidator.Validate(settings);
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var resolved = await MappingRules.ResolveAsync(settings, db, protector, resolver, cancellationToken);
+        if (resolved.Refusal is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (resolved.Failure is { } failed)
+        {
+            return failed;
         }
 
         if (await CheckTechnicianGroupAsync(settings.TechnicianGroupId, db, protector, verifier, cancellationToken) is { } refused)
@@ -63,9 +75,16 @@ public static class MappingsApi
 
         var row = new MappingRow { Id = Guid.CreateVersion7(), SourceGroupDn = "", SourceGroupDnKey = "" };
         Apply(row, settings, time);
+        MappingRules.Apply(row, settings, resolved);
+        row.Priority = settings.Priority ?? await MappingRules.NextPriorityAsync(db, cancellationToken);
         if (await IsGroupTakenAsync(db, row, cancellationToken))
         {
             return GroupTaken(row);
+        }
+
+        if (await MappingRules.PriorityTakenAsync(db, row, cancellationToken) is { } taken)
+        {
+            return taken;
         }
 
         db.Mappings.Add(row);
@@ -74,13 +93,14 @@ public static class MappingsApi
             return conflict;
         }
 
+        await notifier.NotifyAsync("mappings", row.Id.ToString(), cancellationToken);
         ETags.Set(http.Response, ETags.FromRevision(row.Revision));
         return TypedResults.Created($"/api/mappings/{row.Id}", ToMapping(row));
     }
 
     public static async Task<Results<Ok<Mapping>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, MappingSettings settings, ConfigDbContext db, SecretProtector protector, RescueAccountVerifier verifier, TimeProvider time,
-        HttpContext http, CancellationToken cancellationToken)
+        Guid id, MappingSettings settings, ConfigDbContext db, SecretProtector protector, RescueAccountVerifier verifier, GroupNameResolver resolver,
+        ConfigChangeNotifier notifier, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
     {
         var row = await db.Mappings.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (row is null)
@@ -99,6 +119,17 @@ public static class MappingsApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
+        var resolved = await MappingRules.ResolveAsync(settings, db, protector, resolver, cancellationToken);
+        if (resolved.Refusal is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (resolved.Failure is { } failed)
+        {
+            return failed;
+        }
+
         // Only a changed destination is asked about: disabling a mapping must not depend on Rescue being reachable.
         if (settings.TechnicianGroupId != row.TechnicianGroupId
             && await CheckTechnicianGroupAsync(settings.TechnicianGroupId, db, protector, verifier, cancellationToken) is { } refused)
@@ -107,9 +138,16 @@ public static class MappingsApi
         }
 
         Apply(row, settings, time);
+        MappingRules.Apply(row, settings, resolved);
+        row.Priority = settings.Priority ?? row.Priority;
         if (await IsGroupTakenAsync(db, row, cancellationToken))
         {
             return GroupTaken(row);
+        }
+
+        if (await MappingRules.PriorityTakenAsync(db, row, cancellationToken) is { } taken)
+        {
+            return taken;
         }
 
         if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
@@ -117,12 +155,13 @@ public static class MappingsApi
             return conflict;
         }
 
+        await notifier.NotifyAsync("mappings", row.Id.ToString(), cancellationToken);
         ETags.Set(http.Response, ETags.FromRevision(row.Revision));
         return TypedResults.Ok(ToMapping(row));
     }
 
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(
-        Guid id, ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
+        Guid id, ConfigDbContext db, ConfigChangeNotifier notifier, HttpContext http, CancellationToken cancellationToken)
     {
         var row = await db.Mappings.SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (row is null)
@@ -136,7 +175,13 @@ public static class MappingsApi
         }
 
         db.Mappings.Remove(row);
-        return await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict ? conflict : TypedResults.NoContent();
+        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        {
+            return conflict;
+        }
+
+        await notifier.NotifyAsync("mappings", row.Id.ToString(), cancellationToken);
+        return TypedResults.NoContent();
     }
 
     /// <summary>
@@ -163,7 +208,7 @@ public static class MappingsApi
 
     private static void Apply(MappingRow row, MappingSettings settings, TimeProvider time)
     {
-        row.SourceGroupDn = settings.SourceGroupDn.Trim();
+        row.SourceGroupDn = settings.SourceGroupDn?.Trim() ?? "";
         row.SourceGroupDnKey = row.SourceGroupDn.ToLowerInvariant();
         row.TechnicianGroupId = settings.TechnicianGroupId;
         row.MobileAddon = settings.MobileAddon;
@@ -174,7 +219,7 @@ public static class MappingsApi
 
     /// <summary>One group feeds one Technician Group: two mappings of one group would fight over its users.</summary>
     private static Task<bool> IsGroupTakenAsync(ConfigDbContext db, MappingRow row, CancellationToken cancellationToken) =>
-        db.Mappings.AnyAsync(m => m.SourceGroupDnKey == row.SourceGroupDnKey && m.Id != row.Id, cancellationToken);
+        db.Mappings.AnyAsync(m => m.SourceGroupDnKey == row.SourceGroupDnKey && m.Directory == row.Directory && m.Id != row.Id, cancellationToken);
 
     private static ProblemHttpResult GroupTaken(MappingRow row) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,
@@ -182,5 +227,6 @@ public static class MappingsApi
         detail: $"Another mapping already reads {row.SourceGroupDn}; change that mapping instead.");
 
     private static Mapping ToMapping(MappingRow row) =>
-        new(row.Id, row.SourceGroupDn, row.TechnicianGroupId, row.MobileAddon, row.Enabled, row.UpdatedAt);
+        new(row.Id, row.SourceGroupDn, row.TechnicianGroupId, row.MobileAddon, row.Enabled, row.UpdatedAt,
+            row.Directory, row.Nested, row.NameAttribute, row.EmailAttribute, row.Priority);
 }

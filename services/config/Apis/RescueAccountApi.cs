@@ -37,7 +37,7 @@ public static class RescueAccountApi
 
     public static async Task<Results<Ok<RescueAccountView>, ValidationProblem, ProblemHttpResult>> PutAsync(
         RescueAccountSettings settings, ConfigDbContext db, SecretProtector protector, RescueAccountVerifier verifier, TimeProvider time,
-        HttpContext http, CancellationToken cancellationToken)
+        HttpContext http, CancellationToken cancellationToken, ConfigChangeNotifier? notifier = null)
     {
         var row = await db.RescueAccounts.SingleOrDefaultAsync(cancellationToken);
         if (ETags.PreconditionFails(http.Request, row is null ? null : ETags.FromRevision(row.Revision)))
@@ -86,6 +86,11 @@ public static class RescueAccountApi
         if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
         {
             return conflict;
+        }
+
+        if (notifier is not null)
+        {
+            await notifier.NotifyAsync("rescue-account", null, cancellationToken);
         }
 
         ETags.Set(http.Response, ETags.FromRevision(row.Revision));

@@ -41,6 +41,11 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.BindDn).HasMaxLength(1024);
             e.Property(x => x.BaseDn).HasMaxLength(1024);
             e.Property(x => x.Revision).IsConcurrencyToken();
+            e.Property(x => x.Name).HasMaxLength(63);
+            e.HasIndex(x => x.Name).IsUnique();
+            e.Property(x => x.TlsMode).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.CaBundlePem).HasMaxLength(65536);
+            e.Property(x => x.DisabledAttribute).HasMaxLength(64);
         });
 
         modelBuilder.Entity<MappingRow>(e =>
@@ -49,8 +54,13 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.Id).ValueGeneratedNever();
             e.Property(x => x.SourceGroupDn).HasMaxLength(1024);
             e.Property(x => x.SourceGroupDnKey).HasMaxLength(1024);
-            e.HasIndex(x => x.SourceGroupDnKey).IsUnique();
             e.Property(x => x.Revision).IsConcurrencyToken();
+            e.Property(x => x.Directory).HasMaxLength(63);
+            // One group per directory feeds one Technician Group; the same DN may exist in two directories.
+            e.HasIndex(x => new { x.Directory, x.SourceGroupDnKey }).IsUnique();
+            e.Property(x => x.NameAttribute).HasMaxLength(64);
+            e.Property(x => x.EmailAttribute).HasMaxLength(64);
+            e.HasIndex(x => x.Priority).IsUnique();
         });
 
         modelBuilder.Entity<TechnicianLinkRow>(e =>

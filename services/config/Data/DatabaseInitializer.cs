@@ -13,7 +13,12 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<Dat
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ConfigDbContext>();
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         await db.Database.MigrateAsync(cancellationToken);
+        if (pending.Count > 0)
+        {
+            logger.LogInformation("Applied {Count} migrations: {Migrations}", pending.Count, string.Join(", ", pending));
+        }
         if (db.Database.IsSqlite())
         {
             // WAL lets readers go on while a provisioner writes a link; the setting is stored in the file.
@@ -29,7 +34,7 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<Dat
             account.DefaultPasswordEncrypted = Reencrypt(protector, account.DefaultPasswordEncrypted, SecretPurposes.DefaultPassword, ref rotated);
         }
 
-        if (await db.DirectoryConnections.SingleOrDefaultAsync(cancellationToken) is { } directory)
+        foreach (var directory in await db.DirectoryConnections.ToListAsync(cancellationToken))
         {
             directory.BindPasswordEncrypted = Reencrypt(protector, directory.BindPasswordEncrypted, SecretPurposes.BindPassword, ref rotated);
         }

@@ -2,12 +2,13 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Data;
 
-/// <summary>The single directory connection (Id 1). The bind password is ciphertext.</summary>
+/// <summary>A named directory connection. The bind password is ciphertext; Id 1 is the connection that existed before names.</summary>
 public sealed class DirectoryConnectionRow
 {
-    public const int SingletonId = 1;
+    public int Id { get; set; }
 
-    public int Id { get; set; } = SingletonId;
+    /// <summary>Lower-case name, unique; "default" for the connection /api/directory manages.</summary>
+    public string Name { get; set; } = DirectoryNames.Default;
 
     public DirectoryKind Kind { get; set; }
 
@@ -20,6 +21,17 @@ public sealed class DirectoryConnectionRow
     public required string BaseDn { get; set; }
 
     public int PollIntervalSeconds { get; set; }
+
+    public DirectoryTlsMode TlsMode { get; set; }
+
+    /// <summary>PEM text of trusted CA certificates (public data, not a secret).</summary>
+    public string? CaBundlePem { get; set; }
+
+    public bool AllowInsecureTls { get; set; }
+
+    public string? DisabledAttribute { get; set; }
+
+    public int ReconcileMinutes { get; set; } = 360;
 
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -1,3 +1,5 @@
+using RescueAdSync.Contracts.Config;
+
 namespace RescueAdSync.Config.Data;
 
 /// <summary>A mapping: source directory group → Rescue Technician Group.</summary>
@@ -7,7 +9,7 @@ public sealed class MappingRow
 
     public required string SourceGroupDn { get; set; }
 
-    /// <summary>The DN trimmed and lower-cased: DNs compare case-insensitively, and a group is mapped at most once.</summary>
+    /// <summary>The DN trimmed and lower-cased: DNs compare case-insensitively, and a group is mapped at most once per directory.</summary>
     public required string SourceGroupDnKey { get; set; }
 
     public long TechnicianGroupId { get; set; }
@@ -20,4 +22,18 @@ public sealed class MappingRow
 
     /// <summary>Bumped on every write; the ETag, and the concurrency token that makes If-Match atomic.</summary>
     public long Revision { get; set; }
+
+    // Issue 5, directories and mapping rules.
+
+    /// <summary>The directory connection's name (lower case).</summary>
+    public string Directory { get; set; } = DirectoryNames.Default;
+
+    public bool Nested { get; set; }
+
+    public string? NameAttribute { get; set; }
+
+    public string? EmailAttribute { get; set; }
+
+    /// <summary>Unique; lower first.</summary>
+    public int Priority { get; set; }
 }

@@ -52,18 +52,29 @@ public static class SettingsValidator
             errors.Add("pollIntervalSeconds", "Must be between 1 and 86400.");
         }
 
+        DirectoryRules.Validate(errors, settings);
         return errors;
     }
 
     public static ValidationErrors Validate(MappingSettings settings)
     {
         var errors = new ValidationErrors();
-        errors.DistinguishedName("sourceGroupDn", settings.SourceGroupDn);
+        var byName = !string.IsNullOrWhiteSpace(settings.SourceGroupName);
+        if (byName && !string.IsNullOrWhiteSpace(settings.SourceGroupDn))
+        {
+            errors.Add("sourceGroupName", "Give either sourceGroupDn or sourceGroupName, not both.");
+        }
+        else if (!byName)
+        {
+            errors.DistinguishedName("sourceGroupDn", settings.SourceGroupDn);
+        }
+
         if (settings.TechnicianGroupId <= 0)
         {
             errors.Add("technicianGroupId", "Must be a positive Rescue node id.");
         }
 
+        DirectoryRules.Validate(errors, settings);
         return errors;
     }
 

@@ -1,16 +1,32 @@
 namespace RescueAdSync.Contracts.Config;
 
-/// <summary>The directory connection as submitted by an administrator (PUT /api/directory), and as served to the reader.</summary>
+/// <summary>
+/// A directory connection as submitted by an administrator (PUT /api/directories/{name}, or PUT /api/directory for the
+/// connection named "default"), and as served to the reader (GET /api/directories/{name}/credentials).
+/// </summary>
 /// <param name="Kind">Active Directory or OpenLDAP.</param>
 /// <param name="ServerUrls">ldap:// or ldaps:// URLs, tried in order.</param>
 /// <param name="BindDn">Bind identity: a DN or a UPN.</param>
 /// <param name="BindPassword">Bind password (secret).</param>
 /// <param name="BaseDn">Search base for users.</param>
 /// <param name="PollIntervalSeconds">Seconds between two reader cycles.</param>
+/// <param name="TlsMode">None, StartTls or Ldaps; must agree with the URLs' scheme (ldaps:// for Ldaps, ldap:// otherwise).</param>
+/// <param name="CaBundlePem">PEM CA certificates that may sign the servers' certificates; the system store when null.</param>
+/// <param name="AllowInsecureTls">Accept any server certificate (labs only; the reader logs a warning at every connect).</param>
+/// <param name="DisabledAttribute">
+/// OpenLDAP only: an attribute whose presence (with any value but FALSE) marks an account disabled, e.g.
+/// pwdAccountLockedTime. Null: every OpenLDAP member is Enabled.
+/// </param>
+/// <param name="ReconcileMinutes">Minutes between two full reads of each mapping's membership (default 360).</param>
 public sealed record DirectoryConnectionSettings(
     DirectoryKind Kind,
     IReadOnlyList<string> ServerUrls,
     string BindDn,
     string BindPassword,
     string BaseDn,
-    int PollIntervalSeconds = 2);
+    int PollIntervalSeconds = 2,
+    DirectoryTlsMode TlsMode = DirectoryTlsMode.None,
+    string? CaBundlePem = null,
+    bool AllowInsecureTls = false,
+    string? DisabledAttribute = null,
+    int ReconcileMinutes = 360);

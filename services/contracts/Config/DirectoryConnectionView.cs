@@ -1,6 +1,19 @@
 namespace RescueAdSync.Contracts.Config;
 
-/// <summary>The directory connection as shown to administrators: the bind password is never returned.</summary>
+/// <summary>A directory connection as shown to administrators: the bind password is never returned.</summary>
+/// <param name="Kind">Active Directory or OpenLDAP.</param>
+/// <param name="ServerUrls">ldap:// or ldaps:// URLs, tried in order.</param>
+/// <param name="BindDn">Bind identity: a DN or a UPN.</param>
+/// <param name="BindPasswordSet">Whether a bind password is stored (it is never returned).</param>
+/// <param name="BaseDn">Search base for users.</param>
+/// <param name="PollIntervalSeconds">Seconds between two reader cycles.</param>
+/// <param name="UpdatedAt">When the connection was last written.</param>
+/// <param name="Name">The connection's name; mappings and readers (Reader:Directory) refer to it.</param>
+/// <param name="TlsMode">None, StartTls or Ldaps.</param>
+/// <param name="CaBundlePem">The trusted CA certificates (public, so shown); null: the system store.</param>
+/// <param name="AllowInsecureTls">Whether server certificates go unverified (labs only).</param>
+/// <param name="DisabledAttribute">OpenLDAP: the attribute that marks a disabled account, if any.</param>
+/// <param name="ReconcileMinutes">Minutes between two full reads of each mapping.</param>
 public sealed record DirectoryConnectionView(
     DirectoryKind Kind,
     IReadOnlyList<string> ServerUrls,
@@ -8,4 +21,10 @@ public sealed record DirectoryConnectionView(
     bool BindPasswordSet,
     string BaseDn,
     int PollIntervalSeconds,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string Name = DirectoryNames.Default,
+    DirectoryTlsMode TlsMode = DirectoryTlsMode.None,
+    string? CaBundlePem = null,
+    bool AllowInsecureTls = false,
+    string? DisabledAttribute = null,
+    int ReconcileMinutes = 360);

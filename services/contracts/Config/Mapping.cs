@@ -1,10 +1,26 @@
 namespace RescueAdSync.Contracts.Config;
 
 /// <summary>A stored mapping: source directory group → destination Rescue Technician Group.</summary>
+/// <param name="Id">The mapping's id.</param>
+/// <param name="SourceGroupDn">The source group's DN (a name given on submit is stored resolved).</param>
+/// <param name="TechnicianGroupId">The destination Rescue Technician Group node id.</param>
+/// <param name="MobileAddon">Whether technicians of this mapping get the mobile add-on while enabled.</param>
+/// <param name="Enabled">Disabled mappings are not read and not provisioned.</param>
+/// <param name="UpdatedAt">When the mapping was last written.</param>
+/// <param name="Directory">The directory connection the group lives in.</param>
+/// <param name="Nested">Members of nested groups count too.</param>
+/// <param name="NameAttribute">The attribute giving the name; null: the kind's default rule.</param>
+/// <param name="EmailAttribute">The attribute giving the email; null: the kind's default rule.</param>
+/// <param name="Priority">Lower first: a user in several mapped groups is handled by the first mapping only.</param>
 public sealed record Mapping(
     Guid Id,
     string SourceGroupDn,
     long TechnicianGroupId,
     bool MobileAddon,
     bool Enabled,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string Directory = DirectoryNames.Default,
+    bool Nested = false,
+    string? NameAttribute = null,
+    string? EmailAttribute = null,
+    int Priority = 0);

@@ -16,7 +16,6 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
     /// <summary>The same with ACCOUNTDISABLE.</summary>
     private const string Disabled = "546";
 
-    private static readonly Dictionary<string, string?> Nested = new() { ["Reader:NestedGroups"] = "true" };
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private readonly Guid _mappingId = Guid.NewGuid();
@@ -179,8 +178,8 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         var config = new FakeConfigApi(
             new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, [samba.Dc.Url], samba.Dc.AdminBindName,
                 samba.Dc.AdminPassword, samba.Dc.BaseDn, PollIntervalSeconds: 1),
-            new Mapping(_mappingId, outer, 1, false, true, DateTimeOffset.UtcNow));
-        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker, Nested);
+            new Mapping(_mappingId, outer, 1, false, true, DateTimeOffset.UtcNow, Nested: true));
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
 
         var initial = await Capture.WaitForAsync(_mappingId, 2);
         Assert.Equal(["alice@example.org", "keeper@example.org"], initial.Select(m => m.Email).Order());

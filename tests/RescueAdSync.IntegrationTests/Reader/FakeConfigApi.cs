@@ -36,8 +36,30 @@ public sealed class FakeConfigApi : IConfigApi
         set => _directory = value;
     }
 
-    public Task<DirectoryConnectionSettings> GetDirectoryAsync(CancellationToken cancellationToken = default) =>
-        Unavailable ? Task.FromException<DirectoryConnectionSettings>(new HttpRequestException("config service down")) : Task.FromResult(_directory);
+    /// <summary>Other named connections than "default" (which is <see cref="Directory"/>).</summary>
+    public ConcurrentDictionary<string, DirectoryConnectionSettings> NamedDirectories { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Replaces the mappings served, as an admin's edit would.</summary>
+    public IReadOnlyList<Mapping> Mappings
+    {
+        get => _mappings;
+        set => _mappings = value;
+    }
+
+    public Task<DirectoryConnectionSettings> GetDirectoryAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (Unavailable)
+        {
+            return Task.FromException<DirectoryConnectionSettings>(new HttpRequestException("config service down"));
+        }
+        if (string.Equals(name, DirectoryNames.Default, StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(_directory);
+        }
+        return NamedDirectories.TryGetValue(name, out var named)
+            ? Task.FromResult(named)
+            : Task.FromException<DirectoryConnectionSettings>(new HttpRequestException($"no directory connection named '{name}' (404)"));
+    }
 
     public Task<IReadOnlyList<Mapping>> GetMappingsAsync(CancellationToken cancellationToken = default) =>
         Unavailable ? Task.FromException<IReadOnlyList<Mapping>>(new HttpRequestException("config service down")) : Task.FromResult(_mappings);

@@ -10,7 +10,6 @@ namespace RescueAdSync.IntegrationTests.Reader;
 [Collection(SlapdCollection.Name)]
 public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>, IAsyncLifetime
 {
-    private static readonly Dictionary<string, string?> Nested = new() { ["Reader:NestedGroups"] = "true" };
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
     private readonly string _ou = $"ou=r{Guid.NewGuid():N},{slapd.Server.BaseDn}";
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
@@ -160,8 +159,8 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         var config = new FakeConfigApi(
             new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [slapd.Server.Url], slapd.Server.AdminDn,
                 slapd.Server.AdminPassword, slapd.Server.BaseDn, PollIntervalSeconds: 1),
-            new Mapping(_mappingId, outer, 1, false, true, DateTimeOffset.UtcNow));
-        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker, Nested);
+            new Mapping(_mappingId, outer, 1, false, true, DateTimeOffset.UtcNow, Nested: true));
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
 
         var initial = await Capture.WaitForAsync(_mappingId, 2);
         Assert.Equal(["alice@example.org", "keeper@example.org"], initial.Select(m => m.Email).Order());
@@ -258,8 +257,10 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         // Present with FALSE counts as not disabled, like a boolean flag of a site's own schema.
         Admin.Replace(UserDn("quinn"), "employeeType", "FALSE");
         Admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("paul"), UserDn("quinn")]));
-        var settings = new Dictionary<string, string?> { ["Reader:OpenLdapDisabledAttribute"] = "employeeType" };
-        await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker, settings);
+        // The status attribute is the directory connection's setting.
+        var config = Config();
+        config.Directory = config.Directory with { DisabledAttribute = "employeeType" };
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
         var initial = await Capture.WaitForAsync(_mappingId, 2);
         Assert.All(initial, m => Assert.Equal(UserState.Enabled, m.State));
 

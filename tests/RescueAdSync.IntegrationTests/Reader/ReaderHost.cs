@@ -20,7 +20,7 @@ public sealed class ReaderHost : IAsyncDisposable
 
     /// <param name="config">The config service as the reader sees it.</param>
     /// <param name="broker">The broker the reader publishes to.</param>
-    /// <param name="settings">Extra configuration, e.g. Reader:NestedGroups.</param>
+    /// <param name="settings">Extra configuration, e.g. Reader:Directory.</param>
     /// <param name="stateStore">A state store that outlives this host, to restart the reader on the same state.</param>
     public static async Task<ReaderHost> StartAsync(FakeConfigApi config, RabbitMqBroker broker,
         IReadOnlyDictionary<string, string?>? settings = null, IReaderStateStore? stateStore = null)

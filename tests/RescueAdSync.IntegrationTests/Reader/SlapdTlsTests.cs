@@ -54,8 +54,10 @@ public sealed class SlapdTlsTests(RabbitMqFixture rabbit) : IClassFixture<Rabbit
         Directory.Delete(_dir, recursive: true);
     }
 
-    private FakeConfigApi Config(Guid mappingId) => new(
-        new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [Url], AdminDn, Password, Suffix, PollIntervalSeconds: 1),
+    /// <summary>StartTLS with the CA bundle (PEM text) as the directory connection carries it.</summary>
+    private FakeConfigApi Config(Guid mappingId, string caFile = "ca.pem") => new(
+        new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [Url], AdminDn, Password, Suffix, PollIntervalSeconds: 1,
+            TlsMode: DirectoryTlsMode.StartTls, CaBundlePem: File.ReadAllText(Pki(caFile))),
         new Mapping(mappingId, "cn=techs,ou=groups,dc=example,dc=org", 3, false, true, DateTimeOffset.UtcNow));
 
     [Fact]
@@ -63,8 +65,7 @@ public sealed class SlapdTlsTests(RabbitMqFixture rabbit) : IClassFixture<Rabbit
     {
         var mappingId = Guid.NewGuid();
         await using var capture = await UserChangedCapture.StartAsync(rabbit.Broker);
-        await using var reader = await ReaderHost.StartAsync(Config(mappingId), rabbit.Broker,
-            new Dictionary<string, string?> { ["Reader:Tls:StartTls"] = "true", ["Reader:Tls:CaBundlePath"] = Pki("ca.pem") });
+        await using var reader = await ReaderHost.StartAsync(Config(mappingId), rabbit.Broker);
 
         var message = Assert.Single(await capture.WaitForAsync(mappingId, 1));
         Assert.Equal(("tess@example.org", UserState.Enabled), (message.Email, message.State));
@@ -74,10 +75,9 @@ public sealed class SlapdTlsTests(RabbitMqFixture rabbit) : IClassFixture<Rabbit
     public async Task StartTls_with_an_unrelated_ca_refuses_the_server_before_binding_and_logs_it()
     {
         var mappingId = Guid.NewGuid();
-        var config = Config(mappingId);
+        var config = Config(mappingId, "other-ca.pem");
         await using var capture = await UserChangedCapture.StartAsync(rabbit.Broker);
-        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker,
-            new Dictionary<string, string?> { ["Reader:Tls:StartTls"] = "true", ["Reader:Tls:CaBundlePath"] = Pki("other-ca.pem") });
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
 
         await OpenLdapReaderTests.WaitUntilAsync(() => !config.SyncLog.IsEmpty);
         await Task.Delay(TimeSpan.FromSeconds(2));

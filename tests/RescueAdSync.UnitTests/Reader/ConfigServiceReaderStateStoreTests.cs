@@ -99,7 +99,7 @@ public sealed class ConfigServiceReaderStateStoreTests
 
         public Task<RescueCredentials> GetRescueCredentialsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<DirectoryConnectionSettings> GetDirectoryAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<DirectoryConnectionSettings> GetDirectoryAsync(string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<Mapping>> GetMappingsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

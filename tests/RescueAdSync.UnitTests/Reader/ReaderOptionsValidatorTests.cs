@@ -1,5 +1,5 @@
+using Microsoft.Extensions.Configuration;
 using RescueAdSync.AdReader;
-using RescueAdSync.AdReader.Ldap;
 
 namespace RescueAdSync.UnitTests.Reader;
 
@@ -13,29 +13,35 @@ public sealed class ReaderOptionsValidatorTests
         Assert.True(Validator.Validate(null, new ReaderOptions()).Succeeded);
     }
 
-    [Fact]
-    public void A_missing_ca_bundle_is_refused_with_its_path()
+    [Theory]
+    [InlineData("Reader:Tls:StartTls", "tlsMode")]
+    [InlineData("Reader:Tls:CaBundlePath", "caBundlePem")]
+    [InlineData("Reader:Tls:AllowInsecure", "allowInsecureTls")]
+    [InlineData("Reader:NestedGroups", "nested")]
+    [InlineData("Reader:OpenLdapDisabledAttribute", "disabledAttribute")]
+    public void A_setting_that_moved_to_the_config_service_is_refused_with_its_new_home(string key, string newHome)
     {
-        var result = Validator.Validate(null, new ReaderOptions { Tls = new ReaderTlsOptions { CaBundlePath = "/nonexistent/ca.pem" } });
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [key] = "true" })
+            .Build();
+
+        var result = new MovedReaderSettings(configuration).Validate(null, new ReaderOptions());
 
         Assert.True(result.Failed);
-        Assert.Contains("/nonexistent/ca.pem", result.FailureMessage);
+        Assert.Contains(key, result.FailureMessage);
+        Assert.Contains(newHome, result.FailureMessage);
     }
 
-    [Fact]
-    public void Insecure_tls_with_a_ca_bundle_is_a_contradiction()
+    [Theory]
+    [InlineData("default", null, "ad-reader")]
+    [InlineData("branch-2", null, "ad-reader-branch-2")]
+    [InlineData("branch-2", "custom", "custom")]
+    public void The_lease_is_per_directory_connection_unless_named(string directory, string? leaseName, string expected)
     {
-        var bundle = Path.GetTempFileName();
-        try
-        {
-            var result = Validator.Validate(null, new ReaderOptions { Tls = new ReaderTlsOptions { CaBundlePath = bundle, AllowInsecure = true } });
+        var options = new ReaderOptions { Directory = directory };
+        options.LeaderElection.LeaseName = leaseName;
 
-            Assert.Contains("contradict", result.FailureMessage);
-        }
-        finally
-        {
-            File.Delete(bundle);
-        }
+        Assert.Equal(expected, options.EffectiveLeaseName());
     }
 
     [Fact]

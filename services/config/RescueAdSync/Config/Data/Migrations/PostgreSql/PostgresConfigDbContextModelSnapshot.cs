@@ -28,6 +28,9 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.Property<int>("Id")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("AllowInsecureTls")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("BaseDn")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -42,12 +45,28 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("CaBundlePem")
+                        .HasMaxLength(65536)
+                        .HasColumnType("character varying(65536)");
+
+                    b.Property<string>("DisabledAttribute")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
                     b.Property<int>("PollIntervalSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ReconcileMinutes")
                         .HasColumnType("integer");
 
                     b.Property<long>("Revision")
@@ -58,10 +77,18 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<string>("TlsMode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
 
                     b.ToTable("directory_connection", (string)null);
                 });
@@ -93,11 +120,30 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Directory")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<string>("EmailAttribute")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
 
                     b.Property<bool>("MobileAddon")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("NameAttribute")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("Nested")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer");
 
                     b.Property<long>("Revision")
                         .IsConcurrencyToken()
@@ -121,7 +167,10 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SourceGroupDnKey")
+                    b.HasIndex("Priority")
+                        .IsUnique();
+
+                    b.HasIndex("Directory", "SourceGroupDnKey")
                         .IsUnique();
 
                     b.ToTable("mapping", (string)null);

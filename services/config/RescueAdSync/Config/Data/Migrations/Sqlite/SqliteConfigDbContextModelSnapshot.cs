@@ -22,6 +22,9 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AllowInsecureTls")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("BaseDn")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -36,12 +39,28 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CaBundlePem")
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisabledAttribute")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("PollIntervalSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReconcileMinutes")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Revision")
@@ -52,10 +71,18 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TlsMode")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
 
                     b.ToTable("directory_connection", (string)null);
                 });
@@ -87,10 +114,29 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Directory")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EmailAttribute")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("MobileAddon")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NameAttribute")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Nested")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Revision")
@@ -115,7 +161,10 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SourceGroupDnKey")
+                    b.HasIndex("Priority")
+                        .IsUnique();
+
+                    b.HasIndex("Directory", "SourceGroupDnKey")
                         .IsUnique();
 
                     b.ToTable("mapping", (string)null);

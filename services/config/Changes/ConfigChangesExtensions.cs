@@ -1,0 +1,23 @@
+using RescueAdSync.Config.Directories;
+using RescueAdSync.ServiceDefaults;
+
+namespace RescueAdSync.Config;
+
+public static class ConfigChangesExtensions
+{
+    /// <summary>
+    /// Group-name resolution, and the ConfigChanged wake-up on RabbitMQ when RabbitMq:Host is configured (without it
+    /// the other services notice changes by their ETag polls alone).
+    /// </summary>
+    public static IHostApplicationBuilder AddConfigChanges(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<GroupNameResolver>();
+        builder.Services.AddScoped<ConfigChangeNotifier>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{RabbitMqOptions.Section}:Host"]))
+        {
+            builder.AddMessaging();
+        }
+
+        return builder;
+    }
+}

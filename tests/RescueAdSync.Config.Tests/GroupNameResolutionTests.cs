@@ -1,0 +1,139 @@
+using System.DirectoryServices.Protocols;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using RescueAdSync.Config.Directories;
+using RescueAdSync.Contracts.Config;
+using RescueAdSync.TestInfrastructure;
+
+namespace RescueAdSync.Config.Tests;
+
+/// <summary>A mapping's group given by name is resolved to its DN against the mapping's real directory (slapd, Samba AD).</summary>
+public sealed class GroupNameResolutionTests : IAsyncLifetime
+{
+    private readonly ConfigApiFactory _factory = new();
+    private SlapdServer? _slapd;
+
+    private SlapdServer Slapd => _slapd ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync() => _slapd = await SlapdServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        if (_slapd is not null)
+        {
+            await _slapd.DisposeAsync();
+        }
+    }
+
+    private static LdapConnection Bind(string url, string user, string password)
+    {
+        var uri = new Uri(url);
+        var connection = new LdapConnection(new LdapDirectoryIdentifier(uri.Host, uri.IsDefaultPort || uri.Port <= 0 ? 389 : uri.Port),
+            new NetworkCredential(user, password), AuthType.Basic) { Timeout = TimeSpan.FromSeconds(30) };
+        connection.SessionOptions.ProtocolVersion = 3;
+        connection.Bind();
+        return connection;
+    }
+
+    private void AddGroup(LdapConnection connection, string dn, string cn) =>
+        connection.SendRequest(new AddRequest(dn,
+            new DirectoryAttribute("objectClass", "groupOfNames"),
+            new DirectoryAttribute("cn", cn),
+            new DirectoryAttribute("member", Slapd.AdminDn)));
+
+    private async Task<HttpResponseMessage> MapByNameAsync(string directory, string name, long technicianGroupId = 42) =>
+        await _factory.Admin.PostAsJsonAsync("/api/mappings", new MappingSettings(null, technicianGroupId, SourceGroupName: name, Directory: directory));
+
+    [Fact]
+    public async Task OpenLdap_group_names_resolve_to_their_DN_with_clear_errors_for_none_several_and_filter_characters()
+    {
+        var ou = $"ou=r{Guid.NewGuid():N},{Slapd.BaseDn}";
+        using (var ldap = Bind(Slapd.Url, Slapd.AdminDn, Slapd.AdminPassword))
+        {
+            ldap.SendRequest(new AddRequest(ou, new DirectoryAttribute("objectClass", "organizationalUnit")));
+            ldap.SendRequest(new AddRequest($"ou=a,{ou}", new DirectoryAttribute("objectClass", "organizationalUnit")));
+            ldap.SendRequest(new AddRequest($"ou=b,{ou}", new DirectoryAttribute("objectClass", "organizationalUnit")));
+            AddGroup(ldap, $"cn=Support Team,{ou}", "Support Team");
+            AddGroup(ldap, $"cn=Sales \\28EU\\29*,{ou}", "Sales (EU)*");
+            AddGroup(ldap, $"cn=Sales,{ou}", "Sales");
+            AddGroup(ldap, $"cn=Twin,ou=a,{ou}", "Twin");
+            AddGroup(ldap, $"cn=Twin,ou=b,{ou}", "Twin");
+        }
+        var directory = new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [Slapd.Url], Slapd.AdminDn, Slapd.AdminPassword, ou);
+        Assert.Equal(HttpStatusCode.OK, (await _factory.Admin.PutAsJsonAsync("/api/directories/openldap", directory)).StatusCode);
+
+        var created = await MapByNameAsync("openldap", "support team");
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var mapping = (await created.Content.ReadFromJsonAsync<Mapping>())!;
+        Assert.Equal($"cn=Support Team,{ou}", mapping.SourceGroupDn, StringComparer.OrdinalIgnoreCase);
+
+        // "(", ")" and "*" are escaped (RFC 4515): the name matches only itself, not "Sales" by wildcard.
+        var special = await MapByNameAsync("openldap", "Sales (EU)*");
+        Assert.True(special.StatusCode == HttpStatusCode.Created, await special.Content.ReadAsStringAsync());
+        var specialDn = (await special.Content.ReadFromJsonAsync<Mapping>())!.SourceGroupDn;
+        Assert.Contains("EU", specialDn, StringComparison.Ordinal);
+        Assert.NotEqual($"cn=Sales,{ou}", specialDn, StringComparer.OrdinalIgnoreCase);
+        var wildcard = await MapByNameAsync("openldap", "Sal*");
+        Assert.Contains("No group named 'Sal*'", await ErrorAsync(wildcard, "sourceGroupName"), StringComparison.Ordinal);
+
+        var ambiguous = await ErrorAsync(await MapByNameAsync("openldap", "Twin"), "sourceGroupName");
+        Assert.Contains($"cn=Twin,ou=a,{ou}", ambiguous, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"cn=Twin,ou=b,{ou}", ambiguous, StringComparison.OrdinalIgnoreCase);
+
+        // The update path resolves too; a name given on update replaces the DN.
+        var renamed = await _factory.Admin.PutAsJsonAsync($"/api/mappings/{mapping.Id}",
+            new MappingSettings(null, 42, SourceGroupName: "Sales", Directory: "openldap"));
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal($"cn=Sales,{ou}", (await renamed.Content.ReadFromJsonAsync<Mapping>())!.SourceGroupDn, StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_directory_that_cannot_be_reached_is_a_502_and_nothing_is_stored()
+    {
+        var directory = new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [Slapd.Url], Slapd.AdminDn, "wrong-password", Slapd.BaseDn);
+        Assert.Equal(HttpStatusCode.OK, (await _factory.Admin.PutAsJsonAsync("/api/directories/badbind", directory)).StatusCode);
+        var response = await MapByNameAsync("badbind", "anything");
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("wrong-password", text, StringComparison.Ordinal);
+        Assert.Empty((await _factory.Admin.GetFromJsonAsync<Mapping[]>("/api/mappings"))!);
+    }
+
+    [Fact]
+    public async Task Active_Directory_group_names_resolve_by_cn_or_sAMAccountName_on_Samba()
+    {
+        var ip = Environment.GetEnvironmentVariable("ADSYNC_TEST_SAMBA_IP") is { Length: > 0 } set ? set : "127.0.0.1";
+        await using var samba = await SambaDc.StartAsync(ip);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        await samba.SambaToolAsync("group", "add", $"Help Desk {suffix}");
+        var directory = new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, [samba.Url], samba.AdminBindName, samba.AdminPassword, samba.BaseDn);
+        Assert.Equal(HttpStatusCode.OK, (await _factory.Admin.PutAsJsonAsync("/api/directories/samba", directory)).StatusCode);
+
+        var created = await MapByNameAsync("samba", $"help desk {suffix}");
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        Assert.Equal($"CN=Help Desk {suffix},CN=Users,DC=example,DC=org", (await created.Content.ReadFromJsonAsync<Mapping>())!.SourceGroupDn,
+            StringComparer.OrdinalIgnoreCase);
+
+        // A user is not a group, even with the same name.
+        await samba.SambaToolAsync("user", "create", $"u{suffix}", "Passw0rd!u1");
+        Assert.Contains("No group named", await ErrorAsync(await MapByNameAsync("samba", $"u{suffix}"), "sourceGroupName"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a*b", "a\\2ab")]
+    [InlineData("(x)", "\\28x\\29")]
+    [InlineData("back\\slash", "back\\5cslash")]
+    [InlineData("nul\0", "nul\\00")]
+    [InlineData("Zoë", "Zoë")]
+    public void Filter_values_are_escaped_per_RFC_4515(string value, string escaped) =>
+        Assert.Equal(escaped, GroupNameResolver.EscapeFilterValue(value));
+
+    private static async Task<string> ErrorAsync(HttpResponseMessage response, string field)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        return errors.GetProperty(field)[0].GetString()!;
+    }
+}
