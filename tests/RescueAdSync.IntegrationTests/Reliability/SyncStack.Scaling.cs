@@ -71,6 +71,13 @@ public sealed partial class SyncStack
         return sum;
     }
 
+    /// <summary>
+    /// The next <paramref name="count"/> calls (of <paramref name="method"/>, or of any method) get an answer outside the
+    /// contract: "unknown-code", "truncated" (applied, then the answer breaks off) or "html" (an error page with <paramref name="status"/>).
+    /// </summary>
+    public async Task InjectSurpriseAsync(string kind, string? method = null, int count = 1, int status = 200) =>
+        (await _emulatorHttp.PostAsJsonAsync("/admin/faults/surprise", new { kind, method, count, status })).EnsureSuccessStatusCode();
+
     /// <summary>The next <paramref name="count"/> Rescue API calls have their connection reset (no answer at all).</summary>
     public async Task InjectConnectionResetsAsync(int count) =>
         (await _emulatorHttp.PostAsJsonAsync("/admin/faults/resets", new { count })).EnsureSuccessStatusCode();
