@@ -75,8 +75,14 @@ public sealed class RescueApiSurpriseTests(RabbitMqFixture rabbit, ITestOutputHe
         output.WriteLine($"createUser calls: {string.Join(", ", creates.Select(c => c.Result))}");
         Assert.Contains(creates, c => c.Result == "TRUNCATED");
         // The emulator made a technician for the cut call; the sync must end with one technician for Tom, not an orphan plus one.
-        await stack.EventuallyAsync(async () => (await stack.Emulator.GetTechniciansAsync()).Count == 1,
-            "exactly one technician (no orphan from the cut createUser)", TimeSpan.FromSeconds(30));
+        // Known bug (open, provisioner): a createUser whose answer is lost is sent again, and the first, nameless technician
+        // stays behind as an orphan (same window as the provisioner-kill case of FaultToleranceTests). Not skipped on purpose.
+        IReadOnlyList<EmulatedTechnician> technicians = [];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((technicians = await stack.Emulator.GetTechniciansAsync()).Count != 1 && DateTime.UtcNow < deadline)
+            await Task.Delay(500);
+        Assert.True(technicians.Count == 1,
+            $"{technicians.Count} technicians for one user after a truncated createUser, expected 1: {string.Join("; ", technicians)}");
         await AssertNoDuplicateAsync(stack);
     }
 
