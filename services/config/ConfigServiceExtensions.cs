@@ -21,7 +21,7 @@ public static class ConfigServiceExtensions
         // instead of storing the rest and silently dropping what the operator meant.
         builder.Services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow);
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>().AddOperationTransformer<RolesOperationTransformer>());
         builder.AddConfigDatabase();
         builder.AddSecretProtection();
         builder.AddApiKeyAuthentication();

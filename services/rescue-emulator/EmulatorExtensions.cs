@@ -15,6 +15,7 @@ public static class EmulatorExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EmulatorState>();
         builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<SurpriseInjector>();
         builder.Services.AddSingleton<CallLog>();
         builder.Services.AddHostedService<SeedLoader>();
         return builder;
@@ -31,7 +32,8 @@ public static class EmulatorExtensions
             .MapTokenApi()
             .MapTechniciansApi()
             .MapCallsApi()
-            .MapFaultsApi();
+            .MapFaultsApi()
+            .MapSurprisesApi();
         return app;
     }
 }

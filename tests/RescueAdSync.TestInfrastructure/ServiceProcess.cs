@@ -29,6 +29,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int Port { get; }
     public string Url => $"http://127.0.0.1:{Port}";
 
+    /// <summary>The running process's id (the service itself: <c>dotnet &lt;dll&gt;</c>), or null while it is not running.</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
     /// <summary>Everything the process wrote to stdout and stderr so far, across restarts.</summary>
     public string Output => _output.ToString();
 

@@ -21,9 +21,10 @@ public static class FaultsApi
 
     public static Ok<FaultsView> Get(FaultInjector faults) => TypedResults.Ok(faults.View());
 
-    public static NoContent Clear(FaultInjector faults)
+    public static NoContent Clear(FaultInjector faults, SurpriseInjector surprises)
     {
         faults.Clear();
+        surprises.Clear();
         return TypedResults.NoContent();
     }
 

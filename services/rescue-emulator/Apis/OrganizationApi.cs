@@ -15,10 +15,11 @@ public static class OrganizationApi
     }
 
     /// <summary>Forgets the organization, the faults and the call log.</summary>
-    public static NoContent Reset(EmulatorState state, FaultInjector faults, CallLog log)
+    public static NoContent Reset(EmulatorState state, FaultInjector faults, SurpriseInjector surprises, CallLog log)
     {
         state.Reset();
         faults.Clear();
+        surprises.Clear();
         log.Clear();
         return TypedResults.NoContent();
     }

@@ -32,7 +32,8 @@ public static class RescueApi
         return app;
     }
 
-    private static async Task HandleAsync(string method, HttpContext context, EmulatorState state, FaultInjector faults, CallLog log)
+    private static async Task HandleAsync(string method, HttpContext context, EmulatorState state, FaultInjector faults, CallLog log,
+        SurpriseInjector surprises)
     {
         var ct = context.RequestAborted;
         var parameters = await ReadParametersAsync(context.Request, ct);
@@ -60,6 +61,8 @@ public static class RescueApi
             context.Response.StatusCode = 404;
             return;
         }
+        var surprise = surprises.Next(canonical);
+        if (surprise is not null && await SurprisesApi.TryAnswerInsteadAsync(surprise, canonical, context, parameters, log)) return;
 
         ApiResult result;
         if (string.Equals(canonical, "login", StringComparison.OrdinalIgnoreCase))
@@ -70,6 +73,11 @@ public static class RescueApi
         else
         {
             result = handler(state, parameters, context.Request.Cookies[SessionCookie]);
+        }
+        if (surprise is { Kind: SurpriseInjector.Truncated })
+        {
+            await SurprisesApi.WriteTruncatedAsync(canonical, context, parameters, log, result.Render());
+            return;
         }
         log.Add(canonical, context.Request.Method, parameters, result.Code, 200);
         context.Response.ContentType = "text/plain; charset=utf-8";

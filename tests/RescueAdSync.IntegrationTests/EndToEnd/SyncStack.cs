@@ -44,7 +44,8 @@ public sealed partial class SyncStack : IAsyncDisposable
     /// <summary>Everything every service wrote to stdout/stderr, for diagnostics.</summary>
     public string Output => string.Join("\n", _processes.Select(p => $"===== {p.Name}\n{p.Output}"));
 
-    public static async Task<SyncStack> StartAsync(RabbitMqBroker broker, DirectoryConnectionSettings directory, string sourceGroupDn, string name)
+    public static async Task<SyncStack> StartAsync(RabbitMqBroker broker, DirectoryConnectionSettings directory, string sourceGroupDn, string name,
+        IReadOnlyDictionary<string, string?>? configEnvironment = null)
     {
         var vhost = $"{name}-{Guid.NewGuid():N}";
         await CreateVirtualHostAsync(broker, vhost);
@@ -54,7 +55,7 @@ public sealed partial class SyncStack : IAsyncDisposable
         var stack = new SyncStack(emulator);
         try
         {
-            await stack.InitializeAsync(broker, vhost, emulator, directory, sourceGroupDn, name);
+            await stack.InitializeAsync(broker, vhost, emulator, directory, sourceGroupDn, name, configEnvironment);
             return stack;
         }
         catch
@@ -65,7 +66,7 @@ public sealed partial class SyncStack : IAsyncDisposable
     }
 
     private async Task InitializeAsync(RabbitMqBroker broker, string vhost, ServiceProcess emulator,
-        DirectoryConnectionSettings directory, string sourceGroupDn, string name)
+        DirectoryConnectionSettings directory, string sourceGroupDn, string name, IReadOnlyDictionary<string, string?>? configEnvironment)
     {
         _broker = broker;
         VirtualHost = vhost;
@@ -76,7 +77,7 @@ public sealed partial class SyncStack : IAsyncDisposable
         await Emulator.SetDefaultPasswordAsync(DefaultPassword);
 
         // The operator's side: start the services and submit the configuration.
-        var config = await StartConfigAsync(name, emulator, token);
+        var config = await StartConfigAsync(name, emulator, token, configEnvironment);
         await PutAsync("/api/directory", directory);
         var created = await ConfigAdmin.PostAsJsonAsync("/api/mappings", new MappingSettings(sourceGroupDn, TechnicianGroupId));
         await EnsureSuccessAsync(created);
@@ -87,10 +88,12 @@ public sealed partial class SyncStack : IAsyncDisposable
     }
 
     /// <summary>Starts the config service and submits the Rescue account, as the operator does first.</summary>
-    private async Task<ServiceProcess> StartConfigAsync(string name, ServiceProcess emulator, string token)
+    /// <param name="configEnvironment">Added to (or replacing) the config service's environment, e.g. a PostgreSQL database.</param>
+    private async Task<ServiceProcess> StartConfigAsync(string name, ServiceProcess emulator, string token,
+        IReadOnlyDictionary<string, string?>? configEnvironment = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("adsync-e2e-config-").FullName;
-        var config = await StartAsync($"{name}-config", "config", "RescueAdSync.Config", new()
+        var config = await StartAsync($"{name}-config", "config", "RescueAdSync.Config", new Dictionary<string, string?>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__Config"] = $"Data Source={Path.Combine(dataDir, "config.db")}",
@@ -101,7 +104,7 @@ public sealed partial class SyncStack : IAsyncDisposable
             ["Auth__ApiKeys__1__Role"] = "reader",
             ["Auth__ApiKeys__2__Key"] = _provisionerKey,
             ["Auth__ApiKeys__2__Role"] = "provisioner",
-        });
+        }.Overlay(configEnvironment));
         ConfigAdmin.BaseAddress = new Uri(config.Url);
         ConfigAdmin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _adminKey);
         _emulatorApiUrl = $"{emulator.Url}/API/";

@@ -12,7 +12,7 @@ namespace RescueAdSync.IntegrationTests.Reliability;
 /// fault, a scripted stream of directory changes (creates, mail updates, removals, a re-add) that runs while the fault
 /// happens, and the final comparison of the emulator's state with the state computed from the directory.
 /// </summary>
-public sealed class DirectoryChangeStream : IAsyncDisposable
+public sealed partial class DirectoryChangeStream : IAsyncDisposable
 {
     /// <summary>Members synced before the stream starts (plus the keeper that keeps the groupOfNames valid).</summary>
     public const int BaselineUsers = 6;
@@ -50,7 +50,8 @@ public sealed class DirectoryChangeStream : IAsyncDisposable
     public IReadOnlyCollection<string> EverRemoved => _everRemoved;
 
     /// <summary>Creates the OU, the group and the baseline members, starts the stack and waits until the baseline is synced.</summary>
-    public static async Task<DirectoryChangeStream> StartAsync(SlapdServer slapd, RabbitMqBroker broker, string name)
+    public static async Task<DirectoryChangeStream> StartAsync(SlapdServer slapd, RabbitMqBroker broker, string name,
+        IReadOnlyDictionary<string, string?>? configEnvironment = null)
     {
         var id = Guid.NewGuid().ToString("N")[..8];
         var ou = OuOf(slapd, id);
@@ -70,7 +71,7 @@ public sealed class DirectoryChangeStream : IAsyncDisposable
 
         var directory = new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [slapd.Url], slapd.AdminDn, slapd.AdminPassword,
             slapd.BaseDn, PollIntervalSeconds: 1);
-        var stack = await SyncStack.StartAsync(broker, directory, group, name);
+        var stack = await SyncStack.StartAsync(broker, directory, group, name, configEnvironment);
         var stream = new DirectoryChangeStream(slapd, id, stack);
         try
         {

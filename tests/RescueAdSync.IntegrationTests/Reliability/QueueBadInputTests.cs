@@ -1,0 +1,61 @@
+using RescueAdSync.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace RescueAdSync.IntegrationTests.Reliability;
+
+/// <summary>
+/// Issue 9, bad input on the queue, end to end: while the directory stream flows through the whole system, a broken or
+/// foreign publisher puts unreadable and unknown messages on the provisioner's queue. They must be set aside with a reason
+/// (the error queue keeps them for an operator), and every real change must still arrive.
+/// </summary>
+[Collection(SlapdCollection.Name)]
+public sealed class QueueBadInputTests(SlapdFixture slapd, RabbitMqFixture rabbit, ITestOutputHelper output) : IClassFixture<RabbitMqFixture>
+{
+    [Fact]
+    public async Task Malformed_and_unknown_messages_mid_stream_go_to_the_error_queue_with_a_reason_while_every_change_flows()
+    {
+        await using var stream = await DirectoryChangeStream.StartAsync(slapd.Server, rabbit.Broker, "rel-queue-bad");
+        var stack = stream.Stack;
+        var mapping = stack.MappingId;
+        var timings = await stream.RunAsync(async () =>
+        {
+            // Not JSON at all.
+            await stack.PublishRawAsync("{ this is not json");
+            // A content type nobody reads.
+            await stack.PublishRawAsync("<userChanged><userId>x</userId></userChanged>", "application/xml");
+            // A UserChanged envelope whose message has the wrong types.
+            await stack.PublishRawAsync($$$"""
+                {"messageId":"{{{Guid.NewGuid()}}}","messageType":["urn:message:RescueAdSync.Contracts:UserChanged"],
+                 "message":{"mappingId":"{{{mapping}}}","userId":42,"version":"seven","state":"Sideways"}}
+                """);
+            // A well-formed UserChanged for a mapping that does not exist.
+            await stack.PublishAsync(stack.Change($"ghost-{Guid.NewGuid():N}", 1, "Ghost User", "ghost@example.org") with { MappingId = Guid.NewGuid() });
+            // A message type no consumer knows, on the same exchange.
+            await stack.PublishRawAsync($$$"""
+                {"messageId":"{{{Guid.NewGuid()}}}","messageType":["urn:message:Evil.Corp:DropAllTables"],"message":{"all":true}}
+                """);
+        });
+        output.WriteLine($"Bad messages mid-stream: {timings}");
+
+        // The four unreadable or invalid messages are kept in the error queue, each with the reason it was refused.
+        await stack.EventuallyAsync(async () => await stack.GetQueueCountAsync("user-changed_error") >= 4,
+            "four messages in user-changed_error", TimeSpan.FromSeconds(60));
+        var reasons = await stack.ReadFaultReasonsAsync("user-changed_error", 4);
+        foreach (var reason in reasons)
+            output.WriteLine($"error queue reason: {reason}");
+        Assert.All(reasons, r => Assert.False(string.IsNullOrWhiteSpace(r), "a message in the error queue without a reason"));
+        Assert.Contains(reasons, r => r.Contains("does not exist in the config service", StringComparison.Ordinal));
+        Assert.Contains((await stack.GetSyncLogAsync()), e => e.ErrorCode == "UNKNOWN_MAPPING");
+
+        // The foreign message type is not lost silently either: no consumer takes it, so MassTransit moves it to the
+        // endpoint's skipped queue (not the error queue: nothing failed) with the reason in its MT-Reason header.
+        await stack.EventuallyAsync(async () => await stack.GetQueueCountAsync("user-changed_skipped") == 1,
+            "the unknown message type in user-changed_skipped", TimeSpan.FromSeconds(60));
+        var skipped = await stack.ReadMassTransitHeadersAsync("user-changed_skipped");
+        output.WriteLine($"skipped queue headers: {string.Join(", ", skipped.Select(h => $"{h.Key}={h.Value}"))}");
+        Assert.True(skipped.TryGetValue("MT-Reason", out var why) && why.Length > 0, "the skipped message carries no MT-Reason");
+        Assert.Equal(4, await stack.GetQueueCountAsync("user-changed_error"));
+        // Nothing left unconsumed on the main queue.
+        Assert.Equal(0, await stack.GetQueueCountAsync("user-changed"));
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net.Http.Json;
+using RabbitMQ.Client;
+using RescueAdSync.TestInfrastructure;
+
+namespace RescueAdSync.IntegrationTests.EndToEnd;
+
+// For the reliability suite's scale-out and Rescue-fault cases: more replicas of a service, reader leadership, and the
+// emulator's connection-reset fault.
+public sealed partial class SyncStack
+{
+    /// <summary>
+    /// Starts one more replica of "provisioner" or "ad-reader" with the same environment as the first (same config service,
+    /// same key, same virtual host), named "&lt;stack&gt;-&lt;role&gt;-&lt;n&gt;".
+    /// </summary>
+    public async Task<ServiceProcess> StartReplicaAsync(string role)
+    {
+        var config = Service("config");
+        var prefix = config.Name[..^"-config".Length];
+        var (folder, assembly, key) = role switch
+        {
+            "provisioner" => ("provisioner", "RescueAdSync.Provisioner", _provisionerKey),
+            "ad-reader" => ("ad-reader", "RescueAdSync.AdReader", _readerKey),
+            _ => throw new ArgumentOutOfRangeException(nameof(role), role, "provisioner or ad-reader"),
+        };
+        var replicas = _processes.Count(p => p.Name.StartsWith($"{prefix}-{role}", StringComparison.Ordinal));
+        return await StartAsync($"{prefix}-{role}-{replicas + 1}", folder, assembly, ServiceEnvironment(config, key));
+    }
+
+    /// <summary>Every process of a role: the first one and its replicas.</summary>
+    public IReadOnlyList<ServiceProcess> Replicas(string role)
+    {
+        var prefix = Service("config").Name[..^"-config".Length];
+        return _processes.Where(p => p.Name == $"{prefix}-{role}" || p.Name.StartsWith($"{prefix}-{role}-", StringComparison.Ordinal)).ToList();
+    }
+
+    /// <summary>True while this ad-reader holds the leader lease (its adsync_reader_leader gauge is 1); false when it follows or is down.</summary>
+    public static async Task<bool> IsLeaderAsync(ServiceProcess reader)
+    {
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var metrics = await http.GetStringAsync($"{reader.Url}/metrics");
+            return metrics.Split('\n').Any(line => line.StartsWith("adsync_reader_leader ", StringComparison.Ordinal) && line.Trim().EndsWith(" 1", StringComparison.Ordinal));
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The sum of every sample of a metric (all label sets) on a service's /metrics, e.g. "adsync_provisioner_operations_total"
+    /// or "adsync_sync_lag_seconds_sum"; 0 when the metric has no sample yet.
+    /// </summary>
+    public static async Task<double> MetricSumAsync(ServiceProcess service, string metric)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var text = await http.GetStringAsync($"{service.Url}/metrics");
+        var sum = 0.0;
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.StartsWith(metric, StringComparison.Ordinal) || line.Length <= metric.Length || line[metric.Length] is not (' ' or '{'))
+                continue;
+            var value = line[(line.LastIndexOf(' ') + 1)..];
+            if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v))
+                sum += v;
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// The MassTransit headers ("MT-*") of the first message of a queue, read with a consumer and returned unacknowledged, so
+    /// the message stays; empty when none arrives within 10 s.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> ReadMassTransitHeadersAsync(string queue)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory
+        {
+            HostName = _broker!.Host, Port = _broker.AmqpPort, VirtualHost = VirtualHost,
+            UserName = _broker.Username, Password = _broker.Password,
+        };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var first = new TaskCompletionSource<IReadOnlyDictionary<string, string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var consumer = new RabbitMQ.Client.Events.AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            var headers = (delivery.BasicProperties.Headers ?? new Dictionary<string, object?>())
+                .Where(h => h.Key.StartsWith("MT-", StringComparison.Ordinal))
+                .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : h.Value?.ToString() ?? "");
+            first.TrySetResult(headers);
+            return Task.CompletedTask;
+        };
+        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
+        try
+        {
+            return await first.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            return new Dictionary<string, string>();
+        }
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> calls (of <paramref name="method"/>, or of any method) get an answer outside the
+    /// contract: "unknown-code", "truncated" (applied, then the answer breaks off) or "html" (an error page with <paramref name="status"/>).
+    /// </summary>
+    public async Task InjectSurpriseAsync(string kind, string? method = null, int count = 1, int status = 200) =>
+        (await _emulatorHttp.PostAsJsonAsync("/admin/faults/surprise", new { kind, method, count, status })).EnsureSuccessStatusCode();
+
+    /// <summary>The next <paramref name="count"/> Rescue API calls have their connection reset (no answer at all).</summary>
+    public async Task InjectConnectionResetsAsync(int count) =>
+        (await _emulatorHttp.PostAsJsonAsync("/admin/faults/resets", new { count })).EnsureSuccessStatusCode();
+}
+
+internal static class EnvironmentOverlay
+{
+    /// <summary>The environment with <paramref name="overrides"/> added or replacing entries (unchanged when null).</summary>
+    public static Dictionary<string, string?> Overlay(this Dictionary<string, string?> environment, IReadOnlyDictionary<string, string?>? overrides)
+    {
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+            environment[key] = value;
+        return environment;
+    }
+}
