@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using RescueAdSync.Config.Apis;
 using RescueAdSync.Config.Auth;
 using RescueAdSync.Config.Data;
+using RescueAdSync.Config.Monitoring;
 using RescueAdSync.Config.ReaderStates;
 using RescueAdSync.Config.Rescue;
 using RescueAdSync.Config.Secrets;
@@ -36,6 +37,7 @@ public static class ConfigServiceExtensions
         builder.Services.AddHttpClient<RescueAccountVerifier>();
         builder.Services.AddScoped<SecretRedactor>();
         builder.Services.AddHostedService<SyncLogRetention>();
+        builder.Services.AddHostedService<TechnicianMetrics>();
         return builder;
     }
 

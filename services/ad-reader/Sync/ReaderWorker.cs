@@ -144,6 +144,7 @@ public sealed class ReaderWorker(
                 {
                     await synchronizer.SyncAsync(session, directory, mapping, highWaterMark, publisher, correlationId, cancellationToken);
                     syncLog.Recovered(mapping.Id);
+                    WatermarkMetrics.Succeeded(label);
                 }
                 catch (DirectoryReadException ex)
                 {
