@@ -42,9 +42,11 @@ public static class ReaderScenario
 
         BenchContext.Log($"{target.Label}: starting the reader");
         var wall = Stopwatch.StartNew();
-        var reader = await stack.StartReaderAsync(options.MeasureReadAlone
-            ? new Dictionary<string, string?> { ["Reader__ReconcileMinutes"] = "1" }
-            : null);
+        var readerEnvironment = new Dictionary<string, string?>(options.ReaderEnvironment);
+        if (options.MeasureReadAlone)
+            readerEnvironment["Reader__ReconcileMinutes"] = "1";
+        var reader = await stack.StartReaderAsync(readerEnvironment);
+        BenchContext.Log($"{target.Label}: reader pid {ProcessMemory.FindPid(reader.Url)?.ToString(CultureInfo.InvariantCulture) ?? "?"}");
         var startup = wall.Elapsed;
 
         // Until the first cycle has published all N (its duration is the histogram's sum at count 1).
@@ -80,6 +82,8 @@ public static class ReaderScenario
         var idleCycles = options.Quick ? 3 : 5;
         var (idleSeconds, idleOps, opsDetail) = await MeasureIdleAsync(reader, label, counter, idleCycles, ct);
         var rss = ProcessMemory.PeakRssMb(reader.Url);
+        // What of the RSS is the managed heap (prometheus-net's GC.GetTotalMemory gauge), to tell data from GC slack.
+        var heapMb = PrometheusText.Sum(await BenchStack.GetMetricsAsync(reader, ct), "dotnet_total_memory_bytes") / (1024.0 * 1024.0);
         BenchContext.Log($"{target.Label}: idle cycle {idleSeconds * 1000:0.0} ms, {idleOps?.ToString("0.0", CultureInfo.InvariantCulture) ?? "?"} LDAP ops");
 
         var baselineSeconds = baseline.TotalSeconds;
@@ -125,11 +129,14 @@ public static class ReaderScenario
         }
         if (rss is { } peak)
         {
-            results.Add(new BenchResult("6 memory", $"{target.Label}: reader peak RSS (VmHWM){(rssAfterFirst is { } r1 ? $", {r1:0} MB after the first cycle" : "")}", peak, "MB",
+            results.Add(new BenchResult("6 memory", $"{target.Label}: reader peak RSS (VmHWM){(rssAfterFirst is { } r1 ? $", {r1:0} MB after the first cycle" : "")}, managed heap {heapMb:0} MB at the end{GcNote(options)}", peak, "MB",
                 Target: is100k ? "≤ 300 MB at 100k" : null, TargetMet: is100k ? peak <= 300 : null));
         }
         return (results, new ReaderFigures(target.Label, n, firstCycle, readAlone, idleSeconds, idleOps, rss));
     }
+
+    private static string GcNote(BenchOptions options) =>
+        options.ReaderEnvironment.Count == 0 ? "" : $" (reader env: {string.Join(", ", options.ReaderEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))})";
 
     private sealed record Sample(double Count, double Sum, double Published, double Errors, DateTime At);
 
