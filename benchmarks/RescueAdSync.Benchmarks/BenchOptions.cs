@@ -33,13 +33,17 @@ public sealed class BenchOptions
 
     public string Output { get; private init; } = Path.Combine("artifacts", "bench", "results.json");
 
-    /// <summary>Samba's fixed AD ports need a loopback address of their own; .21 is this benchmark's.</summary>
-    public string SambaAddress { get; private init; } = "127.0.0.21";
+    /// <summary>Samba's fixed AD ports need a loopback address of their own: --samba-ip, else ADSYNC_TEST_SAMBA_IP, else .21.</summary>
+    public string SambaAddress { get; private init; } = Environment.GetEnvironmentVariable("ADSYNC_TEST_SAMBA_IP") is { Length: > 0 } ip ? ip : "127.0.0.21";
+
+    /// <summary>Extra environment for the reader process (--reader-env KEY=VALUE, repeatable), e.g. DOTNET_gcServer=1 to compare GC modes.</summary>
+    public IReadOnlyDictionary<string, string?> ReaderEnvironment { get; private init; } = new Dictionary<string, string?>();
 
     public static string Usage => """
         usage: RescueAdSync.Benchmarks [--quick] [--only read,samba,latency,provision,publish] [--sizes 1000,10000,100000]
                                        [--samba-size N] [--latency-changes N] [--provision-users N] [--instances 1,3]
                                        [--latencies 0,50] [--no-read-alone] [--out artifacts/bench/results.json]
+                                       [--samba-ip 127.0.0.21] [--reader-env KEY=VALUE ...]
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -70,6 +74,8 @@ public sealed class BenchOptions
                 "--latencies" => options.With(latencies: Ints(Next())),
                 "--no-read-alone" => options.With(readAlone: false),
                 "--out" => options.With(output: Next()),
+                "--samba-ip" => options.With(sambaAddress: Next()),
+                "--reader-env" => options.With(readerEnvironment: KeyValue(Next(), options.ReaderEnvironment)),
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 var other => throw new ArgumentException($"Unknown option {other}.\n{Usage}"),
             };
@@ -81,7 +87,8 @@ public sealed class BenchOptions
     }
 
     private BenchOptions With(IEnumerable<string>? scenarios = null, int[]? sizes = null, int? sambaSize = null, int? latencyChanges = null,
-        int? provisionUsers = null, int[]? instances = null, int[]? latencies = null, bool? readAlone = null, string? output = null) => new()
+        int? provisionUsers = null, int[]? instances = null, int[]? latencies = null, bool? readAlone = null, string? output = null,
+        string? sambaAddress = null, IReadOnlyDictionary<string, string?>? readerEnvironment = null) => new()
     {
         Quick = Quick,
         Scenarios = scenarios?.ToHashSet() ?? Scenarios,
@@ -95,8 +102,17 @@ public sealed class BenchOptions
         ConcurrencyPerInstance = ConcurrencyPerInstance,
         MeasureReadAlone = readAlone ?? MeasureReadAlone,
         Output = output ?? Output,
-        SambaAddress = SambaAddress,
+        SambaAddress = sambaAddress ?? SambaAddress,
+        ReaderEnvironment = readerEnvironment ?? ReaderEnvironment,
     };
+
+    private static Dictionary<string, string?> KeyValue(string text, IReadOnlyDictionary<string, string?> existing)
+    {
+        var at = text.IndexOf('=', StringComparison.Ordinal);
+        if (at <= 0)
+            throw new ArgumentException($"--reader-env needs KEY=VALUE, not '{text}'.\n{Usage}");
+        return new Dictionary<string, string?>(existing) { [text[..at]] = text[(at + 1)..] };
+    }
 
     private static int[] Ints(string text) =>
         [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture))];

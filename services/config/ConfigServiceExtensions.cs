@@ -3,6 +3,7 @@ using RescueAdSync.Config.Apis;
 using RescueAdSync.Config.Auth;
 using RescueAdSync.Config.Data;
 using RescueAdSync.Config.Directories;
+using RescueAdSync.Config.Monitoring;
 using RescueAdSync.Config.ReaderStates;
 using RescueAdSync.Config.Rescue;
 using RescueAdSync.Config.Secrets;
@@ -38,6 +39,7 @@ public static class ConfigServiceExtensions
         builder.Services.AddScoped<SecretRedactor>();
         builder.AddConfigChanges();
         builder.Services.AddHostedService<SyncLogRetention>();
+        builder.Services.AddHostedService<TechnicianMetrics>();
         return builder;
     }
 

@@ -1,6 +1,7 @@
 using MassTransit;
 using RescueAdSync.Provisioner.Configuration;
 using RescueAdSync.Provisioner.Consumers;
+using RescueAdSync.Provisioner.Monitoring;
 using RescueAdSync.Provisioner.Rescue;
 using RescueAdSync.Provisioner.Sync;
 using RescueAdSync.ServiceDefaults;
@@ -30,6 +31,7 @@ public static class ProvisionerExtensions
 
         builder.Services.AddReceiveObserver<UnreadableMessageObserver>();
         builder.AddMessaging(x => x.AddConsumer<UserChangedConsumer>(typeof(UserChangedConsumerDefinition)));
+        builder.AddErrorQueueMonitor();
         return builder;
     }
 }

@@ -58,7 +58,8 @@ public static class MembershipDiff
             if (unchanged)
             {
                 // The DN is for logs only: a rename or move alone is not a change for Rescue.
-                users[member.Id] = last! with { DistinguishedName = member.DistinguishedName };
+                // Keeping the known record when nothing moved lets this cycle's copies of the strings be collected.
+                users[member.Id] = last!.DistinguishedName == member.DistinguishedName ? last : last with { DistinguishedName = member.DistinguishedName };
                 continue;
             }
             var version = NextVersion(member.Version, last, highWaterMark);

@@ -146,6 +146,7 @@ public sealed class ReaderWorker(
                 {
                     await synchronizer.SyncAsync(session, directory, mapping, highWaterMark, publisher, correlationId, cancellationToken, claims);
                     syncLog.Recovered(mapping.Id);
+                    WatermarkMetrics.Succeeded(label);
                 }
                 catch (DirectoryReadException ex)
                 {

@@ -144,7 +144,7 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
         finally
         {
             RescueMetrics.Requests.WithLabels(method, result).Inc();
-            RescueMetrics.Duration.WithLabels(method).Observe(stopwatch.Elapsed.TotalSeconds);
+            RescueMetrics.Duration.WithLabels(method, result).Observe(stopwatch.Elapsed.TotalSeconds);
         }
     }
 

@@ -9,6 +9,6 @@ public static class RescueMetrics
         "adsync_rescue_requests_total", "Rescue API calls by method and result code.", "method", "result");
 
     public static readonly Histogram Duration = Metrics.CreateHistogram(
-        "adsync_rescue_request_duration_seconds", "Duration of Rescue API calls.",
-        new HistogramConfiguration { LabelNames = ["method"], Buckets = Histogram.ExponentialBuckets(0.01, 2, 12) });
+        "adsync_rescue_request_duration_seconds", "Duration of Rescue API calls, by method and result code.",
+        new HistogramConfiguration { LabelNames = ["method", "result"], Buckets = Histogram.ExponentialBuckets(0.01, 2, 12) });
 }
