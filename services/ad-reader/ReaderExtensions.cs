@@ -24,8 +24,7 @@ public static class ReaderExtensions
 
         if (builder.Configuration.GetValue<bool>($"{ReaderOptions.Section}:Tls:AllowInsecure"))
         {
-            // libldap reads this once, when it first initialises; the option exists only for labs with throwaway certificates.
-            Environment.SetEnvironmentVariable("LDAPTLS_REQCERT", "never");
+            // The connector turns the certificate check off per connection (LibLdapTls); this only says so at every start.
             builder.Services.AddHostedService<InsecureTlsWarning>();
         }
         builder.Services.AddSingleton(TimeProvider.System);

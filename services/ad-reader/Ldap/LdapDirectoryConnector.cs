@@ -63,7 +63,7 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
             {
                 connection?.Dispose();
                 // Exception messages from libldap never contain the password; the bind DN is not a secret.
-                var reason = ex is LdapException ldap ? $"{ldap.Message} (LDAP {ldap.ErrorCode})" : ex.Message;
+                var reason = ex is LdapException ldap ? LdapFailureReason.Describe(url, ldap, options.Value.Tls) : ex.Message;
                 logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}", url, settings.BindDn, reason);
                 failures.Add($"{url}: {reason}");
             }
@@ -89,14 +89,25 @@ public sealed class LdapDirectoryConnector : IDirectoryConnector
         connection.SessionOptions.ProtocolVersion = 3;
         connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
         var tls = options.Value.Tls;
-        if (secure || tls.StartTls)
+        // Windows (not a target: the reader ships as a Linux container) trusts the machine store instead.
+        if ((secure || tls.StartTls) && !OperatingSystem.IsWindows())
         {
-            // Windows (not a target: the reader ships as a Linux container) trusts the machine store instead.
-            if (trustDirectory.Value is { } directory && !OperatingSystem.IsWindows())
+            try
             {
-                // libldap keeps TLS settings in a context; a new one is needed for the directory to take effect.
-                connection.SessionOptions.TrustedCertificatesDirectory = directory;
+                // Stated on every connection: "accept anything" only when configured, never inherited from ldap.conf or
+                // the environment, and never leaking from one connection of this process to another.
+                LibLdapTls.SetRequireCertificate(connection, tls.AllowInsecure ? LibLdapTls.Never : LibLdapTls.Demand);
+                if (trustDirectory.Value is { } directory)
+                {
+                    connection.SessionOptions.TrustedCertificatesDirectory = directory;
+                }
+                // libldap keeps TLS settings in a context; a new one is needed for the settings above to take effect.
                 connection.SessionOptions.StartNewTlsSessionContext();
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
             }
         }
         if (secure)
