@@ -104,7 +104,10 @@ start() {
   if [ -f "$dir/pid" ] && alive "$(cat "$dir/pid")"; then die "already running in $dir (pid $(cat "$dir/pid"))"; fi
   if [ ! -f "$dir/slapd.conf" ]; then write_config "$dir" "$suffix"; fresh=1; fi
   # setsid: own process group, so nothing is tied to the caller's terminal or test host.
-  setsid /usr/sbin/slapd -f "$dir/slapd.conf" -h "ldap://127.0.0.1:$port/" -d 0 </dev/null >>"$dir/slapd.log" 2>&1 &
+  # SLAPD_LDAPS_PORT: also listen for ldaps:// there (the TLS certificate directives must be in slapd.conf).
+  local urls="ldap://127.0.0.1:$port/"
+  [ -n "${SLAPD_LDAPS_PORT:-}" ] && urls="$urls ldaps://127.0.0.1:$SLAPD_LDAPS_PORT/"
+  setsid /usr/sbin/slapd -f "$dir/slapd.conf" -h "$urls" -d 0 </dev/null >>"$dir/slapd.log" 2>&1 &
   pid=$!
   echo "$pid" >"$dir/pid"
   echo "$port" >"$dir/port"

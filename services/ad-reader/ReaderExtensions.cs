@@ -52,7 +52,7 @@ public static class ReaderExtensions
         var section = builder.Configuration.GetSection($"{ReaderOptions.Section}:LeaderElection");
         if (section.GetValue("Enabled", true))
         {
-            builder.Services.TryAddSingleton<ILeaseStore, ConfigServiceLeaseStore>();
+            builder.AddLeaseStore(section);
         }
         else
         {

@@ -8,14 +8,12 @@ namespace RescueAdSync.AdReader.Ldap;
 /// <summary>Binds with System.DirectoryServices.Protocols (simple bind, LDAPv3, no referral chasing), failing over across URLs.</summary>
 /// <remarks>
 /// TLS comes from the directory connection: tlsMode (StartTLS before the bind, or ldaps://), its CA bundle, and the
-/// insecure flag. libldap reads "accept any certificate" (LDAPTLS_REQCERT) once, when it first initialises, so the
-/// flag is applied before the first connection and a later change needs a restart (logged as an error).
+/// insecure flag. The certificate check is set on every TLS connection (<see cref="LibLdapTls"/>), so a change of the
+/// flag takes effect at the next connect and never leaks from one directory connection to another.
 /// </remarks>
 public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILogger<LdapDirectoryConnector> logger, Sync.ReaderAttributeSet? attributes = null)
     : IDirectoryConnector
 {
-    private static readonly Lock TlsGate = new();
-    private static bool? _insecureApplied;
     private readonly Dictionary<string, string> _trustDirectories = new(StringComparer.Ordinal);
     private volatile string? _lastGood;
 
@@ -41,24 +39,11 @@ public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILog
         }
     }
 
-    private void ApplyInsecureFlag(DirectoryConnectionSettings settings)
+    private void WarnIfInsecure(DirectoryConnectionSettings settings)
     {
-        lock (TlsGate)
+        if (settings.AllowInsecureTls && settings.TlsMode != DirectoryTlsMode.None)
         {
-            if (_insecureApplied is null)
-            {
-                _insecureApplied = settings.AllowInsecureTls;
-                if (settings.AllowInsecureTls)
-                {
-                    Environment.SetEnvironmentVariable("LDAPTLS_REQCERT", "never");
-                    logger.LogWarning("allowInsecureTls is set on the directory connection: directory server certificates are NOT verified. Anyone on the path can read the bind password.");
-                }
-            }
-            else if (_insecureApplied != settings.AllowInsecureTls)
-            {
-                logger.LogError("The directory connection's allowInsecureTls changed to {AllowInsecure}; libldap applies it only at start: restart the reader.",
-                    settings.AllowInsecureTls);
-            }
+            logger.LogWarning("allowInsecureTls is set on the directory connection: directory server certificates are NOT verified. Anyone on the path can read the bind password.");
         }
     }
 
@@ -73,7 +58,7 @@ public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILog
         {
             throw new DirectoryReadException("The directory connection has no bind identity or no bind password.");
         }
-        ApplyInsecureFlag(settings);
+        WarnIfInsecure(settings);
         var failures = new List<string>();
         // Stay on the server that worked last: AD USNs are per DC, so switching servers forces a full read.
         var ordered = settings.ServerUrls.OrderBy(url => url == _lastGood ? 0 : 1).ToList();
@@ -91,7 +76,7 @@ public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILog
             {
                 connection?.Dispose();
                 // Exception messages from libldap never contain the password; the bind DN is not a secret.
-                var reason = ex is LdapException ldap ? $"{ldap.Message} (LDAP {ldap.ErrorCode})" : ex.Message;
+                var reason = ex is LdapException ldap ? LdapFailureReason.Describe(url, ldap, settings) : ex.Message;
                 logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}", url, settings.BindDn, reason);
                 failures.Add($"{url}: {reason}");
             }
@@ -117,14 +102,25 @@ public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILog
         connection.SessionOptions.ProtocolVersion = 3;
         connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
         var startTls = !secure && settings.TlsMode == DirectoryTlsMode.StartTls;
-        if (secure || startTls)
+        // Windows (not a target: the reader ships as a Linux container) trusts the machine store instead.
+        if ((secure || startTls) && !OperatingSystem.IsWindows())
         {
-            // Windows (not a target: the reader ships as a Linux container) trusts the machine store instead.
-            if (TrustDirectory(settings.CaBundlePem) is { } directory && !OperatingSystem.IsWindows())
+            try
             {
-                // libldap keeps TLS settings in a context; a new one is needed for the directory to take effect.
-                connection.SessionOptions.TrustedCertificatesDirectory = directory;
+                // Stated on every connection: "accept anything" only when configured, never inherited from ldap.conf or
+                // the environment, and never leaking from one connection of this process to another.
+                LibLdapTls.SetRequireCertificate(connection, settings.AllowInsecureTls ? LibLdapTls.Never : LibLdapTls.Demand);
+                if (TrustDirectory(settings.CaBundlePem) is { } directory)
+                {
+                    connection.SessionOptions.TrustedCertificatesDirectory = directory;
+                }
+                // libldap keeps TLS settings in a context; a new one is needed for the settings above to take effect.
                 connection.SessionOptions.StartNewTlsSessionContext();
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
             }
         }
         if (secure)

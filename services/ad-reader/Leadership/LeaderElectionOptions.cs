@@ -8,7 +8,10 @@ public sealed class LeaderElectionOptions
     /// <summary>False only where a single replica is guaranteed otherwise; then this process always reads.</summary>
     public bool Enabled { get; set; } = true;
 
-    public LeaderElectionMode Mode { get; set; } = LeaderElectionMode.ConfigService;
+    public LeaderElectionMode Mode { get; set; } = LeaderElectionMode.Auto;
+
+    /// <summary>Mode Kubernetes (or Auto in a pod): where the Lease lives; the defaults are what a pod is given.</summary>
+    public KubernetesLeaseOptions Kubernetes { get; set; } = new();
 
     /// <summary>
     /// One lease per directory: replicas reading the same directory must use the same name. Unset: "ad-reader" for the

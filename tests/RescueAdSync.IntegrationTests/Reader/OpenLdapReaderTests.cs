@@ -250,6 +250,35 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
     }
 
     [Fact]
+    public async Task A_user_moved_out_of_the_base_dn_is_out_of_scope_and_back_in_is_enabled_as_the_same_user()
+    {
+        AddUser("ivan", "Ivan Ito", "ivan@example.org");
+        Admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("ivan")]));
+        var elsewhere = $"ou=elsewhere{_suffix},{slapd.Server.BaseDn}";
+        Admin.Add(elsewhere, ("objectClass", ["organizationalUnit"]));
+        var id = Id("ivan");
+        var version = Version("ivan");
+        var config = Config();
+        // The mapping reads only the test's OU: the other OU is out of its scope although the user stays in the group
+        // (memberof's referential integrity rewrites the member value to the new DN).
+        config.Directory = config.Directory with { BaseDn = _ou };
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
+        var first = Assert.Single(await Capture.WaitForAsync(_mappingId, 1));
+
+        Admin.Move(UserDn("ivan"), elsewhere);
+        var movedOut = (await Capture.WaitForAsync(_mappingId, 2))[1];
+        Admin.Move($"uid=ivan,{elsewhere}", _ou);
+        var movedBack = (await Capture.WaitForAsync(_mappingId, 3))[2];
+
+        Assert.Equal((id, UserState.Enabled, version), (first.DirectoryUserId, first.State, first.Version));
+        Assert.Equal((id, UserState.OutOfScope, "ivan@example.org"), (movedOut.DirectoryUserId, movedOut.State, movedOut.Email));
+        Assert.Equal((id, UserState.Enabled, UserDn("ivan")), (movedBack.DirectoryUserId, movedBack.State, movedBack.DistinguishedName));
+        Assert.True(first.Version < movedOut.Version && movedOut.Version < movedBack.Version);
+        await Task.Delay(Quiet);
+        Assert.Equal(3, Capture.For(_mappingId).Count);
+    }
+
+    [Fact]
     public async Task The_configured_disabled_attribute_disables_the_user_and_its_removal_enables_it_again()
     {
         AddUser("paul", "Paul Park", "paul@example.org");

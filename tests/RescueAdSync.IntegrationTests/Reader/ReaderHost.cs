@@ -22,8 +22,10 @@ public sealed class ReaderHost : IAsyncDisposable
     /// <param name="broker">The broker the reader publishes to.</param>
     /// <param name="settings">Extra configuration, e.g. Reader:Directory.</param>
     /// <param name="stateStore">A state store that outlives this host, to restart the reader on the same state.</param>
+    /// <param name="configure">Last changes to the host before it is built (a log capture, a replaced service).</param>
     public static async Task<ReaderHost> StartAsync(FakeConfigApi config, RabbitMqBroker broker,
-        IReadOnlyDictionary<string, string?>? settings = null, IReaderStateStore? stateStore = null)
+        IReadOnlyDictionary<string, string?>? settings = null, IReaderStateStore? stateStore = null,
+        Action<HostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -49,6 +51,7 @@ public sealed class ReaderHost : IAsyncDisposable
         {
             builder.Services.AddSingleton(stateStore);
         }
+        configure?.Invoke(builder);
         var host = builder.Build();
         await host.StartAsync();
         return new ReaderHost(host);
