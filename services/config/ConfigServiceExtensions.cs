@@ -60,6 +60,7 @@ public static class ConfigServiceExtensions
         api.MapSyncLogApi();
         api.MapReaderStateApi();
         api.MapLeasesApi();
+        api.MapHeldPlansApi();
         return app;
     }
 }

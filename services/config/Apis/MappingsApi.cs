@@ -168,6 +168,8 @@ public static class MappingsApi
         row.TechnicianGroupId = settings.TechnicianGroupId;
         row.MobileAddon = settings.MobileAddon;
         row.Enabled = settings.Enabled;
+        row.GuardMaxDisables = settings.GuardMaxDisables;
+        row.GuardMaxDisablePercent = settings.GuardMaxDisablePercent;
         row.UpdatedAt = time.UtcNowForStorage();
         row.Revision++;
     }
@@ -182,5 +184,5 @@ public static class MappingsApi
         detail: $"Another mapping already reads {row.SourceGroupDn}; change that mapping instead.");
 
     private static Mapping ToMapping(MappingRow row) =>
-        new(row.Id, row.SourceGroupDn, row.TechnicianGroupId, row.MobileAddon, row.Enabled, row.UpdatedAt);
+        new(row.Id, row.SourceGroupDn, row.TechnicianGroupId, row.MobileAddon, row.Enabled, row.UpdatedAt, row.GuardMaxDisables, row.GuardMaxDisablePercent);
 }

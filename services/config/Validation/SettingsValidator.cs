@@ -64,6 +64,7 @@ public static class SettingsValidator
             errors.Add("technicianGroupId", "Must be a positive Rescue node id.");
         }
 
+        GuardValidator.Validate(errors, settings);
         return errors;
     }
 

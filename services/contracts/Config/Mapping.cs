@@ -1,10 +1,20 @@
 namespace RescueAdSync.Contracts.Config;
 
 /// <summary>A stored mapping: source directory group → destination Rescue Technician Group.</summary>
+/// <param name="Id">The mapping's id.</param>
+/// <param name="SourceGroupDn">The source directory group's DN.</param>
+/// <param name="TechnicianGroupId">The destination Rescue Technician Group node id.</param>
+/// <param name="MobileAddon">Whether technicians of this mapping get the mobile add-on while enabled.</param>
+/// <param name="Enabled">Disabled mappings are not read and not provisioned.</param>
+/// <param name="UpdatedAt">When the mapping was last changed.</param>
+/// <param name="GuardMaxDisables">Mass-change guard: a cycle that would disable more technicians than this is held for an operator.</param>
+/// <param name="GuardMaxDisablePercent">Mass-change guard: a cycle that would disable more than this percentage of the mapping's enabled members (and at least <see cref="MassChangeGuardDefaults.PercentRuleMinimum"/> of them) is held.</param>
 public sealed record Mapping(
     Guid Id,
     string SourceGroupDn,
     long TechnicianGroupId,
     bool MobileAddon,
     bool Enabled,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    int GuardMaxDisables = MassChangeGuardDefaults.MaxDisables,
+    int GuardMaxDisablePercent = MassChangeGuardDefaults.MaxDisablePercent);

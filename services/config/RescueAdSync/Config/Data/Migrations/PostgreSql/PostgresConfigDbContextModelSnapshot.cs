@@ -66,6 +66,66 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.ToTable("directory_connection", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.HeldPlanRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AppliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangesJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Disables")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("EnabledMembers")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("MappingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("TotalChanges")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("MappingId", "Status");
+
+                    b.ToTable("held_plan", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.LeaseRow", b =>
                 {
                     b.Property<string>("Name")
@@ -95,6 +155,12 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
 
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
+
+                    b.Property<int>("GuardMaxDisablePercent")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("GuardMaxDisables")
+                        .HasColumnType("integer");
 
                     b.Property<bool>("MobileAddon")
                         .HasColumnType("boolean");
@@ -280,6 +346,15 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.HasIndex("MappingId");
 
                     b.ToTable("technician_link", (string)null);
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.HeldPlanRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
+                        .WithMany()
+                        .HasForeignKey("MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("RescueAdSync.Config.Data.ReaderStateRow", b =>
