@@ -41,6 +41,8 @@ public static class ReaderExtensions
         builder.Services.AddSingleton<ReaderConfigurationSource>();
         builder.Services.AddSingleton<SyncLogReporter>();
         builder.Services.AddSingleton<ReaderHealth>();
+        builder.AddOperationsClient();
+        builder.Services.AddSingleton<MassChangeGuard>();
         builder.Services.AddSingleton<MappingSynchronizer>();
         AddLeaderElection(builder);
         builder.Services.AddHostedService<ReaderWorker>();

@@ -13,12 +13,16 @@ namespace RescueAdSync.AdReader.Sync;
 /// otherwise reads only the users changed since the mark.
 /// </summary>
 public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<ReaderOptions> options, TimeProvider time, ILogger<MappingSynchronizer> logger,
-    SyncLogReporter? syncLog = null)
+    SyncLogReporter? syncLog = null, MassChangeGuard? guard = null)
 {
     /// <summary>Returns the number of messages published. Throws <see cref="DirectoryReadException"/> before publishing anything if the directory cannot be read completely.</summary>
     public async Task<int> SyncAsync(IDirectorySession session, DirectoryConnectionSettings directory, Mapping mapping, HighWaterMark mark,
         IPublishEndpoint publisher, Guid correlationId, CancellationToken cancellationToken)
     {
+        if (guard?.IsHeld(mapping) == true)
+        {
+            return 0;
+        }
         var previous = await stateStore.LoadAsync(mapping.Id, cancellationToken);
         var now = time.GetUtcNow();
         var nested = options.Value.NestedGroups;
@@ -54,10 +58,15 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
         }
 
         var diff = MembershipDiff.Compute(mapping.Id, previous?.Users, read.Members, read.Unreadable, read.Gone, mark.Version, correlationId, now);
+        if (guard is not null && await guard.HoldsAsync(mapping, previous?.Users, diff.Messages, correlationId, cancellationToken))
+        {
+            return 0; // SPEC rule 10: nothing published, the state stays where it was for the operator's decision.
+        }
         await PublishAllAsync(publisher, mapping, diff.Messages, cancellationToken);
         // Only now: if a publish failed, the mark has not moved and the next cycle finds the same changes again.
         await stateStore.SaveAsync(new MappingState(mapping.Id, mapping.SourceGroupDn, nested, mark, diff.Users,
             full ? now : previous!.LastFullReadAt, now), cancellationToken);
+        await (guard?.CycleCompletedAsync(mapping, cancellationToken) ?? Task.CompletedTask);
         if (diff.Messages.Count > 0)
         {
             logger.LogInformation("Mapping {MappingId}: {Mode} read, published {Count} changes (correlation {CorrelationId}).",

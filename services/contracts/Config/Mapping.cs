@@ -9,6 +9,8 @@ namespace RescueAdSync.Contracts.Config;
 /// <param name="UpdatedAt">When the mapping was last changed.</param>
 /// <param name="GuardMaxDisables">Mass-change guard: a cycle that would disable more technicians than this is held for an operator.</param>
 /// <param name="GuardMaxDisablePercent">Mass-change guard: a cycle that would disable more than this percentage of the mapping's enabled members (and at least <see cref="MassChangeGuardDefaults.PercentRuleMinimum"/> of them) is held.</param>
+/// <param name="OpenPlanId">The mapping's open plan held by the mass-change guard, if any (read-only; set by the config service).</param>
+/// <param name="OpenPlanStatus">Held (the mapping is skipped) or Approved (the next cycle bypasses the guard once); null when no plan is open.</param>
 public sealed record Mapping(
     Guid Id,
     string SourceGroupDn,
@@ -17,4 +19,6 @@ public sealed record Mapping(
     bool Enabled,
     DateTimeOffset UpdatedAt,
     int GuardMaxDisables = MassChangeGuardDefaults.MaxDisables,
-    int GuardMaxDisablePercent = MassChangeGuardDefaults.MaxDisablePercent);
+    int GuardMaxDisablePercent = MassChangeGuardDefaults.MaxDisablePercent,
+    Guid? OpenPlanId = null,
+    Operations.HeldPlanStatus? OpenPlanStatus = null);
