@@ -28,6 +28,10 @@ public static class CliApp
         root.Add(MappingCommands.Create(runner));
         root.Add(StatusCommand.Create(runner));
         root.Add(LogCommand.Create(runner));
+        foreach (var command in PlanCommands.Create(runner))
+        {
+            root.Add(command);
+        }
         return root;
     }
 }
