@@ -46,13 +46,13 @@ public static class StatusCommand
             : "Directory: not set (adsync directory set)");
         output.WriteLine();
 
-        var table = new TextTable("ID", "Source group", "Tech group", "Enabled", "Guard", "Links", "Enabled", "Disabled", "OutOfScope", "Deleted", "Errors", "Last activity");
+        var table = new TextTable("ID", "Source group", "Tech group", "Enabled", "Links", "Enabled", "Disabled", "OutOfScope", "Deleted", "Errors", "Last activity", "Guard");
         foreach (var m in status.Mappings)
         {
             table.Add(
                 m.Mapping.Id.ToString(), m.Mapping.SourceGroupDn, Formats.Number(m.Mapping.TechnicianGroupId), Formats.YesNo(m.Mapping.Enabled),
-                m.Mapping.OpenPlanStatus?.ToString().ToUpperInvariant() ?? "ok", Formats.Number(m.LinkCount), Count(m, "Enabled"), Count(m, "Disabled"), Count(m, "OutOfScope"), Count(m, "Deleted"),
-                Formats.Number(m.ErrorCount), Formats.Time(m.LastActivity));
+                Formats.Number(m.LinkCount), Count(m, "Enabled"), Count(m, "Disabled"), Count(m, "OutOfScope"), Count(m, "Deleted"),
+                Formats.Number(m.ErrorCount), Formats.Time(m.LastActivity), m.Mapping.OpenPlanStatus?.ToString().ToUpperInvariant() ?? "ok");
         }
 
         table.WriteTo(output);
