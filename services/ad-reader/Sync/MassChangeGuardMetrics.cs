@@ -6,8 +6,8 @@ namespace RescueAdSync.AdReader.Sync;
 public static class MassChangeGuardMetrics
 {
     public static readonly Gauge Holding = Metrics.CreateGauge(
-        "adsync_guard_holding", "1 while the mass-change guard holds this mapping's changes for an operator; 0 otherwise.", "mapping");
+        "adsync_reader_guard_holding", "1 while the mass-change guard holds this mapping's changes for an operator; 0 otherwise.", "mapping");
 
     public static readonly Counter Holds = Metrics.CreateCounter(
-        "adsync_guard_holds_total", "Cycles the mass-change guard held, by mapping.", "mapping");
+        "adsync_reader_guard_holds_total", "Cycles the mass-change guard held, by mapping.", "mapping");
 }

@@ -47,7 +47,7 @@ public sealed class MassChangeGuardEndToEndTests(SlapdFixture slapd, RabbitMqFix
         Assert.Equal((SyncLogLevel.Warning, stack.MappingId), (held.Level, held.MappingId));
         Assert.Contains("more than the mapping's limit of 2", held.Message);
         var readerMetrics = await stack.GetMetricsAsync(stack.Service("ad-reader"));
-        Assert.Contains($"adsync_guard_holding{{mapping=\"{stack.MappingId}\"}} 1", readerMetrics);
+        Assert.Contains($"adsync_reader_guard_holding{{mapping=\"{stack.MappingId}\"}} 1", readerMetrics);
         var details = (await stack.ConfigAdmin.GetFromJsonAsync<HeldPlan>($"/api/held-plans/{first.Id}"))!;
         Assert.Equal(["ann", "bob", "cid"], details.Changes.Select(c => c.Email.Replace($"{_id}@example.org", "")).Order());
 
@@ -77,7 +77,7 @@ public sealed class MassChangeGuardEndToEndTests(SlapdFixture slapd, RabbitMqFix
         Assert.Null(mapping.OpenPlanStatus);
         Assert.Contains("GUARD_APPLIED", (await stack.GetSyncLogAsync()).Select(e => e.ErrorCode));
         await stack.EventuallyAsync(async () =>
-            (await stack.GetMetricsAsync(stack.Service("ad-reader"))).Contains($"adsync_guard_holding{{mapping=\"{stack.MappingId}\"}} 0", StringComparison.Ordinal),
+            (await stack.GetMetricsAsync(stack.Service("ad-reader"))).Contains($"adsync_reader_guard_holding{{mapping=\"{stack.MappingId}\"}} 0", StringComparison.Ordinal),
             "the guard metric back to 0");
 
         var all = await stack.Emulator.GetTechniciansAsync();
