@@ -43,6 +43,7 @@ public static class ReaderExtensions
         builder.Services.AddSingleton<ReaderHealth>();
         builder.AddOperationsClient();
         builder.Services.AddSingleton<MassChangeGuard>();
+        builder.Services.AddSingleton<FullResync>();
         builder.Services.AddSingleton<MappingSynchronizer>();
         AddLeaderElection(builder);
         builder.Services.AddHostedService<ReaderWorker>();

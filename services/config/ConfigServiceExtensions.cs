@@ -61,6 +61,7 @@ public static class ConfigServiceExtensions
         api.MapReaderStateApi();
         api.MapLeasesApi();
         api.MapHeldPlansApi();
+        api.MapResyncApi();
         return app;
     }
 }

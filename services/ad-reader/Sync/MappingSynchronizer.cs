@@ -13,7 +13,7 @@ namespace RescueAdSync.AdReader.Sync;
 /// otherwise reads only the users changed since the mark.
 /// </summary>
 public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<ReaderOptions> options, TimeProvider time, ILogger<MappingSynchronizer> logger,
-    SyncLogReporter? syncLog = null, MassChangeGuard? guard = null)
+    SyncLogReporter? syncLog = null, MassChangeGuard? guard = null, FullResync? resync = null)
 {
     /// <summary>Returns the number of messages published. Throws <see cref="DirectoryReadException"/> before publishing anything if the directory cannot be read completely.</summary>
     public async Task<int> SyncAsync(IDirectorySession session, DirectoryConnectionSettings directory, Mapping mapping, HighWaterMark mark,
@@ -34,7 +34,8 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
             && previous.Mark.Version <= mark.Version
             && previous.NestedGroups == nested
             && DistinguishedNames.AreEqual(previous.SourceGroupDn, mapping.SourceGroupDn);
-        var reconcile = previous is null || now - previous.LastFullReadAt >= TimeSpan.FromMinutes(options.Value.ReconcileMinutes);
+        var reconcile = previous is null || now - previous.LastFullReadAt >= TimeSpan.FromMinutes(options.Value.ReconcileMinutes)
+            || FullResync.Requested(mapping);
         if (comparable && !reconcile && previous!.Mark.Version == mark.Version)
         {
             // Nothing at all was written to the directory since the last cycle.
@@ -62,17 +63,19 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
         {
             return 0; // SPEC rule 10: nothing published, the state stays where it was for the operator's decision.
         }
-        await PublishAllAsync(publisher, mapping, diff.Messages, cancellationToken);
+        var outgoing = FullResync.Messages(mapping, diff, correlationId, now);
+        await PublishAllAsync(publisher, mapping, outgoing, cancellationToken);
         // Only now: if a publish failed, the mark has not moved and the next cycle finds the same changes again.
         await stateStore.SaveAsync(new MappingState(mapping.Id, mapping.SourceGroupDn, nested, mark, diff.Users,
             full ? now : previous!.LastFullReadAt, now), cancellationToken);
         await (guard?.CycleCompletedAsync(mapping, cancellationToken) ?? Task.CompletedTask);
+        await (resync?.CompletedAsync(mapping, outgoing.Count, cancellationToken) ?? Task.CompletedTask);
         if (diff.Messages.Count > 0)
         {
             logger.LogInformation("Mapping {MappingId}: {Mode} read, published {Count} changes (correlation {CorrelationId}).",
                 mapping.Id, full ? "full" : "incremental", diff.Messages.Count, correlationId);
         }
-        return diff.Messages.Count;
+        return outgoing.Count;
     }
 
     /// <summary>

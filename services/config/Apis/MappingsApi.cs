@@ -27,12 +27,12 @@ public static class MappingsApi
         ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
         var rows = await db.Mappings.AsNoTracking().OrderBy(m => m.SourceGroupDnKey).ToListAsync(cancellationToken);
-        var plans = await OpenPlans.ByMappingAsync(db, cancellationToken);
-        var etag = ETags.FromParts(rows.Select(m => $"{m.Id}:{m.Revision}").Concat(OpenPlans.ETagParts(plans)));
+        var operations = await MappingOperations.LoadAsync(db, cancellationToken);
+        var etag = ETags.FromParts(rows.Select(m => $"{m.Id}:{m.Revision}").Concat(operations.ETagParts()));
         ETags.Set(http.Response, etag);
         return ETags.NotModified(http.Request, etag)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-            : TypedResults.Ok(rows.Select(row => OpenPlans.Annotate(ToMapping(row), plans)).ToArray());
+            : TypedResults.Ok(rows.Select(row => operations.Annotate(ToMapping(row))).ToArray());
     }
 
     public static async Task<Results<Ok<Mapping>, NotFound>> GetAsync(Guid id, ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
@@ -44,7 +44,7 @@ public static class MappingsApi
         }
 
         ETags.Set(http.Response, ETags.FromRevision(row.Revision));
-        return TypedResults.Ok(OpenPlans.Annotate(ToMapping(row), await OpenPlans.ByMappingAsync(db, cancellationToken)));
+        return TypedResults.Ok((await MappingOperations.LoadAsync(db, cancellationToken)).Annotate(ToMapping(row)));
     }
 
     public static async Task<Results<Created<Mapping>, ValidationProblem, ProblemHttpResult>> CreateAsync(

@@ -24,6 +24,8 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<HeldPlanRow> HeldPlans => Set<HeldPlanRow>();
 
+    public DbSet<ResyncRequestRow> ResyncRequests => Set<ResyncRequestRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<RescueAccountRow>(e =>

@@ -20,5 +20,16 @@ public static class OperationsModel
             e.HasIndex(x => new { x.MappingId, x.Status });
             e.HasIndex(x => x.CreatedAt);
         });
+
+        modelBuilder.Entity<ResyncRequestRow>(e =>
+        {
+            e.ToTable("resync_request");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.HasOne<MappingRow>().WithMany().HasForeignKey(x => x.MappingId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.RequestedBy).HasMaxLength(200);
+            e.Property(x => x.Revision).IsConcurrencyToken();
+            e.HasIndex(x => new { x.MappingId, x.Status });
+        });
     }
 }

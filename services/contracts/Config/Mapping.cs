@@ -11,6 +11,7 @@ namespace RescueAdSync.Contracts.Config;
 /// <param name="GuardMaxDisablePercent">Mass-change guard: a cycle that would disable more than this percentage of the mapping's enabled members (and at least <see cref="MassChangeGuardDefaults.PercentRuleMinimum"/> of them) is held.</param>
 /// <param name="OpenPlanId">The mapping's open plan held by the mass-change guard, if any (read-only; set by the config service).</param>
 /// <param name="OpenPlanStatus">Held (the mapping is skipped) or Approved (the next cycle bypasses the guard once); null when no plan is open.</param>
+/// <param name="ResyncRequestId">A full resync an operator asked for and the reader has not done yet (read-only; set by the config service).</param>
 public sealed record Mapping(
     Guid Id,
     string SourceGroupDn,
@@ -21,4 +22,5 @@ public sealed record Mapping(
     int GuardMaxDisables = MassChangeGuardDefaults.MaxDisables,
     int GuardMaxDisablePercent = MassChangeGuardDefaults.MaxDisablePercent,
     Guid? OpenPlanId = null,
-    Operations.HeldPlanStatus? OpenPlanStatus = null);
+    Operations.HeldPlanStatus? OpenPlanStatus = null,
+    Guid? ResyncRequestId = null);

@@ -178,6 +178,9 @@ public sealed class MassChangeGuardTests
             return Task.FromResult(Answer(null));
         }
 
+        public Task<IApiResponse<ResyncRequest>> MarkResyncDoneAsync(Guid id, ResyncCompletion completion, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("no resync in these tests");
+
         private static IApiResponse<HeldPlan> Answer(HeldPlan? plan) =>
             new ApiResponse<HeldPlan>(new HttpResponseMessage(System.Net.HttpStatusCode.OK), plan, new RefitSettings());
     }

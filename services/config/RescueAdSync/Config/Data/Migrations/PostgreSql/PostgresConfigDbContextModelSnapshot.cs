@@ -259,6 +259,43 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.ToTable("rescue_account", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.ResyncRequestRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("MappingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("Published")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MappingId", "Status");
+
+                    b.ToTable("resync_request", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.SyncLogRow", b =>
                 {
                     b.Property<long>("Id")
@@ -362,6 +399,15 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
                         .WithOne()
                         .HasForeignKey("RescueAdSync.Config.Data.ReaderStateRow", "MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ResyncRequestRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
+                        .WithMany()
+                        .HasForeignKey("MappingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -253,6 +253,43 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.ToTable("rescue_account", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.ResyncRequestRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MappingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Published")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MappingId", "Status");
+
+                    b.ToTable("resync_request", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.SyncLogRow", b =>
                 {
                     b.Property<long>("Id")
@@ -354,6 +391,15 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
                         .WithOne()
                         .HasForeignKey("RescueAdSync.Config.Data.ReaderStateRow", "MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ResyncRequestRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
+                        .WithMany()
+                        .HasForeignKey("MappingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -56,6 +56,30 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "resync_request",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MappingId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Published = table.Column<int>(type: "INTEGER", nullable: true),
+                    Revision = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_resync_request", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_resync_request_mapping_MappingId",
+                        column: x => x.MappingId,
+                        principalTable: "mapping",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_held_plan_CreatedAt",
                 table: "held_plan",
@@ -65,6 +89,11 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                 name: "IX_held_plan_MappingId_Status",
                 table: "held_plan",
                 columns: new[] { "MappingId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_resync_request_MappingId_Status",
+                table: "resync_request",
+                columns: new[] { "MappingId", "Status" });
         }
 
         /// <inheritdoc />
@@ -72,6 +101,9 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
         {
             migrationBuilder.DropTable(
                 name: "held_plan");
+
+            migrationBuilder.DropTable(
+                name: "resync_request");
 
             migrationBuilder.DropColumn(
                 name: "GuardMaxDisablePercent",
