@@ -37,6 +37,9 @@ public static class ReaderExtensions
         builder.Services.AddSingleton<ReaderConfigurationSource>();
         builder.Services.AddSingleton<SyncLogReporter>();
         builder.Services.AddSingleton<ReaderHealth>();
+        builder.AddOperationsClient();
+        builder.Services.AddSingleton<MassChangeGuard>();
+        builder.Services.AddSingleton<FullResync>();
         builder.Services.AddSingleton<MappingSynchronizer>();
         AddLeaderElection(builder);
         builder.Services.AddHostedService<ReaderWorker>();

@@ -64,6 +64,8 @@ public static class ConfigServiceExtensions
         api.MapSyncLogApi();
         api.MapReaderStateApi();
         api.MapLeasesApi();
+        api.MapHeldPlansApi();
+        api.MapResyncApi();
         return app;
     }
 }

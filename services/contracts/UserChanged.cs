@@ -14,6 +14,8 @@ namespace RescueAdSync.Contracts;
 /// <param name="DistinguishedName">The user's DN when observed; for logs only, never an identity.</param>
 /// <param name="ObservedAt">When the ad-reader observed this state.</param>
 /// <param name="CorrelationId">Ties the reader cycle, the message, the Rescue calls and the sync-log entries together.</param>
+/// <param name="Force">Set by a full resync an operator asked for: applied even when the same version was applied before (it
+/// repairs drift, e.g. a name changed by hand in Rescue); older versions are still dropped. Absent in older messages: false.</param>
 public sealed record UserChanged(
     Guid MappingId,
     string DirectoryUserId,
@@ -23,4 +25,5 @@ public sealed record UserChanged(
     UserState State,
     string DistinguishedName,
     DateTimeOffset ObservedAt,
-    Guid CorrelationId);
+    Guid CorrelationId,
+    bool Force = false);

@@ -28,6 +28,11 @@ public static class CliApp
         root.Add(MappingCommands.Create(runner));
         root.Add(StatusCommand.Create(runner));
         root.Add(LogCommand.Create(runner));
+        root.Add(ResyncCommand.Create(runner));
+        foreach (var command in PlanCommands.Create(runner))
+        {
+            root.Add(command);
+        }
         return root;
     }
 }

@@ -9,6 +9,7 @@ public static class ExitCodes
     public const int NotFound = 3;
     public const int Unreachable = 4;
     public const int ServerError = 5;
+    public const int Timeout = 6;
 
     public const string Help = """
         Exit codes:
@@ -18,5 +19,6 @@ public static class ExitCodes
           3  not found (no such mapping, account or directory not set yet)
           4  config service unreachable (connection refused, DNS, timeout)
           5  the config service failed (HTTP 5xx or an answer the CLI does not understand)
+          6  timed out waiting for the services to finish an operation (e.g. the reader applying an approved plan)
         """;
 }

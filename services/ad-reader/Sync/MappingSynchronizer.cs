@@ -13,7 +13,7 @@ namespace RescueAdSync.AdReader.Sync;
 /// otherwise reads only the users changed since the mark.
 /// </summary>
 public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<ReaderOptions> options, TimeProvider time, ILogger<MappingSynchronizer> logger,
-    SyncLogReporter? syncLog = null)
+    SyncLogReporter? syncLog = null, MassChangeGuard? guard = null, FullResync? resync = null)
 {
     /// <summary>Returns the number of messages published. Throws <see cref="DirectoryReadException"/> before publishing anything if the directory cannot be read completely.</summary>
     /// <param name="claims">The cycle's priority claims across mappings (null: this mapping alone, no priority rule).</param>
@@ -21,7 +21,12 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
         IPublishEndpoint publisher, Guid correlationId, CancellationToken cancellationToken, PriorityClaims? claims = null)
     {
         var previous = await stateStore.LoadAsync(mapping.Id, cancellationToken);
+        // A held mapping keeps its users: a lower-priority mapping must not take them over while an operator decides.
         claims?.ClaimLastKnown(mapping, previous);
+        if (guard?.IsHeld(mapping) == true)
+        {
+            return 0;
+        }
         var now = time.GetUtcNow();
         var nested = mapping.Nested;
         var rules = AttributeRules(mapping);
@@ -35,7 +40,8 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
             && previous.AttributeRules == rules
             && DistinguishedNames.AreEqual(previous.SourceGroupDn, mapping.SourceGroupDn);
         var reconcile = previous is null
-            || now - previous.LastFullReadAt >= TimeSpan.FromMinutes(options.Value.ReconcileMinutes ?? directory.ReconcileMinutes);
+            || now - previous.LastFullReadAt >= TimeSpan.FromMinutes(options.Value.ReconcileMinutes ?? directory.ReconcileMinutes)
+            || FullResync.Requested(mapping);
         // A higher mapping handed users over, or newly claims one of ours: look again even if the directory is unchanged.
         var priorityMoved = claims is not null && (claims.HandoversPending || claims.AnyClaimedByHigher(mapping, previous));
         if (comparable && !reconcile && !priorityMoved && previous!.Mark.Version == mark.Version)
@@ -66,17 +72,24 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
         }
 
         var diff = MembershipDiff.Compute(mapping.Id, known, read.Members, read.Unreadable, read.Gone, mark.Version, correlationId, now);
-        await PublishAllAsync(publisher, mapping, diff.Messages, cancellationToken);
+        if (guard is not null && await guard.HoldsAsync(mapping, known, diff.Messages, correlationId, cancellationToken))
+        {
+            return 0; // SPEC rule 10: nothing published, the state stays where it was for the operator's decision.
+        }
+        var outgoing = FullResync.Messages(mapping, diff, correlationId, now);
+        await PublishAllAsync(publisher, mapping, outgoing, cancellationToken);
         // Only now: if a publish failed, the mark has not moved and the next cycle finds the same changes again.
         await stateStore.SaveAsync(new MappingState(mapping.Id, mapping.SourceGroupDn, nested, mark, diff.Users,
             full ? now : previous!.LastFullReadAt, now, rules), cancellationToken);
         claims?.Claim(mapping, diff.Users.Values.Where(user => user.InScope).Select(user => user.Id));
+        await (guard?.CycleCompletedAsync(mapping, cancellationToken) ?? Task.CompletedTask);
+        await (resync?.CompletedAsync(mapping, outgoing.Count, cancellationToken) ?? Task.CompletedTask);
         if (diff.Messages.Count > 0)
         {
             logger.LogInformation("Mapping {MappingId}: {Mode} read, published {Count} changes (correlation {CorrelationId}).",
                 mapping.Id, full ? "full" : "incremental", diff.Messages.Count, correlationId);
         }
-        return diff.Messages.Count;
+        return outgoing.Count;
     }
 
     /// <summary>

@@ -28,11 +28,12 @@ public static class MappingsApi
         ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
         var rows = await db.Mappings.AsNoTracking().OrderBy(m => m.Priority).ToListAsync(cancellationToken);
-        var etag = ETags.FromParts(rows.Select(m => $"{m.Id}:{m.Revision}"));
+        var operations = await MappingOperations.LoadAsync(db, cancellationToken);
+        var etag = ETags.FromParts(rows.Select(m => $"{m.Id}:{m.Revision}").Concat(operations.ETagParts()));
         ETags.Set(http.Response, etag);
         return ETags.NotModified(http.Request, etag)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-            : TypedResults.Ok(rows.Select(ToMapping).ToArray());
+            : TypedResults.Ok(rows.Select(row => operations.Annotate(ToMapping(row))).ToArray());
     }
 
     public static async Task<Results<Ok<Mapping>, NotFound>> GetAsync(Guid id, ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
@@ -44,7 +45,7 @@ public static class MappingsApi
         }
 
         ETags.Set(http.Response, ETags.FromRevision(row.Revision));
-        return TypedResults.Ok(ToMapping(row));
+        return TypedResults.Ok((await MappingOperations.LoadAsync(db, cancellationToken)).Annotate(ToMapping(row)));
     }
 
     public static async Task<Results<Created<Mapping>, ValidationProblem, ProblemHttpResult>> CreateAsync(
@@ -213,6 +214,8 @@ public static class MappingsApi
         row.TechnicianGroupId = settings.TechnicianGroupId;
         row.MobileAddon = settings.MobileAddon;
         row.Enabled = settings.Enabled;
+        row.GuardMaxDisables = settings.GuardMaxDisables;
+        row.GuardMaxDisablePercent = settings.GuardMaxDisablePercent;
         row.UpdatedAt = time.UtcNowForStorage();
         row.Revision++;
     }
@@ -228,5 +231,5 @@ public static class MappingsApi
 
     private static Mapping ToMapping(MappingRow row) =>
         new(row.Id, row.SourceGroupDn, row.TechnicianGroupId, row.MobileAddon, row.Enabled, row.UpdatedAt,
-            row.Directory, row.Nested, row.NameAttribute, row.EmailAttribute, row.Priority);
+            row.Directory, row.Nested, row.NameAttribute, row.EmailAttribute, row.Priority, row.GuardMaxDisables, row.GuardMaxDisablePercent);
 }

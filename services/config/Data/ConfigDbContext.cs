@@ -22,6 +22,10 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<LeaseRow> Leases => Set<LeaseRow>();
 
+    public DbSet<HeldPlanRow> HeldPlans => Set<HeldPlanRow>();
+
+    public DbSet<ResyncRequestRow> ResyncRequests => Set<ResyncRequestRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<RescueAccountRow>(e =>
@@ -103,5 +107,7 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.Holder).HasMaxLength(200);
         });
+
+        modelBuilder.ConfigureOperations();
     }
 }

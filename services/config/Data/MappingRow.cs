@@ -20,6 +20,12 @@ public sealed class MappingRow
 
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>Mass-change guard, absolute threshold of disables per cycle.</summary>
+    public int GuardMaxDisables { get; set; } = Contracts.Config.MassChangeGuardDefaults.MaxDisables;
+
+    /// <summary>Mass-change guard, percentage of the enabled members per cycle.</summary>
+    public int GuardMaxDisablePercent { get; set; } = Contracts.Config.MassChangeGuardDefaults.MaxDisablePercent;
+
     /// <summary>Bumped on every write; the ETag, and the concurrency token that makes If-Match atomic.</summary>
     public long Revision { get; set; }
 

@@ -75,6 +75,7 @@ public static class SettingsValidator
         }
 
         DirectoryRules.Validate(errors, settings);
+        GuardValidator.Validate(errors, settings);
         return errors;
     }
 

@@ -6,7 +6,7 @@
 (() => {
   const KEY_STORAGE = "adsync.adminKey";
   const LINK_PAGE = 500;
-  const state = { mappings: [], logSkip: 0, logTotal: 0, entries: [] };
+  const state = { mappings: [], logSkip: 0, logTotal: 0, entries: [], plan: null };
   const $ = (id) => document.getElementById(id);
 
   class ApiError extends Error {
@@ -20,10 +20,10 @@
   // so the browser never sends it anywhere on its own.
   const storedKey = () => sessionStorage.getItem(KEY_STORAGE);
 
-  async function api(path, key = storedKey()) {
+  async function api(path, key = storedKey(), method = "GET") {
     let response;
     try {
-      response = await fetch(path, { headers: { Authorization: `Bearer ${key}`, Accept: "application/json" }, cache: "no-store" });
+      response = await fetch(path, { method, headers: { Authorization: `Bearer ${key}`, Accept: "application/json" }, cache: "no-store" });
     } catch (e) {
       throw new ApiError(0, `The config service cannot be reached (${e.message}).`);
     }
@@ -46,7 +46,8 @@
     return { data: await response.json(), total, status: response.status };
   }
 
-  function showMessage(text) {
+  function showMessage(text, kind = "error") {
+    $("message").className = kind === "info" ? "message info" : "message";
     $("message").textContent = text;
     $("message").hidden = !text;
   }
@@ -103,8 +104,9 @@
     $("logout").hidden = true;
     $("login-view").hidden = false;
     $("api-key").value = "";
-    for (const id of ["mappings-table", "log-table"]) $(id).tBodies[0].replaceChildren();
-    for (const id of ["account-list", "directory-list", "details-list"]) $(id).replaceChildren();
+    for (const id of ["mappings-table", "log-table", "plans-table", "plan-changes"]) $(id).tBodies[0].replaceChildren();
+    for (const id of ["account-list", "directory-list", "details-list", "plan-list"]) $(id).replaceChildren();
+    $("plan-details").hidden = true;
     showMessage(reason || "");
   }
 
@@ -152,6 +154,7 @@
       cell(row, String(counts.Deleted), "number");
       cell(row, String(errorCount), errorCount > 0 ? "number bad" : "number");
       cell(row, lastError ? `${formatTime(lastError.time)} ${lastError.message}` : "—", lastError ? "bad" : "");
+      cell(row, mapping.openPlanStatus ? mapping.openPlanStatus.toUpperCase() : "ok", mapping.openPlanStatus === "Held" ? "bad" : "");
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = "Show log";
@@ -228,6 +231,75 @@
     $("log-details").hidden = false;
   }
 
+  // ----- held plans (mass-change guard)
+
+  async function loadPlans() {
+    const query = $("plans-all").checked ? "take=100" : "open=true&take=100";
+    const { data } = await api(`/api/held-plans?${query}`);
+    const open = data.filter((p) => p.status === "Held").length;
+    $("plans-count").textContent = String(open);
+    $("plans-count").hidden = open === 0;
+    const body = $("plans-table").tBodies[0];
+    body.replaceChildren();
+    for (const plan of data) {
+      const row = body.insertRow();
+      row.dataset.planId = plan.id;
+      cell(row, mappingName(plan.mappingId));
+      cell(row, plan.status, plan.status === "Held" ? "bad" : "");
+      cell(row, String(plan.disables), "number");
+      cell(row, String(plan.enabledMembers), "number");
+      cell(row, String(plan.totalChanges), "number");
+      cell(row, formatTime(plan.createdAt), "time");
+      cell(row, plan.reason);
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Review";
+      button.addEventListener("click", () => showPlan(plan.id).catch(fail));
+      row.insertCell().append(button);
+    }
+    $("plans-empty").hidden = data.length > 0;
+  }
+
+  async function showPlan(id) {
+    const { data: plan } = await api(`/api/held-plans/${id}`);
+    state.plan = plan;
+    definitionList($("plan-list"), [
+      ["Plan", plan.id],
+      ["Mapping", `${mappingName(plan.mappingId)} (${plan.mappingId})`],
+      ["Status", plan.status, plan.status === "Held" ? "bad" : ""],
+      ["Reason", plan.reason],
+      ["Disables", `${plan.disables} of ${plan.enabledMembers} enabled technicians`],
+      ["Changes", plan.totalChanges > plan.changes.length ? `${plan.totalChanges} (first ${plan.changes.length} listed)` : String(plan.totalChanges)],
+      ["Held at", formatTime(plan.createdAt)],
+      ["Decided", plan.decidedAt ? `${formatTime(plan.decidedAt)} by ${plan.decidedBy}` : null],
+      ["Applied", plan.appliedAt ? formatTime(plan.appliedAt) : null],
+    ]);
+    const body = $("plan-changes").tBodies[0];
+    body.replaceChildren();
+    for (const change of plan.changes) {
+      const row = body.insertRow();
+      cell(row, change.displayName);
+      cell(row, change.email);
+      cell(row, change.previousState ?? "(new)");
+      cell(row, change.state, change.state === "Enabled" ? "" : "bad");
+      cell(row, change.directoryUserId);
+      cell(row, change.distinguishedName);
+    }
+    $("plan-approve").hidden = $("plan-reject").hidden = plan.status !== "Held";
+    $("plan-details").hidden = false;
+  }
+
+  async function decide(action) {
+    const plan = state.plan;
+    if (!plan) return;
+    await api(`/api/held-plans/${plan.id}/${action}`, storedKey(), "POST");
+    showMessage(action === "approve"
+      ? `Plan approved: the reader applies the changes of ${mappingName(plan.mappingId)} at its next cycle.`
+      : `Plan rejected: nothing of it was applied; ${mappingName(plan.mappingId)} resumes (and is held again if the directory still looks the same).`, "info");
+    await Promise.all([loadMappings(), loadPlans()]);
+    await showPlan(plan.id);
+  }
+
   // ----- settings
 
   async function loadSettings() {
@@ -255,7 +327,7 @@
 
   async function loadAll() {
     await loadMappings();
-    await Promise.all([loadLog(), loadSettings()]);
+    await Promise.all([loadLog(), loadSettings(), loadPlans()]);
   }
 
   function selectTab(name) {
@@ -276,6 +348,9 @@
     $("logout").addEventListener("click", () => logout(""));
     $("refresh").addEventListener("click", () => { showMessage(""); loadAll().catch(fail); });
     for (const tab of document.querySelectorAll("nav .tab")) tab.addEventListener("click", () => selectTab(tab.dataset.tab));
+    $("plans-all").addEventListener("change", () => loadPlans().catch(fail));
+    $("plan-approve").addEventListener("click", () => decide("approve").catch(fail));
+    $("plan-reject").addEventListener("click", () => decide("reject").catch(fail));
     $("log-filters").addEventListener("submit", (e) => {
       e.preventDefault();
       state.logSkip = 0;

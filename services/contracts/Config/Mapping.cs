@@ -12,6 +12,11 @@ namespace RescueAdSync.Contracts.Config;
 /// <param name="NameAttribute">The attribute giving the name; null: the kind's default rule.</param>
 /// <param name="EmailAttribute">The attribute giving the email; null: the kind's default rule.</param>
 /// <param name="Priority">Lower first: a user in several mapped groups is handled by the first mapping only.</param>
+/// <param name="GuardMaxDisables">Mass-change guard: a cycle that would disable more technicians than this is held for an operator.</param>
+/// <param name="GuardMaxDisablePercent">Mass-change guard: a cycle that would disable more than this percentage of the mapping's enabled members (and at least <see cref="MassChangeGuardDefaults.PercentRuleMinimum"/> of them) is held.</param>
+/// <param name="OpenPlanId">The mapping's open plan held by the mass-change guard, if any (read-only; set by the config service).</param>
+/// <param name="OpenPlanStatus">Held (the mapping is skipped) or Approved (the next cycle bypasses the guard once); null when no plan is open.</param>
+/// <param name="ResyncRequestId">A full resync an operator asked for and the reader has not done yet (read-only; set by the config service).</param>
 public sealed record Mapping(
     Guid Id,
     string SourceGroupDn,
@@ -23,4 +28,9 @@ public sealed record Mapping(
     bool Nested = false,
     string? NameAttribute = null,
     string? EmailAttribute = null,
-    int Priority = 0);
+    int Priority = 0,
+    int GuardMaxDisables = MassChangeGuardDefaults.MaxDisables,
+    int GuardMaxDisablePercent = MassChangeGuardDefaults.MaxDisablePercent,
+    Guid? OpenPlanId = null,
+    Operations.HeldPlanStatus? OpenPlanStatus = null,
+    Guid? ResyncRequestId = null);

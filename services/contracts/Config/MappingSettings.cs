@@ -17,6 +17,8 @@ namespace RescueAdSync.Contracts.Config;
 /// Unique; lower first. A user in the groups of several mappings is handled by the first one by priority only.
 /// Null: after every existing mapping (highest priority number + 10).
 /// </param>
+/// <param name="GuardMaxDisables">Mass-change guard, absolute: at most this many disables per cycle (0 to 1,000,000; default 50).</param>
+/// <param name="GuardMaxDisablePercent">Mass-change guard, relative: at most this percentage of the enabled members per cycle (1 to 100; default 20; 100 turns the rule off).</param>
 public sealed record MappingSettings(
     string? SourceGroupDn,
     long TechnicianGroupId,
@@ -27,4 +29,6 @@ public sealed record MappingSettings(
     bool Nested = false,
     string? NameAttribute = null,
     string? EmailAttribute = null,
-    int? Priority = null);
+    int? Priority = null,
+    int GuardMaxDisables = MassChangeGuardDefaults.MaxDisables,
+    int GuardMaxDisablePercent = MassChangeGuardDefaults.MaxDisablePercent);

@@ -42,7 +42,7 @@ public sealed class TechnicianProvisioner(
         }
 
         var link = await GetLinkAsync(change.DirectoryUserId, ct);
-        if (link is not null && link.Version >= change.Version)
+        if (link is not null && ForcedVersions.IsStale(link.Version, change))
             return ProvisioningResult.Stale;
 
         var enabled = change.State == UserState.Enabled;
@@ -105,7 +105,7 @@ public sealed class TechnicianProvisioner(
         {
             // Defence in depth for ordering (see UserChangedConsumerDefinition): if another instance applied a newer
             // version since the first read, this one is stale and must not reach Rescue.
-            if (await GetLinkAsync(change.DirectoryUserId, ct) is { } latest && latest.Version >= change.Version)
+            if (await GetLinkAsync(change.DirectoryUserId, ct) is { } latest && ForcedVersions.IsStale(latest.Version, change))
                 return ProvisioningResult.Stale;
             await SetUserAsync(command, change, ct);
             result = isNew ? ProvisioningResult.Created : ProvisioningResult.Updated;

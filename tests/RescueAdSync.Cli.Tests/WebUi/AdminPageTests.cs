@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 using RescueAdSync.Cli.Tests.Infrastructure;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
+using RescueAdSync.Contracts.Operations;
 using static Microsoft.Playwright.Assertions;
 
 namespace RescueAdSync.Cli.Tests.WebUi;
@@ -65,8 +66,8 @@ public sealed class AdminPageTests(ConfigStack stack) : IAsyncLifetime
         await LogInAsync(page, stack.AdminKey);
         await Expect(page.Locator("#app-view")).ToBeVisibleAsync();
         var row = page.Locator($"#mappings-table tr[data-mapping-id='{mapping}']");
-        // Source group, technician group, enabled, links: all / Enabled / Disabled / OutOfScope / Deleted, errors, last error.
-        string[] expected = [group, technicianGroup.ToString(), "yes", "3", "2", "1", "0", "0", "1", "*No mobile licence left for dave", "Show log"];
+        // Source group, technician group, enabled, links: all / Enabled / Disabled / OutOfScope / Deleted, errors, last error, guard.
+        string[] expected = [group, technicianGroup.ToString(), "yes", "3", "2", "1", "0", "0", "1", "*No mobile licence left for dave", "ok", "Show log"];
         await Expect(row.Locator("td")).ToHaveTextAsync(expected.Select(text => text.StartsWith('*')
             ? new Regex(Regex.Escape(text[1..]))
             : new Regex($"^{Regex.Escape(text)}$")));
@@ -101,6 +102,42 @@ public sealed class AdminPageTests(ConfigStack stack) : IAsyncLifetime
         await Expect(page.Locator("#login-view")).ToBeVisibleAsync();
         Assert.Null(await page.EvaluateAsync<string?>("sessionStorage.getItem('adsync.adminKey')"));
         await Expect(page.Locator("#mappings-table tbody tr")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Admin_sees_a_held_mapping_reviews_the_plan_and_approves_it()
+    {
+        var group = $"CN=Guarded-{Guid.NewGuid():N},OU=Groups,DC=corp,DC=example,DC=org";
+        var (mapping, _) = await stack.AddMappingAsync(group);
+        var plan = await stack.HoldPlanAsync(mapping,
+            new PlannedChange("u-ann", "CN=Ann,OU=Staff,DC=corp", "Ann Archer", "ann@example.org", UserState.OutOfScope, UserState.Enabled),
+            new PlannedChange("u-bob", "CN=Bob,OU=Staff,DC=corp", "Bob Baker", "bob@example.org", UserState.Deleted, UserState.Enabled),
+            new PlannedChange("u-cid", "CN=Cid,OU=Staff,DC=corp", "Cid Cole", "cid@example.org", UserState.Disabled, UserState.Enabled));
+
+        var page = await Context.NewPageAsync();
+        await page.GotoAsync($"{stack.ConfigUrl}/admin/");
+        await LogInAsync(page, stack.AdminKey);
+        var row = page.Locator($"#mappings-table tr[data-mapping-id='{mapping}']");
+        await Expect(row.Locator("td").Nth(10)).ToHaveTextAsync("HELD");
+
+        await page.ClickAsync("nav .tab[data-tab='plans']");
+        var planRow = page.Locator($"#plans-table tr[data-plan-id='{plan}']");
+        await Expect(planRow).ToContainTextAsync(group);
+        await Expect(planRow).ToContainTextAsync("Held");
+        await planRow.Locator("button").ClickAsync();
+        await Expect(page.Locator("#plan-list")).ToContainTextAsync("3 of 4 enabled technicians");
+        await Expect(page.Locator("#plan-changes tbody tr")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#plan-changes tbody tr").Filter(new LocatorFilterOptions { HasText = "Bob Baker" }))
+            .ToContainTextAsync("EnabledDeleted");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("admin-held-plan.png"), FullPage = true });
+
+        await page.ClickAsync("#plan-approve");
+        await Expect(page.Locator("#message")).ToContainTextAsync("Plan approved");
+        await Expect(page.Locator("#plan-list")).ToContainTextAsync("Approved");
+        await Expect(page.Locator("#plan-approve")).ToBeHiddenAsync();
+        await Expect(row.Locator("td").Nth(10)).ToHaveTextAsync("APPROVED");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("admin-plan-approved.png"), FullPage = true });
+        Assert.Equal("Approved", (await stack.GetPlanStatusAsync(plan)));
     }
 
     [Fact]

@@ -11,7 +11,6 @@ public static partial class ServiceMetrics
     /// </summary>
     public static readonly IReadOnlySet<string> Pending = new HashSet<string>(StringComparer.Ordinal)
     {
-        "adsync_reader_guard_holding", // gauge {mapping}: 1 while the mass-change guard holds a mapping's disables
     };
 
     public static IReadOnlySet<string> Defined()

@@ -56,10 +56,12 @@ public static class MappingCommands
         var technicianGroup = new Option<long>("--technician-group") { Description = "The destination Rescue Technician Group's node id.", Required = true };
         var mobile = new Option<bool>("--mobile-addon") { Description = "Give the technicians the mobile add-on." };
         var disabled = new Option<bool>("--disabled") { Description = "Create the mapping paused." };
-        var add = new Command("add", "Add a mapping.") { group, technicianGroup, mobile, disabled };
+        var (maxDisables, maxPercent) = GuardOptions.Create();
+        var add = new Command("add", "Add a mapping.") { group, technicianGroup, mobile, disabled, maxDisables, maxPercent };
         runner.SetAction(add, async (parse, context, ct) =>
         {
-            var settings = new MappingSettings(parse.GetValue(group) ?? "", parse.GetValue(technicianGroup), parse.GetValue(mobile), !parse.GetValue(disabled));
+            var settings = new MappingSettings(parse.GetValue(group) ?? "", parse.GetValue(technicianGroup), parse.GetValue(mobile), !parse.GetValue(disabled),
+                parse.GetValue(maxDisables) ?? MassChangeGuardDefaults.MaxDisables, parse.GetValue(maxPercent) ?? MassChangeGuardDefaults.MaxDisablePercent);
             var created = await context.Api.SendAsync<Mapping>(HttpMethod.Post, "api/mappings", settings, ifMatch: null, What, ct);
             Write(context, created.Value, "Mapping added.");
             return ExitCodes.Ok;
@@ -74,7 +76,8 @@ public static class MappingCommands
         var technicianGroup = new Option<long?>("--technician-group") { Description = "A new Rescue Technician Group node id." };
         var mobile = new Option<bool?>("--mobile-addon") { Description = "true or false." };
         var enabled = new Option<bool?>("--enabled") { Description = "true or false (false pauses the mapping)." };
-        var update = new Command("update", "Change a mapping; options not given keep their value.") { id, group, technicianGroup, mobile, enabled };
+        var (maxDisables, maxPercent) = GuardOptions.Create();
+        var update = new Command("update", "Change a mapping; options not given keep their value.") { id, group, technicianGroup, mobile, enabled, maxDisables, maxPercent };
         runner.SetAction(update, async (parse, context, ct) =>
         {
             var path = $"api/mappings/{ParseId("id", parse.GetValue(id))}";
@@ -84,7 +87,9 @@ public static class MappingCommands
                 parse.GetValue(group) ?? m.SourceGroupDn,
                 parse.GetValue(technicianGroup) ?? m.TechnicianGroupId,
                 parse.GetValue(mobile) ?? m.MobileAddon,
-                parse.GetValue(enabled) ?? m.Enabled);
+                parse.GetValue(enabled) ?? m.Enabled,
+                parse.GetValue(maxDisables) ?? m.GuardMaxDisables,
+                parse.GetValue(maxPercent) ?? m.GuardMaxDisablePercent);
             var saved = await context.Api.SendAsync<Mapping>(HttpMethod.Put, path, settings, current.ETag, What, ct);
             Write(context, saved.Value, "Mapping updated.");
             return ExitCodes.Ok;
@@ -129,6 +134,7 @@ public static class MappingCommands
         table.Add("Technician group", Formats.Number(mapping.TechnicianGroupId));
         table.Add("Mobile add-on", Formats.YesNo(mapping.MobileAddon));
         table.Add("Enabled", Formats.YesNo(mapping.Enabled));
+        table.Add("Guard", GuardOptions.Describe(mapping));
         table.Add("Updated", Formats.Time(mapping.UpdatedAt));
         table.WriteTo(context.Out);
     }

@@ -46,19 +46,27 @@ public static class StatusCommand
             : "Directory: not set (adsync directory set)");
         output.WriteLine();
 
-        var table = new TextTable("ID", "Source group", "Tech group", "Enabled", "Links", "Enabled", "Disabled", "OutOfScope", "Deleted", "Errors", "Last activity");
+        var table = new TextTable("ID", "Source group", "Tech group", "Enabled", "Links", "Enabled", "Disabled", "OutOfScope", "Deleted", "Errors", "Last activity", "Guard");
         foreach (var m in status.Mappings)
         {
             table.Add(
                 m.Mapping.Id.ToString(), m.Mapping.SourceGroupDn, Formats.Number(m.Mapping.TechnicianGroupId), Formats.YesNo(m.Mapping.Enabled),
                 Formats.Number(m.LinkCount), Count(m, "Enabled"), Count(m, "Disabled"), Count(m, "OutOfScope"), Count(m, "Deleted"),
-                Formats.Number(m.ErrorCount), Formats.Time(m.LastActivity));
+                Formats.Number(m.ErrorCount), Formats.Time(m.LastActivity), m.Mapping.OpenPlanStatus?.ToString().ToUpperInvariant() ?? "ok");
         }
 
         table.WriteTo(output);
         if (status.Mappings.Count == 0)
         {
             output.WriteLine("No mappings yet: add one with 'adsync mapping add'.");
+        }
+
+        foreach (var m in status.Mappings.Where(m => m.Mapping.OpenPlanId is not null))
+        {
+            output.WriteLine();
+            output.WriteLine(m.Mapping.OpenPlanStatus == Contracts.Operations.HeldPlanStatus.Held
+                ? $"HELD: the mass-change guard holds {m.Mapping.SourceGroupDn}; nothing of it is applied. See 'adsync plans {m.Mapping.OpenPlanId}', then 'adsync approve' or 'adsync reject' it."
+                : $"APPROVED: plan {m.Mapping.OpenPlanId} of {m.Mapping.SourceGroupDn} is applied at the reader's next cycle.");
         }
 
         foreach (var m in status.Mappings.Where(m => m.LastErrors.Count > 0))

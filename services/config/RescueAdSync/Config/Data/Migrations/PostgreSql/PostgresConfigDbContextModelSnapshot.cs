@@ -93,6 +93,66 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.ToTable("directory_connection", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.HeldPlanRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("AppliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangesJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Disables")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("EnabledMembers")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("MappingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("TotalChanges")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("MappingId", "Status");
+
+                    b.ToTable("held_plan", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.LeaseRow", b =>
                 {
                     b.Property<string>("Name")
@@ -131,6 +191,12 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
 
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
+
+                    b.Property<int>("GuardMaxDisablePercent")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("GuardMaxDisables")
+                        .HasColumnType("integer");
 
                     b.Property<bool>("MobileAddon")
                         .HasColumnType("boolean");
@@ -242,6 +308,43 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.ToTable("rescue_account", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.ResyncRequestRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("MappingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("Published")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MappingId", "Status");
+
+                    b.ToTable("resync_request", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.SyncLogRow", b =>
                 {
                     b.Property<long>("Id")
@@ -331,11 +434,29 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.ToTable("technician_link", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.HeldPlanRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
+                        .WithMany()
+                        .HasForeignKey("MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.ReaderStateRow", b =>
                 {
                     b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
                         .WithOne()
                         .HasForeignKey("RescueAdSync.Config.Data.ReaderStateRow", "MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ResyncRequestRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
+                        .WithMany()
+                        .HasForeignKey("MappingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -87,6 +87,66 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.ToTable("directory_connection", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.HeldPlanRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AppliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChangesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CorrelationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Disables")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EnabledMembers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MappingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TotalChanges")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("MappingId", "Status");
+
+                    b.ToTable("held_plan", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.LeaseRow", b =>
                 {
                     b.Property<string>("Name")
@@ -124,6 +184,12 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GuardMaxDisablePercent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("GuardMaxDisables")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("MobileAddon")
@@ -236,6 +302,43 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.ToTable("rescue_account", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.ResyncRequestRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MappingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Published")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MappingId", "Status");
+
+                    b.ToTable("resync_request", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.SyncLogRow", b =>
                 {
                     b.Property<long>("Id")
@@ -323,11 +426,29 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.ToTable("technician_link", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.HeldPlanRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
+                        .WithMany()
+                        .HasForeignKey("MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.ReaderStateRow", b =>
                 {
                     b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
                         .WithOne()
                         .HasForeignKey("RescueAdSync.Config.Data.ReaderStateRow", "MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ResyncRequestRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
+                        .WithMany()
+                        .HasForeignKey("MappingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

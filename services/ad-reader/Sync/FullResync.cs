@@ -1,0 +1,57 @@
+using RescueAdSync.Contracts;
+using RescueAdSync.Contracts.Config;
+using RescueAdSync.Contracts.Operations;
+using RescueAdSync.ServiceDefaults;
+
+namespace RescueAdSync.AdReader.Sync;
+
+/// <summary>
+/// A full resync an operator asked for (<see cref="Mapping.ResyncRequestId"/>): the cycle reads the mapping in full and
+/// publishes every known user's state, changed or not, with <see cref="UserChanged.Force"/>, so the provisioner
+/// re-applies it at the same version and repairs drift made by hand in Rescue.
+/// </summary>
+public sealed class FullResync(IOperationsApi operations, ILogger<FullResync> logger)
+{
+    public static bool Requested(Mapping mapping) => mapping.ResyncRequestId is not null;
+
+    /// <summary>What the cycle publishes: its changes, or, for a resync, every known user's state (forced).</summary>
+    public static IReadOnlyList<UserChanged> Messages(Mapping mapping, MembershipDiffResult diff, Guid correlationId, DateTimeOffset now)
+    {
+        if (!Requested(mapping))
+        {
+            return diff.Messages;
+        }
+        // The diff's messages carry the same versions as the new state, so publishing the state covers them.
+        return diff.Users.Values
+            .Select(user => new UserChanged(mapping.Id, user.Id, user.Version, user.DisplayName, user.Email, user.State, user.DistinguishedName,
+                now, correlationId, Force: true))
+            .OrderBy(message => message.Version).ThenBy(message => message.DirectoryUserId, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>After the forced states were confirmed and the state saved: the request is done.</summary>
+    public async Task CompletedAsync(Mapping mapping, int published, CancellationToken cancellationToken)
+    {
+        if (mapping.ResyncRequestId is not { } id)
+        {
+            return;
+        }
+        try
+        {
+            using var response = await operations.MarkResyncDoneAsync(id, new ResyncCompletion(published), cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                logger.LogInformation("Mapping {MappingId}: full resync {RequestId} done, {Count} states republished.", mapping.Id, id, published);
+                return;
+            }
+            logger.LogWarning("Mapping {MappingId}: reporting resync {RequestId} done failed (HTTP {Status}); it runs again next cycle.",
+                mapping.Id, id, (int?)response.StatusCode);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Harmless: the next cycle republishes once more (forced states are idempotent) and reports again.
+            logger.LogWarning("Mapping {MappingId}: reporting resync {RequestId} done failed ({Error}); it runs again next cycle.",
+                mapping.Id, id, ex.Message);
+        }
+    }
+}

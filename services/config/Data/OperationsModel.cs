@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace RescueAdSync.Config.Data;
+
+/// <summary>The tables of the operator operations (mass-change guard plans), kept apart from the core model.</summary>
+public static class OperationsModel
+{
+    public static void ConfigureOperations(this ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<HeldPlanRow>(e =>
+        {
+            e.ToTable("held_plan");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            // A deleted mapping has nothing left to hold.
+            e.HasOne<MappingRow>().WithMany().HasForeignKey(x => x.MappingId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Reason).HasMaxLength(1000);
+            e.Property(x => x.DecidedBy).HasMaxLength(200);
+            e.Property(x => x.Revision).IsConcurrencyToken();
+            e.HasIndex(x => new { x.MappingId, x.Status });
+            e.HasIndex(x => x.CreatedAt);
+        });
+
+        modelBuilder.Entity<ResyncRequestRow>(e =>
+        {
+            e.ToTable("resync_request");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.HasOne<MappingRow>().WithMany().HasForeignKey(x => x.MappingId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.RequestedBy).HasMaxLength(200);
+            e.Property(x => x.Revision).IsConcurrencyToken();
+            e.HasIndex(x => new { x.MappingId, x.Status });
+        });
+    }
+}
