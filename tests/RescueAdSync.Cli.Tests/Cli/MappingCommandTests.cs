@@ -81,7 +81,11 @@ public sealed class MappingCommandTests(ConfigStack stack)
         var result = await stack.RunCliAsync("mapping", "add");
 
         result.AssertExit(1);
-        Assert.Contains("--group", result.Stderr);
+        Assert.Contains("--technician-group", result.Stderr);
+
+        var noGroup = await stack.RunCliAsync("mapping", "add", "--technician-group", "5");
+        noGroup.AssertExit(1);
+        Assert.Contains("--group <DN> or as --group-name", noGroup.Stderr);
     }
 
     [Fact]
