@@ -55,7 +55,7 @@ public sealed class AccountAndDirectoryCommandTests(ConfigStack stack)
     {
         const string bindPassword = "Bind-Secret-42";
         var set = await stack.RunCliWithInputAsync($"{bindPassword}\n", "directory", "set", "--kind", "OpenLdap",
-            "--server", "ldap://ldap1.example.org:389", "--server", "ldaps://ldap2.example.org:636",
+            "--server", "ldaps://ldap1.example.org:636", "--server", "ldaps://ldap2.example.org:636", "--tls", "Ldaps",
             "--bind-dn", "cn=sync,dc=example,dc=org", "--base-dn", "dc=example,dc=org", "--poll-interval", "5");
         set.AssertExit(0);
 
@@ -79,5 +79,63 @@ public sealed class AccountAndDirectoryCommandTests(ConfigStack stack)
 
         result.AssertExit(1);
         Assert.Contains("serverUrls[0]", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Named_directory_set_with_tls_ca_bundle_and_status_attribute_then_list_show_and_remove()
+    {
+        var name = $"branch-{Guid.NewGuid():N}"[..20];
+        var pem = Path.Combine(Path.GetTempPath(), $"adsync-cli-ca-{Guid.NewGuid():N}.pem");
+        using (var key = System.Security.Cryptography.ECDsa.Create())
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=CLI Test CA", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+            using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            await File.WriteAllTextAsync(pem, ca.ExportCertificatePem());
+        }
+
+        try
+        {
+            var set = await stack.RunCliWithInputAsync("Branch-Bind-Secret\n", "directory", "set", "--name", name, "--kind", "OpenLdap",
+                "--server", "ldap://ldap.branch.example.org", "--tls", "StartTls", "--ca-bundle", pem, "--disabled-attribute", "pwdAccountLockedTime",
+                "--reconcile-minutes", "90", "--bind-dn", "cn=sync,dc=branch,dc=example,dc=org", "--base-dn", "dc=branch,dc=example,dc=org", "--json");
+            set.AssertExit(0);
+            var json = set.Json();
+            Assert.Equal((name, "StartTls", "pwdAccountLockedTime", 90),
+                (json.GetProperty("name").GetString(), json.GetProperty("tlsMode").GetString(), json.GetProperty("disabledAttribute").GetString(),
+                 json.GetProperty("reconcileMinutes").GetInt32()));
+            Assert.Contains("BEGIN CERTIFICATE", json.GetProperty("caBundlePem").GetString());
+
+            var show = await stack.RunCliAsync("directory", "show", "--name", name);
+            show.AssertExit(0);
+            Assert.Matches(@"TLS\s+StartTls", show.Stdout);
+            Assert.Matches(@"CA bundle\s+set", show.Stdout);
+            Assert.DoesNotContain("Branch-Bind-Secret", set.Stdout + set.Stderr + show.Stdout + show.Stderr);
+            Assert.Contains(name, (await stack.RunCliAsync("directory", "list")).Stdout);
+
+            // Only what is given changes: the stored CA bundle and password stay, then the bundle is dropped.
+            var keep = await stack.RunCliAsync("directory", "set", "--name", name, "--reconcile-minutes", "30", "--keep-secrets", "--json");
+            keep.AssertExit(0);
+            Assert.Contains("BEGIN CERTIFICATE", keep.Json().GetProperty("caBundlePem").GetString());
+            var insecureWithCa = await stack.RunCliAsync("directory", "set", "--name", name, "--allow-insecure-tls", "true", "--keep-secrets");
+            insecureWithCa.AssertExit(1);
+            Assert.Contains("allowInsecureTls", insecureWithCa.Stderr);
+
+            (await stack.RunCliAsync("directory", "remove", name)).AssertExit(0);
+            (await stack.RunCliAsync("directory", "show", "--name", name)).AssertExit(3);
+        }
+        finally
+        {
+            File.Delete(pem);
+        }
+    }
+
+    [Fact]
+    public async Task Directory_set_with_an_unreadable_ca_bundle_exits_1()
+    {
+        var result = await stack.RunCliAsync("directory", "set", "--name", "nothing-here", "--ca-bundle", "/nonexistent/ca.pem", "--keep-secrets");
+
+        result.AssertExit(1);
+        Assert.Contains("--ca-bundle", result.Stderr);
     }
 }

@@ -5,27 +5,67 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Cli.Commands;
 
-/// <summary><c>adsync directory show|set</c>: the LDAP / Active Directory connection the ad-reader uses.</summary>
+/// <summary>
+/// <c>adsync directory list|show|set|remove</c>: the LDAP / Active Directory connections the ad-readers use. Without
+/// --name a command works on the connection named "default".
+/// </summary>
 public static class DirectoryCommands
 {
-    private const string Path = "api/directory";
     private const string What = "Directory connection";
 
     public static Command Create(CommandRunner runner)
     {
-        var directory = new Command("directory", "The directory connection: LDAP URLs, bind identity, base DN, poll interval.");
+        var directory = new Command("directory", "Directory connections: LDAP URLs, TLS, bind identity, base DN, poll and reconciliation intervals.");
+        directory.Add(List(runner));
         directory.Add(Show(runner));
         directory.Add(Set(runner));
+        directory.Add(Remove(runner));
         return directory;
+    }
+
+    private static Option<string> NameOption() => new("--name")
+    {
+        Description = $"The connection's name (lower-case letters, digits, '-'; default \"{DirectoryNames.Default}\"). Mappings and readers (Reader__Directory) refer to it.",
+        DefaultValueFactory = _ => DirectoryNames.Default,
+    };
+
+    private static string PathOf(string? name) => $"api/directories/{Uri.EscapeDataString((name ?? DirectoryNames.Default).Trim().ToLowerInvariant())}";
+
+    private static Command List(CommandRunner runner)
+    {
+        var list = new Command("list", "List the directory connections.");
+        runner.SetAction(list, async (_, context, ct) =>
+        {
+            var directories = (await context.Api.GetAsync<DirectoryConnectionView[]>("api/directories", "Directory connections", ct)).Value;
+            if (context.Json)
+            {
+                context.WriteJson(directories);
+                return ExitCodes.Ok;
+            }
+
+            var table = new TextTable("Name", "Kind", "Servers", "TLS", "Base DN", "Updated");
+            foreach (var d in directories)
+            {
+                table.Add(d.Name, d.Kind.ToString(), string.Join(", ", d.ServerUrls), d.TlsMode.ToString(), d.BaseDn, Formats.Time(d.UpdatedAt));
+            }
+
+            table.WriteTo(context.Out);
+            context.Note($"{directories.Length} directory connection(s).");
+            return ExitCodes.Ok;
+        });
+        return list;
     }
 
     private static Command Show(CommandRunner runner)
     {
-        var show = new Command("show", "Show the directory connection; the bind password only as set / not set.");
-        runner.SetAction(show, async (_, context, ct) =>
+        var name = NameOption();
+        var show = new Command("show", "Show a directory connection; the bind password only as set / not set.") { name };
+        runner.SetAction(show, async (parse, context, ct) =>
         {
-            var directory = await context.Api.FindAsync<DirectoryConnectionView>(Path, What, ct)
-                ?? throw new CliException(ExitCodes.NotFound, "The directory connection is not set yet: run 'adsync directory set'.");
+            var directoryName = parse.GetValue(name);
+            var directory = await context.Api.FindAsync<DirectoryConnectionView>(PathOf(directoryName), What, ct)
+                ?? throw new CliException(ExitCodes.NotFound,
+                    $"The directory connection '{directoryName}' is not set yet: run 'adsync directory set{(directoryName == DirectoryNames.Default ? "" : $" --name {directoryName}")}'.");
             Write(context, directory.Value);
             return ExitCodes.Ok;
         });
@@ -34,6 +74,7 @@ public static class DirectoryCommands
 
     private static Command Set(CommandRunner runner)
     {
+        var name = NameOption();
         var kind = new Option<DirectoryKind?>("--kind") { Description = "ActiveDirectory or OpenLdap (default: the stored one)." };
         var servers = new Option<string[]>("--server")
         {
@@ -43,31 +84,84 @@ public static class DirectoryCommands
         var bindDn = new Option<string?>("--bind-dn") { Description = "The bind identity (DN or user@domain)." };
         var baseDn = new Option<string?>("--base-dn") { Description = "Where users are searched, e.g. DC=corp,DC=example,DC=org." };
         var poll = new Option<int?>("--poll-interval") { Description = "Seconds between directory polls (1-86400; default 2 or the stored one)." };
+        var tls = new Option<DirectoryTlsMode?>("--tls") { Description = "None, StartTls (ldap:// URLs) or Ldaps (ldaps:// URLs); default: the stored one, else None." };
+        var caBundle = new Option<FileInfo?>("--ca-bundle") { Description = "A PEM file with the CA certificates that sign the servers' certificates (default: the stored one, else the system store)." };
+        var noCaBundle = new Option<bool>("--no-ca-bundle") { Description = "Forget the stored CA bundle: trust the system store." };
+        var insecure = new Option<bool?>("--allow-insecure-tls") { Description = "true: accept any server certificate (labs only; the reader warns at start)." };
+        var disabledAttribute = new Option<string?>("--disabled-attribute") { Description = "OpenLDAP: the attribute that marks a disabled account, e.g. pwdAccountLockedTime; \"\" for none." };
+        var reconcile = new Option<int?>("--reconcile-minutes") { Description = "Minutes between two full reads of each mapping (1-10080; default 360)." };
         var keepSecrets = new Option<bool>("--keep-secrets") { Description = "Do not read the bind password; keep the stored one." };
         var set = new Command("set", """
-            Create or update the directory connection.
+            Create or update a directory connection.
 
             The bind password is read from the first line of standard input, or prompted without echo on a terminal;
             an empty line keeps the stored one. It is never accepted as an argument: arguments are visible to every
             local user (ps, /proc/<pid>/cmdline) and stay in shell history.
-            """) { kind, servers, bindDn, baseDn, poll, keepSecrets };
+            """) { name, kind, servers, bindDn, baseDn, poll, tls, caBundle, noCaBundle, insecure, disabledAttribute, reconcile, keepSecrets };
         runner.SetAction(set, async (parse, context, ct) =>
         {
-            var current = (await context.Api.FindAsync<DirectoryConnectionView>(Path, What, ct));
+            var path = PathOf(parse.GetValue(name));
+            if (parse.GetValue(caBundle) is not null && parse.GetValue(noCaBundle))
+            {
+                throw new CliException(ExitCodes.Usage, "--ca-bundle and --no-ca-bundle contradict each other.");
+            }
+
+            var pem = parse.GetValue(caBundle) is { } file ? ReadPem(file) : null;
+            var current = await context.Api.FindAsync<DirectoryConnectionView>(path, What, ct);
             var password = parse.GetValue(keepSecrets) ? "" : SecretReader.Read("Bind password");
             var given = parse.GetValue(servers);
+            var stored = current?.Value;
             var settings = new DirectoryConnectionSettings(
-                parse.GetValue(kind) ?? current?.Value.Kind ?? DirectoryKind.ActiveDirectory,
-                given is { Length: > 0 } ? given : current?.Value.ServerUrls ?? [],
-                parse.GetValue(bindDn) ?? current?.Value.BindDn ?? "",
+                parse.GetValue(kind) ?? stored?.Kind ?? DirectoryKind.ActiveDirectory,
+                given is { Length: > 0 } ? given : stored?.ServerUrls ?? [],
+                parse.GetValue(bindDn) ?? stored?.BindDn ?? "",
                 password,
-                parse.GetValue(baseDn) ?? current?.Value.BaseDn ?? "",
-                parse.GetValue(poll) ?? current?.Value.PollIntervalSeconds ?? 2);
-            var saved = await context.Api.SendAsync<DirectoryConnectionView>(HttpMethod.Put, Path, settings, current?.ETag, What, ct);
+                parse.GetValue(baseDn) ?? stored?.BaseDn ?? "",
+                parse.GetValue(poll) ?? stored?.PollIntervalSeconds ?? 2,
+                parse.GetValue(tls) ?? stored?.TlsMode ?? DirectoryTlsMode.None,
+                parse.GetValue(noCaBundle) ? null : pem ?? stored?.CaBundlePem,
+                parse.GetValue(insecure) ?? stored?.AllowInsecureTls ?? false,
+                parse.GetValue(disabledAttribute) is { } attribute ? (attribute.Length == 0 ? null : attribute) : stored?.DisabledAttribute,
+                parse.GetValue(reconcile) ?? stored?.ReconcileMinutes ?? 360);
+            var saved = await context.Api.SendAsync<DirectoryConnectionView>(HttpMethod.Put, path, settings, current?.ETag, What, ct);
             Write(context, saved.Value);
             return ExitCodes.Ok;
         });
         return set;
+    }
+
+    private static Command Remove(CommandRunner runner)
+    {
+        var name = new Argument<string>("name") { Description = "The connection's name (see 'adsync directory list')." };
+        var remove = new Command("remove", "Remove a directory connection; refused while a mapping reads from it.") { name };
+        runner.SetAction(remove, async (parse, context, ct) =>
+        {
+            var directoryName = parse.GetValue(name) ?? "";
+            await context.Api.DeleteAsync(PathOf(directoryName), ifMatch: null, What, ct);
+            if (context.Json)
+            {
+                context.WriteJson(new { name = directoryName, removed = true });
+            }
+            else
+            {
+                context.Out.WriteLine($"Directory connection {directoryName} removed.");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return remove;
+    }
+
+    private static string ReadPem(FileInfo file)
+    {
+        try
+        {
+            return File.ReadAllText(file.FullName);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.Usage, $"--ca-bundle: cannot read '{file.FullName}': {ex.Message}");
+        }
     }
 
     private static void Write(CliContext context, DirectoryConnectionView directory)
@@ -79,12 +173,18 @@ public static class DirectoryCommands
         }
 
         var table = new TextTable("Setting", "Value");
+        table.Add("Name", directory.Name);
         table.Add("Kind", directory.Kind.ToString());
         table.Add("Servers", string.Join(", ", directory.ServerUrls));
+        table.Add("TLS", directory.TlsMode.ToString());
+        table.Add("CA bundle", directory.CaBundlePem is null ? "system store" : "set");
+        table.Add("Insecure TLS", Formats.YesNo(directory.AllowInsecureTls));
         table.Add("Bind DN", directory.BindDn);
         table.Add("Bind password", Formats.SetOrNot(directory.BindPasswordSet));
         table.Add("Base DN", directory.BaseDn);
+        table.Add("Disabled attribute", directory.DisabledAttribute ?? "—");
         table.Add("Poll interval", $"{directory.PollIntervalSeconds} s");
+        table.Add("Reconciliation", $"every {directory.ReconcileMinutes} min");
         table.Add("Updated", Formats.Time(directory.UpdatedAt));
         table.WriteTo(context.Out);
     }

@@ -37,10 +37,11 @@ public static class MappingCommands
                 return ExitCodes.Ok;
             }
 
-            var table = new TextTable("ID", "Source group", "Technician group", "Mobile add-on", "Enabled", "Updated");
+            var table = new TextTable("ID", "Source group", "Technician group", "Mobile add-on", "Enabled", "Nested", "Priority", "Directory", "Updated");
             foreach (var m in mappings)
             {
-                table.Add(m.Id.ToString(), m.SourceGroupDn, Formats.Number(m.TechnicianGroupId), Formats.YesNo(m.MobileAddon), Formats.YesNo(m.Enabled), Formats.Time(m.UpdatedAt));
+                table.Add(m.Id.ToString(), m.SourceGroupDn, Formats.Number(m.TechnicianGroupId), Formats.YesNo(m.MobileAddon), Formats.YesNo(m.Enabled),
+                    Formats.YesNo(m.Nested), Formats.Number(m.Priority), m.Directory, Formats.Time(m.UpdatedAt));
             }
 
             table.WriteTo(context.Out);
@@ -52,15 +53,27 @@ public static class MappingCommands
 
     private static Command Add(CommandRunner runner)
     {
-        var group = new Option<string>("--group") { Description = "The source AD group's DN.", Required = true };
+        var group = new Option<string?>("--group") { Description = "The source AD group's DN (or give --group-name)." };
+        var groupName = new Option<string?>("--group-name") { Description = "The source group's name (cn or sAMAccountName); the config service resolves it to a DN in the mapping's directory." };
         var technicianGroup = new Option<long>("--technician-group") { Description = "The destination Rescue Technician Group's node id.", Required = true };
         var mobile = new Option<bool>("--mobile-addon") { Description = "Give the technicians the mobile add-on." };
         var disabled = new Option<bool>("--disabled") { Description = "Create the mapping paused." };
+        var rules = new RuleOptions();
         var (maxDisables, maxPercent) = GuardOptions.Create();
-        var add = new Command("add", "Add a mapping.") { group, technicianGroup, mobile, disabled, maxDisables, maxPercent };
+        var add = new Command("add", "Add a mapping.") { group, groupName, technicianGroup, mobile, disabled, maxDisables, maxPercent };
+        rules.AddTo(add);
         runner.SetAction(add, async (parse, context, ct) =>
         {
-            var settings = new MappingSettings(parse.GetValue(group) ?? "", parse.GetValue(technicianGroup), parse.GetValue(mobile), !parse.GetValue(disabled),
+            var dn = parse.GetValue(group);
+            var name = parse.GetValue(groupName);
+            if (string.IsNullOrWhiteSpace(dn) == string.IsNullOrWhiteSpace(name))
+            {
+                throw new CliException(ExitCodes.Usage, "Give the source group either as --group <DN> or as --group-name <name>.");
+            }
+
+            var settings = new MappingSettings(dn, parse.GetValue(technicianGroup), parse.GetValue(mobile), !parse.GetValue(disabled), name,
+                parse.GetValue(rules.Directory), parse.GetValue(rules.Nested) ?? false, Empty(parse.GetValue(rules.NameAttribute)),
+                Empty(parse.GetValue(rules.EmailAttribute)), parse.GetValue(rules.Priority),
                 parse.GetValue(maxDisables) ?? MassChangeGuardDefaults.MaxDisables, parse.GetValue(maxPercent) ?? MassChangeGuardDefaults.MaxDisablePercent);
             var created = await context.Api.SendAsync<Mapping>(HttpMethod.Post, "api/mappings", settings, ifMatch: null, What, ct);
             Write(context, created.Value, "Mapping added.");
@@ -73,21 +86,36 @@ public static class MappingCommands
     {
         var id = new Argument<string>("id") { Description = "The mapping's id (see 'adsync mapping list')." };
         var group = new Option<string?>("--group") { Description = "A new source AD group DN." };
+        var groupName = new Option<string?>("--group-name") { Description = "A new source group by name, resolved to a DN in the mapping's directory." };
         var technicianGroup = new Option<long?>("--technician-group") { Description = "A new Rescue Technician Group node id." };
         var mobile = new Option<bool?>("--mobile-addon") { Description = "true or false." };
         var enabled = new Option<bool?>("--enabled") { Description = "true or false (false pauses the mapping)." };
+        var rules = new RuleOptions();
         var (maxDisables, maxPercent) = GuardOptions.Create();
-        var update = new Command("update", "Change a mapping; options not given keep their value.") { id, group, technicianGroup, mobile, enabled, maxDisables, maxPercent };
+        var update = new Command("update", "Change a mapping; options not given keep their value.") { id, group, groupName, technicianGroup, mobile, enabled, maxDisables, maxPercent };
+        rules.AddTo(update);
         runner.SetAction(update, async (parse, context, ct) =>
         {
             var path = $"api/mappings/{ParseId("id", parse.GetValue(id))}";
+            if (!string.IsNullOrWhiteSpace(parse.GetValue(group)) && !string.IsNullOrWhiteSpace(parse.GetValue(groupName)))
+            {
+                throw new CliException(ExitCodes.Usage, "Give the source group either as --group <DN> or as --group-name <name>, not both.");
+            }
+
             var current = await context.Api.GetAsync<Mapping>(path, What, ct);
             var m = current.Value;
+            var name = parse.GetValue(groupName);
             var settings = new MappingSettings(
-                parse.GetValue(group) ?? m.SourceGroupDn,
+                string.IsNullOrWhiteSpace(name) ? parse.GetValue(group) ?? m.SourceGroupDn : null,
                 parse.GetValue(technicianGroup) ?? m.TechnicianGroupId,
                 parse.GetValue(mobile) ?? m.MobileAddon,
                 parse.GetValue(enabled) ?? m.Enabled,
+                string.IsNullOrWhiteSpace(name) ? null : name,
+                parse.GetValue(rules.Directory) ?? m.Directory,
+                parse.GetValue(rules.Nested) ?? m.Nested,
+                parse.GetValue(rules.NameAttribute) is { } nameAttribute ? Empty(nameAttribute) : m.NameAttribute,
+                parse.GetValue(rules.EmailAttribute) is { } emailAttribute ? Empty(emailAttribute) : m.EmailAttribute,
+                parse.GetValue(rules.Priority) ?? m.Priority,
                 parse.GetValue(maxDisables) ?? m.GuardMaxDisables,
                 parse.GetValue(maxPercent) ?? m.GuardMaxDisablePercent);
             var saved = await context.Api.SendAsync<Mapping>(HttpMethod.Put, path, settings, current.ETag, What, ct);
@@ -119,6 +147,32 @@ public static class MappingCommands
         return remove;
     }
 
+    /// <summary>"" on the command line means "back to the default rule".</summary>
+    private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>The per-mapping rules, shared by add and update.</summary>
+    private sealed class RuleOptions
+    {
+        public Option<string?> Directory { get; } = new("--directory") { Description = "The directory connection the group lives in (default \"default\")." };
+
+        public Option<bool?> Nested { get; } = new("--nested") { Description = "true: members of nested groups count too." };
+
+        public Option<string?> NameAttribute { get; } = new("--name-attribute") { Description = "The attribute giving the technician's name (\"\" for the default rule)." };
+
+        public Option<string?> EmailAttribute { get; } = new("--email-attribute") { Description = "The attribute giving the technician's email (\"\" for the default rule)." };
+
+        public Option<int?> Priority { get; } = new("--priority") { Description = "Unique, lower first: a user in two mapped groups belongs to the first mapping (default: after the others)." };
+
+        public void AddTo(Command command)
+        {
+            command.Add(Directory);
+            command.Add(Nested);
+            command.Add(NameAttribute);
+            command.Add(EmailAttribute);
+            command.Add(Priority);
+        }
+    }
+
     private static void Write(CliContext context, Mapping mapping, string headline)
     {
         if (context.Json)
@@ -134,6 +188,11 @@ public static class MappingCommands
         table.Add("Technician group", Formats.Number(mapping.TechnicianGroupId));
         table.Add("Mobile add-on", Formats.YesNo(mapping.MobileAddon));
         table.Add("Enabled", Formats.YesNo(mapping.Enabled));
+        table.Add("Directory", mapping.Directory);
+        table.Add("Nested groups", Formats.YesNo(mapping.Nested));
+        table.Add("Name attribute", mapping.NameAttribute ?? "default (displayName, givenName + sn, cn)");
+        table.Add("Email attribute", mapping.EmailAttribute ?? "default (mail, userPrincipalName)");
+        table.Add("Priority", Formats.Number(mapping.Priority));
         table.Add("Guard", GuardOptions.Describe(mapping));
         table.Add("Updated", Formats.Time(mapping.UpdatedAt));
         table.WriteTo(context.Out);
