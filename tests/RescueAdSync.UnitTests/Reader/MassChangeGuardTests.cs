@@ -26,7 +26,8 @@ public sealed class MassChangeGuardTests
             guard: new MassChangeGuard(_operations, NullLogger<MassChangeGuard>.Instance));
 
     private static Mapping MappingWith(int maxDisables = 50, int maxPercent = 20) =>
-        new(Guid.Parse("0195f3a0-0000-7000-8000-000000000001"), Group, 1, false, true, DateTimeOffset.UtcNow, maxDisables, maxPercent);
+        new(Guid.Parse("0195f3a0-0000-7000-8000-000000000001"), Group, 1, false, true, DateTimeOffset.UtcNow,
+            GuardMaxDisables: maxDisables, GuardMaxDisablePercent: maxPercent);
 
     private static Dictionary<string, KnownUser> Known(int enabled, int disabled = 0) =>
         Enumerable.Range(0, enabled).Select(i => new KnownUser($"e{i}", $"CN=e{i}", $"E {i}", $"e{i}@x", UserState.Enabled, 10))
