@@ -24,6 +24,8 @@ public static class ProvisionerExtensions
         builder.Services.AddRescueClient();
         builder.Services.AddSingleton<TechnicianGroupCache>();
         builder.Services.AddSingleton<RescueAuthGate>();
+        builder.Services.AddScoped<LinkStore>();
+        builder.Services.AddScoped<TechnicianClaimer>();
         builder.Services.AddScoped<TechnicianProvisioner>();
         // Exported from the start, so an alert can tell "never failed" (0) from "no data".
         ProvisionerMetrics.RescueAuthFailing.Set(0);

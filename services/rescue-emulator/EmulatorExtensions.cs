@@ -15,6 +15,7 @@ public static class EmulatorExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<EmulatorState>();
         builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<LostAnswers>();
         builder.Services.AddSingleton<CallLog>();
         builder.Services.AddHostedService<SeedLoader>();
         return builder;

@@ -14,6 +14,7 @@ public static class FaultsApi
         admin.MapPut("/faults/latency", SetLatency);
         admin.MapPost("/faults/http", SetHttpFault);
         admin.MapPost("/faults/resets", SetResets);
+        admin.MapPost("/faults/lost-answers", SetLostAnswers);
         // The token-revoked fault is DELETE /admin/token; this alias keeps every fault under one prefix.
         admin.MapPost("/faults/revoke-token", RevokeToken);
         return admin;
@@ -21,9 +22,10 @@ public static class FaultsApi
 
     public static Ok<FaultsView> Get(FaultInjector faults) => TypedResults.Ok(faults.View());
 
-    public static NoContent Clear(FaultInjector faults)
+    public static NoContent Clear(FaultInjector faults, LostAnswers lostAnswers)
     {
         faults.Clear();
+        lostAnswers.Clear();
         return TypedResults.NoContent();
     }
 
@@ -43,6 +45,12 @@ public static class FaultsApi
     {
         faults.SetResets(request.Count);
         return TypedResults.Ok(faults.View());
+    }
+
+    public static NoContent SetLostAnswers(LostAnswerRequest request, LostAnswers lostAnswers)
+    {
+        lostAnswers.Set(request.Method, request.Count);
+        return TypedResults.NoContent();
     }
 
     public static NoContent RevokeToken(EmulatorState state)

@@ -32,7 +32,7 @@ public static class RescueApi
         return app;
     }
 
-    private static async Task HandleAsync(string method, HttpContext context, EmulatorState state, FaultInjector faults, CallLog log)
+    private static async Task HandleAsync(string method, HttpContext context, EmulatorState state, FaultInjector faults, LostAnswers lostAnswers, CallLog log)
     {
         var ct = context.RequestAborted;
         var parameters = await ReadParametersAsync(context.Request, ct);
@@ -70,6 +70,13 @@ public static class RescueApi
         else
         {
             result = handler(state, parameters, context.Request.Cookies[SessionCookie]);
+        }
+        if (lostAnswers.Take(canonical))
+        {
+            // Done, but the caller never hears of it.
+            log.Add(canonical, context.Request.Method, parameters, $"{result.Code}_ANSWER_LOST", 0);
+            context.Abort();
+            return;
         }
         log.Add(canonical, context.Request.Method, parameters, result.Code, 200);
         context.Response.ContentType = "text/plain; charset=utf-8";
