@@ -1,6 +1,7 @@
 using MassTransit;
 using RescueAdSync.Provisioner.Configuration;
 using RescueAdSync.Provisioner.Consumers;
+using RescueAdSync.Provisioner.Partitions;
 using RescueAdSync.Provisioner.Rescue;
 using RescueAdSync.Provisioner.Sync;
 using RescueAdSync.ServiceDefaults;
@@ -30,8 +31,24 @@ public static class ProvisionerExtensions
         // Exported from the start, so an alert can tell "never failed" (0) from "no data".
         ProvisionerMetrics.RescueAuthFailing.Set(0);
 
+        builder.Services.AddSingleton<PartitionMembership>();
+        builder.Services.AddSingleton<PartitionTopology>();
+        builder.Services.AddHostedService<PartitionAssigner>();
+
         builder.Services.AddReceiveObserver<UnreadableMessageObserver>();
-        builder.AddMessaging(x => x.AddConsumer<UserChangedConsumer>(typeof(UserChangedConsumerDefinition)));
+        builder.AddMessaging(
+            x =>
+            {
+                x.AddConsumer<UserChangedRouter>(typeof(UserChangedRouterDefinition));
+                x.AddConsumer<UserChangedConsumer>(typeof(UserChangedConsumerDefinition)).ExcludeFromConfigureEndpoints();
+                // Each instance hears every heartbeat on a queue of its own that goes away with it.
+                x.AddConsumer<HeartbeatConsumer>().Endpoint(e =>
+                {
+                    e.Name = $"provisioner-heartbeat-{Guid.NewGuid():N}";
+                    e.Temporary = true;
+                });
+            },
+            (_, bus) => bus.SendTopology.ErrorQueueNameFormatter = new PartitionErrorQueueNameFormatter());
         return builder;
     }
 }

@@ -129,6 +129,38 @@ public sealed class ProvisionerFaultTests(RabbitMqFixture rabbit)
     }
 
     [Fact]
+    public async Task Rescue_down_longer_than_the_immediate_retries_is_waited_out_in_a_wait_queue_without_hammering_it()
+    {
+        await using var stack = await SyncStack.StartProvisionersAsync(rabbit.Broker, "p-delayed", environment: new()
+        {
+            ["Provisioner__ImmediateRetries"] = "1",
+            ["Provisioner__RedeliveryDelaysSeconds__0"] = "3",
+            ["Provisioner__RedeliveryDelaysSeconds__1"] = "6",
+            ["Provisioner__RedeliveryDelaysSeconds__2"] = "12",
+            ["Provisioner__RedeliveryDelaysSeconds__3"] = "24",
+        });
+        // Rescue answers 503 for 12 s: far longer than the immediate retry (~0.2 s), shorter than the delays together.
+        await stack.InjectHttpFaultForAsync(503, retryAfterSeconds: 0, TimeSpan.FromSeconds(12));
+
+        await stack.PublishAsync(stack.Change($"u-{_id}", 2, "Rob Rand", $"rob{_id}@example.org"));
+
+        var technician = await stack.WaitForTechnicianAsync(t => t.Email == $"rob{_id}@example.org", "rob after the outage", TimeSpan.FromSeconds(120));
+        Assert.Equal(("Rob Rand", "Enabled"), (technician.Name, technician.Status));
+        Assert.Single(await stack.Emulator.GetTechniciansAsync());
+        Assert.Equal(0, await stack.GetQueueCountAsync("user-changed_error"));
+        var wait = await stack.GetQueueAsync("user-changed-wait-3s");
+        Assert.Equal(3000, wait.GetProperty("arguments").GetProperty("x-message-ttl").GetInt32());
+        Assert.Equal("user-changed-partitions", wait.GetProperty("arguments").GetProperty("x-dead-letter-exchange").GetString());
+        // Two attempts per round (the call and its one immediate retry), a few rounds: nothing like a retry storm.
+        var refused = (await stack.Emulator.GetCallsAsync()).Count(c => c.HttpStatus == 503);
+        Assert.InRange(refused, 2, 10);
+        var log = await stack.GetSyncLogAsync();
+        Assert.Contains(log, e => e.ErrorCode == "DELAYED_REDELIVERY" && e.DirectoryUserId == $"u-{_id}" && e.WillRetry);
+        Assert.Contains("adsync_provisioner_delayed_redeliveries_total", await stack.GetMetricsAsync(stack.Provisioners[0]));
+        await stack.EventuallyAsync(async () => (await stack.GetLinkAsync($"u-{_id}"))?.Version == 2, "the link at version 2");
+    }
+
+    [Fact]
     public async Task Revoked_token_pauses_all_calls_with_one_sync_log_entry_and_resumes_when_replaced_with_nothing_lost()
     {
         await using var stack = await SyncStack.StartProvisionersAsync(rabbit.Broker, "p-token");
