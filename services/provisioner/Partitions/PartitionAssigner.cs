@@ -12,7 +12,8 @@ namespace RescueAdSync.Provisioner.Partitions;
 /// instances agreeing: every partition queue has a single active consumer, so while a partition changes hands the new
 /// owner waits behind the old one until that one lets go (after finishing its messages in flight), and a user's versions
 /// are never applied by two instances at once. An instance that dies stops sending heartbeats; after
-/// <see cref="ProvisionerOptions.MemberTimeoutSeconds"/> the others take its partitions over.
+/// <see cref="ProvisionerOptions.MemberTimeoutSeconds"/> the others take its partitions over. On shutdown the bus stops
+/// every endpoint, these included (messages in flight finish first).
 /// </summary>
 public sealed class PartitionAssigner(
     IBus bus,
@@ -49,13 +50,6 @@ public sealed class PartitionAssigner(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        foreach (var partition in _connected.Keys.ToList())
-            await ReleaseAsync(partition, cancellationToken);
     }
 
     private async Task ApplyAsync(IReadOnlySet<int> owned, int members, CancellationToken ct)

@@ -1,6 +1,5 @@
 using MassTransit;
 using RescueAdSync.Contracts;
-using RescueAdSync.Provisioner.Sync;
 
 namespace RescueAdSync.Provisioner.Partitions;
 
@@ -24,13 +23,8 @@ public sealed class UserChangedRouter(PartitionTopology topology) : IConsumer<Us
         await endpoint.Send(change, send =>
         {
             // A message without a user id still goes somewhere: its partition's consumer reports it as poison.
+            // Not the delayed-redelivery count: a message an operator moves back from the error queue starts afresh.
             send.SetRoutingKey(change.DirectoryUserId ?? "");
-            // Delayed redeliveries carry their count along.
-            foreach (var header in context.Headers.GetAll())
-            {
-                if (header.Key.StartsWith(DelayedRedelivery.HeaderPrefix, StringComparison.Ordinal))
-                    send.Headers.Set(header.Key, header.Value);
-            }
         }, context.CancellationToken);
     }
 }

@@ -3,8 +3,6 @@ namespace RescueAdSync.Provisioner.Sync;
 /// <summary>Headers and names of delayed redelivery (wait queues with a TTL that dead-letter back to the partitions).</summary>
 public static class DelayedRedelivery
 {
-    public const string HeaderPrefix = "adsync-redelivery";
-
     /// <summary>How many times the message already waited in a wait queue.</summary>
     public const string CountHeader = "adsync-redelivery-count";
 
