@@ -80,7 +80,8 @@ loopback_users = none
 default_user = guest
 default_pass = guest
 CONF
-  echo '[rabbitmq_management].' >"$dir/enabled_plugins"
+  # The provisioner spreads users over its partition queues with the consistent-hash exchange.
+  echo '[rabbitmq_management,rabbitmq_consistent_hash_exchange].' >"$dir/enabled_plugins"
   # Write the Erlang cookie first: the node and rabbitmqctl would otherwise race to create
   # different ones, and every rabbitmqctl call then fails with "Invalid challenge reply".
   if [ ! -s "$dir/home/.erlang.cookie" ]; then

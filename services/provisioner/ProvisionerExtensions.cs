@@ -2,6 +2,7 @@ using MassTransit;
 using RescueAdSync.Provisioner.Configuration;
 using RescueAdSync.Provisioner.Consumers;
 using RescueAdSync.Provisioner.Monitoring;
+using RescueAdSync.Provisioner.Partitions;
 using RescueAdSync.Provisioner.Rescue;
 using RescueAdSync.Provisioner.Sync;
 using RescueAdSync.ServiceDefaults;
@@ -25,12 +26,30 @@ public static class ProvisionerExtensions
         builder.Services.AddRescueClient();
         builder.Services.AddSingleton<TechnicianGroupCache>();
         builder.Services.AddSingleton<RescueAuthGate>();
+        builder.Services.AddScoped<LinkStore>();
+        builder.Services.AddScoped<TechnicianClaimer>();
         builder.Services.AddScoped<TechnicianProvisioner>();
         // Exported from the start, so an alert can tell "never failed" (0) from "no data".
         ProvisionerMetrics.RescueAuthFailing.Set(0);
 
+        builder.Services.AddSingleton<PartitionMembership>();
+        builder.Services.AddSingleton<PartitionTopology>();
+        builder.Services.AddHostedService<PartitionAssigner>();
+
         builder.Services.AddReceiveObserver<UnreadableMessageObserver>();
-        builder.AddMessaging(x => x.AddConsumer<UserChangedConsumer>(typeof(UserChangedConsumerDefinition)));
+        builder.AddMessaging(
+            x =>
+            {
+                x.AddConsumer<UserChangedRouter>(typeof(UserChangedRouterDefinition));
+                x.AddConsumer<UserChangedConsumer>(typeof(UserChangedConsumerDefinition)).ExcludeFromConfigureEndpoints();
+                // Each instance hears every heartbeat on a queue of its own that goes away with it.
+                x.AddConsumer<HeartbeatConsumer>().Endpoint(e =>
+                {
+                    e.Name = $"provisioner-heartbeat-{Guid.NewGuid():N}";
+                    e.Temporary = true;
+                });
+            },
+            (_, bus) => bus.SendTopology.ErrorQueueNameFormatter = new PartitionErrorQueueNameFormatter());
         builder.AddErrorQueueMonitor();
         return builder;
     }

@@ -16,6 +16,7 @@ public static class EmulatorExtensions
         builder.Services.AddSingleton<EmulatorState>();
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton<SurpriseInjector>();
+        builder.Services.AddSingleton<LostAnswers>();
         builder.Services.AddSingleton<CallLog>();
         builder.Services.AddHostedService<SeedLoader>();
         return builder;

@@ -53,17 +53,18 @@ public class LinksApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFa
         var clients = Enumerable.Range(0, 8).Select(_ => factory.Provisioner).ToArray();
 
         var responses = await Task.WhenAll(versions.Select((version, i) =>
-            clients[i % clients.Length].PutAsJsonAsync("/api/links/user-race", Samples.Link("user-race", version, nodeId: 9000 + version))));
+            clients[i % clients.Length].PutAsJsonAsync("/api/links/user-race", Samples.Link("user-race", version, nodeId: 9040, state: version % 2 == 0 ? UserState.Enabled : UserState.Disabled))));
 
         Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, r.StatusCode.ToString()));
         Assert.Equal(HttpStatusCode.OK, responses[Array.IndexOf(versions, 40)].StatusCode);
         var link = await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-race");
         Assert.Equal(40, link!.Version);
         Assert.Equal(9040, link.TechnicianNodeId);
+        Assert.Equal(UserState.Enabled, link.State);
     }
 
     [Fact]
-    public async Task Link_with_an_id_other_than_the_url_or_without_node_is_refused()
+    public async Task Link_with_an_id_other_than_the_url_or_a_non_positive_node_is_refused()
     {
         var mismatch = await factory.Provisioner.PutAsJsonAsync("/api/links/user-c", Samples.Link("user-other", 1));
         Assert.Equal(HttpStatusCode.BadRequest, mismatch.StatusCode);
@@ -83,5 +84,53 @@ public class LinksApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFa
         Assert.Equal(["user-l1", "user-l2"], links!.Select(l => l.DirectoryUserId));
         var page = await factory.Admin.GetFromJsonAsync<TechnicianLink[]>($"/api/links?mappingId={mapping}&skip=1&take=1");
         Assert.Equal("user-l2", Assert.Single(page!).DirectoryUserId);
+    }
+
+    [Fact]
+    public async Task Link_without_a_technician_keeps_the_version_and_takes_its_technician_later()
+    {
+        var pending = DateTimeOffset.Parse("2026-01-02T03:04:05.678Z", System.Globalization.CultureInfo.InvariantCulture);
+        var none = await factory.Provisioner.PutAsJsonAsync("/api/links/user-n",
+            Samples.Link("user-n", 5, state: UserState.Disabled) with { TechnicianNodeId = null, CreatePendingSince = pending });
+        Assert.Equal(HttpStatusCode.OK, none.StatusCode);
+        var stored = await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-n");
+        Assert.Equal((null, 5L, UserState.Disabled, pending), (stored!.TechnicianNodeId, stored.Version, stored.State, stored.CreatePendingSince));
+
+        // An older version is stale even though no technician exists yet.
+        Assert.Equal(HttpStatusCode.Conflict, (await factory.Provisioner.PutAsJsonAsync("/api/links/user-n", Samples.Link("user-n", 4, nodeId: 7001))).StatusCode);
+
+        var claimed = await factory.Provisioner.PutAsJsonAsync("/api/links/user-n", Samples.Link("user-n", 5, nodeId: 7001));
+        Assert.Equal(HttpStatusCode.OK, claimed.StatusCode);
+        stored = await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-n");
+        Assert.Equal((7001L, (DateTimeOffset?)null), (stored!.TechnicianNodeId, stored.CreatePendingSince));
+    }
+
+    [Fact]
+    public async Task A_technician_belongs_to_one_user_and_a_users_technician_never_changes()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await factory.Provisioner.PutAsJsonAsync("/api/links/user-o1", Samples.Link("user-o1", 0, nodeId: 7100))).StatusCode);
+
+        // Another user (new, or one without a technician) cannot claim it: the claim that keeps two users off one technician.
+        var taken = await factory.Provisioner.PutAsJsonAsync("/api/links/user-o2", Samples.Link("user-o2", 0, nodeId: 7100));
+        await AssertConflictAsync(taken, "technician-linked-elsewhere");
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.Provisioner.GetAsync("/api/links/user-o2")).StatusCode);
+        await factory.Provisioner.PutAsJsonAsync("/api/links/user-o2", Samples.Link("user-o2", 0) with { TechnicianNodeId = null });
+        await AssertConflictAsync(await factory.Provisioner.PutAsJsonAsync("/api/links/user-o2", Samples.Link("user-o2", 1, nodeId: 7100)),
+            "technician-linked-elsewhere");
+
+        // The owner keeps it: neither another technician nor none replaces it.
+        await AssertConflictAsync(await factory.Provisioner.PutAsJsonAsync("/api/links/user-o1", Samples.Link("user-o1", 1, nodeId: 7101)), "technician-bound");
+        await AssertConflictAsync(await factory.Provisioner.PutAsJsonAsync("/api/links/user-o1", Samples.Link("user-o1", 1) with { TechnicianNodeId = null }),
+            "technician-bound");
+        Assert.Equal(HttpStatusCode.OK, (await factory.Provisioner.PutAsJsonAsync("/api/links/user-o1", Samples.Link("user-o1", 2, nodeId: 7100))).StatusCode);
+        var link = await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-o1");
+        Assert.Equal((7100L, 2L), (link!.TechnicianNodeId, link.Version));
+    }
+
+    private static async Task AssertConflictAsync(HttpResponseMessage response, string reason)
+    {
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(reason, problem.GetProperty("reason").GetString());
     }
 }

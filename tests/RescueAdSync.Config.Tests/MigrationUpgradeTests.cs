@@ -101,15 +101,6 @@ public sealed class MigrationUpgradeTests
                 """);
         }
 
-        db.Links.Add(new TechnicianLinkRow
-        {
-            DirectoryUserId = "user-from-last-release",
-            MappingId = MappingId,
-            TechnicianNodeId = 1001,
-            Version = 77,
-            State = UserState.Disabled,
-            UpdatedAt = Written,
-        });
         db.SyncLog.Add(new SyncLogRow
         {
             Time = Written,
@@ -123,6 +114,22 @@ public sealed class MigrationUpgradeTests
             WillRetry = false,
         });
         await db.SaveChangesAsync();
+
+        // Links in the previous schema (the current model has columns it lacked), two of them sharing one technician, as
+        // that release allowed for two users with one email.
+        await InsertPreviousLinkAsync(db, "user-from-last-release");
+        await InsertPreviousLinkAsync(db, "user-from-last-release-2");
+    }
+
+    private static Task InsertPreviousLinkAsync(ConfigDbContext db, string userId)
+    {
+        var sqlite = db is SqliteConfigDbContext;
+        object mapping = sqlite ? MappingId.ToString().ToUpperInvariant() : MappingId;
+        object updatedAt = sqlite ? new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter().ConvertToProvider(Written)! : Written;
+        return db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO technician_link (\"DirectoryUserId\", \"MappingId\", \"TechnicianNodeId\", \"Version\", \"State\", \"UpdatedAt\") " +
+            "VALUES ({0}, {1}, {2}, {3}, {4}, {5})",
+            userId, mapping, 1001L, 77L, "Disabled", updatedAt);
     }
 
     private static async Task AssertUpgradedAsync(ConfigApiFactory factory, Func<ConfigDbContext> open)
@@ -153,6 +160,9 @@ public sealed class MigrationUpgradeTests
 
         var link = await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-from-last-release");
         Assert.Equal(new TechnicianLink("user-from-last-release", MappingId, 1001, 77, UserState.Disabled, Written), link);
+        // One technician serves one user now: the other link keeps its version but loses the shared technician.
+        var sharing = await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-from-last-release-2");
+        Assert.Equal(new TechnicianLink("user-from-last-release-2", MappingId, null, 77, UserState.Disabled, Written), sharing);
         var log = Assert.Single((await factory.Admin.GetFromJsonAsync<SyncLogEntry[]>("/api/sync-log"))!);
         Assert.Equal(("written by the previous release", "INVALIDPARAM_EMAIL", Written), (log.Message, log.ErrorCode, log.Time));
 

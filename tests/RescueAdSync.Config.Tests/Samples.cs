@@ -36,6 +36,19 @@ public static class Samples
     public static MappingSettings Mapping(string group = "CN=Support,OU=Groups,DC=example,DC=com", long technicianGroupId = 42) =>
         new(group, technicianGroupId, MobileAddon: true);
 
-    public static TechnicianLink Link(string userId, long version, Guid? mappingId = null, long nodeId = 1001, UserState state = UserState.Enabled) =>
-        new(userId, mappingId ?? Guid.Parse("0196d5a0-0000-7000-8000-000000000001"), nodeId, version, state, DateTimeOffset.UnixEpoch);
+    /// <summary>A link; its technician defaults to one of the user's own (one technician serves one user).</summary>
+    public static TechnicianLink Link(string userId, long version, Guid? mappingId = null, long? nodeId = null, UserState state = UserState.Enabled) =>
+        new(userId, mappingId ?? Guid.Parse("0196d5a0-0000-7000-8000-000000000001"), nodeId ?? NodeOf(userId), version, state, DateTimeOffset.UnixEpoch);
+
+    // FNV-1a: stable across runs, so a user's default technician is the same in every test that names the user.
+    private static long NodeOf(string userId)
+    {
+        var hash = 2166136261u;
+        foreach (var c in userId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return 1_000_000 + hash;
+    }
 }

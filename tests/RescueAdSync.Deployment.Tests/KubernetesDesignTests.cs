@@ -37,7 +37,9 @@ public sealed class KubernetesDesignTests
         var scaled = resources.Single(r => r.Kind == "ScaledObject");
         Assert.Equal("provisioner", scaled.Node.Text("spec", "scaleTargetRef", "name"));
         var rabbit = scaled.Node.Items("spec", "triggers").Single(t => t.Text("type") == "rabbitmq");
-        Assert.Equal("user-changed", rabbit.Text("metadata", "queueName"));
+        // The router's inbox and every partition queue, summed.
+        Assert.Equal("^user-changed(-p[0-9]+)?$", rabbit.Text("metadata", "queueName"));
+        Assert.Equal(("true", "sum", "http"), (rabbit.Text("metadata", "useRegex"), rabbit.Text("metadata", "operation"), rabbit.Text("metadata", "protocol")));
         Assert.Equal("QueueLength", rabbit.Text("metadata", "mode"));
         Assert.NotNull(scaled.Node.At("spec", "fallback", "replicas"));
         Assert.True(int.Parse(scaled.Node.Text("spec", "minReplicaCount")!) >= 2);

@@ -9,7 +9,9 @@ namespace RescueAdSync.Config.Apis;
 
 /// <summary>
 /// User ↔ technician links. PUT is a compare-and-set on the directory version: provisioner instances race on the
-/// same user, and the one holding an older version must lose (409) whatever the order the requests arrive in.
+/// same user, and the one holding an older version must lose (409) whatever the order the requests arrive in. It is
+/// also the lock on technicians: a link's technician never changes once set, and one technician is in one link only,
+/// so two users can never claim the same technician (409 with a "reason" extension saying which rule refused it).
 /// </summary>
 public static class LinksApi
 {
@@ -60,21 +62,35 @@ public static class LinksApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        // Each attempt is one atomic statement: an UPDATE guarded by the version, else an INSERT guarded by the
-        // primary key. Losing the insert race means the row now exists, so the next attempt's UPDATE decides.
+        // Each attempt is one atomic statement: an UPDATE guarded by the version and the technician, else an INSERT guarded
+        // by the primary key. Losing the insert race means the row now exists, so the next attempt's UPDATE decides. The
+        // unique index on the technician makes a claim of a technician another user holds fail in either statement.
+        var node = link.TechnicianNodeId;
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var now = time.UtcNowForStorage();
-            var updated = await db.Links
-                .Where(l => l.DirectoryUserId == directoryUserId && l.Version <= link.Version)
-                .ExecuteUpdateAsync(
-                    set => set
-                        .SetProperty(l => l.MappingId, link.MappingId)
-                        .SetProperty(l => l.TechnicianNodeId, link.TechnicianNodeId)
-                        .SetProperty(l => l.Version, link.Version)
-                        .SetProperty(l => l.State, link.State)
-                        .SetProperty(l => l.UpdatedAt, now),
-                    cancellationToken);
+            int updated;
+            try
+            {
+                updated = await db.Links
+                    .Where(l => l.DirectoryUserId == directoryUserId && l.Version <= link.Version)
+                    // A link's technician never changes once set: a write naming another one (or none) is refused below.
+                    .Where(l => l.TechnicianNodeId == null || l.TechnicianNodeId == node)
+                    .ExecuteUpdateAsync(
+                        set => set
+                            .SetProperty(l => l.MappingId, link.MappingId)
+                            .SetProperty(l => l.TechnicianNodeId, node)
+                            .SetProperty(l => l.Version, link.Version)
+                            .SetProperty(l => l.State, link.State)
+                            .SetProperty(l => l.UpdatedAt, now)
+                            .SetProperty(l => l.CreatePendingSince, link.CreatePendingSince),
+                        cancellationToken);
+            }
+            catch (Exception exception) when (UniqueViolation.IsAny(exception))
+            {
+                return await LinkedElsewhereAsync(db, node!.Value, cancellationToken);
+            }
+
             if (updated > 0)
             {
                 return TypedResults.Ok(link with { DirectoryUserId = directoryUserId, UpdatedAt = now });
@@ -88,6 +104,11 @@ public static class LinksApi
                     return Conflict(stored, link.Version);
                 }
 
+                if (stored.TechnicianNodeId is { } bound && bound != node)
+                {
+                    return Bound(stored);
+                }
+
                 continue; // inserted by someone else since our UPDATE: try the UPDATE again
             }
 
@@ -95,10 +116,11 @@ public static class LinksApi
             {
                 DirectoryUserId = directoryUserId,
                 MappingId = link.MappingId,
-                TechnicianNodeId = link.TechnicianNodeId,
+                TechnicianNodeId = node,
                 Version = link.Version,
                 State = link.State,
                 UpdatedAt = now,
+                CreatePendingSince = link.CreatePendingSince,
             };
             db.Links.Add(row);
             try
@@ -109,6 +131,10 @@ public static class LinksApi
             catch (DbUpdateException exception) when (UniqueViolation.Is(exception))
             {
                 db.Entry(row).State = EntityState.Detached;
+                if (node is { } claimed && !await db.Links.AsNoTracking().AnyAsync(l => l.DirectoryUserId == directoryUserId, cancellationToken))
+                {
+                    return await LinkedElsewhereAsync(db, claimed, cancellationToken);
+                }
             }
         }
 
@@ -118,12 +144,40 @@ public static class LinksApi
             detail: "Retry later.");
     }
 
+    /// <summary>The "reason" extension of a 409 from PUT: the version is stale.</summary>
+    public const string StaleVersion = "stale-version";
+
+    /// <summary>The "reason" extension of a 409 from PUT: the link already has another technician, which never changes.</summary>
+    public const string TechnicianBound = "technician-bound";
+
+    /// <summary>The "reason" extension of a 409 from PUT: another user's link holds this technician.</summary>
+    public const string LinkedElsewhere = "technician-linked-elsewhere";
+
     private static ProblemHttpResult Conflict(TechnicianLinkRow stored, long submitted) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict,
         title: "A newer version of this user was already applied.",
         detail: $"Stored version {stored.Version} is higher than {submitted}; this change is stale.",
-        extensions: new Dictionary<string, object?> { ["storedVersion"] = stored.Version });
+        extensions: new Dictionary<string, object?> { ["reason"] = StaleVersion, ["storedVersion"] = stored.Version });
+
+    private static ProblemHttpResult Bound(TechnicianLinkRow stored) => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "This user is already linked to another technician.",
+        detail: $"The link names technician {stored.TechnicianNodeId}; a link's technician never changes.",
+        extensions: new Dictionary<string, object?>
+        {
+            ["reason"] = TechnicianBound, ["storedVersion"] = stored.Version, ["technicianNodeId"] = stored.TechnicianNodeId,
+        });
+
+    private static async Task<ProblemHttpResult> LinkedElsewhereAsync(ConfigDbContext db, long node, CancellationToken cancellationToken)
+    {
+        var holder = await db.Links.AsNoTracking().Where(l => l.TechnicianNodeId == node).Select(l => l.DirectoryUserId).FirstOrDefaultAsync(cancellationToken);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "This technician is linked to another directory user.",
+            detail: $"Technician {node} belongs to another user's link; one technician serves one user.",
+            extensions: new Dictionary<string, object?> { ["reason"] = LinkedElsewhere, ["technicianNodeId"] = node, ["linkedTo"] = holder });
+    }
 
     private static TechnicianLink ToLink(TechnicianLinkRow row) =>
-        new(row.DirectoryUserId, row.MappingId, row.TechnicianNodeId, row.Version, row.State, row.UpdatedAt);
+        new(row.DirectoryUserId, row.MappingId, row.TechnicianNodeId, row.Version, row.State, row.UpdatedAt, row.CreatePendingSince);
 }

@@ -74,6 +74,8 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.DirectoryUserId).HasMaxLength(128);
             e.Property(x => x.State).HasConversion<string>().HasMaxLength(32);
             e.HasIndex(x => x.MappingId);
+            // One technician belongs to one user: the claim that stops two users taking the same (empty) technician.
+            e.HasIndex(x => x.TechnicianNodeId).IsUnique();
         });
 
         modelBuilder.Entity<SyncLogRow>(e =>

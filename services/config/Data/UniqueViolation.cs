@@ -15,4 +15,13 @@ public static class UniqueViolation
         PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
         _ => false,
     };
+
+    /// <summary>Also for ExecuteUpdate/ExecuteDelete, which throw the provider's exception without a DbUpdateException around it.</summary>
+    public static bool IsAny(Exception exception) => exception switch
+    {
+        DbUpdateException update => Is(update),
+        SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint,
+        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
+        _ => exception.InnerException is { } inner && IsAny(inner),
+    };
 }

@@ -93,9 +93,9 @@ public static class SettingsValidator
             errors.Add("mappingId", "Required.");
         }
 
-        if (link.TechnicianNodeId <= 0)
+        if (link.TechnicianNodeId is <= 0)
         {
-            errors.Add("technicianNodeId", "Must be a positive Rescue node id.");
+            errors.Add("technicianNodeId", "Must be a positive Rescue node id, or null while the user has no technician.");
         }
 
         if (link.Version < 0)

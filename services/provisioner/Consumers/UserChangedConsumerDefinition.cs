@@ -2,39 +2,49 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using RescueAdSync.Contracts;
 using RescueAdSync.Provisioner.Configuration;
+using RescueAdSync.Provisioner.Partitions;
 using RescueAdSync.Provisioner.Sync;
+using RescueAdSync.ServiceDefaults;
 
 namespace RescueAdSync.Provisioner.Consumers;
 
 /// <summary>
-/// The <c>user-changed</c> endpoint: a durable quorum queue (replicated, survives a broker node), kebab-case, with an
-/// error queue <c>user-changed_error</c> for poison and for messages whose retries ran out.
+/// The consumer of the partition queues <c>user-changed-p0…</c> (see <see cref="UserChangedTopology"/>): durable quorum
+/// queues with a single active consumer, shared among the instances by <see cref="PartitionAssigner"/>; errors go to
+/// <c>user-changed_error</c>.
 /// <para>
-/// Ordering per user across instances (SPEC rule 9): the queue has a <b>single active consumer</b>, and inside that
-/// instance a partitioner keyed by the directory user id runs one message per user at a time. So two versions of one
-/// user are never applied concurrently anywhere; a version that arrives after a newer one was applied (redelivery
-/// after a crash, a retry overtaken) is dropped by the link's version, which the config service stores with
-/// compare-and-set. The other instances are hot standbys that take over within seconds when the active one dies.
-/// Throughput is bounded by the Rescue API's rate limit for one organization anyway, not by consumers. Partitioning
-/// across instances with the consistent-hash exchange would need the reader to publish with the user id as routing
-/// key; until then a compare-and-set alone could not stop an older setUser_v2 landing after a newer one.
+/// Ordering per user across instances (SPEC rule 9): a user's messages all go to one partition, the partition has one
+/// active consumer, and inside that instance a partitioner keyed by the directory user id runs one message per user at a
+/// time. So two versions of one user are never applied concurrently anywhere; a version that arrives after a newer one
+/// was applied (redelivery after a crash, a retry overtaken) is dropped by the link's version, which the config service
+/// stores with compare-and-set.
 /// </para>
 /// <para>
-/// Retries live here only (the Rescue client never retries): exponential backoff with jitter (MassTransit randomises
-/// each interval). No delayed redelivery: in RabbitMQ it needs the delayed-message-exchange plugin (or an external
-/// scheduler), which Debian's rabbitmq-server and the stock image lack; a message whose retries ran out goes to the
-/// error queue with the reason and a sync-log entry, and an authentication failure never uses retries at all
-/// (<see cref="RescueAuthGate"/>).
+/// Retries live here only (the Rescue client never retries): first <see cref="ProvisionerOptions.ImmediateRetries"/> with
+/// exponential backoff and jitter (MassTransit randomises each interval), then delayed redelivery through the wait
+/// queues (<see cref="DelayedRedeliveryFilter"/>) for failures that outlast them (Rescue down for minutes). A message
+/// whose delays ran out, or a poison message, goes to the error queue with the reason and a sync-log entry; an
+/// authentication failure never uses retries at all (<see cref="RescueAuthGate"/>).
 /// </para>
 /// </summary>
 public sealed class UserChangedConsumerDefinition : ConsumerDefinition<UserChangedConsumer>
 {
     private readonly int _partitions;
+    private readonly ProvisionerOptions _options;
 
     public UserChangedConsumerDefinition(IOptions<ProvisionerOptions> options)
     {
-        EndpointName = "user-changed";
+        _options = options.Value;
+        // Not an endpoint of its own: PartitionAssigner connects this consumer to the partition queues this instance owns.
+        EndpointName = "user-changed-partition";
         ConcurrentMessageLimit = _partitions = options.Value.ConcurrentMessageLimit;
+    }
+
+    /// <summary>One partition queue's endpoint: shaped like <see cref="PartitionTopology"/> declared it, with this consumer.</summary>
+    public static void ConfigurePartitionEndpoint(IReceiveEndpointConfigurator endpoint, IBusRegistrationContext context)
+    {
+        endpoint.ConfigureConsumeTopology = false;
+        endpoint.ConfigureConsumer<UserChangedConsumer>(context);
     }
 
     protected override void ConfigureConsumer(
@@ -46,14 +56,22 @@ public sealed class UserChangedConsumerDefinition : ConsumerDefinition<UserChang
         {
             rabbit.SetQuorumQueue();
             rabbit.SingleActiveConsumer = true;
+            // A connected endpoint does not take the definition's limit as its prefetch by itself.
+            rabbit.PrefetchCount = (ushort)_partitions;
         }
 
-        endpointConfigurator.UseMessageRetry(r =>
+        // Outermost: what the immediate retries could not fix waits in a wait queue and comes back later.
+        consumerConfigurator.Message<UserChanged>(m => m.UseFilter(
+            new DelayedRedeliveryFilter(_options.RedeliveryDelaysSeconds, context.GetRequiredService<SyncLogWriter>())));
+        consumerConfigurator.Message<UserChanged>(m => m.UseMessageRetry(r =>
         {
             r.Ignore<UnknownMappingException>();
             r.Ignore<InvalidUserChangedException>();
-            r.Exponential(8, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(300));
-        });
+            if (_options.ImmediateRetries > 0)
+                r.Exponential(_options.ImmediateRetries, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(300));
+            else
+                r.None();
+        }));
         consumerConfigurator.Message<UserChanged>(m => m.UsePartitioner(_partitions, c => c.Message.DirectoryUserId ?? ""));
     }
 }

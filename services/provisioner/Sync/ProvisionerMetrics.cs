@@ -14,6 +14,10 @@ public static class ProvisionerMetrics
         "Time from the reader observing a directory change to the provisioner applying it in Rescue.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 14) });
 
+    public static readonly Counter DelayedRedeliveries = Metrics.CreateCounter(
+        "adsync_provisioner_delayed_redeliveries_total",
+        "Changes that still failed after the immediate retries and were parked in a wait queue for a later attempt.");
+
     public static readonly Gauge RescueAuthFailing = Metrics.CreateGauge(
         "adsync_rescue_auth_failing",
         "1 while Rescue refuses the service token and every Rescue call is paused; 0 otherwise.");

@@ -8,4 +8,7 @@ public enum ProvisioningResult
     Unchanged,
     Stale,
     Skipped,
+
+    /// <summary>Rescue refused the values of a new technician; recorded in the sync log, not retried.</summary>
+    Failed,
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.Provisioner.Configuration;
@@ -15,7 +14,8 @@ namespace RescueAdSync.Provisioner.Sync;
 /// </summary>
 public sealed class TechnicianProvisioner(
     IRescueClient rescue,
-    IConfigApi config,
+    LinkStore links,
+    TechnicianClaimer claimer,
     ConfigCache cache,
     TechnicianGroupCache groups,
     SyncLogWriter syncLog,
@@ -41,34 +41,23 @@ public sealed class TechnicianProvisioner(
             return ProvisioningResult.Skipped;
         }
 
-        var link = await GetLinkAsync(change.DirectoryUserId, ct);
+        var link = await links.GetAsync(change.DirectoryUserId, ct);
         if (link is not null && ForcedVersions.IsStale(link.Version, change))
             return ProvisioningResult.Stale;
 
         var enabled = change.State == UserState.Enabled;
         RescueTechnician? technician;
         long nodeId;
-        if (link is null)
+        if (link?.TechnicianNodeId is not { } linkedNode)
         {
-            // SPEC rule 5: a technician with the same email is linked to, not duplicated.
-            technician = await rescue.FindByEmailAsync(change.Email, ct);
-            if (technician is null)
-            {
-                if (!enabled)
-                    return ProvisioningResult.Skipped; // nothing to disable, and no licence to spend on it
-                nodeId = await rescue.CreateUserAsync(mapping.TechnicianGroupId, ct);
-                // Remember the empty technician at once (version 0), so that a crash before setUser_v2
-                // finishes it on the retry instead of creating a second one.
-                await PutLinkAsync(new TechnicianLink(change.DirectoryUserId, mapping.Id, nodeId, 0, change.State, clock.GetUtcNow()), ct);
-            }
-            else
-            {
-                nodeId = technician.NodeId;
-            }
+            var claim = await claimer.ClaimAsync(change, mapping, link, ct);
+            if (claim.Done is { } done)
+                return done;
+            (nodeId, technician) = (claim.NodeId, claim.Technician);
         }
         else
         {
-            nodeId = link.TechnicianNodeId;
+            nodeId = linkedNode;
             technician = await rescue.GetAsync(nodeId, ct);
             if (technician is null)
             {
@@ -105,13 +94,15 @@ public sealed class TechnicianProvisioner(
         {
             // Defence in depth for ordering (see UserChangedConsumerDefinition): if another instance applied a newer
             // version since the first read, this one is stale and must not reach Rescue.
-            if (await GetLinkAsync(change.DirectoryUserId, ct) is { } latest && ForcedVersions.IsStale(latest.Version, change))
+            if (await links.GetAsync(change.DirectoryUserId, ct) is { } latest && ForcedVersions.IsStale(latest.Version, change))
                 return ProvisioningResult.Stale;
-            await SetUserAsync(command, change, ct);
+            if (!await SetUserAsync(command, change, isNew, ct))
+                return ProvisioningResult.Failed;
             result = isNew ? ProvisioningResult.Created : ProvisioningResult.Updated;
         }
 
-        await PutLinkAsync(new TechnicianLink(change.DirectoryUserId, mapping.Id, nodeId, change.Version, change.State, clock.GetUtcNow()), ct);
+        // Refused only as stale (another instance applied a newer version since): ours is then harmless.
+        await links.PutAsync(new TechnicianLink(change.DirectoryUserId, mapping.Id, nodeId, change.Version, change.State, clock.GetUtcNow()), ct);
         logger.LogInformation("{Result} technician {NodeId} for {DirectoryUserId} (version {Version}, {State})",
             result, nodeId, change.DirectoryUserId, change.Version, change.State);
         return result;
@@ -122,11 +113,24 @@ public sealed class TechnicianProvisioner(
     /// email, status, first password): it is recorded and the call repeated without the add-on; a later change
     /// asks for the add-on again, by then a licence may be free.
     /// </summary>
-    private async Task SetUserAsync(SetUserCommand command, UserChanged change, CancellationToken ct)
+    private async Task<bool> SetUserAsync(SetUserCommand command, UserChanged change, bool isNew, CancellationToken ct)
     {
         try
         {
             await rescue.SetUserAsync(command, ct);
+            return true;
+        }
+        catch (RescueApiException ex) when (isNew && ex.Kind == RescueErrorKind.Permanent && ex.Code.StartsWith(RescueResultCodes.InvalidParamPrefix, StringComparison.Ordinal)
+            && ex.Code != NoMobileLicenceCode)
+        {
+            // The technician exists (createUser), but Rescue refuses the values, so it stays empty. It stays linked to this
+            // user, reserved: the user's next change (the corrected mail) completes this same technician, never a second one.
+            await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", ex.Method,
+                $"Rescue refused {Describe(ex.Code, command)} for new technician {command.NodeId} ({ex.Code}). The technician was " +
+                "created but is empty and unusable; it stays reserved for this user and is completed as soon as the directory " +
+                "value is corrected (no second technician is created).",
+                change.MappingId, change.DirectoryUserId, ex.Code, false, change.CorrelationId), ct);
+            return false;
         }
         catch (RescueApiException ex) when (ex.Code == NoMobileLicenceCode && command.MobileAddon)
         {
@@ -134,24 +138,16 @@ public sealed class TechnicianProvisioner(
                 $"No free mobile licence for technician {command.NodeId}: the rest of the change was applied without the mobile add-on.",
                 change.MappingId, change.DirectoryUserId, ex.Code, false, change.CorrelationId), ct);
             await rescue.SetUserAsync(command with { MobileAddon = false }, ct);
+            return true;
         }
     }
 
-    private async Task<TechnicianLink?> GetLinkAsync(string directoryUserId, CancellationToken ct)
+    // The directory's email is quoted (the MAH must find the wrong value); a refused password never is.
+    private static string Describe(string code, SetUserCommand command) => code switch
     {
-        var response = await config.GetLinkAsync(directoryUserId, ct);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-            return null;
-        if (!response.IsSuccessStatusCode || response.Content is null)
-            throw new HttpRequestException($"Config service answered {(int?)response.StatusCode} reading the link of {directoryUserId}.");
-        return response.Content;
-    }
-
-    private async Task PutLinkAsync(TechnicianLink link, CancellationToken ct)
-    {
-        var response = await config.PutLinkAsync(link.DirectoryUserId, link, ct);
-        // 409: another instance already applied a newer version; ours is stale and harmless.
-        if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Conflict)
-            throw new HttpRequestException($"Config service answered {(int?)response.StatusCode} storing the link of {link.DirectoryUserId}.");
-    }
+        "INVALIDPARAM_EMAIL" => $"the email address '{command.Email}'",
+        "INVALIDPARAM_EMAIL_ALREADY_IN_USE" => $"the email address '{command.Email}' (another technician has it)",
+        "INVALIDPARAM_NAME" => "the name (empty or too long)",
+        _ => "a value (the default password, if the code names it: replace it in the config service)",
+    };
 }

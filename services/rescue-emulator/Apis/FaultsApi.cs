@@ -14,6 +14,7 @@ public static class FaultsApi
         admin.MapPut("/faults/latency", SetLatency);
         admin.MapPost("/faults/http", SetHttpFault);
         admin.MapPost("/faults/resets", SetResets);
+        admin.MapPost("/faults/lost-answers", SetLostAnswers);
         // The token-revoked fault is DELETE /admin/token; this alias keeps every fault under one prefix.
         admin.MapPost("/faults/revoke-token", RevokeToken);
         return admin;
@@ -21,10 +22,11 @@ public static class FaultsApi
 
     public static Ok<FaultsView> Get(FaultInjector faults) => TypedResults.Ok(faults.View());
 
-    public static NoContent Clear(FaultInjector faults, SurpriseInjector surprises)
+    public static NoContent Clear(FaultInjector faults, SurpriseInjector surprises, LostAnswers lostAnswers)
     {
         faults.Clear();
         surprises.Clear();
+        lostAnswers.Clear();
         return TypedResults.NoContent();
     }
 
@@ -44,6 +46,12 @@ public static class FaultsApi
     {
         faults.SetResets(request.Count);
         return TypedResults.Ok(faults.View());
+    }
+
+    public static NoContent SetLostAnswers(LostAnswerRequest request, LostAnswers lostAnswers)
+    {
+        lostAnswers.Set(request.Method, request.Count);
+        return TypedResults.NoContent();
     }
 
     public static NoContent RevokeToken(EmulatorState state)

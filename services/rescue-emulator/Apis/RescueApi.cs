@@ -32,7 +32,7 @@ public static class RescueApi
         return app;
     }
 
-    private static async Task HandleAsync(string method, HttpContext context, EmulatorState state, FaultInjector faults, CallLog log,
+    private static async Task HandleAsync(string method, HttpContext context, EmulatorState state, FaultInjector faults, LostAnswers lostAnswers, CallLog log,
         SurpriseInjector surprises)
     {
         var ct = context.RequestAborted;
@@ -77,6 +77,13 @@ public static class RescueApi
         if (surprise is { Kind: SurpriseInjector.Truncated })
         {
             await SurprisesApi.WriteTruncatedAsync(canonical, context, parameters, log, result.Render());
+            return;
+        }
+        if (lostAnswers.Take(canonical))
+        {
+            // Done, but the caller never hears of it.
+            log.Add(canonical, context.Request.Method, parameters, $"{result.Code}_ANSWER_LOST", 0);
+            context.Abort();
             return;
         }
         log.Add(canonical, context.Request.Method, parameters, result.Code, 200);

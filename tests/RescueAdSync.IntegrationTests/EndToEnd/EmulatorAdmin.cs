@@ -67,6 +67,10 @@ public sealed class EmulatorAdmin(HttpClient http)
     public async Task InjectHttpFaultAsync(int status, int retryAfterSeconds, int count) =>
         (await http.PostAsJsonAsync("/admin/faults/http", new { status, retryAfterSeconds, count })).EnsureSuccessStatusCode();
 
+    /// <summary>The next <paramref name="count"/> calls of <paramref name="method"/> are carried out, but their answer is lost (connection aborted).</summary>
+    public async Task LoseAnswersAsync(string method, int count) =>
+        (await http.PostAsJsonAsync("/admin/faults/lost-answers", new { method, count })).EnsureSuccessStatusCode();
+
     public async Task SetLatencyAsync(int milliseconds) =>
         (await http.PutAsJsonAsync("/admin/faults/latency", new { milliseconds })).EnsureSuccessStatusCode();
 

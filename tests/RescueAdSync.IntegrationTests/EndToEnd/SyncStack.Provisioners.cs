@@ -23,7 +23,7 @@ public sealed partial class SyncStack
     public IReadOnlyList<ServiceProcess> Provisioners => _provisioners;
 
     public static async Task<SyncStack> StartProvisionersAsync(RabbitMqBroker broker, string name, int instances = 1,
-        bool mobileAddon = false, int mobileLicences = 5)
+        bool mobileAddon = false, int mobileLicences = 5, Dictionary<string, string?>? environment = null)
     {
         var vhost = $"{name}-{Guid.NewGuid():N}";
         await CreateVirtualHostAsync(broker, vhost);
@@ -44,13 +44,15 @@ public sealed partial class SyncStack
             await EnsureSuccessAsync(created);
             stack.MappingId = (await created.Content.ReadFromJsonAsync<Mapping>())!.Id;
 
-            var environment = stack.ServiceEnvironment(config, stack._provisionerKey);
+            var settings = stack.ServiceEnvironment(config, stack._provisionerKey);
             // Short caches so that tests see config changes (a replaced token) and Rescue admin moves within a second or two.
-            environment["Provisioner__ConfigRefreshSeconds"] = "1";
-            environment["Provisioner__AuthRecheckSeconds"] = "1";
-            environment["Provisioner__HierarchyCacheSeconds"] = "0";
+            settings["Provisioner__ConfigRefreshSeconds"] = "1";
+            settings["Provisioner__AuthRecheckSeconds"] = "1";
+            settings["Provisioner__HierarchyCacheSeconds"] = "0";
+            foreach (var (key, value) in environment ?? [])
+                settings[key] = value;
             for (var i = 0; i < instances; i++)
-                stack._provisioners.Add(await stack.StartAsync($"{name}-provisioner-{i}", "provisioner", "RescueAdSync.Provisioner", environment));
+                stack._provisioners.Add(await stack.StartAsync($"{name}-provisioner-{i}", "provisioner", "RescueAdSync.Provisioner", settings));
             await stack.WaitForBindingAsync(UserChangedExchange, "user-changed");
             return stack;
         }

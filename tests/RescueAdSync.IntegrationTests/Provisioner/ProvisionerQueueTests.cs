@@ -4,7 +4,7 @@ using RescueAdSync.IntegrationTests.Infrastructure;
 
 namespace RescueAdSync.IntegrationTests.Provisioner;
 
-/// <summary>The RabbitMQ side: topology, poison messages and ordering across provisioner instances.</summary>
+/// <summary>The RabbitMQ side: topology, poison messages, ordering across provisioner instances and sharing the work between them.</summary>
 [Collection(RabbitMqCollection.Name)]
 public sealed class ProvisionerQueueTests(RabbitMqFixture rabbit)
 {
@@ -22,8 +22,7 @@ public sealed class ProvisionerQueueTests(RabbitMqFixture rabbit)
 
         const int users = 12, versions = 6;
         var random = new Random(4711);
-        // Every user exists first: a user whose newest version disables it before it was ever provisioned has no
-        // link to carry that version (the config service stores links to a technician only), see the report.
+        // Every user exists first, so that each later version touches a technician.
         await stack.PublishAsync([.. Enumerable.Range(0, users).Select(u => stack.Change($"u{u}-{_id}", 1, $"User {u} v1", $"user{u}-{_id}@example.org"))]);
         for (var u = 0; u < users; u++)
         {
@@ -57,6 +56,58 @@ public sealed class ProvisionerQueueTests(RabbitMqFixture rabbit)
             Assert.Equal((newest.DisplayName, newest.State == UserState.Enabled ? "Enabled" : "Disabled"), (technician.Name, technician.Status));
         }
         await ProvisionerAssertions.NeverDeletedOrMovedAsync(stack);
+    }
+
+    [Fact]
+    public async Task Three_instances_share_the_partitions_and_each_applies_part_of_the_changes()
+    {
+        await using var stack = await SyncStack.StartProvisionersAsync(rabbit.Broker, "p-share", instances: 3);
+        // The instances hear each other's heartbeats and split the partitions round robin.
+        await stack.EventuallyAsync(async () =>
+        {
+            var owned = 0.0;
+            foreach (var provisioner in stack.Provisioners)
+            {
+                var metrics = await stack.GetMetricsAsync(provisioner);
+                if (Metric(metrics, "adsync_provisioner_instances") != 3 || Metric(metrics, "adsync_provisioner_partitions_owned") is not > 0)
+                    return false;
+                owned += Metric(metrics, "adsync_provisioner_partitions_owned") ?? 0;
+            }
+            return owned == 16;
+        }, "three instances owning the 16 partitions between them", TimeSpan.FromSeconds(90));
+        for (var p = 0; p < 16; p++)
+        {
+            var partition = await stack.GetQueueAsync($"user-changed-p{p}");
+            Assert.Equal("quorum", partition.GetProperty("type").GetString());
+            Assert.True(partition.GetProperty("arguments").GetProperty("x-single-active-consumer").GetBoolean());
+        }
+
+        const int users = 60;
+        await stack.PublishAsync([.. Enumerable.Range(0, users).Select(u => stack.Change($"u{u}-{_id}", 1, $"User {u}", $"user{u}-{_id}@example.org"))]);
+
+        for (var u = 0; u < users; u++)
+        {
+            var userId = $"u{u}-{_id}";
+            await stack.EventuallyAsync(async () => (await stack.GetLinkAsync(userId))?.Version == 1, $"{userId} at version 1");
+        }
+        Assert.Equal(users, (await stack.Emulator.GetTechniciansAsync()).Count);
+        var created = new List<double>();
+        foreach (var provisioner in stack.Provisioners)
+            created.Add(Metric(await stack.GetMetricsAsync(provisioner), "adsync_provisioner_operations_total{result=\"created\"}") ?? 0);
+        Assert.True(created.All(c => c > 0), $"every instance creates some technicians, not {string.Join(", ", created)}");
+        Assert.Equal(users, created.Sum());
+        await ProvisionerAssertions.NeverDeletedOrMovedAsync(stack);
+    }
+
+    /// <summary>The value of one series in Prometheus text format, or null when absent.</summary>
+    private static double? Metric(string metrics, string series)
+    {
+        foreach (var line in metrics.Split('\n'))
+        {
+            if (line.StartsWith(series + " ", StringComparison.Ordinal))
+                return double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return null;
     }
 
     [Fact]

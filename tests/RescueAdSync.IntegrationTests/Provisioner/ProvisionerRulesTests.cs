@@ -158,4 +158,55 @@ public sealed class ProvisionerRulesTests(RabbitMqFixture rabbit)
         await stack.WaitForTechnicianAsync(t => t.NodeId == second.NodeId && t.MobileAddon, "jon with the freed licence");
         await ProvisionerAssertions.NeverDeletedOrMovedAsync(stack);
     }
+
+    [Fact]
+    public async Task Email_refused_by_Rescue_is_logged_and_the_corrected_mail_completes_the_same_technician()
+    {
+        await using var stack = await SyncStack.StartProvisionersAsync(rabbit.Broker, "p-bad-mail");
+        await stack.PublishAsync(stack.Change($"u-{_id}", 1, "Pia Park", $"pia.{_id}.example.org"));
+
+        await stack.EventuallyAsync(async () => (await stack.GetSyncLogAsync()).Any(e =>
+            e is { ErrorCode: "INVALIDPARAM_EMAIL", Level: RescueAdSync.Contracts.Config.SyncLogLevel.Error, WillRetry: false }
+            && e.DirectoryUserId == $"u-{_id}" && e.Message.Contains($"pia.{_id}.example.org", StringComparison.Ordinal)),
+            "the refused email in the sync log");
+        var empty = Assert.Single(await stack.Emulator.GetTechniciansAsync());
+        Assert.Equal("", empty.Email);
+        var reserved = await stack.GetLinkAsync($"u-{_id}");
+        Assert.Equal(empty.NodeId, reserved!.TechnicianNodeId);
+        Assert.Equal(0, await stack.GetQueueCountAsync("user-changed_error"));
+
+        await stack.PublishAsync(stack.Change($"u-{_id}", 2, "Pia Park", $"pia{_id}@example.org"));
+
+        var technician = await stack.WaitForTechnicianAsync(t => t.Email == $"pia{_id}@example.org", "pia with the corrected mail");
+        Assert.Equal((empty.NodeId, "Pia Park", "Enabled", true), (technician.NodeId, technician.Name, technician.Status, technician.MustChangePassword));
+        Assert.Single(await stack.Emulator.GetTechniciansAsync());
+        Assert.Single(await stack.Emulator.GetCallsAsync("createUser"));
+        await stack.EventuallyAsync(async () => (await stack.GetLinkAsync($"u-{_id}"))?.Version == 2, "the link at version 2");
+    }
+
+    [Theory]
+    [InlineData(UserState.Disabled)]
+    [InlineData(UserState.Deleted)]
+    public async Task User_gone_before_any_technician_exists_leaves_a_link_without_one_so_an_older_enabled_version_creates_nothing(UserState state)
+    {
+        await using var stack = await SyncStack.StartProvisionersAsync(rabbit.Broker, "p-gone-first");
+        await stack.PublishAsync(stack.Change($"u-{_id}", 5, "Quin Quay", $"quin{_id}@example.org", state));
+        await stack.EventuallyAsync(async () => (await stack.GetLinkAsync($"u-{_id}")) is { Version: 5, TechnicianNodeId: null } link && link.State == state,
+            "a link at version 5 without a technician");
+
+        // The older Enabled version arrives late (a redelivery): it is stale, not a reason to create a technician.
+        await stack.PublishAsync(stack.Change($"u-{_id}", 3, "Quin Quay", $"quin{_id}@example.org"));
+        await stack.EventuallyAsync(async () => (await stack.GetMetricsAsync(stack.Provisioners[0])).Contains("result=\"stale\"} 1", StringComparison.Ordinal),
+            "the older version dropped as stale");
+        Assert.Empty(await stack.Emulator.GetTechniciansAsync());
+        Assert.Empty(await stack.Emulator.GetCallsAsync("createUser"));
+
+        // A newer Enabled version (the user came back) creates it.
+        await stack.PublishAsync(stack.Change($"u-{_id}", 6, "Quin Quay", $"quin{_id}@example.org"));
+        var technician = await stack.WaitForTechnicianAsync(t => t.Email == $"quin{_id}@example.org", "quin after coming back");
+        Assert.Equal("Enabled", technician.Status);
+        await stack.EventuallyAsync(async () => (await stack.GetLinkAsync($"u-{_id}")) is { Version: 6 } link && link.TechnicianNodeId == technician.NodeId,
+            "the link at version 6 with the technician");
+        await ProvisionerAssertions.NeverDeletedOrMovedAsync(stack);
+    }
 }

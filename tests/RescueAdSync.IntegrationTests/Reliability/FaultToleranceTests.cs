@@ -44,9 +44,7 @@ public sealed class FaultToleranceTests(SlapdFixture slapd, RabbitMqFixture rabb
         output.WriteLine($"RabbitMQ SIGKILLed: {timings}");
     }
 
-    [Fact(Skip = "BUG (issue 4, open): a provisioner killed between createUser's answer and the version-0 link write leaves an "
-        + "empty technician, and the redelivery creates a second one (seen once in CI: 14 technicians for 13 users). The fix is "
-        + "in the provisioner (find and reuse the empty technician on redelivery); unskip with it.")]
+    [Fact]
     public async Task Provisioner_killed_mid_stream_and_restarted_applies_every_change_once()
     {
         await using var stream = await DirectoryChangeStream.StartAsync(slapd.Server, rabbit.Broker, "rel-prov-kill");

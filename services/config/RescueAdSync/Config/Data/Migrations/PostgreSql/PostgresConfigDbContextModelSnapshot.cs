@@ -410,6 +410,9 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<DateTimeOffset?>("CreatePendingSince")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("MappingId")
                         .HasColumnType("uuid");
 
@@ -418,7 +421,7 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<long>("TechnicianNodeId")
+                    b.Property<long?>("TechnicianNodeId")
                         .HasColumnType("bigint");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
@@ -430,6 +433,9 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.HasKey("DirectoryUserId");
 
                     b.HasIndex("MappingId");
+
+                    b.HasIndex("TechnicianNodeId")
+                        .IsUnique();
 
                     b.ToTable("technician_link", (string)null);
                 });

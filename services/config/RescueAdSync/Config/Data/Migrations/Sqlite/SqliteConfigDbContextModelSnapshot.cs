@@ -402,6 +402,9 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("CreatePendingSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("MappingId")
                         .HasColumnType("TEXT");
 
@@ -410,7 +413,7 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("TechnicianNodeId")
+                    b.Property<long?>("TechnicianNodeId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("UpdatedAt")
@@ -422,6 +425,9 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.HasKey("DirectoryUserId");
 
                     b.HasIndex("MappingId");
+
+                    b.HasIndex("TechnicianNodeId")
+                        .IsUnique();
 
                     b.ToTable("technician_link", (string)null);
                 });

@@ -1,0 +1,63 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace RescueAdSync.Config.Data.Migrations.PostgreSql
+{
+    /// <inheritdoc />
+    public partial class LinkWithoutTechnician : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AlterColumn<long>(
+                name: "TechnicianNodeId",
+                table: "technician_link",
+                type: "bigint",
+                nullable: true,
+                oldClrType: typeof(long),
+                oldType: "bigint");
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "CreatePendingSince",
+                table: "technician_link",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            // Earlier releases let two users (sharing one email) link the same technician; one technician now serves one
+            // user, so all but one of such links lose the technician and provisioning reports the shared email.
+            migrationBuilder.Sql(
+                "UPDATE technician_link SET \"TechnicianNodeId\" = NULL WHERE \"TechnicianNodeId\" IS NOT NULL AND \"DirectoryUserId\" NOT IN " +
+                "(SELECT MIN(\"DirectoryUserId\") FROM technician_link WHERE \"TechnicianNodeId\" IS NOT NULL GROUP BY \"TechnicianNodeId\");");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_technician_link_TechnicianNodeId",
+                table: "technician_link",
+                column: "TechnicianNodeId",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_technician_link_TechnicianNodeId",
+                table: "technician_link");
+
+            migrationBuilder.DropColumn(
+                name: "CreatePendingSince",
+                table: "technician_link");
+
+            migrationBuilder.AlterColumn<long>(
+                name: "TechnicianNodeId",
+                table: "technician_link",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L,
+                oldClrType: typeof(long),
+                oldType: "bigint",
+                oldNullable: true);
+        }
+    }
+}

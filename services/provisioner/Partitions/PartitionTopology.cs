@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using RescueAdSync.Provisioner.Configuration;
+using RescueAdSync.ServiceDefaults;
+
+namespace RescueAdSync.Provisioner.Partitions;
+
+/// <summary>
+/// Declares the consistent-hash exchange and every partition queue with its binding, whether or not an instance consumes
+/// it yet: a partition missing from the hash ring would move its users to other partitions and back, and a user's
+/// versions could then overtake each other. The shapes are MassTransit's own (a queue, a fanout exchange of the same
+/// name bound to it; quorum, single active consumer), so the endpoints that consume them later declare the same thing.
+/// The number of partitions must be the same on every instance; changing it remaps users (see docs/operations.md).
+/// </summary>
+public sealed class PartitionTopology(IOptions<RabbitMqOptions> rabbit, IOptions<ProvisionerOptions> options)
+{
+    private readonly TaskCompletionSource _declared = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completed once every partition is declared and bound: the router forwards nothing before.</summary>
+    public Task Declared => _declared.Task;
+
+    public async Task DeclareAsync(CancellationToken ct)
+    {
+        var settings = rabbit.Value;
+        var factory = new ConnectionFactory
+        {
+            HostName = settings.Host, Port = settings.Port, VirtualHost = settings.VirtualHost,
+            UserName = settings.Username, Password = settings.Password, ClientProvidedName = "provisioner-topology",
+        };
+        await using var connection = await factory.CreateConnectionAsync(ct);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(UserChangedTopology.PartitionExchange, UserChangedTopology.ConsistentHashType,
+            durable: true, autoDelete: false, cancellationToken: ct);
+        for (var partition = 0; partition < options.Value.Partitions; partition++)
+        {
+            var name = UserChangedTopology.PartitionQueue(partition);
+            await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, QueueArguments, cancellationToken: ct);
+            await channel.ExchangeDeclareAsync(name, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct);
+            await channel.QueueBindAsync(name, name, "", cancellationToken: ct);
+            await channel.ExchangeBindAsync(name, UserChangedTopology.PartitionExchange, UserChangedTopology.PartitionWeight, cancellationToken: ct);
+        }
+        // Delayed redelivery: a fanout exchange per delay (the user id stays the routing key) into a queue whose messages
+        // expire after that delay and are dead-lettered to the consistent-hash exchange, i.e. back into their partition.
+        foreach (var seconds in options.Value.RedeliveryDelaysSeconds.Distinct())
+        {
+            var name = Sync.DelayedRedelivery.WaitQueue(seconds);
+            await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, new Dictionary<string, object?>
+            {
+                ["x-message-ttl"] = seconds * 1000,
+                ["x-dead-letter-exchange"] = UserChangedTopology.PartitionExchange,
+            }, cancellationToken: ct);
+            await channel.ExchangeDeclareAsync(name, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct);
+            await channel.QueueBindAsync(name, name, "", cancellationToken: ct);
+        }
+        _declared.TrySetResult();
+    }
+
+    public static readonly Dictionary<string, object?> QueueArguments = new()
+    {
+        ["x-queue-type"] = "quorum",
+        ["x-single-active-consumer"] = true,
+    };
+}

@@ -1,0 +1,25 @@
+namespace RescueAdSync.Provisioner.Partitions;
+
+/// <summary>
+/// The RabbitMQ names of the provisioner's topology. The reader publishes UserChanged to its message-type exchange, bound
+/// to <see cref="RouterQueue"/>; the router forwards each message, keyed by the directory user id, to the consistent-hash
+/// exchange <see cref="PartitionExchange"/>, which spreads users over <see cref="PartitionQueue"/> 0…N-1 (quorum queues,
+/// single active consumer). One user always lands in the same partition, so its versions stay in order.
+/// </summary>
+public static class UserChangedTopology
+{
+    public const string RouterQueue = "user-changed";
+
+    public const string PartitionExchange = "user-changed-partitions";
+
+    /// <summary>RabbitMQ's plugin rabbitmq_consistent_hash_exchange provides this exchange type.</summary>
+    public const string ConsistentHashType = "x-consistent-hash";
+
+    /// <summary>Every partition queue has the same weight on the hash ring.</summary>
+    public const string PartitionWeight = "1";
+
+    /// <summary>Poison and exhausted retries of the router and of every partition land here.</summary>
+    public const string ErrorQueue = "user-changed_error";
+
+    public static string PartitionQueue(int partition) => $"user-changed-p{partition}";
+}

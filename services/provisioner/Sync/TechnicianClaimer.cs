@@ -1,0 +1,112 @@
+using RescueAdSync.Contracts;
+using RescueAdSync.Contracts.Config;
+using RescueAdSync.Provisioner.Rescue;
+using RescueAdSync.ServiceDefaults;
+
+namespace RescueAdSync.Provisioner.Sync;
+
+/// <summary>
+/// Gives a user who has no technician yet one, without ever making two. createUser is not idempotent and its answer
+/// can be lost (a crash, a reset connection, a timeout) after Rescue made the technician, so:
+/// <list type="number">
+/// <item>the link first records the intent (<see cref="TechnicianLink.CreatePendingSince"/>), then createUser runs,
+/// then the new node is claimed in the link;</item>
+/// <item>a user whose link still shows the intent was interrupted in between: before creating anything, it claims an
+/// empty technician (no email: createUser's own, since it takes nothing but the parent group) in the mapping's group.
+/// Empty technicians are interchangeable, and the config service refuses a technician to a second link, so two users
+/// never share one: a user whose fresh technician was claimed first by such a recovery takes the recoverer's orphan.</item>
+/// </list>
+/// A crash at any point therefore ends, after the redelivery, with exactly one technician per user and none left empty.
+/// </summary>
+public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, SyncLogWriter syncLog, TimeProvider clock, ILogger<TechnicianClaimer> logger)
+{
+    public const string TechnicianType = "Technician";
+
+    public async Task<TechnicianClaim> ClaimAsync(UserChanged change, Mapping mapping, TechnicianLink? link, CancellationToken ct)
+    {
+        // SPEC rule 5: a technician with the same email is linked to, not duplicated. Claimed before it is written to,
+        // so a technician another user already holds is never changed.
+        if (await rescue.FindByEmailAsync(change.Email, ct) is { } existing)
+        {
+            switch (await links.PutAsync(Claim(change, mapping, link, existing.NodeId, pending: null), ct))
+            {
+                case LinkWrite.Stored:
+                    return TechnicianClaim.Linked(existing.NodeId, existing);
+                case LinkWrite.LinkedElsewhere:
+                    await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", "link",
+                        $"Technician {existing.NodeId} has this user's email but is already linked to another directory user; " +
+                        "two directory users share one email address. Nothing was changed; correct the mail in the directory.",
+                        change.MappingId, change.DirectoryUserId, "EMAIL_LINKED_TO_OTHER_USER", false, change.CorrelationId), ct);
+                    return TechnicianClaim.Finished(ProvisioningResult.Skipped);
+                default:
+                    return Lost(change);
+            }
+        }
+
+        if (link?.CreatePendingSince is not null && await AdoptOrphanAsync(change, mapping, link, ct) is { } adopted)
+            return adopted;
+
+        if (change.State != UserState.Enabled)
+        {
+            // Nothing to disable and no licence to spend, but the version is recorded, in a link without a technician, so
+            // that an older Enabled version redelivered later is recognised as stale instead of creating one.
+            var write = await links.PutAsync(new TechnicianLink(change.DirectoryUserId, mapping.Id, null, change.Version, change.State,
+                clock.GetUtcNow(), link?.CreatePendingSince), ct);
+            return TechnicianClaim.Finished(write == LinkWrite.Stored ? ProvisioningResult.Skipped : ProvisioningResult.Stale);
+        }
+
+        var intent = await links.PutAsync(Claim(change, mapping, link, node: null, pending: clock.GetUtcNow()), ct);
+        if (intent != LinkWrite.Stored)
+            return Lost(change);
+        var created = await rescue.CreateUserAsync(mapping.TechnicianGroupId, ct);
+        switch (await links.PutAsync(Claim(change, mapping, link, created, pending: null), ct))
+        {
+            case LinkWrite.Stored:
+                return TechnicianClaim.Linked(created, null);
+            case LinkWrite.LinkedElsewhere:
+                // Another user, recovering from its own interrupted createUser, took this empty technician; its orphan
+                // (if its createUser got that far) is free for us now.
+                logger.LogInformation("Technician {NodeId} created for {DirectoryUserId} was claimed by a recovering user; looking for its orphan",
+                    created, change.DirectoryUserId);
+                return await AdoptOrphanAsync(change, mapping, link, ct)
+                    ?? throw new LinkRaceException($"The technician created for {change.DirectoryUserId} was claimed by another user; creating again.");
+            default:
+                return Lost(change);
+        }
+    }
+
+    private async Task<TechnicianClaim?> AdoptOrphanAsync(UserChanged change, Mapping mapping, TechnicianLink? link, CancellationToken ct)
+    {
+        var group = mapping.TechnicianGroupId;
+        var nodes = await rescue.GetHierarchyAsync(group, ct);
+        var empty = nodes
+            .Where(n => n.ParentId == group && n.NodeId != group && string.Equals(n.Type, TechnicianType, StringComparison.OrdinalIgnoreCase)
+                && string.IsNullOrEmpty(n.Email))
+            .OrderBy(n => n.NodeId);
+        foreach (var orphan in empty)
+        {
+            switch (await links.PutAsync(Claim(change, mapping, link, orphan.NodeId, pending: null), ct))
+            {
+                case LinkWrite.Stored:
+                    await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Info, "provisioner", "createUser",
+                        $"Technician {orphan.NodeId}, left empty by an interrupted createUser, was claimed for this user instead of creating another.",
+                        change.MappingId, change.DirectoryUserId, CorrelationId: change.CorrelationId), ct);
+                    return TechnicianClaim.Linked(orphan.NodeId, null);
+                case LinkWrite.LinkedElsewhere:
+                    continue;
+                default:
+                    return Lost(change);
+            }
+        }
+        return null;
+    }
+
+    // Version and state stay those last applied: claiming a technician applies nothing of this change yet.
+    private TechnicianLink Claim(UserChanged change, Mapping mapping, TechnicianLink? link, long? node, DateTimeOffset? pending) =>
+        new(change.DirectoryUserId, mapping.Id, node, link?.Version ?? 0, link?.State ?? change.State, clock.GetUtcNow(), pending);
+
+    // Refused as stale (a newer version was applied) or bound (another instance linked this user meanwhile): with one consumer
+    // per user neither happens; if it does, start over from the link as it is now.
+    private static TechnicianClaim Lost(UserChanged change) =>
+        throw new LinkRaceException($"The link of {change.DirectoryUserId} changed while this change was being applied.");
+}
