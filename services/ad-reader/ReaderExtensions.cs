@@ -32,6 +32,7 @@ public static class ReaderExtensions
         }
         else
         {
+            builder.Services.AddHttpClient<ReaderStateUploader>(ReaderStateUploader.Configure);
             builder.Services.TryAddSingleton<IReaderStateStore, ConfigServiceReaderStateStore>();
         }
         builder.Services.AddSingleton<ReaderConfigurationSource>();

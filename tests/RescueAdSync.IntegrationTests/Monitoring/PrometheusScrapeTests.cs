@@ -83,6 +83,10 @@ public sealed class PrometheusScrapeTests(SlapdFixture slapd, RabbitMqFixture ra
         // Nothing failed along the way.
         await WaitForValueAsync(prometheus, "sum(adsync_reader_cycle_errors_total) or vector(0)", v => v == 0, Diagnostics);
         await WaitForValueAsync(prometheus, "sum(adsync_provisioner_operations_total{result=\"failed\"}) or vector(0)", v => v == 0, Diagnostics);
+
+        // A message the provisioner cannot read goes to the error queue: the depth gauge shows it.
+        await stack.PublishRawAsync("{ this is not json");
+        await WaitForValueAsync(prometheus, "sum(adsync_error_queue_depth{queue=\"user-changed_error\"})", v => v == 1, Diagnostics);
     }
 
     private static async Task WaitForValueAsync(PrometheusServer prometheus, string promql, Func<double, bool> expected, Func<string> diagnostics) =>
