@@ -43,7 +43,15 @@ public sealed class PartitionAssigner(
                 await PublishHeartbeatAsync(stoppingToken);
                 if (DateTime.UtcNow < listenUntil) continue;
                 var members = membership.Live(timeout);
-                await ApplyAsync(PartitionMembership.Owned(members, membership.InstanceId, settings.Partitions), members.Count, stoppingToken);
+                try
+                {
+                    await ApplyAsync(PartitionMembership.Owned(members, membership.InstanceId, settings.Partitions), members.Count, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The broker is away or the bus restarting: the next tick tries again.
+                    logger.LogWarning("Adjusting the consumed partitions failed: {Error}", ex.Message);
+                }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
