@@ -95,7 +95,8 @@ start_service config config RescueAdSync.Config "$CONFIG_PORT" \
   "Secrets__Key=$(head -c 32 /dev/urandom | base64)" \
   "Auth__ApiKeys__0__Key=$admin_key" Auth__ApiKeys__0__Role=admin \
   "Auth__ApiKeys__1__Key=$reader_key" Auth__ApiKeys__1__Role=reader \
-  "Auth__ApiKeys__2__Key=$provisioner_key" Auth__ApiKeys__2__Role=provisioner
+  "Auth__ApiKeys__2__Key=$provisioner_key" Auth__ApiKeys__2__Role=provisioner \
+  RabbitMq__Host=127.0.0.1 "RabbitMq__Port=$AMQP_PORT"
 
 config_call() { # <method> <path> <json>
   curl -fsS -X "$1" "http://127.0.0.1:$CONFIG_PORT$2" -H "Authorization: Bearer $admin_key" \

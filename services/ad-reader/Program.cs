@@ -4,7 +4,7 @@ using RescueAdSync.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddConfigClient();
-builder.AddMessaging();
+builder.AddMessaging(bus => bus.AddReaderConsumers());
 builder.AddReader();
 
 var app = builder.Build();

@@ -24,6 +24,7 @@ public static class ReaderExtensions
         // Settings that moved to the config service (per connection, per mapping) refuse to start instead of being ignored.
         builder.Services.AddSingleton<IValidateOptions<ReaderOptions>>(new MovedReaderSettings(builder.Configuration));
         builder.Services.AddSingleton<ReaderAttributeSet>();
+        builder.Services.AddSingleton<ConfigChangeSignal>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDirectoryConnector, LdapDirectoryConnector>();
         if (builder.Configuration.GetValue<ReaderStateStoreKind>($"{ReaderOptions.Section}:StateStore") == ReaderStateStoreKind.Memory)
@@ -50,6 +51,17 @@ public static class ReaderExtensions
             .AddCheck<LeaderElectionHealthCheck>("leader-election", tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;
     }
+
+    /// <summary>
+    /// The reader's consumers, for <c>AddMessaging(x =&gt; x.AddReaderConsumers())</c>: ConfigChanged on a temporary
+    /// queue of this process's own, so every replica wakes up.
+    /// </summary>
+    public static void AddReaderConsumers(this MassTransit.IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<ConfigChangedConsumer>().Endpoint(endpoint =>
+        {
+            endpoint.Temporary = true;
+            endpoint.InstanceId = Guid.NewGuid().ToString("N")[..12];
+        });
 
     private static void AddLeaderElection(IHostApplicationBuilder builder)
     {

@@ -23,7 +23,8 @@ public sealed class ReaderWorker(
     IReaderStateStore stateStore,
     IServiceScopeFactory scopeFactory,
     IOptions<ReaderOptions> options,
-    ILogger<ReaderWorker> logger) : BackgroundService
+    ILogger<ReaderWorker> logger,
+    ConfigChangeSignal? changes = null) : BackgroundService
 {
     /// <summary>How often a follower looks whether it became leader; short, so a takeover starts reading at once.</summary>
     private static readonly TimeSpan FollowerPoll = TimeSpan.FromMilliseconds(250);
@@ -74,7 +75,7 @@ public sealed class ReaderWorker(
                 // A bug in one cycle must not end the loop: the next cycle starts from the last stored state.
                 logger.LogError(ex, "Reader cycle failed unexpectedly.");
             }
-            if (!await DelayAsync(interval, cycle.Token, stoppingToken))
+            if (!await DelayAsync(interval, cycle.Token, stoppingToken, changes))
             {
                 return;
             }
@@ -82,11 +83,12 @@ public sealed class ReaderWorker(
     }
 
     /// <summary>Waits; false when the host is stopping. Losing the lease only cuts the wait short.</summary>
-    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken wait, CancellationToken stoppingToken)
+    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken wait, CancellationToken stoppingToken, ConfigChangeSignal? changes = null)
     {
         try
         {
-            await Task.Delay(delay, wait);
+            // A ConfigChanged message ends the wait early; without one, the poll interval is the fallback.
+            await (changes is null ? Task.Delay(delay, wait) : changes.WaitAsync(delay, wait));
         }
         catch (OperationCanceledException)
         {

@@ -7,13 +7,24 @@ namespace RescueAdSync.Config.Data;
 /// Before the first request: applies the migrations, then re-encrypts every secret still under a previous key,
 /// so that after a rotation the old key can be dropped at the next restart.
 /// </summary>
-public sealed class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<DatabaseInitializer> logger) : IHostedService
+public sealed class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<DatabaseInitializer> logger,
+    Microsoft.Extensions.Options.IOptions<DatabaseOptions> options) : IHostedService
 {
+    /// <summary>Set by --migrate-only: migrate whatever Database:MigrateOnStart says.</summary>
+    internal bool ForceMigration { get; set; }
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ConfigDbContext>();
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count > 0 && !options.Value.MigrateOnStart && !ForceMigration)
+        {
+            throw new InvalidOperationException(
+                $"The database schema is not up to date ({pending.Count} pending migrations: {string.Join(", ", pending)}) and Database:MigrateOnStart is false: " +
+                "run the service once with --migrate-only (the config-migrate Job in Kubernetes) first.");
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
         if (pending.Count > 0)
         {

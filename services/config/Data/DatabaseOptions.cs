@@ -13,6 +13,13 @@ public sealed class DatabaseOptions
 
     public string ConnectionString { get; set; } = DefaultConnectionString;
 
+    /// <summary>
+    /// Apply pending migrations when the service starts (default). False where a one-shot job migrates
+    /// (--migrate-only, the Kubernetes production overlay): the service then refuses to start on an outdated schema
+    /// instead of several replicas racing to change it.
+    /// </summary>
+    public bool MigrateOnStart { get; set; } = true;
+
     /// <summary>Where Development keeps its generated secret key: next to the SQLite file, else in the working directory.</summary>
     public string DevelopmentKeyFilePath()
     {

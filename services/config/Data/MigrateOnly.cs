@@ -28,6 +28,7 @@ public static class MigrateOnly
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RescueAdSync.Config.MigrateOnly");
         var initializer = app.Services.GetServices<IHostedService>().OfType<Data.DatabaseInitializer>().Single();
+        initializer.ForceMigration = true;
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         await initializer.StartAsync(stop.Token);
         logger.LogInformation("Migrate-only: the database schema is up to date; exiting.");

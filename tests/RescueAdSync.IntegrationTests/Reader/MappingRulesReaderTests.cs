@@ -183,4 +183,46 @@ public sealed class MappingRulesReaderTests(SlapdFixture slapd, RabbitMqFixture 
         Assert.Equal("dora.dale@example.org", changed.Email);
         Assert.Single(Capture.For(mappingA.Id));
     }
+
+    [Fact]
+    public async Task A_ConfigChanged_message_on_RabbitMQ_makes_the_reader_refresh_at_once_instead_of_at_its_next_poll()
+    {
+        var alice = AddUser("cc-alice", "Alice Change", "cc-alice@example.org");
+        var bob = AddUser("cc-bob", "Bob Change", "cc-bob@example.org");
+        var first = Map(AddGroup("cc-first", null, User("cc-alice")), 10);
+        var second = Map(AddGroup("cc-second", null, User("cc-bob")), 20);
+        // A poll interval far longer than the test: only the message can make the reader look again.
+        var config = new FakeConfigApi(Directory() with { PollIntervalSeconds = 3600 }, first);
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
+        Assert.Equal(alice, Assert.Single(await ExactlyAsync(first.Id, 1)).DirectoryUserId);
+
+        config.Mappings = [first, second];
+        var bus = (MassTransit.IBus)reader.Services.GetService(typeof(MassTransit.IBus))!;
+        await bus.Publish(new ConfigChanged("mappings", second.Id.ToString(), DateTimeOffset.UtcNow));
+
+        var message = Assert.Single(await Capture.WaitForAsync(second.Id, 1, TimeSpan.FromSeconds(60)));
+        Assert.Equal(bob, message.DirectoryUserId);
+    }
+
+    [Fact]
+    public async Task With_the_config_service_down_the_reader_keeps_reading_on_its_last_known_configuration()
+    {
+        var ada = AddUser("down-ada", "Ada Down", "down-ada@example.org");
+        var ben = AddUser("down-ben", "Ben Down", "down-ben@example.org");
+        var placeholder = $"cn=placeholder,{_ou}";
+        var mapping = Map(AddGroup("down", null, placeholder, User("down-ada")), 10, name: "cn");
+        var config = new FakeConfigApi(Directory(), mapping);
+        // The leader lease lives in the config service too (it lapses while the service is down, by design of the
+        // lease); this test is about the configuration, so it runs the single replica without a lease.
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker,
+            new Dictionary<string, string?> { ["Reader:LeaderElection:Enabled"] = "false" });
+        Assert.Equal(ada, Assert.Single(await ExactlyAsync(mapping.Id, 1)).DirectoryUserId);
+
+        config.Unavailable = true;
+        Admin.AddValue(mapping.SourceGroupDn, "member", User("down-ben"));
+
+        // Published with the last known mapping's rules (cn as the name) although the config service answers nothing.
+        var message = (await Capture.WaitForAsync(mapping.Id, 2, TimeSpan.FromSeconds(60)))[1];
+        Assert.Equal((ben, "Ben Down", UserState.Enabled), (message.DirectoryUserId, message.DisplayName, message.State));
+    }
 }

@@ -43,7 +43,7 @@ public sealed class ReaderHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddServiceDefaults();
         builder.AddConfigClient();
-        builder.AddMessaging();
+        builder.AddMessaging(bus => bus.AddReaderConsumers());
         builder.AddReader();
         // Registered last, so it wins over the Refit client.
         builder.Services.AddSingleton<IConfigApi>(config);
