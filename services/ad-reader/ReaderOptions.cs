@@ -56,6 +56,12 @@ public sealed class ReaderOptions
     /// <summary>TLS settings for ldaps:// and StartTLS.</summary>
     public Ldap.ReaderTlsOptions Tls { get; set; } = new();
 
+    /// <summary>
+    /// Active Directory: read changes through DirSync when the bind account may (Replicating Directory Changes), else
+    /// poll uSNChanged. Either way the cost follows the number of changes.
+    /// </summary>
+    public bool DirSync { get; set; } = true;
+
     /// <summary>Read members of nested groups too (AD in-chain rule). Reader-wide until mappings carry their own flag.</summary>
     public bool NestedGroups { get; set; }
 }

@@ -5,7 +5,7 @@ using RescueAdSync.Contracts.Config;
 namespace RescueAdSync.AdReader.Ldap;
 
 /// <summary>Reads over one bound <see cref="LdapConnection"/>. Every LDAP failure surfaces as <see cref="DirectoryReadException"/>.</summary>
-public sealed class LdapDirectorySession(LdapConnection connection, string serverUrl, DirectoryConnectionSettings settings, ReaderOptions options)
+public sealed partial class LdapDirectorySession(LdapConnection connection, string serverUrl, DirectoryConnectionSettings settings, ReaderOptions options)
     : IDirectorySession
 {
     /// <summary>LDAP_SERVER_SHOW_DELETED_OID: makes tombstones (isDeleted=TRUE) visible to a search.</summary>
@@ -71,6 +71,11 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
             return ReadAccessLogDeletes(since);
         }
         // Deleting a user removes it from its groups without touching the groups' uSNChanged: only the tombstone tells.
+        if (!TombstonesVisible())
+        {
+            // An ordinary account sees no tombstones at all, so "none found" would mean nothing: read in full instead.
+            return null;
+        }
         var tombstones = PagedSearch(DefaultNamingContext(), $"(&(isDeleted=TRUE)(uSNChanged>={since.Version + 1}))", ["objectGUID"],
             new ShowDeletedControl { IsCritical = true });
         return tombstones.Select(entry => DirectoryUserMapper.FormatObjectGuid(entry.ObjectGuid)).OfType<string>().ToList();

@@ -13,6 +13,7 @@ namespace RescueAdSync.AdReader.Sync;
 /// <param name="Users">Known users by id, including those published as OutOfScope or Deleted.</param>
 /// <param name="LastFullReadAt">When the membership was last read in full (reconciliation).</param>
 /// <param name="UpdatedAt">When the cycle finished.</param>
+/// <param name="DirSyncCookie">Active Directory's DirSync cookie (base64) of the same cycle; null when DirSync is not used.</param>
 public sealed record MappingState(
     Guid MappingId,
     string SourceGroupDn,
@@ -20,4 +21,5 @@ public sealed record MappingState(
     HighWaterMark Mark,
     IReadOnlyDictionary<string, KnownUser> Users,
     DateTimeOffset LastFullReadAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? DirSyncCookie = null);
