@@ -62,6 +62,12 @@ public sealed class ReaderOptions
     /// </summary>
     public bool DirSync { get; set; } = true;
 
+    /// <summary>
+    /// Keep a change-notification search open (AD 1.2.840.113556.1.4.528, OpenLDAP refreshAndPersist) and start a cycle
+    /// as soon as the server reports a change, instead of waiting for the poll interval. A wake-up only.
+    /// </summary>
+    public bool ChangeNotifications { get; set; } = true;
+
     /// <summary>Read members of nested groups too (AD in-chain rule). Reader-wide until mappings carry their own flag.</summary>
     public bool NestedGroups { get; set; }
 }

@@ -23,10 +23,13 @@ public sealed class ReaderWorker(
     IReaderStateStore stateStore,
     IServiceScopeFactory scopeFactory,
     IOptions<ReaderOptions> options,
-    ILogger<ReaderWorker> logger) : BackgroundService
+    ILogger<ReaderWorker> logger,
+    CycleTrigger? wakeUp = null) : BackgroundService
 {
     /// <summary>How often a follower looks whether it became leader; short, so a takeover starts reading at once.</summary>
     private static readonly TimeSpan FollowerPoll = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan MinimumGap = TimeSpan.FromSeconds(1);
 
     private int _bindFailures;
     private int _term;
@@ -74,7 +77,7 @@ public sealed class ReaderWorker(
                 // A bug in one cycle must not end the loop: the next cycle starts from the last stored state.
                 logger.LogError(ex, "Reader cycle failed unexpectedly.");
             }
-            if (!await DelayAsync(interval, cycle.Token, stoppingToken))
+            if (!await DelayAsync(interval, cycle.Token, stoppingToken, wakeUp))
             {
                 return;
             }
@@ -82,11 +85,22 @@ public sealed class ReaderWorker(
     }
 
     /// <summary>Waits; false when the host is stopping. Losing the lease only cuts the wait short.</summary>
-    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken wait, CancellationToken stoppingToken)
+    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken wait, CancellationToken stoppingToken, CycleTrigger? wakeUp = null)
     {
         try
         {
-            await Task.Delay(delay, wait);
+            // A change notification (ChangeNotificationListener) cuts the wait short; the cycle still decides what changed.
+            if (wakeUp is null)
+            {
+                await Task.Delay(delay, wait);
+                return !stoppingToken.IsCancellationRequested;
+            }
+            // At most one early cycle per second, however busy the directory is.
+            var gap = delay < MinimumGap ? delay : MinimumGap;
+            await Task.Delay(gap, wait);
+            using var waited = CancellationTokenSource.CreateLinkedTokenSource(wait);
+            await Task.WhenAny(Task.Delay(delay - gap, waited.Token), wakeUp.WaitAsync(waited.Token));
+            await waited.CancelAsync();
         }
         catch (OperationCanceledException)
         {
