@@ -45,6 +45,8 @@ public static class ReaderExtensions
         builder.Services.AddSingleton<MappingSynchronizer>();
         AddLeaderElection(builder);
         builder.Services.AddHostedService<ReaderWorker>();
+        builder.Services.AddSingleton<CycleTrigger>();
+        builder.Services.AddHostedService<ChangeNotificationListener>();
 
         builder.Services.AddHealthChecks()
             .AddCheck<DirectoryBindHealthCheck>("directory-bind", tags: [ServiceDefaultsExtensions.ReadyTag])

@@ -58,4 +58,16 @@ public sealed class ReaderOptions
     public string EffectiveLeaseName() => LeaderElection.LeaseName is { Length: > 0 } name
         ? name
         : Directory == Contracts.Config.DirectoryNames.Default ? "ad-reader" : $"ad-reader-{Directory}";
+
+    /// <summary>
+    /// Active Directory: read changes through DirSync when the bind account may (Replicating Directory Changes), else
+    /// poll uSNChanged. Either way the cost follows the number of changes.
+    /// </summary>
+    public bool DirSync { get; set; } = true;
+
+    /// <summary>
+    /// Keep a change-notification search open (AD 1.2.840.113556.1.4.528, OpenLDAP refreshAndPersist) and start a cycle
+    /// as soon as the server reports a change, instead of waiting for the poll interval. A wake-up only.
+    /// </summary>
+    public bool ChangeNotifications { get; set; } = true;
 }

@@ -34,4 +34,13 @@ public interface IDirectorySession : IDisposable
 
     /// <summary>Whether a user with this objectGUID / entryUUID still exists anywhere (tombstones count as gone).</summary>
     bool UserExists(string directoryUserId);
+
+    /// <summary>
+    /// Active Directory DirSync from <paramref name="cookie"/> (none: everything, once): the users changed or deleted since,
+    /// and the new cookie. Null when the directory or the bind account does not offer it (the caller polls uSNChanged).
+    /// </summary>
+    DirSyncChanges? ReadDirSyncChanges(byte[]? cookie) => null;
+
+    /// <summary>Users by objectGUID, with memberOf, wherever they are in the domain; ids no longer there are left out.</summary>
+    IEnumerable<LdapEntry> ReadUsersByIds(IReadOnlyCollection<string> directoryUserIds) => [];
 }

@@ -6,7 +6,7 @@ namespace RescueAdSync.AdReader.Ldap;
 
 /// <summary>Reads over one bound <see cref="LdapConnection"/>. Every LDAP failure surfaces as <see cref="DirectoryReadException"/>.</summary>
 /// <param name="extraAttributes">Attributes requested beyond the kind's defaults (the mappings' name/email attributes, the status attribute).</param>
-public sealed class LdapDirectorySession(LdapConnection connection, string serverUrl, DirectoryConnectionSettings settings, ReaderOptions options,
+public sealed partial class LdapDirectorySession(LdapConnection connection, string serverUrl, DirectoryConnectionSettings settings, ReaderOptions options,
     IReadOnlyList<string>? extraAttributes = null)
     : IDirectorySession
 {
@@ -75,6 +75,11 @@ public sealed class LdapDirectorySession(LdapConnection connection, string serve
             return ReadAccessLogDeletes(since);
         }
         // Deleting a user removes it from its groups without touching the groups' uSNChanged: only the tombstone tells.
+        if (!TombstonesVisible())
+        {
+            // An ordinary account sees no tombstones at all, so "none found" would mean nothing: read in full instead.
+            return null;
+        }
         var tombstones = PagedSearch(DefaultNamingContext(), $"(&(isDeleted=TRUE)(uSNChanged>={since.Version + 1}))", ["objectGUID"],
             new ShowDeletedControl { IsCritical = true });
         return tombstones.Select(entry => DirectoryUserMapper.FormatObjectGuid(entry.ObjectGuid)).OfType<string>().ToList();

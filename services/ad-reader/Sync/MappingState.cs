@@ -14,6 +14,7 @@ namespace RescueAdSync.AdReader.Sync;
 /// <param name="LastFullReadAt">When the membership was last read in full (reconciliation).</param>
 /// <param name="UpdatedAt">When the cycle finished.</param>
 /// <param name="AttributeRules">The mapping's name|email attribute choice the users were read with; a change needs a full read.</param>
+/// <param name="DirSyncCookie">Active Directory's DirSync cookie (base64) of the same cycle; null when DirSync is not used.</param>
 public sealed record MappingState(
     Guid MappingId,
     string SourceGroupDn,
@@ -22,4 +23,5 @@ public sealed record MappingState(
     IReadOnlyDictionary<string, KnownUser> Users,
     DateTimeOffset LastFullReadAt,
     DateTimeOffset UpdatedAt,
-    string? AttributeRules = null);
+    string? AttributeRules = null,
+    string? DirSyncCookie = null);

@@ -15,6 +15,8 @@ namespace RescueAdSync.AdReader.Sync;
 public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<ReaderOptions> options, TimeProvider time, ILogger<MappingSynchronizer> logger,
     SyncLogReporter? syncLog = null, MassChangeGuard? guard = null, FullResync? resync = null)
 {
+    private readonly DirSyncChangeFeed _dirSync = new(logger);
+
     /// <summary>Returns the number of messages published. Throws <see cref="DirectoryReadException"/> before publishing anything if the directory cannot be read completely.</summary>
     /// <param name="claims">The cycle's priority claims across mappings (null: this mapping alone, no priority rule).</param>
     public async Task<int> SyncAsync(IDirectorySession session, DirectoryConnectionSettings directory, Mapping mapping, HighWaterMark mark,
@@ -50,7 +52,11 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
             return 0;
         }
         var full = !comparable || reconcile || nested || groupVersion > previous!.Mark.Version || (claims?.HandoversPending ?? false);
-        var read = full ? null : ReadChanges(session, directory, mapping, previous!, now);
+        // Run also before a full read, for the cookie; its changes are used only when they follow a stored cookie
+        // (the first round reports every user, which a full read does better).
+        var dirSync = _dirSync.Read(session, directory, comparable ? previous!.DirSyncCookie : null, options.Value.DirSync && !nested, now);
+        var feed = previous?.DirSyncCookie is not null ? dirSync : null;
+        var read = full ? null : ReadChanges(session, directory, mapping, previous!, now, feed);
         if (read is null)
         {
             full = true;
@@ -80,14 +86,14 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
         await PublishAllAsync(publisher, mapping, outgoing, cancellationToken);
         // Only now: if a publish failed, the mark has not moved and the next cycle finds the same changes again.
         await stateStore.SaveAsync(new MappingState(mapping.Id, mapping.SourceGroupDn, nested, mark, diff.Users,
-            full ? now : previous!.LastFullReadAt, now, rules), cancellationToken);
+            full ? now : previous!.LastFullReadAt, now, rules, dirSync is null ? null : Convert.ToBase64String(dirSync.Cookie)), cancellationToken);
         claims?.Claim(mapping, diff.Users.Values.Where(user => user.InScope).Select(user => user.Id));
         await (guard?.CycleCompletedAsync(mapping, cancellationToken) ?? Task.CompletedTask);
         await (resync?.CompletedAsync(mapping, outgoing.Count, cancellationToken) ?? Task.CompletedTask);
         if (diff.Messages.Count > 0)
         {
             logger.LogInformation("Mapping {MappingId}: {Mode} read, published {Count} changes (correlation {CorrelationId}).",
-                mapping.Id, full ? "full" : "incremental", diff.Messages.Count, correlationId);
+                mapping.Id, full ? "full" : feed is null ? "incremental" : "DirSync", diff.Messages.Count, correlationId);
         }
         return outgoing.Count;
     }
@@ -238,10 +244,11 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
     }
 
     /// <summary>The incremental read; null when the directory cannot tell what was deleted, so a full read must do.</summary>
-    private ReadResult? ReadChanges(IDirectorySession session, DirectoryConnectionSettings directory, Mapping mapping, MappingState previous, DateTimeOffset now)
+    private ReadResult? ReadChanges(IDirectorySession session, DirectoryConnectionSettings directory, Mapping mapping, MappingState previous, DateTimeOffset now,
+        DirSyncChanges? feed)
     {
         // Deletes first: if they cannot be read, nothing else needs to be.
-        var deleted = session.ReadDeletedUserIds(previous.Mark);
+        var deleted = feed is not null ? [.. feed.DeletedIds] : session.ReadDeletedUserIds(previous.Mark);
         if (deleted is null)
         {
             return null;
@@ -253,7 +260,7 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
                 StringComparer.Ordinal);
         var unreadable = new HashSet<string>(StringComparer.Ordinal);
         var skipped = new List<SkippedMember>();
-        foreach (var entry in session.ReadChangedUsers(previous.Mark))
+        foreach (var entry in feed is not null ? session.ReadUsersByIds(feed.ChangedIds) : session.ReadChangedUsers(previous.Mark))
         {
             if (DistinguishedNames.IsInScope(entry, mapping.SourceGroupDn, directory.BaseDn))
             {

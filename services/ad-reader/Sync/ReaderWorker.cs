@@ -24,10 +24,13 @@ public sealed class ReaderWorker(
     IServiceScopeFactory scopeFactory,
     IOptions<ReaderOptions> options,
     ILogger<ReaderWorker> logger,
-    ConfigChangeSignal? changes = null) : BackgroundService
+    ConfigChangeSignal? changes = null,
+    CycleTrigger? wakeUp = null) : BackgroundService
 {
     /// <summary>How often a follower looks whether it became leader; short, so a takeover starts reading at once.</summary>
     private static readonly TimeSpan FollowerPoll = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan MinimumGap = TimeSpan.FromSeconds(1);
 
     private int _bindFailures;
     private int _term;
@@ -75,7 +78,7 @@ public sealed class ReaderWorker(
                 // A bug in one cycle must not end the loop: the next cycle starts from the last stored state.
                 logger.LogError(ex, "Reader cycle failed unexpectedly.");
             }
-            if (!await DelayAsync(interval, cycle.Token, stoppingToken, changes))
+            if (!await DelayAsync(interval, cycle.Token, stoppingToken, wakeUp, changes))
             {
                 return;
             }
@@ -83,12 +86,34 @@ public sealed class ReaderWorker(
     }
 
     /// <summary>Waits; false when the host is stopping. Losing the lease only cuts the wait short.</summary>
-    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken wait, CancellationToken stoppingToken, ConfigChangeSignal? changes = null)
+    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken wait, CancellationToken stoppingToken, CycleTrigger? wakeUp = null,
+        ConfigChangeSignal? changes = null)
     {
         try
         {
-            // A ConfigChanged message ends the wait early; without one, the poll interval is the fallback.
-            await (changes is null ? Task.Delay(delay, wait) : changes.WaitAsync(delay, wait));
+            if (wakeUp is null && changes is null)
+            {
+                await Task.Delay(delay, wait);
+                return !stoppingToken.IsCancellationRequested;
+            }
+            // A change notification (ChangeNotificationListener) or a ConfigChanged message cuts the wait short; the
+            // cycle still decides what changed, and the poll interval stays the fallback. At most one early cycle per
+            // second, however busy the directory is.
+            var gap = delay < MinimumGap ? delay : MinimumGap;
+            await Task.Delay(gap, wait);
+            using var waited = CancellationTokenSource.CreateLinkedTokenSource(wait);
+            var rest = delay - gap;
+            var waits = new List<Task> { Task.Delay(rest, waited.Token) };
+            if (wakeUp is not null)
+            {
+                waits.Add(wakeUp.WaitAsync(waited.Token));
+            }
+            if (changes is not null)
+            {
+                waits.Add(changes.WaitAsync(rest, waited.Token));
+            }
+            await Task.WhenAny(waits);
+            await waited.CancelAsync();
         }
         catch (OperationCanceledException)
         {

@@ -55,6 +55,25 @@ internal sealed class FakeDirectorySession : IDirectorySession
         return Existing.Contains(directoryUserId);
     }
 
+    /// <summary>What DirSync answers; null: refused, as for an account without the right.</summary>
+    public DirSyncChanges? DirSync { get; set; }
+
+    /// <summary>The cookie of the last DirSync request, "(none)" for a first round.</summary>
+    public List<string> DirSyncCookies { get; } = [];
+
+    public DirSyncChanges? ReadDirSyncChanges(byte[]? cookie)
+    {
+        Calls.Add("dirsync");
+        DirSyncCookies.Add(cookie is null ? "(none)" : System.Text.Encoding.ASCII.GetString(cookie));
+        return DirSync;
+    }
+
+    public IEnumerable<LdapEntry> ReadUsersByIds(IReadOnlyCollection<string> directoryUserIds)
+    {
+        Calls.Add("byids");
+        return Changed.Where(entry => entry.ObjectGuid is { } guid && directoryUserIds.Contains(new Guid(guid).ToString("D")));
+    }
+
     public void Dispose()
     {
     }

@@ -1,0 +1,24 @@
+namespace RescueAdSync.AdReader.Sync;
+
+/// <summary>
+/// Starts the next reader cycle early. Only a wake-up: what the cycle publishes is still decided by its own read of the
+/// directory, so a lost or spurious signal changes nothing but latency.
+/// </summary>
+public sealed class CycleTrigger
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Signal()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled: one early cycle covers every change before it.
+        }
+    }
+
+    public Task WaitAsync(CancellationToken cancellationToken) => _signal.WaitAsync(cancellationToken);
+}
