@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using RescueAdSync.Config.Data;
 using RescueAdSync.Config.Secrets;
 using RescueAdSync.Config.Tests.PostgreSql;
@@ -82,17 +83,7 @@ public sealed class MigrationUpgradeTests
             UpdatedAt = Written,
             Revision = 2,
         });
-        db.Mappings.Add(new MappingRow
-        {
-            Id = MappingId,
-            SourceGroupDn = "CN=Support,OU=Groups,DC=example,DC=com",
-            SourceGroupDnKey = "cn=support,ou=groups,dc=example,dc=com",
-            TechnicianGroupId = 42,
-            MobileAddon = true,
-            Enabled = true,
-            UpdatedAt = Written,
-            Revision = 5,
-        });
+        await InsertPreviousMappingAsync(db);
         db.Links.Add(new TechnicianLinkRow
         {
             DirectoryUserId = "user-from-last-release",
@@ -115,6 +106,21 @@ public sealed class MigrationUpgradeTests
             WillRetry = false,
         });
         await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// The previous release's mapping row, with the columns its migration created: today's model has more (the guard
+    /// thresholds), which the pending migrations add with their defaults.
+    /// </summary>
+    private static Task InsertPreviousMappingAsync(ConfigDbContext db)
+    {
+        var sqlite = db.Database.IsSqlite();
+        object id = sqlite ? MappingId.ToString().ToUpperInvariant() : MappingId;
+        object updatedAt = sqlite ? new DateTimeOffsetToBinaryConverter().ConvertToProvider(Written)! : Written;
+        return db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO mapping (\"Id\", \"SourceGroupDn\", \"SourceGroupDnKey\", \"TechnicianGroupId\", \"MobileAddon\", \"Enabled\", \"UpdatedAt\", \"Revision\") "
+            + "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7})",
+            id, "CN=Support,OU=Groups,DC=example,DC=com", "cn=support,ou=groups,dc=example,dc=com", 42L, true, true, updatedAt, 5L);
     }
 
     private static async Task AssertUpgradedAsync(ConfigApiFactory factory, Func<ConfigDbContext> open)
