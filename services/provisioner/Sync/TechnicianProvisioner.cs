@@ -2,6 +2,7 @@ using System.Net;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.Provisioner.Configuration;
+using RescueAdSync.Provisioner.Operations;
 using RescueAdSync.Provisioner.Rescue;
 using RescueAdSync.ServiceDefaults;
 
