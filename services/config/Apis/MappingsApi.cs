@@ -185,5 +185,6 @@ public static class MappingsApi
         detail: $"Another mapping already reads {row.SourceGroupDn}; change that mapping instead.");
 
     private static Mapping ToMapping(MappingRow row) =>
-        new(row.Id, row.SourceGroupDn, row.TechnicianGroupId, row.MobileAddon, row.Enabled, row.UpdatedAt, row.GuardMaxDisables, row.GuardMaxDisablePercent);
+        new(row.Id, row.SourceGroupDn, row.TechnicianGroupId, row.MobileAddon, row.Enabled, row.UpdatedAt,
+            GuardMaxDisables: row.GuardMaxDisables, GuardMaxDisablePercent: row.GuardMaxDisablePercent);
 }

@@ -61,7 +61,8 @@ public static class MappingCommands
         runner.SetAction(add, async (parse, context, ct) =>
         {
             var settings = new MappingSettings(parse.GetValue(group) ?? "", parse.GetValue(technicianGroup), parse.GetValue(mobile), !parse.GetValue(disabled),
-                parse.GetValue(maxDisables) ?? MassChangeGuardDefaults.MaxDisables, parse.GetValue(maxPercent) ?? MassChangeGuardDefaults.MaxDisablePercent);
+                GuardMaxDisables: parse.GetValue(maxDisables) ?? MassChangeGuardDefaults.MaxDisables,
+                GuardMaxDisablePercent: parse.GetValue(maxPercent) ?? MassChangeGuardDefaults.MaxDisablePercent);
             var created = await context.Api.SendAsync<Mapping>(HttpMethod.Post, "api/mappings", settings, ifMatch: null, What, ct);
             Write(context, created.Value, "Mapping added.");
             return ExitCodes.Ok;
@@ -88,8 +89,8 @@ public static class MappingCommands
                 parse.GetValue(technicianGroup) ?? m.TechnicianGroupId,
                 parse.GetValue(mobile) ?? m.MobileAddon,
                 parse.GetValue(enabled) ?? m.Enabled,
-                parse.GetValue(maxDisables) ?? m.GuardMaxDisables,
-                parse.GetValue(maxPercent) ?? m.GuardMaxDisablePercent);
+                GuardMaxDisables: parse.GetValue(maxDisables) ?? m.GuardMaxDisables,
+                GuardMaxDisablePercent: parse.GetValue(maxPercent) ?? m.GuardMaxDisablePercent);
             var saved = await context.Api.SendAsync<Mapping>(HttpMethod.Put, path, settings, current.ETag, What, ct);
             Write(context, saved.Value, "Mapping updated.");
             return ExitCodes.Ok;
