@@ -22,7 +22,7 @@ public sealed partial class LdapDirectorySession
         }
         // DirSync must be a subtree search of the naming context root.
         var request = new SearchRequest(DefaultNamingContext(), "(&(objectClass=user)(!(objectClass=computer)))", SearchScope.Subtree,
-            DirSyncAttributes.Concat(DirectoryUserMapper.Attributes(settings.Kind, options.OpenLdapDisabledAttribute))
+            DirSyncAttributes.Concat(_userAttributes)
                 .Where(attribute => !attribute.Equals("uSNChanged", StringComparison.OrdinalIgnoreCase))
                 .Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
         var control = new DirSyncRequestControl(cookie ?? [], DirectorySynchronizationOptions.IncrementalValues, int.MaxValue) { IsCritical = true };
@@ -109,7 +109,7 @@ public sealed partial class LdapDirectorySession
 
     public IEnumerable<LdapEntry> ReadUsersByIds(IReadOnlyCollection<string> directoryUserIds)
     {
-        var attributes = (string[])[.. DirectoryUserMapper.Attributes(settings.Kind, options.OpenLdapDisabledAttribute), "memberOf"];
+        var attributes = (string[])[.. _userAttributes, "memberOf"];
         foreach (var chunk in directoryUserIds.Chunk(IdsPerSearch))
         {
             var ids = chunk.Select(id => Guid.TryParse(id, out var guid) ? guid : throw new DirectoryReadException($"'{id}' is not a directory user id."));

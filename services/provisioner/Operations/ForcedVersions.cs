@@ -1,6 +1,6 @@
 using RescueAdSync.Contracts;
 
-namespace RescueAdSync.Provisioner.Sync;
+namespace RescueAdSync.Provisioner.Operations;
 
 /// <summary>
 /// Which versions a message may still apply. Normally only a newer one than the link's; a forced message (an operator's

@@ -1,6 +1,7 @@
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.Provisioner.Configuration;
+using RescueAdSync.Provisioner.Operations;
 using RescueAdSync.Provisioner.Rescue;
 using RescueAdSync.ServiceDefaults;
 

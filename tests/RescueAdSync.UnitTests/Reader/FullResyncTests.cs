@@ -5,7 +5,7 @@ using RescueAdSync.AdReader.Ldap;
 using RescueAdSync.AdReader.Sync;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
-using RescueAdSync.Provisioner.Sync;
+using RescueAdSync.Provisioner.Operations;
 
 namespace RescueAdSync.UnitTests.Reader;
 
