@@ -44,10 +44,18 @@ public class LeasesApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiF
     public async Task Expired_lease_is_taken_over_by_another_holder()
     {
         var name = "directory-" + Guid.NewGuid().ToString("N");
-        Assert.Equal(HttpStatusCode.OK, (await AcquireAsync(name, "crashed-reader", 1)).StatusCode);
+        // Long enough that the standby's first try surely comes before the expiry, even on a loaded machine.
+        var first = await AcquireAsync(name, "crashed-reader", 5);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var expiresAt = (await first.Content.ReadFromJsonAsync<Lease>())!.ExpiresAt;
         Assert.Equal(HttpStatusCode.Conflict, (await AcquireAsync(name, "standby-reader", 30)).StatusCode);
 
-        await Task.Delay(TimeSpan.FromMilliseconds(1300));
+        // The crashed holder never renews: wait until its lease has lapsed.
+        var untilExpired = expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300);
+        if (untilExpired > TimeSpan.Zero)
+        {
+            await Task.Delay(untilExpired);
+        }
 
         var takeover = await AcquireAsync(name, "standby-reader", 30);
         Assert.Equal(HttpStatusCode.OK, takeover.StatusCode);
