@@ -165,7 +165,7 @@ public sealed class SlapdTlsTests(RabbitMqFixture rabbit) : IClassFixture<Rabbit
 
         // The same process, a reader without the flag: the check is per connection, so this one still refuses.
         var strictMapping = Guid.NewGuid();
-        var strict = Config(strictMapping, LdapsUrl);
+        var strict = Config(strictMapping, LdapsUrl, caFile: null);
         await using var secure = await ReaderHost.StartAsync(strict, rabbit.Broker);
         await OpenLdapReaderTests.WaitUntilAsync(() => !strict.SyncLog.IsEmpty);
         Assert.Empty(capture.For(strictMapping));
