@@ -17,7 +17,7 @@ namespace RescueAdSync.AdReader.Sync;
 public sealed class OnDemandProvisioning(IOperationsApi operations, IOptions<ReaderOptions> options, TimeProvider time, ILogger<OnDemandProvisioning> logger)
 {
     public async Task RunAsync(IDirectorySession session, DirectoryConnectionSettings directory, Mapping mapping, IPublishEndpoint publisher,
-        Guid correlationId, CancellationToken cancellationToken)
+        Guid correlationId, CancellationToken cancellationToken, PriorityClaims? claims = null)
     {
         if (mapping.ProvisionRequests is not { Count: > 0 } requests)
         {
@@ -32,7 +32,7 @@ public sealed class OnDemandProvisioning(IOperationsApi operations, IOptions<Rea
                     .Select(entry => DirectoryUserMapper.ReadId(directory.Kind, entry))
                     .OfType<string>()
                     .ToHashSet(StringComparer.Ordinal);
-                var (message, failure) = Resolve(session, directory, mapping, request, members, correlationId);
+                var (message, failure) = Resolve(session, directory, mapping, request, members, correlationId, claims);
                 if (failure is not null)
                 {
                     using var failed = await operations.FailProvisionAsync(request.Id, new ProvisionFailure(failure), cancellationToken);
@@ -59,7 +59,7 @@ public sealed class OnDemandProvisioning(IOperationsApi operations, IOptions<Rea
     }
 
     private (UserChanged? Message, string? Failure) Resolve(IDirectorySession session, DirectoryConnectionSettings directory, Mapping mapping,
-        PendingProvision request, IReadOnlySet<string> members, Guid correlationId)
+        PendingProvision request, IReadOnlySet<string> members, Guid correlationId, PriorityClaims? claims)
     {
         var found = session.FindUsers(request.User);
         var searched = directory.Kind == DirectoryKind.ActiveDirectory ? "sAMAccountName, userPrincipalName, mail, DN or objectGUID" : "uid, mail, DN or entryUUID";
@@ -80,6 +80,10 @@ public sealed class OnDemandProvisioning(IOperationsApi operations, IOptions<Rea
         if (!members.Contains(user!.Id))
         {
             return (null, $"'{found[0].DistinguishedName}' is not a member of the mapping's group '{mapping.SourceGroupDn}'{(mapping.Nested ? " (nested groups included)" : "")}: only members are provisioned.");
+        }
+        if (claims?.IsClaimedByHigher(mapping, user.Id) == true)
+        {
+            return (null, $"'{found[0].DistinguishedName}' is also in a mapping of higher priority, which handles this user: provision it with that mapping.");
         }
         return (new UserChanged(mapping.Id, user.Id, user.Version, user.DisplayName, user.Email, user.State, user.DistinguishedName, now, correlationId,
             Force: true, ProvisionRequestId: request.Id), null);

@@ -173,7 +173,7 @@ public sealed class ReaderWorker(
                 try
                 {
                     await synchronizer.SyncAsync(session, directory, mapping, highWaterMark, publisher, correlationId, cancellationToken, claims);
-                    await (onDemand?.RunAsync(session, directory, mapping, publisher, correlationId, cancellationToken) ?? Task.CompletedTask);
+                    await (onDemand?.RunAsync(session, directory, mapping, publisher, correlationId, cancellationToken, claims) ?? Task.CompletedTask);
                     syncLog.Recovered(mapping.Id);
                     WatermarkMetrics.Succeeded(label);
                 }
