@@ -42,6 +42,7 @@ public static class ReaderExtensions
         builder.AddOperationsClient();
         builder.Services.AddSingleton<MassChangeGuard>();
         builder.Services.AddSingleton<FullResync>();
+        builder.Services.AddSingleton<OnDemandProvisioning>();
         builder.Services.AddSingleton<MappingSynchronizer>();
         AddLeaderElection(builder);
         builder.Services.AddHostedService<ReaderWorker>();

@@ -66,6 +66,7 @@ public static class ConfigServiceExtensions
         api.MapLeasesApi();
         api.MapHeldPlansApi();
         api.MapResyncApi();
+        api.MapProvisionRequestsApi();
         return app;
     }
 }

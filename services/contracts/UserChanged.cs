@@ -16,6 +16,7 @@ namespace RescueAdSync.Contracts;
 /// <param name="CorrelationId">Ties the reader cycle, the message, the Rescue calls and the sync-log entries together.</param>
 /// <param name="Force">Set by a full resync an operator asked for: applied even when the same version was applied before (it
 /// repairs drift, e.g. a name changed by hand in Rescue); older versions are still dropped. Absent in older messages: false.</param>
+/// <param name="ProvisionRequestId">Set for an operator's provision-on-demand request: the provisioner reports its result on it.</param>
 public sealed record UserChanged(
     Guid MappingId,
     string DirectoryUserId,
@@ -26,4 +27,5 @@ public sealed record UserChanged(
     string DistinguishedName,
     DateTimeOffset ObservedAt,
     Guid CorrelationId,
-    bool Force = false);
+    bool Force = false,
+    Guid? ProvisionRequestId = null);

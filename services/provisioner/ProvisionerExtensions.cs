@@ -19,6 +19,8 @@ public static class ProvisionerExtensions
             .ValidateOnStart();
 
         builder.AddConfigClient();
+        builder.AddOperationsClient();
+        builder.Services.AddSingleton<Operations.ProvisionReporter>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SyncLogWriter>();
         builder.Services.AddSingleton<ConfigCache>();

@@ -17,4 +17,16 @@ public interface IOperationsApi
     /// <summary>Reports a full resync done (200).</summary>
     [Post("/api/resync-requests/{id}/done")]
     Task<IApiResponse<ResyncRequest>> MarkResyncDoneAsync(Guid id, [Body] ResyncCompletion completion, CancellationToken cancellationToken = default);
+
+    /// <summary>The reader published the state of a provision-on-demand request's user (200).</summary>
+    [Post("/api/provision-requests/{id}/published")]
+    Task<IApiResponse<ProvisionRequest>> MarkProvisionPublishedAsync(Guid id, [Body] ProvisionPublished published, CancellationToken cancellationToken = default);
+
+    /// <summary>A provision-on-demand request cannot be done (200).</summary>
+    [Post("/api/provision-requests/{id}/failed")]
+    Task<IApiResponse<ProvisionRequest>> FailProvisionAsync(Guid id, [Body] ProvisionFailure failure, CancellationToken cancellationToken = default);
+
+    /// <summary>The provisioner applied a provision-on-demand request's state (200).</summary>
+    [Post("/api/provision-requests/{id}/result")]
+    Task<IApiResponse<ProvisionRequest>> ReportProvisionAsync(Guid id, [Body] ProvisionOutcome outcome, CancellationToken cancellationToken = default);
 }

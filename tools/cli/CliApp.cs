@@ -29,6 +29,7 @@ public static class CliApp
         root.Add(StatusCommand.Create(runner));
         root.Add(LogCommand.Create(runner));
         root.Add(ResyncCommand.Create(runner));
+        root.Add(ProvisionCommand.Create(runner));
         foreach (var command in PlanCommands.Create(runner))
         {
             root.Add(command);

@@ -43,4 +43,10 @@ public interface IDirectorySession : IDisposable
 
     /// <summary>Users by objectGUID, with memberOf, wherever they are in the domain; ids no longer there are left out.</summary>
     IEnumerable<LdapEntry> ReadUsersByIds(IReadOnlyCollection<string> directoryUserIds) => [];
+
+    /// <summary>
+    /// The user entries an operator's name designates under the base DN: a DN, a directory id (objectGUID /
+    /// entryUUID), or a sAMAccountName / uid, mail or userPrincipalName. Values are escaped (RFC 4515).
+    /// </summary>
+    IReadOnlyList<LdapEntry> FindUsers(string name) => [];
 }

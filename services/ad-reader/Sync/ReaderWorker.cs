@@ -25,7 +25,8 @@ public sealed class ReaderWorker(
     IOptions<ReaderOptions> options,
     ILogger<ReaderWorker> logger,
     ConfigChangeSignal? changes = null,
-    CycleTrigger? wakeUp = null) : BackgroundService
+    CycleTrigger? wakeUp = null,
+    OnDemandProvisioning? onDemand = null) : BackgroundService
 {
     /// <summary>How often a follower looks whether it became leader; short, so a takeover starts reading at once.</summary>
     private static readonly TimeSpan FollowerPoll = TimeSpan.FromMilliseconds(250);
@@ -172,6 +173,7 @@ public sealed class ReaderWorker(
                 try
                 {
                     await synchronizer.SyncAsync(session, directory, mapping, highWaterMark, publisher, correlationId, cancellationToken, claims);
+                    await (onDemand?.RunAsync(session, directory, mapping, publisher, correlationId, cancellationToken, claims) ?? Task.CompletedTask);
                     syncLog.Recovered(mapping.Id);
                     WatermarkMetrics.Succeeded(label);
                 }

@@ -26,6 +26,8 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<ResyncRequestRow> ResyncRequests => Set<ResyncRequestRow>();
 
+    public DbSet<ProvisionRequestRow> ProvisionRequests => Set<ProvisionRequestRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<RescueAccountRow>(e =>

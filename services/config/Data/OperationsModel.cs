@@ -31,5 +31,20 @@ public static class OperationsModel
             e.Property(x => x.Revision).IsConcurrencyToken();
             e.HasIndex(x => new { x.MappingId, x.Status });
         });
+
+        modelBuilder.Entity<ProvisionRequestRow>(e =>
+        {
+            e.ToTable("provision_request");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.HasOne<MappingRow>().WithMany().HasForeignKey(x => x.MappingId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(x => x.User).HasMaxLength(1024);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.RequestedBy).HasMaxLength(200);
+            e.Property(x => x.DirectoryUserId).HasMaxLength(200);
+            e.Property(x => x.Outcome).HasMaxLength(32);
+            e.Property(x => x.Error).HasMaxLength(2000);
+            e.Property(x => x.Revision).IsConcurrencyToken();
+            e.HasIndex(x => new { x.MappingId, x.Status });
+        });
     }
 }

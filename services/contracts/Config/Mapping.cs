@@ -17,6 +17,7 @@ namespace RescueAdSync.Contracts.Config;
 /// <param name="OpenPlanId">The mapping's open plan held by the mass-change guard, if any (read-only; set by the config service).</param>
 /// <param name="OpenPlanStatus">Held (the mapping is skipped) or Approved (the next cycle bypasses the guard once); null when no plan is open.</param>
 /// <param name="ResyncRequestId">A full resync an operator asked for and the reader has not done yet (read-only; set by the config service).</param>
+/// <param name="ProvisionRequests">Provision-on-demand requests the reader has not resolved yet (read-only; set by the config service).</param>
 public sealed record Mapping(
     Guid Id,
     string SourceGroupDn,
@@ -33,4 +34,5 @@ public sealed record Mapping(
     int GuardMaxDisablePercent = MassChangeGuardDefaults.MaxDisablePercent,
     Guid? OpenPlanId = null,
     Operations.HeldPlanStatus? OpenPlanStatus = null,
-    Guid? ResyncRequestId = null);
+    Guid? ResyncRequestId = null,
+    IReadOnlyList<Operations.PendingProvision>? ProvisionRequests = null);

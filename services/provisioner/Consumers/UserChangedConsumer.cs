@@ -7,7 +7,8 @@ using RescueAdSync.ServiceDefaults;
 
 namespace RescueAdSync.Provisioner.Consumers;
 
-public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, RescueAuthGate authGate, SyncLogWriter syncLog, TimeProvider clock)
+public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, RescueAuthGate authGate, SyncLogWriter syncLog, TimeProvider clock,
+    LinkStore? links = null, Operations.ProvisionReporter? reporter = null)
     : IConsumer<UserChanged>
 {
     // Longer Retry-After values are left to the retry policy's own growing intervals rather than holding the message here.
@@ -27,6 +28,7 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
                 ProvisionerMetrics.Operations.WithLabels(result.ToString().ToLowerInvariant()).Inc();
                 if (result is ProvisioningResult.Created or ProvisioningResult.Updated or ProvisioningResult.Unchanged)
                     ProvisionerMetrics.SyncLag.Observe(Math.Max(0, (clock.GetUtcNow() - change.ObservedAt).TotalSeconds));
+                await (links is null ? Task.CompletedTask : reporter?.ReportAsync(change, result, links, ct) ?? Task.CompletedTask);
                 return;
             }
             catch (RescueApiException ex) when (ex.Kind == RescueErrorKind.Authentication)
@@ -41,6 +43,7 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
                 await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", ex.Method,
                     $"Rescue rejected the change ({change.State}): {ex.Message}", change.MappingId, change.DirectoryUserId,
                     ex.Code, false, change.CorrelationId), ct);
+                await (reporter?.FailedAsync(change, $"Rescue rejected the change ({ex.Code}): {ex.Message}", ct) ?? Task.CompletedTask);
                 return;
             }
             catch (RescueApiException ex)
@@ -61,6 +64,7 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
                     ex is UnknownMappingException ? "resolve-mapping" : "validate",
                     $"{ex.Message} The message was moved to the user-changed_error queue.", NullIfEmpty(change.MappingId), change.DirectoryUserId,
                     ex is UnknownMappingException ? "UNKNOWN_MAPPING" : "INVALID_MESSAGE", false, change.CorrelationId), ct);
+                await (reporter?.FailedAsync(change, ex.Message, ct) ?? Task.CompletedTask);
                 throw;
             }
         }

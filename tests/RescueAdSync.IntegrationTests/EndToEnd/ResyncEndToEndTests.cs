@@ -60,7 +60,7 @@ public sealed class ResyncEndToEndTests(SlapdFixture slapd, RabbitMqFixture rabb
     }
 
     /// <summary>What the Admin Center does: the MAH's own auth code, then setUser_v2 on the technician.</summary>
-    private static async Task SetUserByHandAsync(SyncStack stack, long nodeId, string name, string email, string status)
+    internal static async Task SetUserByHandAsync(SyncStack stack, long nodeId, string name, string email, string status)
     {
         using var http = new HttpClient { BaseAddress = new Uri(stack.Service("rescue-emulator").Url) };
         var auth = await (await http.PostAsync("/API/requestAuthCode.aspx", new FormUrlEncodedContent(new Dictionary<string, string>

@@ -182,6 +182,15 @@ public sealed class MassChangeGuardTests
         public Task<IApiResponse<ResyncRequest>> MarkResyncDoneAsync(Guid id, ResyncCompletion completion, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException("no resync in these tests");
 
+        public Task<IApiResponse<ProvisionRequest>> MarkProvisionPublishedAsync(Guid id, ProvisionPublished published, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("no provision on demand in these tests");
+
+        public Task<IApiResponse<ProvisionRequest>> FailProvisionAsync(Guid id, ProvisionFailure failure, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("no provision on demand in these tests");
+
+        public Task<IApiResponse<ProvisionRequest>> ReportProvisionAsync(Guid id, ProvisionOutcome outcome, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("no provision on demand in these tests");
+
         private static IApiResponse<HeldPlan> Answer(HeldPlan? plan) =>
             new ApiResponse<HeldPlan>(new HttpResponseMessage(System.Net.HttpStatusCode.OK), plan, new RefitSettings());
     }

@@ -242,6 +242,60 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.ToTable("mapping", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.ProvisionRequestRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DirectoryUserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<Guid>("MappingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long?>("TechnicianNodeId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("User")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MappingId", "Status");
+
+                    b.ToTable("provision_request", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.ReaderStateRow", b =>
                 {
                     b.Property<Guid>("MappingId")
@@ -441,6 +495,15 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                 });
 
             modelBuilder.Entity("RescueAdSync.Config.Data.HeldPlanRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
+                        .WithMany()
+                        .HasForeignKey("MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ProvisionRequestRow", b =>
                 {
                     b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
                         .WithMany()

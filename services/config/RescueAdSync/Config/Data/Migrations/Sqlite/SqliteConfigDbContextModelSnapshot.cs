@@ -236,6 +236,60 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.ToTable("mapping", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.ProvisionRequestRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DirectoryUserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MappingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TechnicianNodeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("User")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MappingId", "Status");
+
+                    b.ToTable("provision_request", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.ReaderStateRow", b =>
                 {
                     b.Property<Guid>("MappingId")
@@ -433,6 +487,15 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("RescueAdSync.Config.Data.HeldPlanRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
+                        .WithMany()
+                        .HasForeignKey("MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ProvisionRequestRow", b =>
                 {
                     b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
                         .WithMany()

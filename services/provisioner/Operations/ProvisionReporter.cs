@@ -1,0 +1,64 @@
+using RescueAdSync.Contracts;
+using RescueAdSync.Contracts.Operations;
+using RescueAdSync.Provisioner.Sync;
+using RescueAdSync.ServiceDefaults;
+
+namespace RescueAdSync.Provisioner.Operations;
+
+/// <summary>
+/// Reports the result of a provision-on-demand message (<see cref="UserChanged.ProvisionRequestId"/>) on its request in the
+/// config service: the outcome and the linked technician node, or the error. Never fails the message: the change itself
+/// is applied; a lost report leaves the request Published (logged).
+/// </summary>
+public sealed class ProvisionReporter(IOperationsApi operations, ILogger<ProvisionReporter> logger)
+{
+    public async Task ReportAsync(UserChanged change, ProvisioningResult result, LinkStore links, CancellationToken ct)
+    {
+        if (change.ProvisionRequestId is not { } id)
+        {
+            return;
+        }
+        long? nodeId = null;
+        try
+        {
+            nodeId = (await links.GetAsync(change.DirectoryUserId, ct))?.TechnicianNodeId;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Provision request {RequestId}: reading the link failed ({Error}); reporting without the node id.", id, ex.Message);
+        }
+        var error = result switch
+        {
+            ProvisioningResult.Failed => "Rescue refused the values of the new technician (see the sync log for the code).",
+            ProvisioningResult.Skipped => "Nothing was applied: the user has no usable name or email, the mapping is disabled, or the linked technician no longer exists (see the sync log).",
+            _ => null,
+        };
+        await SendAsync(id, new ProvisionOutcome(Describe(change, result), nodeId, error), ct);
+    }
+
+    public Task FailedAsync(UserChanged change, string error, CancellationToken ct) =>
+        change.ProvisionRequestId is { } id ? SendAsync(id, new ProvisionOutcome("Failed", null, error), ct) : Task.CompletedTask;
+
+    /// <summary>Created / Updated name what Rescue saw; Stale means a newer state of the user was already applied.</summary>
+    private static string Describe(UserChanged change, ProvisioningResult result) => result switch
+    {
+        ProvisioningResult.Updated when change.State != UserState.Enabled => "Disabled",
+        _ => result.ToString(),
+    };
+
+    private async Task SendAsync(Guid id, ProvisionOutcome outcome, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await operations.ReportProvisionAsync(id, outcome, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                logger.LogWarning("Provision request {RequestId}: reporting the result failed (HTTP {Status}).", id, (int?)response.StatusCode);
+            }
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Provision request {RequestId}: reporting the result failed ({Error}).", id, ex.Message);
+        }
+    }
+}
