@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace RescueAdSync.Config.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class ProvisionAndPreview : Migration
+    public partial class ProvisionRequests : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
