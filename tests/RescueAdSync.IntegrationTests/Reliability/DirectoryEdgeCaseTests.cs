@@ -122,6 +122,32 @@ public sealed class DirectoryEdgeCaseTests(SlapdFixture slapd, RabbitMqFixture r
         Assert.DoesNotContain("Unhandled exception", site.Stack.Output, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task A_group_DN_with_a_NUL_is_refused_with_a_clear_error_and_the_other_mapping_flows()
+    {
+        await using var site = await StartAsync("rel-nul", $"cn=techs{_id}");
+        var response = await site.Stack.ConfigAdmin.PostAsJsonAsync("/api/mappings",
+            new MappingSettings($"cn=techs{_id}\0)(uid=*,{site.Ou}", site.Stack.TechnicianGroupId));
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.IsSuccessStatusCode)
+        {
+            // Stored: the reader must refuse it before any search, say so in the sync log, and go on with the other mapping.
+            var mapping = (await response.Content.ReadFromJsonAsync<Mapping>())!.Id;
+            await site.Stack.EventuallyAsync(async () => (await site.Stack.GetSyncLogAsync()).Any(e =>
+                e.MappingId == mapping && e.Level == SyncLogLevel.Error && e.Message.Contains("DN", StringComparison.OrdinalIgnoreCase)),
+                "a sync-log error for the mapping whose group DN holds a NUL", TimeSpan.FromSeconds(30));
+        }
+        else
+        {
+            Assert.Equal(400, (int)response.StatusCode);
+            Assert.Contains("sourceGroupDn", body, StringComparison.Ordinal);
+        }
+        site.AddUser("outsider", $"Outsider {_id}", $"outsider{_id}@example.org", member: false);
+        await site.AddPlainMemberAndWaitAsync("plain");
+        Assert.DoesNotContain(await site.Stack.Emulator.GetTechniciansAsync(), t => t.Email == $"outsider{_id}@example.org");
+        Assert.DoesNotContain("Unhandled exception", site.Stack.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>An OU with a group (holding a keeper) under the slapd base DN and a stack syncing it; returns once the keeper is synced.</summary>
     private async Task<Site> StartAsync(string name, string groupRdn)
     {
