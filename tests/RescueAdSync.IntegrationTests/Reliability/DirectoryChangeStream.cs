@@ -9,13 +9,20 @@ namespace RescueAdSync.IntegrationTests.Reliability;
 
 /// <summary>
 /// The shared body of every fault case: a full stack on its own OU and group, a baseline of members synced before the
-/// fault, a scripted stream of directory changes (creates, mail updates, removals, a re-add) that runs while the fault
+/// fault, a scripted stream of directory changes (creates, mail updates, removals, a re-add, a disable and a re-enable,
+/// a delete, moves out of the base DN and back) that runs while the fault
 /// happens, and the final comparison of the emulator's state with the state computed from the directory.
 /// </summary>
 public sealed partial class DirectoryChangeStream : IAsyncDisposable
 {
     /// <summary>Members synced before the stream starts (plus the keeper that keeps the groupOfNames valid).</summary>
-    public const int BaselineUsers = 6;
+    public const int BaselineUsers = 10;
+
+    /// <summary>
+    /// OpenLDAP has no account-disabled flag of its own: the stream's directory connection names this inetOrgPerson
+    /// attribute as its disabledAttribute (any value but FALSE means disabled).
+    /// </summary>
+    public const string DisabledAttribute = "employeeType";
 
     /// <summary>Users created during the stream.</summary>
     public const int NewUsers = 6;
@@ -32,7 +39,9 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
     private readonly SlapdServer _slapd;
     private readonly string _ou;
     private readonly string _group;
+    private readonly string _parked;
     private readonly string _id;
+    private readonly Dictionary<string, (string Name, string Mail)> _deleted = [];
     private readonly HashSet<string> _everRemoved = [];
 
     private DirectoryChangeStream(SlapdServer slapd, string id, SyncStack stack)
@@ -41,12 +50,16 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
         _id = id;
         _ou = OuOf(slapd, id);
         _group = $"cn=techs{id},{_ou}";
+        _parked = ParkedOf(slapd, id);
         Stack = stack;
     }
 
     public SyncStack Stack { get; }
 
-    /// <summary>The directory users' keys that are removed from the group at some point of the stream.</summary>
+    /// <summary>
+    /// The directory users' keys that leave the sync's scope at some point of the stream: removed from the group,
+    /// disabled, deleted or moved out of the base DN.
+    /// </summary>
     public IReadOnlyCollection<string> EverRemoved => _everRemoved;
 
     /// <summary>Creates the OU, the group and the baseline members, starts the stack and waits until the baseline is synced.</summary>
@@ -59,6 +72,8 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
         using (var ldap = new LdapAdmin(slapd.Url, slapd.AdminDn, slapd.AdminPassword))
         {
             ldap.Add(ou, ("objectClass", ["organizationalUnit"]));
+            // Outside the connection's base DN (the OU): where users are moved out of scope.
+            ldap.Add(ParkedOf(slapd, id), ("objectClass", ["organizationalUnit"]));
             var members = new List<string> { UserDn(ou, "keeper") };
             ldap.Add(UserDn(ou, "keeper"), Person("keeper", id));
             for (var i = 0; i < BaselineUsers; i++)
@@ -69,8 +84,9 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
             ldap.Add(group, ("objectClass", ["groupOfNames"]), ("member", [.. members]));
         }
 
+        // The base DN is the stream's own OU, so a user moved to the sibling "parked" OU is out of scope.
         var directory = new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [slapd.Url], slapd.AdminDn, slapd.AdminPassword,
-            slapd.BaseDn, PollIntervalSeconds: 1);
+            ou, PollIntervalSeconds: 1, DisabledAttribute: DisabledAttribute);
         var stack = await SyncStack.StartAsync(broker, directory, group, name, configEnvironment);
         var stream = new DirectoryChangeStream(slapd, id, stack);
         try
@@ -164,9 +180,10 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
     public async ValueTask DisposeAsync() => await Stack.DisposeAsync();
 
     /// <summary>
-    /// Expected state, computed from the directory itself: every user of the OU was a member the sync saw at some time
-    /// (baseline users are synced before the stream, and only they are removed), so a member is an Enabled technician and
-    /// a non-member a Disabled one, each with the directory's current name and mail.
+    /// Expected state, computed from the directory itself: every user of the OU (and of the parked OU outside the base DN)
+    /// was a member the sync saw at some time (baseline users are synced before the stream, and only they leave scope),
+    /// so a member under the base DN and not disabled is an Enabled technician and any other a Disabled one, each with
+    /// the directory's current name and mail; a deleted user is a Disabled technician with its last name and mail.
     /// </summary>
     private async Task<IReadOnlyList<string>> DifferencesAsync()
     {
@@ -204,17 +221,27 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
         var group = Infrastructure.Ldap.Find(connection, _group, "member")!;
         var members = group.Attributes["member"].GetValues(typeof(string)).Cast<string>()
             .Select(dn => dn.ToLowerInvariant()).ToHashSet();
-        var response = (SearchResponse)connection.SendRequest(
-            new SearchRequest(_ou, "(objectClass=inetOrgPerson)", SearchScope.OneLevel, "displayName", "mail"));
-        return response.Entries.Cast<SearchResultEntry>().Select(entry => (
-            (string)entry.Attributes["displayName"][0],
-            (string)entry.Attributes["mail"][0],
-            members.Contains(entry.DistinguishedName.ToLowerInvariant()) ? "Enabled" : "Disabled")).ToList();
+        var users = new List<(string Name, string Mail, string Status)>();
+        foreach (var (parent, inScope) in new[] { (_ou, true), (_parked, false) })
+        {
+            var response = (SearchResponse)connection.SendRequest(
+                new SearchRequest(parent, "(objectClass=inetOrgPerson)", SearchScope.OneLevel, "displayName", "mail", DisabledAttribute));
+            users.AddRange(response.Entries.Cast<SearchResultEntry>().Select(entry => (
+                (string)entry.Attributes["displayName"][0],
+                (string)entry.Attributes["mail"][0],
+                inScope && entry.Attributes[DisabledAttribute] is null && members.Contains(entry.DistinguishedName.ToLowerInvariant())
+                    ? "Enabled" : "Disabled")));
+        }
+        lock (_deleted)
+            users.AddRange(_deleted.Values.Select(user => (user.Name, user.Mail, "Disabled")));
+        return users;
     }
 
     /// <summary>
-    /// The stream: new members, mail changes of old and new members, two removals and a remove-then-re-add. No user created
-    /// during the stream is removed, so the expected state does not depend on whether the sync saw it in between.
+    /// The stream: new members, mail changes of old and new members, two removals and a remove-then-re-add, a disable and
+    /// a disable-then-re-enable (the disabledAttribute), a delete, a move out of the base DN and a move-out-then-back.
+    /// No user created during the stream leaves scope, so the expected state does not depend on whether the sync saw it
+    /// in between.
     /// </summary>
     private List<Step> Script() =>
     [
@@ -223,7 +250,9 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
         new(StepKind.Create, "n3"), new(StepKind.Remove, "b5"), new(StepKind.Mail, "b1", 2),
         new(StepKind.Remove, "b4"), new(StepKind.Create, "n4"), new(StepKind.Mail, "n1", 2),
         new(StepKind.Create, "n5"), new(StepKind.Mail, "b0", 3), new(StepKind.Mail, "n3", 2),
-        new(StepKind.ReAdd, "b5"),
+        new(StepKind.ReAdd, "b5"), new(StepKind.Disable, "b2"), new(StepKind.Delete, "b6"),
+        new(StepKind.MoveOut, "b7"), new(StepKind.Disable, "b8"), new(StepKind.MoveOut, "b9"),
+        new(StepKind.Enable, "b8"), new(StepKind.MoveBack, "b9"),
     ];
 
     // An administrator whose change fails because the server is down tries again: the stream waits out a directory outage.
@@ -253,6 +282,33 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
                     case StepKind.ReAdd:
                         Idempotent(() => ldap.AddValue(_group, "member", dn), retry);
                         break;
+                    case StepKind.Disable:
+                        lock (_everRemoved) _everRemoved.Add($"{step.Key}{_id}");
+                        ldap.Replace(dn, DisabledAttribute, "TRUE");
+                        break;
+                    case StepKind.Enable:
+                        Idempotent(() => ldap.Replace(dn, DisabledAttribute), retry);
+                        break;
+                    case StepKind.Delete:
+                        lock (_everRemoved) _everRemoved.Add($"{step.Key}{_id}");
+                        bool known;
+                        lock (_deleted) known = _deleted.ContainsKey(step.Key);
+                        if (!known)
+                        {
+                            // Read before the delete is sent: once recorded, a retry only repeats the delete.
+                            var last = (ldap.Read(dn, "displayName"), ldap.Read(dn, "mail"));
+                            lock (_deleted) _deleted[step.Key] = last;
+                        }
+                        Idempotent(() => ldap.Delete(dn), retry);
+                        break;
+                    case StepKind.MoveOut:
+                        // memberof-refint keeps the group's member value on the moved entry, as AD does.
+                        lock (_everRemoved) _everRemoved.Add($"{step.Key}{_id}");
+                        Idempotent(() => ldap.Move(dn, _parked), retry);
+                        break;
+                    case StepKind.MoveBack:
+                        Idempotent(() => ldap.Move(UserDn(_parked, step.Key), _ou), retry);
+                        break;
                 }
                 return;
             }
@@ -275,13 +331,15 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
             operation();
         }
         catch (DirectoryOperationException ex) when (retry && ex.Response?.ResultCode is ResultCode.EntryAlreadyExists
-            or ResultCode.AttributeOrValueExists or ResultCode.NoSuchAttribute)
+            or ResultCode.AttributeOrValueExists or ResultCode.NoSuchAttribute or ResultCode.NoSuchObject)
         {
         }
     }
 
 
     private static string OuOf(SlapdServer slapd, string id) => $"ou=rel{id},{slapd.BaseDn}";
+
+    private static string ParkedOf(SlapdServer slapd, string id) => $"ou=parked{id},{slapd.BaseDn}";
 
     private static string UserDn(string ou, string key) => $"uid={key},{ou}";
 
@@ -296,7 +354,7 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
         ("mail", [Mail($"{key}{id}", 1)]),
     ];
 
-    private enum StepKind { Create, Mail, Remove, ReAdd }
+    private enum StepKind { Create, Mail, Remove, ReAdd, Disable, Enable, Delete, MoveOut, MoveBack }
 
     private sealed record Step(StepKind Kind, string Key, int MailVersion = 1);
 }
