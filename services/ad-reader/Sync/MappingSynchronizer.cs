@@ -16,6 +16,7 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
     SyncLogReporter? syncLog = null, MassChangeGuard? guard = null, FullResync? resync = null)
 {
     private readonly DirSyncChangeFeed _dirSync = new(logger);
+    private readonly UnsettledChanges _unsettled = new();
 
     /// <summary>Returns the number of messages published. Throws <see cref="DirectoryReadException"/> before publishing anything if the directory cannot be read completely.</summary>
     /// <param name="claims">The cycle's priority claims across mappings (null: this mapping alone, no priority rule).</param>
@@ -30,6 +31,7 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
             return 0;
         }
         var now = time.GetUtcNow();
+        var unsettled = _unsettled.For(mapping.Id);
         var nested = mapping.Nested;
         var rules = AttributeRules(mapping);
         // Read every cycle, also when nothing changed: a group that disappeared must be reported, not ignored.
@@ -46,12 +48,13 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
             || FullResync.Requested(mapping);
         // A higher mapping handed users over, or newly claims one of ours: look again even if the directory is unchanged.
         var priorityMoved = claims is not null && (claims.HandoversPending || claims.AnyClaimedByHigher(mapping, previous));
-        if (comparable && !reconcile && !priorityMoved && previous!.Mark.Version == mark.Version)
+        if (comparable && !reconcile && !priorityMoved && unsettled is null && previous!.Mark.Version == mark.Version)
         {
             // Nothing at all was written to the directory since the last cycle.
             return 0;
         }
-        var full = !comparable || reconcile || nested || groupVersion > previous!.Mark.Version || (claims?.HandoversPending ?? false);
+        var full = !comparable || reconcile || nested || groupVersion > previous!.Mark.Version || (claims?.HandoversPending ?? false)
+            || unsettled is not null;
         // Run also before a full read, for the cookie; its changes are used only when they follow a stored cookie
         // (the first round reports every user, which a full read does better).
         var dirSync = _dirSync.Read(session, directory, comparable ? previous!.DirSyncCookie : null, options.Value.DirSync && !nested, now);
@@ -78,15 +81,29 @@ public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<R
         }
 
         var diff = MembershipDiff.Compute(mapping.Id, known, read.Members, read.Unreadable, read.Gone, mark.Version, correlationId, now);
+        if (unsettled is not null)
+        {
+            diff = UnsettledChanges.Republish(mapping.Id, diff, unsettled, read.Members, read.Unreadable, mark.Version, correlationId, now);
+        }
         if (guard is not null && await guard.HoldsAsync(mapping, known, diff.Messages, correlationId, cancellationToken))
         {
             return 0; // SPEC rule 10: nothing published, the state stays where it was for the operator's decision.
         }
         var outgoing = FullResync.Messages(mapping, diff, correlationId, now);
-        await PublishAllAsync(publisher, mapping, outgoing, cancellationToken);
-        // Only now: if a publish failed, the mark has not moved and the next cycle finds the same changes again.
-        await stateStore.SaveAsync(new MappingState(mapping.Id, mapping.SourceGroupDn, nested, mark, diff.Users,
-            full ? now : previous!.LastFullReadAt, now, rules, dirSync is null ? null : Convert.ToBase64String(dirSync.Cookie)), cancellationToken);
+        try
+        {
+            await PublishAllAsync(publisher, mapping, outgoing, cancellationToken);
+            // Only now: if a publish failed, the mark has not moved and the next cycle finds the same changes again.
+            await stateStore.SaveAsync(new MappingState(mapping.Id, mapping.SourceGroupDn, nested, mark, diff.Users,
+                full ? now : previous!.LastFullReadAt, now, rules, dirSync is null ? null : Convert.ToBase64String(dirSync.Cookie)), cancellationToken);
+        }
+        catch
+        {
+            // Some of these may have reached the provisioner although the stored state predates them.
+            _unsettled.Failed(mapping.Id, outgoing);
+            throw;
+        }
+        _unsettled.Settled(mapping.Id);
         claims?.Claim(mapping, diff.Users.Values.Where(user => user.InScope).Select(user => user.Id));
         await (guard?.CycleCompletedAsync(mapping, cancellationToken) ?? Task.CompletedTask);
         await (resync?.CompletedAsync(mapping, outgoing.Count, cancellationToken) ?? Task.CompletedTask);
