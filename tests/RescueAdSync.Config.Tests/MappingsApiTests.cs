@@ -50,6 +50,21 @@ public class MappingsApiTests(ConfigApiFactory factory) : IClassFixture<ConfigAp
         Assert.Equal(before!.Length, (await factory.Admin.GetFromJsonAsync<Mapping[]>("/api/mappings"))!.Length);
     }
 
+    [Theory]
+    [InlineData("CN=Techs\0)(uid=*,OU=Groups,DC=example,DC=com", "U+0000")]
+    [InlineData("CN=Techs\r\nX,OU=Groups,DC=example,DC=com", "U+000D")]
+    [InlineData("CN=Techs\u007f,OU=Groups,DC=example,DC=com", "U+007F")]
+    public async Task A_group_DN_with_a_control_character_is_refused_naming_the_field_and_the_character(string dn, string named)
+    {
+        var before = await factory.Admin.GetFromJsonAsync<Mapping[]>("/api/mappings");
+        var response = await factory.Admin.PostAsJsonAsync("/api/mappings", Samples.Mapping(dn));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains(named, errors.GetProperty("sourceGroupDn")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(before!.Length, (await factory.Admin.GetFromJsonAsync<Mapping[]>("/api/mappings"))!.Length);
+    }
+
     [Fact]
     public async Task A_group_can_be_mapped_only_once_whatever_the_case_of_its_DN()
     {

@@ -64,6 +64,10 @@ public sealed class ValidationErrors
         {
             Add(field, "At most 1024 characters.");
         }
+        else if (IndexOfControl(value) is var at and >= 0)
+        {
+            Add(field, $"Must not contain control characters (U+{(int)value[at]:X4} at position {at}).");
+        }
         else if (!LooksLikeDn(value))
         {
             Add(field, "Must be a distinguished name such as CN=Support,OU=Groups,DC=example,DC=com.");
@@ -71,6 +75,20 @@ public sealed class ValidationErrors
     }
 
     public IDictionary<string, string[]> ToDictionary() => errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+
+    /// <summary>A NUL or other control character in a DN is never a real group; it cut LDAP filters and logs short.</summary>
+    private static int IndexOfControl(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsControl(value[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     private static bool LooksLikeDn(string value)
     {

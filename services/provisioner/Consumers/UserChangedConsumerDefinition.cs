@@ -44,6 +44,7 @@ public sealed class UserChangedConsumerDefinition : ConsumerDefinition<UserChang
     public static void ConfigurePartitionEndpoint(IReceiveEndpointConfigurator endpoint, IBusRegistrationContext context)
     {
         endpoint.ConfigureConsumeTopology = false;
+        UnknownMessageTypeFilter.Configure(endpoint, context.GetRequiredService<SyncLogWriter>());
         endpoint.ConfigureConsumer<UserChangedConsumer>(context);
     }
 

@@ -1,8 +1,10 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using RescueAdSync.Contracts;
+using RescueAdSync.Provisioner.Consumers;
 using RescueAdSync.Provisioner.Configuration;
 using RescueAdSync.Provisioner.Sync;
+using RescueAdSync.ServiceDefaults;
 
 namespace RescueAdSync.Provisioner.Partitions;
 
@@ -32,6 +34,7 @@ public sealed class UserChangedRouterDefinition : ConsumerDefinition<UserChanged
             rabbit.PrefetchCount = (ushort)Math.Min(ushort.MaxValue, _concurrency * 2);
         }
 
+        UnknownMessageTypeFilter.Configure(endpointConfigurator, context.GetRequiredService<SyncLogWriter>());
         endpointConfigurator.UseMessageRetry(r =>
         {
             r.Ignore<InvalidUserChangedException>();

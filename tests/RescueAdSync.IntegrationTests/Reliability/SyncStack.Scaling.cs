@@ -73,40 +73,6 @@ public sealed partial class SyncStack
     }
 
     /// <summary>
-    /// The MassTransit headers ("MT-*") of the first message of a queue, read with a consumer and returned unacknowledged, so
-    /// the message stays; empty when none arrives within 10 s.
-    /// </summary>
-    public async Task<IReadOnlyDictionary<string, string>> ReadMassTransitHeadersAsync(string queue)
-    {
-        var factory = new RabbitMQ.Client.ConnectionFactory
-        {
-            HostName = _broker!.Host, Port = _broker.AmqpPort, VirtualHost = VirtualHost,
-            UserName = _broker.Username, Password = _broker.Password,
-        };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var first = new TaskCompletionSource<IReadOnlyDictionary<string, string>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var consumer = new RabbitMQ.Client.Events.AsyncEventingBasicConsumer(channel);
-        consumer.ReceivedAsync += (_, delivery) =>
-        {
-            var headers = (delivery.BasicProperties.Headers ?? new Dictionary<string, object?>())
-                .Where(h => h.Key.StartsWith("MT-", StringComparison.Ordinal))
-                .ToDictionary(h => h.Key, h => h.Value is byte[] bytes ? System.Text.Encoding.UTF8.GetString(bytes) : h.Value?.ToString() ?? "");
-            first.TrySetResult(headers);
-            return Task.CompletedTask;
-        };
-        await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
-        try
-        {
-            return await first.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (TimeoutException)
-        {
-            return new Dictionary<string, string>();
-        }
-    }
-
-    /// <summary>
     /// The next <paramref name="count"/> calls (of <paramref name="method"/>, or of any method) get an answer outside the
     /// contract: "unknown-code", "truncated" (applied, then the answer breaks off) or "html" (an error page with <paramref name="status"/>).
     /// </summary>
