@@ -20,10 +20,12 @@
   // so the browser never sends it anywhere on its own.
   const storedKey = () => sessionStorage.getItem(KEY_STORAGE);
 
-  async function api(path, key = storedKey(), method = "GET") {
+  async function api(path, key = storedKey(), method = "GET", body = undefined) {
     let response;
     try {
-      response = await fetch(path, { method, headers: { Authorization: `Bearer ${key}`, Accept: "application/json" }, cache: "no-store" });
+      const headers = { Authorization: `Bearer ${key}`, Accept: "application/json" };
+      if (body !== undefined) headers["Content-Type"] = "application/json";
+      response = await fetch(path, { method, headers, cache: "no-store", body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (e) {
       throw new ApiError(0, `The config service cannot be reached (${e.message}).`);
     }
@@ -107,6 +109,7 @@
     for (const id of ["mappings-table", "log-table", "plans-table", "plan-changes"]) $(id).tBodies[0].replaceChildren();
     for (const id of ["account-list", "directory-list", "details-list", "plan-list"]) $(id).replaceChildren();
     $("plan-details").hidden = true;
+    resetActions();
     showMessage(reason || "");
   }
 
@@ -167,6 +170,7 @@
       row.insertCell().append(button);
     }
     $("mappings-empty").hidden = data.length > 0;
+    fillActionMappings(data);
   }
 
   // ----- sync log
@@ -300,6 +304,148 @@
     await showPlan(plan.id);
   }
 
+  // ----- on-demand actions: full resync of a mapping, provision one user now
+
+  const POLL_MS = 1000;
+  const POLL_LIMIT_MS = 10 * 60 * 1000;
+  const actions = { resyncMapping: null, resyncPoll: 0, provisionPoll: 0 };
+  const OUTCOMES = {
+    Created: "created: a new technician with the default password",
+    Updated: "updated: the technician now matches the directory",
+    Disabled: "disabled: the user is out of scope or disabled in the directory",
+    Unchanged: "unchanged: the technician already matched the directory",
+    Stale: "nothing to do: a newer state of the user was already applied",
+    Skipped: "skipped: nothing was applied",
+    Failed: "failed",
+  };
+
+  function fillActionMappings(mappings) {
+    for (const [id, withDefault] of [["resync-mapping", false], ["provision-mapping", true]]) {
+      const select = $(id);
+      const chosen = select.value;
+      select.replaceChildren();
+      if (withDefault) select.add(new Option("(the only enabled mapping)", ""));
+      for (const m of mappings) select.add(new Option(`${m.sourceGroupDn}${m.enabled ? "" : " (disabled)"}`, m.id));
+      select.value = [...select.options].some((o) => o.value === chosen) ? chosen : select.options[0]?.value ?? "";
+    }
+  }
+
+  function resetActions() {
+    clearTimeout(actions.resyncPoll);
+    clearTimeout(actions.provisionPoll);
+    actions.resyncMapping = null;
+    $("resync-confirm").hidden = true;
+    for (const id of ["resync-result", "provision-result"]) {
+      $(id).replaceChildren();
+      $(id).hidden = true;
+    }
+    $("provision-user").value = "";
+  }
+
+  function askResync() {
+    const id = $("resync-mapping").value;
+    if (!id) {
+      showMessage("There is no mapping to resync.");
+      return;
+    }
+    actions.resyncMapping = id;
+    $("resync-confirm-text").textContent = `Resync ${mappingName(id)} in full? Every member's state is re-applied to Rescue at the `
+      + "reader's next cycle; technicians changed by hand in Rescue are set back to what the directory says.";
+    $("resync-confirm").hidden = false;
+    $("resync-yes").focus();
+  }
+
+  async function resync() {
+    const id = actions.resyncMapping;
+    $("resync-confirm").hidden = true;
+    actions.resyncMapping = null;
+    if (!id) return;
+    const { data, status } = await api(`/api/mappings/${id}/resync`, storedKey(), "POST");
+    if (status === 404 || !data) {
+      showMessage(`Mapping ${mappingName(id)} no longer exists; press Refresh.`);
+      return;
+    }
+    showMessage(status === 200
+      ? `A resync of ${mappingName(id)} was already waiting for the reader; showing it.`
+      : `Resync of ${mappingName(id)} requested.`, "info");
+    clearTimeout(actions.resyncPoll);
+    showResync(data, Date.now());
+  }
+
+  function showResync(request, started) {
+    const done = request.status === "Done";
+    const waited = Date.now() - started;
+    definitionList($("resync-result"), [
+      ["Resync", request.id],
+      ["Mapping", mappingName(request.mappingId)],
+      ["Status", done ? "Done" : `${request.status}: waiting for the reader's next cycle of the mapping…`, done ? "good" : ""],
+      ["Requested", `${formatTime(request.requestedAt)}${request.requestedBy ? ` by ${request.requestedBy}` : ""}`],
+      ["Completed", request.completedAt ? formatTime(request.completedAt) : null],
+      ["Users republished", request.published ?? null],
+    ]);
+    $("resync-result").hidden = false;
+    if (done) {
+      loadLog().catch(fail);
+      return;
+    }
+    if (waited > POLL_LIMIT_MS) {
+      showMessage("The reader has not done the resync yet: is the ad-reader running and the mapping enabled? The request stays and "
+        + "runs at the reader's next cycle.");
+      return;
+    }
+    actions.resyncPoll = setTimeout(() => api(`/api/resync-requests/${request.id}`)
+      .then(({ data }) => data && showResync(data, started)).catch(fail), POLL_MS);
+  }
+
+  async function provision() {
+    const user = $("provision-user").value.trim();
+    if (!user) {
+      showMessage("Name the user: sAMAccountName / uid, mail, DN or directory id.");
+      return;
+    }
+    const mappingId = $("provision-mapping").value || null;
+    const { data } = await api("/api/provision-requests", storedKey(), "POST", { user, mappingId });
+    showMessage(`Provisioning '${user}' requested.`, "info");
+    clearTimeout(actions.provisionPoll);
+    showProvision(data, Date.now());
+  }
+
+  function showProvision(request, started) {
+    const finished = request.status === "Done" || request.status === "Failed";
+    const failed = request.status === "Failed";
+    const waiting = {
+      Pending: "Pending: waiting for the reader to look the user up…",
+      Published: "Published: the provisioner is applying it…",
+    }[request.status] ?? request.status;
+    definitionList($("provision-result"), [
+      ["Request", request.id],
+      ["User", request.user],
+      ["Mapping", mappingName(request.mappingId)],
+      ["Status", finished ? request.status : waiting, failed ? "bad" : finished ? "good" : ""],
+      ["Result", request.outcome ? OUTCOMES[request.outcome] ?? request.outcome : null, failed && request.outcome ? "bad" : ""],
+      ["Error", request.error, request.error ? "bad" : ""],
+      ["Technician node", request.technicianNodeId == null ? null : String(request.technicianNodeId)],
+      ["Directory user", request.directoryUserId],
+      ["Requested", `${formatTime(request.requestedAt)}${request.requestedBy ? ` by ${request.requestedBy}` : ""}`],
+      ["Completed", request.completedAt ? formatTime(request.completedAt) : null],
+    ]);
+    $("provision-result").hidden = false;
+    if (finished) {
+      showMessage(failed ? `Provisioning '${request.user}' failed: ${request.error}` : `Provisioned '${request.user}': ${request.outcome}.`,
+        failed ? "error" : "info");
+      Promise.all([loadMappings(), loadLog()]).catch(fail);
+      return;
+    }
+    if (Date.now() - started > POLL_LIMIT_MS) {
+      showMessage(request.status === "Pending"
+        ? "The reader has not picked the request up: is the ad-reader running and the mapping enabled? It stays and runs at the next cycle."
+        : "The provisioner has not reported yet: is it running and is Rescue reachable (see the sync log)? The message waits in the queue.");
+      return;
+    }
+    actions.provisionPoll = setTimeout(() => api(`/api/provision-requests/${request.id}`)
+      .then(({ data }) => data && showProvision(data, started)).catch(fail), POLL_MS);
+  }
+
   // ----- settings
 
   async function loadSettings() {
@@ -351,6 +497,10 @@
     $("plans-all").addEventListener("change", () => loadPlans().catch(fail));
     $("plan-approve").addEventListener("click", () => decide("approve").catch(fail));
     $("plan-reject").addEventListener("click", () => decide("reject").catch(fail));
+    $("resync-form").addEventListener("submit", (e) => { e.preventDefault(); askResync(); });
+    $("resync-yes").addEventListener("click", () => resync().catch(fail));
+    $("resync-no").addEventListener("click", () => { actions.resyncMapping = null; $("resync-confirm").hidden = true; });
+    $("provision-form").addEventListener("submit", (e) => { e.preventDefault(); provision().catch(fail); });
     $("log-filters").addEventListener("submit", (e) => {
       e.preventDefault();
       state.logSkip = 0;
