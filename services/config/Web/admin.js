@@ -311,7 +311,9 @@
   const actions = { resyncMapping: null, resyncPoll: 0, provisionPoll: 0 };
   const OUTCOMES = {
     Created: "created: a new technician with the default password",
+    Linked: "linked: an existing technician with the user's email now follows the directory",
     Updated: "updated: the technician now matches the directory",
+    Enabled: "enabled: the technician was disabled and is enabled again",
     Disabled: "disabled: the user is out of scope or disabled in the directory",
     Unchanged: "unchanged: the technician already matched the directory",
     Stale: "nothing to do: a newer state of the user was already applied",
