@@ -116,13 +116,24 @@
   // ----- mappings and their status
 
   async function linkCounts(mappingId) {
-    const counts = { Enabled: 0, Disabled: 0, OutOfScope: 0, Deleted: 0, total: 0 };
+    const counts = { Enabled: 0, Disabled: 0, OutOfScope: 0, Deleted: 0, total: 0, lastApplied: null };
     for (let skip = 0; ; skip += LINK_PAGE) {
       const { data } = await api(`/api/links?mappingId=${mappingId}&skip=${skip}&take=${LINK_PAGE}`);
-      for (const link of data) counts[link.state] = (counts[link.state] ?? 0) + 1;
+      for (const link of data) {
+        counts[link.state] = (counts[link.state] ?? 0) + 1;
+        if (!counts.lastApplied || new Date(link.updatedAt) > new Date(counts.lastApplied)) counts.lastApplied = link.updatedAt;
+      }
       counts.total += data.length;
       if (data.length < LINK_PAGE) return counts;
     }
+  }
+
+  // 0 once the provisioner wrote a link at or after the reader's last cycle that found changes; else the time since it.
+  function lag(lastCycle, lastApplied) {
+    if (!lastCycle) return "—";
+    if (lastApplied && new Date(lastApplied) >= new Date(lastCycle)) return "0";
+    const seconds = Math.max(0, Math.round((Date.now() - new Date(lastCycle)) / 1000));
+    return seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
   }
 
   async function loadMappings() {
@@ -135,16 +146,17 @@
     select.value = data.some((m) => m.id === chosen) ? chosen : "";
 
     const statuses = await Promise.all(data.map(async (m) => {
-      const [counts, errors] = await Promise.all([
+      const [counts, errors, cycle] = await Promise.all([
         linkCounts(m.id),
         api(`/api/sync-log?mappingId=${m.id}&level=Error&take=1`),
+        api(`/api/reader-state/${m.id}/summary`),
       ]);
-      return { mapping: m, counts, errorCount: errors.total, lastError: errors.data[0] };
+      return { mapping: m, counts, errorCount: errors.total, lastError: errors.data[0], lastCycle: cycle.data?.updatedAt };
     }));
 
     const body = $("mappings-table").tBodies[0];
     body.replaceChildren();
-    for (const { mapping, counts, errorCount, lastError } of statuses) {
+    for (const { mapping, counts, errorCount, lastError, lastCycle } of statuses) {
       const row = body.insertRow();
       row.dataset.mappingId = mapping.id;
       cell(row, mapping.sourceGroupDn);
@@ -156,6 +168,8 @@
       cell(row, String(counts.OutOfScope), "number");
       cell(row, String(counts.Deleted), "number");
       cell(row, String(errorCount), errorCount > 0 ? "number bad" : "number");
+      cell(row, formatTime(lastCycle), "time");
+      cell(row, lag(lastCycle, counts.lastApplied), "number");
       cell(row, lastError ? `${formatTime(lastError.time)} ${lastError.message}` : "—", lastError ? "bad" : "");
       cell(row, mapping.openPlanStatus ? mapping.openPlanStatus.toUpperCase() : "ok", mapping.openPlanStatus === "Held" ? "bad" : "");
       const button = document.createElement("button");

@@ -130,6 +130,22 @@ public sealed class AdminActionsPageTests(ConfigStack stack) : IAsyncLifetime
         Assert.DoesNotContain(ConfigStack.DefaultPassword, html);
     }
 
+    [Fact]
+    public async Task Mapping_status_shows_the_readers_last_cycle_and_the_lag()
+    {
+        var (mapping, _) = await stack.AddMappingAsync($"CN=LagPage-{Guid.NewGuid():N},OU=Groups,DC=corp,DC=example,DC=org");
+        using var reader = Client(stack.ReaderKey);
+        using var document = System.Text.Json.JsonDocument.Parse("{\"users\":{}}");
+        (await reader.PutAsJsonAsync($"/api/reader-state/{mapping}", new ReaderStateUpdate(document.RootElement.Clone(), "csn-1"))).EnsureSuccessStatusCode();
+        await stack.WriteLinkAsync($"lag-page-{Guid.NewGuid():N}", mapping, 902, Contracts.UserState.Enabled);
+
+        var page = await OpenActionsAsync();
+        await page.ClickAsync("nav .tab[data-tab='mappings']");
+        var row = page.Locator($"#mappings-table tr[data-mapping-id='{mapping}']");
+        await Expect(row.Locator("td").Nth(9)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z$"));
+        await Expect(row.Locator("td").Nth(10)).ToHaveTextAsync("0");
+    }
+
     private async Task<IPage> OpenActionsAsync()
     {
         // Several mappings exist in the shared stack; make sure of it for the "name the mapping" case.
