@@ -483,6 +483,11 @@
       ["Bind password", ...secret(d.bindPasswordSet)],
       ["Base DN", d.baseDn],
       ["Poll interval", `${d.pollIntervalSeconds} s`],
+      ["TLS", d.tlsMode],
+      ["CA bundle", d.caBundlePem ? "set (PEM certificates)" : "none: the system store"],
+      ["Accept any certificate", d.allowInsecureTls ? "YES (labs only)" : "no", d.allowInsecureTls ? "bad" : ""],
+      ["Disabled attribute", d.disabledAttribute],
+      ["Full read every", `${d.reconcileMinutes} min`],
       ["Updated", formatTime(d.updatedAt)],
     ] : [["Status", "Not set yet (adsync directory set)", "bad"]]);
   }

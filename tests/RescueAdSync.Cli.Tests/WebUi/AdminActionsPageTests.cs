@@ -146,6 +146,25 @@ public sealed class AdminActionsPageTests(ConfigStack stack) : IAsyncLifetime
         await Expect(row.Locator("td").Nth(10)).ToHaveTextAsync("0");
     }
 
+    [Fact]
+    public async Task Settings_show_the_directory_connections_TLS_without_the_bind_password()
+    {
+        const string bindPassword = "Bind-Secret-42";
+        // The same default connection as AccountAndDirectoryCommandTests sets.
+        (await stack.RunCliWithInputAsync($"{bindPassword}\n", "directory", "set", "--kind", "OpenLdap",
+            "--server", "ldaps://ldap1.example.org:636", "--server", "ldaps://ldap2.example.org:636", "--tls", "Ldaps",
+            "--bind-dn", "cn=sync,dc=example,dc=org", "--base-dn", "dc=example,dc=org", "--poll-interval", "5")).AssertExit(0);
+
+        var page = await OpenActionsAsync();
+        await page.ClickAsync("nav .tab[data-tab='settings']");
+        var directory = page.Locator("#directory-list");
+        await Expect(directory).ToContainTextAsync("TLSLdaps");
+        await Expect(directory).ToContainTextAsync("CA bundlenone: the system store");
+        await Expect(directory).ToContainTextAsync("Accept any certificateno");
+        await Expect(directory).ToContainTextAsync("Bind passwordset");
+        Assert.DoesNotContain(bindPassword, await page.ContentAsync());
+    }
+
     private async Task<IPage> OpenActionsAsync()
     {
         // Several mappings exist in the shared stack; make sure of it for the "name the mapping" case.
