@@ -63,6 +63,7 @@ public static class ConfigServiceExtensions
         api.MapLinksApi();
         api.MapSyncLogApi();
         api.MapReaderStateApi();
+        api.MapReaderStateSummaryApi();
         api.MapLeasesApi();
         api.MapHeldPlansApi();
         api.MapResyncApi();

@@ -15,6 +15,8 @@ public static class ProvisionerExtensions
     {
         builder.Services.AddOptions<ProvisionerOptions>()
             .Bind(builder.Configuration.GetSection(ProvisionerOptions.Section))
+            .PostConfigure(o => o.RedeliveryDelaysSeconds = ConfiguredArrays.ReplaceDefault(builder.Configuration,
+                $"{ProvisionerOptions.Section}:{nameof(ProvisionerOptions.RedeliveryDelaysSeconds)}", o.RedeliveryDelaysSeconds))
             .ValidateDataAnnotations()
             .ValidateOnStart();
 

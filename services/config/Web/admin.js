@@ -20,10 +20,12 @@
   // so the browser never sends it anywhere on its own.
   const storedKey = () => sessionStorage.getItem(KEY_STORAGE);
 
-  async function api(path, key = storedKey(), method = "GET") {
+  async function api(path, key = storedKey(), method = "GET", body = undefined) {
     let response;
     try {
-      response = await fetch(path, { method, headers: { Authorization: `Bearer ${key}`, Accept: "application/json" }, cache: "no-store" });
+      const headers = { Authorization: `Bearer ${key}`, Accept: "application/json" };
+      if (body !== undefined) headers["Content-Type"] = "application/json";
+      response = await fetch(path, { method, headers, cache: "no-store", body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (e) {
       throw new ApiError(0, `The config service cannot be reached (${e.message}).`);
     }
@@ -107,19 +109,31 @@
     for (const id of ["mappings-table", "log-table", "plans-table", "plan-changes"]) $(id).tBodies[0].replaceChildren();
     for (const id of ["account-list", "directory-list", "details-list", "plan-list"]) $(id).replaceChildren();
     $("plan-details").hidden = true;
+    resetActions();
     showMessage(reason || "");
   }
 
   // ----- mappings and their status
 
   async function linkCounts(mappingId) {
-    const counts = { Enabled: 0, Disabled: 0, OutOfScope: 0, Deleted: 0, total: 0 };
+    const counts = { Enabled: 0, Disabled: 0, OutOfScope: 0, Deleted: 0, total: 0, lastApplied: null };
     for (let skip = 0; ; skip += LINK_PAGE) {
       const { data } = await api(`/api/links?mappingId=${mappingId}&skip=${skip}&take=${LINK_PAGE}`);
-      for (const link of data) counts[link.state] = (counts[link.state] ?? 0) + 1;
+      for (const link of data) {
+        counts[link.state] = (counts[link.state] ?? 0) + 1;
+        if (!counts.lastApplied || new Date(link.updatedAt) > new Date(counts.lastApplied)) counts.lastApplied = link.updatedAt;
+      }
       counts.total += data.length;
       if (data.length < LINK_PAGE) return counts;
     }
+  }
+
+  // 0 once the provisioner wrote a link at or after the reader's last cycle that found changes; else the time since it.
+  function lag(lastCycle, lastApplied) {
+    if (!lastCycle) return "—";
+    if (lastApplied && new Date(lastApplied) >= new Date(lastCycle)) return "0";
+    const seconds = Math.max(0, Math.round((Date.now() - new Date(lastCycle)) / 1000));
+    return seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
   }
 
   async function loadMappings() {
@@ -132,16 +146,17 @@
     select.value = data.some((m) => m.id === chosen) ? chosen : "";
 
     const statuses = await Promise.all(data.map(async (m) => {
-      const [counts, errors] = await Promise.all([
+      const [counts, errors, cycle] = await Promise.all([
         linkCounts(m.id),
         api(`/api/sync-log?mappingId=${m.id}&level=Error&take=1`),
+        api(`/api/reader-state/${m.id}/summary`),
       ]);
-      return { mapping: m, counts, errorCount: errors.total, lastError: errors.data[0] };
+      return { mapping: m, counts, errorCount: errors.total, lastError: errors.data[0], lastCycle: cycle.data?.updatedAt };
     }));
 
     const body = $("mappings-table").tBodies[0];
     body.replaceChildren();
-    for (const { mapping, counts, errorCount, lastError } of statuses) {
+    for (const { mapping, counts, errorCount, lastError, lastCycle } of statuses) {
       const row = body.insertRow();
       row.dataset.mappingId = mapping.id;
       cell(row, mapping.sourceGroupDn);
@@ -153,6 +168,8 @@
       cell(row, String(counts.OutOfScope), "number");
       cell(row, String(counts.Deleted), "number");
       cell(row, String(errorCount), errorCount > 0 ? "number bad" : "number");
+      cell(row, formatTime(lastCycle), "time");
+      cell(row, lag(lastCycle, counts.lastApplied), "number");
       cell(row, lastError ? `${formatTime(lastError.time)} ${lastError.message}` : "—", lastError ? "bad" : "");
       cell(row, mapping.openPlanStatus ? mapping.openPlanStatus.toUpperCase() : "ok", mapping.openPlanStatus === "Held" ? "bad" : "");
       const button = document.createElement("button");
@@ -167,6 +184,7 @@
       row.insertCell().append(button);
     }
     $("mappings-empty").hidden = data.length > 0;
+    fillActionMappings(data);
   }
 
   // ----- sync log
@@ -300,6 +318,150 @@
     await showPlan(plan.id);
   }
 
+  // ----- on-demand actions: full resync of a mapping, provision one user now
+
+  const POLL_MS = 1000;
+  const POLL_LIMIT_MS = 10 * 60 * 1000;
+  const actions = { resyncMapping: null, resyncPoll: 0, provisionPoll: 0 };
+  const OUTCOMES = {
+    Created: "created: a new technician with the default password",
+    Linked: "linked: an existing technician with the user's email now follows the directory",
+    Updated: "updated: the technician now matches the directory",
+    Enabled: "enabled: the technician was disabled and is enabled again",
+    Disabled: "disabled: the user is out of scope or disabled in the directory",
+    Unchanged: "unchanged: the technician already matched the directory",
+    Stale: "nothing to do: a newer state of the user was already applied",
+    Skipped: "skipped: nothing was applied",
+    Failed: "failed",
+  };
+
+  function fillActionMappings(mappings) {
+    for (const [id, withDefault] of [["resync-mapping", false], ["provision-mapping", true]]) {
+      const select = $(id);
+      const chosen = select.value;
+      select.replaceChildren();
+      if (withDefault) select.add(new Option("(the only enabled mapping)", ""));
+      for (const m of mappings) select.add(new Option(`${m.sourceGroupDn}${m.enabled ? "" : " (disabled)"}`, m.id));
+      select.value = [...select.options].some((o) => o.value === chosen) ? chosen : select.options[0]?.value ?? "";
+    }
+  }
+
+  function resetActions() {
+    clearTimeout(actions.resyncPoll);
+    clearTimeout(actions.provisionPoll);
+    actions.resyncMapping = null;
+    $("resync-confirm").hidden = true;
+    for (const id of ["resync-result", "provision-result"]) {
+      $(id).replaceChildren();
+      $(id).hidden = true;
+    }
+    $("provision-user").value = "";
+  }
+
+  function askResync() {
+    const id = $("resync-mapping").value;
+    if (!id) {
+      showMessage("There is no mapping to resync.");
+      return;
+    }
+    actions.resyncMapping = id;
+    $("resync-confirm-text").textContent = `Resync ${mappingName(id)} in full? Every member's state is re-applied to Rescue at the `
+      + "reader's next cycle; technicians changed by hand in Rescue are set back to what the directory says.";
+    $("resync-confirm").hidden = false;
+    $("resync-yes").focus();
+  }
+
+  async function resync() {
+    const id = actions.resyncMapping;
+    $("resync-confirm").hidden = true;
+    actions.resyncMapping = null;
+    if (!id) return;
+    const { data, status } = await api(`/api/mappings/${id}/resync`, storedKey(), "POST");
+    if (status === 404 || !data) {
+      showMessage(`Mapping ${mappingName(id)} no longer exists; press Refresh.`);
+      return;
+    }
+    showMessage(status === 200
+      ? `A resync of ${mappingName(id)} was already waiting for the reader; showing it.`
+      : `Resync of ${mappingName(id)} requested.`, "info");
+    clearTimeout(actions.resyncPoll);
+    showResync(data, Date.now());
+  }
+
+  function showResync(request, started) {
+    const done = request.status === "Done";
+    const waited = Date.now() - started;
+    definitionList($("resync-result"), [
+      ["Resync", request.id],
+      ["Mapping", mappingName(request.mappingId)],
+      ["Status", done ? "Done" : `${request.status}: waiting for the reader's next cycle of the mapping…`, done ? "good" : ""],
+      ["Requested", `${formatTime(request.requestedAt)}${request.requestedBy ? ` by ${request.requestedBy}` : ""}`],
+      ["Completed", request.completedAt ? formatTime(request.completedAt) : null],
+      ["Users republished", request.published ?? null],
+    ]);
+    $("resync-result").hidden = false;
+    if (done) {
+      loadLog().catch(fail);
+      return;
+    }
+    if (waited > POLL_LIMIT_MS) {
+      showMessage("The reader has not done the resync yet: is the ad-reader running and the mapping enabled? The request stays and "
+        + "runs at the reader's next cycle.");
+      return;
+    }
+    actions.resyncPoll = setTimeout(() => api(`/api/resync-requests/${request.id}`)
+      .then(({ data }) => data && showResync(data, started)).catch(fail), POLL_MS);
+  }
+
+  async function provision() {
+    const user = $("provision-user").value.trim();
+    if (!user) {
+      showMessage("Name the user: sAMAccountName / uid, mail, DN or directory id.");
+      return;
+    }
+    const mappingId = $("provision-mapping").value || null;
+    const { data } = await api("/api/provision-requests", storedKey(), "POST", { user, mappingId });
+    showMessage(`Provisioning '${user}' requested.`, "info");
+    clearTimeout(actions.provisionPoll);
+    showProvision(data, Date.now());
+  }
+
+  function showProvision(request, started) {
+    const finished = request.status === "Done" || request.status === "Failed";
+    const failed = request.status === "Failed";
+    const waiting = {
+      Pending: "Pending: waiting for the reader to look the user up…",
+      Published: "Published: the provisioner is applying it…",
+    }[request.status] ?? request.status;
+    definitionList($("provision-result"), [
+      ["Request", request.id],
+      ["User", request.user],
+      ["Mapping", mappingName(request.mappingId)],
+      ["Status", finished ? request.status : waiting, failed ? "bad" : finished ? "good" : ""],
+      ["Result", request.outcome ? OUTCOMES[request.outcome] ?? request.outcome : null, failed && request.outcome ? "bad" : ""],
+      ["Error", request.error, request.error ? "bad" : ""],
+      ["Technician node", request.technicianNodeId == null ? null : String(request.technicianNodeId)],
+      ["Directory user", request.directoryUserId],
+      ["Requested", `${formatTime(request.requestedAt)}${request.requestedBy ? ` by ${request.requestedBy}` : ""}`],
+      ["Completed", request.completedAt ? formatTime(request.completedAt) : null],
+    ]);
+    $("provision-result").hidden = false;
+    if (finished) {
+      showMessage(failed ? `Provisioning '${request.user}' failed: ${request.error}` : `Provisioned '${request.user}': ${request.outcome}.`,
+        failed ? "error" : "info");
+      Promise.all([loadMappings(), loadLog()]).catch(fail);
+      return;
+    }
+    if (Date.now() - started > POLL_LIMIT_MS) {
+      showMessage(request.status === "Pending"
+        ? "The reader has not picked the request up: is the ad-reader running and the mapping enabled? It stays and runs at the next cycle."
+        : "The provisioner has not reported yet: is it running and is Rescue reachable (see the sync log)? The message waits in the queue.");
+      return;
+    }
+    actions.provisionPoll = setTimeout(() => api(`/api/provision-requests/${request.id}`)
+      .then(({ data }) => data && showProvision(data, started)).catch(fail), POLL_MS);
+  }
+
   // ----- settings
 
   async function loadSettings() {
@@ -321,6 +483,11 @@
       ["Bind password", ...secret(d.bindPasswordSet)],
       ["Base DN", d.baseDn],
       ["Poll interval", `${d.pollIntervalSeconds} s`],
+      ["TLS", d.tlsMode],
+      ["CA bundle", d.caBundlePem ? "set (PEM certificates)" : "none: the system store"],
+      ["Accept any certificate", d.allowInsecureTls ? "YES (labs only)" : "no", d.allowInsecureTls ? "bad" : ""],
+      ["Disabled attribute", d.disabledAttribute],
+      ["Full read every", `${d.reconcileMinutes} min`],
       ["Updated", formatTime(d.updatedAt)],
     ] : [["Status", "Not set yet (adsync directory set)", "bad"]]);
   }
@@ -351,6 +518,10 @@
     $("plans-all").addEventListener("change", () => loadPlans().catch(fail));
     $("plan-approve").addEventListener("click", () => decide("approve").catch(fail));
     $("plan-reject").addEventListener("click", () => decide("reject").catch(fail));
+    $("resync-form").addEventListener("submit", (e) => { e.preventDefault(); askResync(); });
+    $("resync-yes").addEventListener("click", () => resync().catch(fail));
+    $("resync-no").addEventListener("click", () => { actions.resyncMapping = null; $("resync-confirm").hidden = true; });
+    $("provision-form").addEventListener("submit", (e) => { e.preventDefault(); provision().catch(fail); });
     $("log-filters").addEventListener("submit", (e) => {
       e.preventDefault();
       state.logSkip = 0;

@@ -33,7 +33,7 @@ public sealed record NewProvisionRequest(string? User, Guid? MappingId = null);
 /// <param name="RequestedBy">The API key name of that operator.</param>
 /// <param name="CompletedAt">When it was done or failed.</param>
 /// <param name="DirectoryUserId">The directory id the reader resolved the user to.</param>
-/// <param name="Outcome">What the provisioner did: Created, Updated, Unchanged, Skipped, Stale or Failed.</param>
+/// <param name="Outcome">What the provisioner did: Created, Linked (an existing technician with the email adopted), Updated, Enabled, Disabled, Unchanged, Skipped, Stale or Failed.</param>
 /// <param name="TechnicianNodeId">The Rescue technician node linked to the user afterwards.</param>
 /// <param name="Error">Why it failed.</param>
 public sealed record ProvisionRequest(

@@ -28,7 +28,7 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
                 ProvisionerMetrics.Operations.WithLabels(result.ToString().ToLowerInvariant()).Inc();
                 if (result is ProvisioningResult.Created or ProvisioningResult.Updated or ProvisioningResult.Unchanged)
                     ProvisionerMetrics.SyncLag.Observe(Math.Max(0, (clock.GetUtcNow() - change.ObservedAt).TotalSeconds));
-                await (links is null ? Task.CompletedTask : reporter?.ReportAsync(change, result, links, ct) ?? Task.CompletedTask);
+                await (links is null ? Task.CompletedTask : reporter?.ReportAsync(change, result, links, ct, provisioner.OutcomeDetail) ?? Task.CompletedTask);
                 return;
             }
             catch (RescueApiException ex) when (ex.Kind == RescueErrorKind.Authentication)

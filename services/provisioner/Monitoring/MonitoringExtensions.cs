@@ -7,6 +7,8 @@ public static class MonitoringExtensions
     {
         builder.Services.AddOptions<ErrorQueueMonitorOptions>()
             .Bind(builder.Configuration.GetSection(ErrorQueueMonitorOptions.Section))
+            .PostConfigure(o => o.Queues = Configuration.ConfiguredArrays.ReplaceDefault(builder.Configuration,
+                $"{ErrorQueueMonitorOptions.Section}:{nameof(ErrorQueueMonitorOptions.Queues)}", o.Queues))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddHostedService<ErrorQueueMonitor>();

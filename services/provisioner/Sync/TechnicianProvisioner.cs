@@ -25,8 +25,16 @@ public sealed class TechnicianProvisioner(
 {
     public const string NoMobileLicenceCode = "INVALIDPARAM_MOBILEADDON";
 
+    /// <summary>
+    /// What the last <see cref="ApplyAsync"/> did, in the operator's words (provision on demand shows it): Linked (an
+    /// existing technician with the user's email was adopted), Enabled (a disabled technician enabled again), Disabled,
+    /// or null when the <see cref="ProvisioningResult"/> says it all.
+    /// </summary>
+    public string? OutcomeDetail { get; private set; }
+
     public async Task<ProvisioningResult> ApplyAsync(UserChanged change, CancellationToken ct)
     {
+        OutcomeDetail = null;
         if (string.IsNullOrWhiteSpace(change.DirectoryUserId) || change.MappingId == Guid.Empty)
             throw new InvalidUserChangedException("no directory user id or mapping id");
         var mapping = await cache.FindMappingAsync(change.MappingId, ct)
@@ -49,12 +57,14 @@ public sealed class TechnicianProvisioner(
         var enabled = change.State == UserState.Enabled;
         RescueTechnician? technician;
         long nodeId;
+        var linkedExisting = false;
         if (link?.TechnicianNodeId is not { } linkedNode)
         {
             var claim = await claimer.ClaimAsync(change, mapping, link, ct);
             if (claim.Done is { } done)
                 return done;
             (nodeId, technician) = (claim.NodeId, claim.Technician);
+            linkedExisting = technician is not null && !string.IsNullOrEmpty(technician.Email);
         }
         else
         {
@@ -101,6 +111,11 @@ public sealed class TechnicianProvisioner(
                 return ProvisioningResult.Failed;
             result = isNew ? ProvisioningResult.Created : ProvisioningResult.Updated;
         }
+
+        OutcomeDetail = linkedExisting ? "Linked"
+            : result != ProvisioningResult.Updated ? null
+            : !enabled ? (technician!.Enabled ? "Disabled" : null)
+            : technician!.Enabled ? null : "Enabled";
 
         // Refused only as stale (another instance applied a newer version since): ours is then harmless.
         await links.PutAsync(new TechnicianLink(change.DirectoryUserId, mapping.Id, nodeId, change.Version, change.State, clock.GetUtcNow()), ct);

@@ -66,8 +66,9 @@ public sealed class AdminPageTests(ConfigStack stack) : IAsyncLifetime
         await LogInAsync(page, stack.AdminKey);
         await Expect(page.Locator("#app-view")).ToBeVisibleAsync();
         var row = page.Locator($"#mappings-table tr[data-mapping-id='{mapping}']");
-        // Source group, technician group, enabled, links: all / Enabled / Disabled / OutOfScope / Deleted, errors, last error, guard.
-        string[] expected = [group, technicianGroup.ToString(), "yes", "3", "2", "1", "0", "0", "1", "*No mobile licence left for dave", "ok", "Show log"];
+        // Source group, technician group, enabled, links: all / Enabled / Disabled / OutOfScope / Deleted, errors, last cycle and lag
+        // (no reader cycle yet), last error, guard.
+        string[] expected = [group, technicianGroup.ToString(), "yes", "3", "2", "1", "0", "0", "1", "—", "—", "*No mobile licence left for dave", "ok", "Show log"];
         await Expect(row.Locator("td")).ToHaveTextAsync(expected.Select(text => text.StartsWith('*')
             ? new Regex(Regex.Escape(text[1..]))
             : new Regex($"^{Regex.Escape(text)}$")));
@@ -118,7 +119,7 @@ public sealed class AdminPageTests(ConfigStack stack) : IAsyncLifetime
         await page.GotoAsync($"{stack.ConfigUrl}/admin/");
         await LogInAsync(page, stack.AdminKey);
         var row = page.Locator($"#mappings-table tr[data-mapping-id='{mapping}']");
-        await Expect(row.Locator("td").Nth(10)).ToHaveTextAsync("HELD");
+        await Expect(row.Locator("td").Nth(12)).ToHaveTextAsync("HELD");
 
         await page.ClickAsync("nav .tab[data-tab='plans']");
         var planRow = page.Locator($"#plans-table tr[data-plan-id='{plan}']");
@@ -135,7 +136,7 @@ public sealed class AdminPageTests(ConfigStack stack) : IAsyncLifetime
         await Expect(page.Locator("#message")).ToContainTextAsync("Plan approved");
         await Expect(page.Locator("#plan-list")).ToContainTextAsync("Approved");
         await Expect(page.Locator("#plan-approve")).ToBeHiddenAsync();
-        await Expect(row.Locator("td").Nth(10)).ToHaveTextAsync("APPROVED");
+        await Expect(row.Locator("td").Nth(12)).ToHaveTextAsync("APPROVED");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("admin-plan-approved.png"), FullPage = true });
         Assert.Equal("Approved", (await stack.GetPlanStatusAsync(plan)));
     }

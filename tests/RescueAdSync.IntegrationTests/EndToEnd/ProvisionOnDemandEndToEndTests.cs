@@ -37,7 +37,7 @@ public sealed class ProvisionOnDemandEndToEndTests(SlapdFixture slapd, RabbitMqF
 
         // By uid: applied now, with the result on the request.
         var done = await ProvisionAsync(stack, $"alice{_id}");
-        Assert.Equal((ProvisionStatus.Done, "Updated", aliceTech.NodeId, (string?)null), (done.Status, done.Outcome, done.TechnicianNodeId, done.Error));
+        Assert.Equal((ProvisionStatus.Done, "Enabled", aliceTech.NodeId, (string?)null), (done.Status, done.Outcome, done.TechnicianNodeId, done.Error));
         Assert.NotNull(done.DirectoryUserId);
         await stack.WaitForTechnicianAsync(t => t.NodeId == aliceTech.NodeId && t.Status == "Enabled", "alice enabled again");
 

@@ -45,7 +45,7 @@ public sealed partial class SyncStack : IAsyncDisposable
     public string Output => string.Join("\n", _processes.Select(p => $"===== {p.Name}\n{p.Output}"));
 
     public static async Task<SyncStack> StartAsync(RabbitMqBroker broker, DirectoryConnectionSettings directory, string sourceGroupDn, string name,
-        IReadOnlyDictionary<string, string?>? configEnvironment = null)
+        IReadOnlyDictionary<string, string?>? configEnvironment = null, IReadOnlyDictionary<string, string?>? provisionerEnvironment = null)
     {
         var vhost = $"{name}-{Guid.NewGuid():N}";
         await CreateVirtualHostAsync(broker, vhost);
@@ -55,7 +55,7 @@ public sealed partial class SyncStack : IAsyncDisposable
         var stack = new SyncStack(emulator);
         try
         {
-            await stack.InitializeAsync(broker, vhost, emulator, directory, sourceGroupDn, name, configEnvironment);
+            await stack.InitializeAsync(broker, vhost, emulator, directory, sourceGroupDn, name, configEnvironment, provisionerEnvironment);
             return stack;
         }
         catch
@@ -66,7 +66,8 @@ public sealed partial class SyncStack : IAsyncDisposable
     }
 
     private async Task InitializeAsync(RabbitMqBroker broker, string vhost, ServiceProcess emulator,
-        DirectoryConnectionSettings directory, string sourceGroupDn, string name, IReadOnlyDictionary<string, string?>? configEnvironment)
+        DirectoryConnectionSettings directory, string sourceGroupDn, string name, IReadOnlyDictionary<string, string?>? configEnvironment,
+        IReadOnlyDictionary<string, string?>? provisionerEnvironment)
     {
         _broker = broker;
         VirtualHost = vhost;
@@ -83,7 +84,7 @@ public sealed partial class SyncStack : IAsyncDisposable
         await EnsureSuccessAsync(created);
         MappingId = (await created.Content.ReadFromJsonAsync<Mapping>())!.Id;
 
-        await StartAsync($"{name}-provisioner", "provisioner", "RescueAdSync.Provisioner", ServiceEnvironment(config, _provisionerKey));
+        await StartAsync($"{name}-provisioner", "provisioner", "RescueAdSync.Provisioner", ServiceEnvironment(config, _provisionerKey).Overlay(provisionerEnvironment));
         await StartAsync($"{name}-ad-reader", "ad-reader", "RescueAdSync.AdReader", ServiceEnvironment(config, _readerKey));
     }
 

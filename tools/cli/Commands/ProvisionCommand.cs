@@ -18,7 +18,7 @@ public static class ProvisionCommand
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the result (1-3600).", DefaultValueFactory = _ => 300 };
         var provision = new Command("provision",
             "Provision one user now: the reader looks the user up in the mapping's directory (it must be a member of the mapping's group) and "
-            + "the provisioner applies its state to Rescue at once, even if nothing changed; prints what was done (created, updated, unchanged...) "
+            + "the provisioner applies its state to Rescue at once, even if nothing changed; prints what was done (created, linked, updated, enabled, disabled, unchanged...) "
             + "and the technician's node id. Exits 7 when it fails (unknown user, not a member, Rescue refused it).")
         {
             user, mapping, noWait, timeout,

@@ -11,7 +11,8 @@ public static class StatusCommand
     {
         var id = new Argument<string?>("mapping-id") { Description = "Only this mapping (default: all).", Arity = ArgumentArity.ZeroOrOne };
         var errors = new Option<int>("--errors") { Description = "How many recent errors to show per mapping (0-50).", DefaultValueFactory = _ => 3 };
-        var status = new Command("status", "Per mapping: its settings, technician links by state, error count, last activity and last errors.") { id, errors };
+        var status = new Command("status", "Per mapping: its settings, technician links by state, error count, the reader's last cycle that found changes, "
+            + "the lag (0 when the provisioner has applied what that cycle published, else the time since it), last activity and last errors.") { id, errors };
         runner.SetAction(status, async (parse, context, ct) =>
         {
             var lastErrors = parse.GetValue(errors);
@@ -46,13 +47,14 @@ public static class StatusCommand
             : "Directory: not set (adsync directory set)");
         output.WriteLine();
 
-        var table = new TextTable("ID", "Source group", "Tech group", "Enabled", "Links", "Enabled", "Disabled", "OutOfScope", "Deleted", "Errors", "Last activity", "Guard");
+        var table = new TextTable("ID", "Source group", "Tech group", "Enabled", "Links", "Enabled", "Disabled", "OutOfScope", "Deleted", "Errors",
+            "Last cycle", "Lag", "Last activity", "Guard");
         foreach (var m in status.Mappings)
         {
             table.Add(
                 m.Mapping.Id.ToString(), m.Mapping.SourceGroupDn, Formats.Number(m.Mapping.TechnicianGroupId), Formats.YesNo(m.Mapping.Enabled),
                 Formats.Number(m.LinkCount), Count(m, "Enabled"), Count(m, "Disabled"), Count(m, "OutOfScope"), Count(m, "Deleted"),
-                Formats.Number(m.ErrorCount), Formats.Time(m.LastActivity), m.Mapping.OpenPlanStatus?.ToString().ToUpperInvariant() ?? "ok");
+                Formats.Number(m.ErrorCount), Formats.Time(m.LastCycle), Lag(m.LagSeconds), Formats.Time(m.LastActivity), m.Mapping.OpenPlanStatus?.ToString().ToUpperInvariant() ?? "ok");
         }
 
         table.WriteTo(output);
@@ -82,6 +84,15 @@ public static class StatusCommand
             errors.WriteTo(output);
         }
     }
+
+    private static string Lag(double? seconds) => seconds switch
+    {
+        null => "-",
+        0 => "0",
+        < 120 => $"{seconds:0} s",
+        < 7200 => $"{seconds / 60:0} min",
+        _ => $"{seconds / 3600:0.#} h",
+    };
 
     private static string Count(MappingStatus status, string state) =>
         Formats.Number(status.Links.TryGetValue(state, out var count) ? count : 0);

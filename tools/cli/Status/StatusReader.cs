@@ -30,12 +30,14 @@ public static class StatusReader
         // Every state is listed, zeros included, so a script can read counts without checking for missing keys.
         var counts = Enum.GetNames<UserState>().ToDictionary(name => name, _ => 0);
         var total = 0;
+        DateTimeOffset? lastApplied = null;
         for (var skip = 0; ; skip += LinkPage)
         {
             var page = (await api.GetAsync<TechnicianLink[]>($"api/links?mappingId={mapping.Id}&skip={skip}&take={LinkPage}", "Links", ct)).Value;
             foreach (var link in page)
             {
                 counts[link.State.ToString()]++;
+                lastApplied = lastApplied is { } seen && seen >= link.UpdatedAt ? seen : link.UpdatedAt;
             }
 
             total += page.Length;
@@ -47,12 +49,19 @@ public static class StatusReader
 
         var errors = await api.GetAsync<SyncLogEntry[]>($"api/sync-log?mappingId={mapping.Id}&level=Error&take={Math.Max(1, lastErrors)}", "Sync log", ct);
         var latest = await api.GetAsync<SyncLogEntry[]>($"api/sync-log?mappingId={mapping.Id}&take=1", "Sync log", ct);
+        var cycle = (await api.FindAsync<ReaderStateSummary>($"api/reader-state/{mapping.Id}/summary", "Reader state", ct))?.Value.UpdatedAt;
+        double? lag = cycle is not { } c ? null
+            : lastApplied >= c ? 0
+            : Math.Max(0, Math.Round((DateTimeOffset.UtcNow - c).TotalSeconds));
         return new MappingStatus(
             mapping,
             counts,
             total,
             errors.TotalCount ?? errors.Value.Length,
             latest.Value.FirstOrDefault()?.Time,
-            lastErrors == 0 ? [] : errors.Value);
+            lastErrors == 0 ? [] : errors.Value,
+            cycle,
+            lastApplied,
+            lag);
     }
 }
