@@ -60,7 +60,10 @@ public sealed class UserChangedConsumerDefinition : ConsumerDefinition<UserChang
             rabbit.PrefetchCount = (ushort)_partitions;
         }
 
-        // Outermost: what the immediate retries could not fix waits in a wait queue and comes back later.
+        // Outermost: the instance-wide limit of messages at once (each partition queue is an endpoint of its own).
+        var limit = context.GetRequiredService<InstanceConcurrencyLimit>();
+        consumerConfigurator.Message<UserChanged>(m => m.UseFilter(limit.Filter()));
+        // Then: what the immediate retries could not fix waits in a wait queue and comes back later.
         consumerConfigurator.Message<UserChanged>(m => m.UseFilter(
             new DelayedRedeliveryFilter(_options.RedeliveryDelaysSeconds, context.GetRequiredService<SyncLogWriter>())));
         consumerConfigurator.Message<UserChanged>(m => m.UseMessageRetry(r =>
