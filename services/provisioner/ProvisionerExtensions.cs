@@ -38,6 +38,7 @@ public static class ProvisionerExtensions
 
         builder.Services.AddSingleton<PartitionMembership>();
         builder.Services.AddSingleton<PartitionTopology>();
+        builder.Services.AddSingleton<InstanceConcurrencyLimit>();
         builder.Services.AddHostedService<PartitionAssigner>();
 
         builder.Services.AddReceiveObserver<UnreadableMessageObserver>();

@@ -202,6 +202,29 @@ public sealed class RescueApiTests(EmulatorFactory factory) : IClassFixture<Emul
     }
 
     [Fact]
+    public async Task Get_user_by_email_follows_email_changes_and_deletes()
+    {
+        var (org, nodeId) = await CreateTechnicianAsync("ann@contoso.test");
+        Task<string> ByEmail(string email) => factory.CallAsync("getUser_v3", ("authcode", org.Token), ("email", email)).ContinueWith(t => t.Result.Body);
+
+        Assert.Contains($"NODEID: {nodeId}\r\n", await ByEmail("Ann@Contoso.test"));
+        Assert.Equal("OK\r\n", (await SetUserAsync(org, nodeId, email: "ann.smith@contoso.test")).Item2);
+        Assert.Equal("INVALIDPARAM_EMAIL\r\n", await ByEmail("ann@contoso.test"));
+        Assert.Contains($"NODEID: {nodeId}\r\n", await ByEmail("ann.smith@contoso.test"));
+
+        // The old address is free again; a deleted technician's address too.
+        var (_, created) = await factory.CallAsync("createUser", ("authcode", org.Token), ("parent", org.HelpdeskGroupId.ToString()));
+        var other = long.Parse(created.Split(' ', 2)[1]);
+        Assert.Equal("OK\r\n", (await SetUserAsync(org, other, "Ann Two", "ann@contoso.test")).Item2);
+        Assert.Contains($"NODEID: {other}\r\n", await ByEmail("ann@contoso.test"));
+        Assert.Equal("OK\r\n", (await factory.CallAsync("deleteNode", ("authcode", org.Token), ("node", nodeId.ToString()))).Body);
+        Assert.Equal("INVALIDPARAM_EMAIL\r\n", await ByEmail("ann.smith@contoso.test"));
+        Assert.Equal("OK\r\n", (await SetUserAsync(org, other, "Ann Two", "ann.smith@contoso.test")).Item2);
+        Assert.Contains($"NODEID: {other}\r\n", await ByEmail("ann.smith@contoso.test"));
+        Assert.Contains("ISACCOUNTHOLDER: True\r\n", await ByEmail(TestOrganization.MahEmail));
+    }
+
+    [Fact]
     public async Task Disabling_frees_the_mobile_licence_for_someone_else()
     {
         var (org, first) = await CreateTechnicianAsync("ann@contoso.test", mobile: true);

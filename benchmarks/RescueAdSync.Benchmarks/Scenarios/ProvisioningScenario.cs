@@ -16,6 +16,41 @@ namespace RescueAdSync.Benchmarks.Scenarios;
 /// </summary>
 public static class ProvisioningScenario
 {
+    /// <summary>
+    /// The provisioners share the partition queues by heartbeats (a few seconds after they start). The clock starts once
+    /// every instance consumes its share, so the figure is the steady state, not the hand-over of partitions.
+    /// </summary>
+    private static async Task WaitForPartitionsSharedAsync(BenchStack stack, int instances, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(180);
+        var state = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            double owned = 0;
+            var settled = true;
+            var parts = new List<string>();
+            foreach (var provisioner in stack.Provisioners)
+            {
+                var text = await BenchStack.GetMetricsAsync(provisioner, ct);
+                var mine = PrometheusText.Sum(text, "adsync_provisioner_partitions_owned");
+                owned += mine;
+                settled &= mine > 0 && PrometheusText.Sum(text, "adsync_provisioner_instances") == instances;
+                parts.Add(FormattableString.Invariant($"{mine}"));
+            }
+            state = string.Join("+", parts);
+            if (settled && owned == PartitionCount)
+            {
+                BenchContext.Log($"provision: partitions shared {state}");
+                return;
+            }
+            await Task.Delay(500, ct);
+        }
+        throw new TimeoutException($"The provisioners did not share the {PartitionCount} partitions within 180 s (owned: {state}).\n{stack.Output}");
+    }
+
+    /// <summary>The provisioner's default Provisioner__Partitions.</summary>
+    private const int PartitionCount = 16;
+
     private static readonly string[] RescueMethods = ["getUser_v3", "createUser", "setUser_v2", "getHierarchy_v2", "getAccount", "getGroup"];
 
     public static async Task<List<BenchResult>> RunAsync(BenchContext context, int latencyMs, int instances)
@@ -42,6 +77,7 @@ public static class ProvisioningScenario
         await stack.Emulator.SetLatencyAsync(latencyMs);
         await stack.StartProvisionersAsync(instances);
         await broker.WaitForBindingAsync("user-changed", TimeSpan.FromSeconds(60));
+        await WaitForPartitionsSharedAsync(stack, instances, ct);
 
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(context.Broker.Host, (ushort)context.Broker.AmqpPort, broker.VirtualHost, h =>
         {
@@ -88,19 +124,27 @@ public static class ProvisioningScenario
         var rate = users / elapsed;
 
         var calls = new Dictionary<string, double>(StringComparer.Ordinal);
-        double peakRss = 0;
+        double peakRss = 0, messageSeconds = 0, messages = 0, rescueSeconds = 0, rescueCalls = 0;
         foreach (var provisioner in stack.Provisioners)
         {
             var text = await BenchStack.GetMetricsAsync(provisioner, ct);
             foreach (var method in RescueMethods)
                 calls[method] = calls.GetValueOrDefault(method) + PrometheusText.Sum(text, "adsync_rescue_requests_total", $"method=\"{method}\"");
+            messageSeconds += PrometheusText.Sum(text, "adsync_provisioner_message_duration_seconds_sum");
+            messages += PrometheusText.Sum(text, "adsync_provisioner_message_duration_seconds_count");
+            rescueSeconds += PrometheusText.Sum(text, "adsync_rescue_request_duration_seconds_sum");
+            rescueCalls += PrometheusText.Sum(text, "adsync_rescue_request_duration_seconds_count");
             peakRss = Math.Max(peakRss, ProcessMemory.PeakRssMb(provisioner.Url) ?? 0);
         }
         var perUser = string.Join(", ", calls.Where(kv => kv.Value > 0).Select(kv => FormattableString.Invariant($"{kv.Key} {kv.Value / users:0.##}")));
+        // Where one message's time goes: its whole duration in the provisioner against the Rescue calls it made.
+        var perMessage = messages > 0
+            ? FormattableString.Invariant($"; per message {messageSeconds / messages * 1000:0} ms, of which Rescue calls {rescueSeconds / users * 1000:0} ms (mean call {rescueSeconds / Math.Max(1, rescueCalls) * 1000:0} ms)")
+            : "";
         var routes = PrometheusText.HttpRoutes(await BenchStack.GetMetricsAsync(stack.Config, ct));
         var configTime = string.Join("; ", routes.Take(3).Select(r => FormattableString.Invariant($"{r.Route} {r.Calls / users:0.##}/user, mean {r.MeanSeconds * 1000:0} ms")));
         var technicians = (await stack.Emulator.GetTechniciansAsync(ct)).Count;
-        BenchContext.Log($"provision: {label}: {elapsed:0.0} s, {technicians} technicians, calls per user: {perUser}; config service: {configTime}");
+        BenchContext.Log($"provision: {label}: {elapsed:0.0} s, {technicians} technicians, calls per user: {perUser}{perMessage}; config service: {configTime}");
         if (technicians < users)
             throw new InvalidOperationException($"The provisioners counted {created} created but the emulator holds {technicians} technicians.");
 
@@ -111,7 +155,7 @@ public static class ProvisioningScenario
                 is50x3 ? "≥ 0.7× baseline" : null, is50x3 ? rate >= 0.7 * baseline : null,
                 FormattableString.Invariant($"calls per user: {perUser}; publishing took {published.TotalSeconds:0.0} s of it; {failed} failed")),
             new BenchResult("4 provision", $"{label}: total time", elapsed, "s", Target: is50x3 ? "≤ 60 s" : null, TargetMet: is50x3 ? elapsed <= 60 : null,
-                Notes: $"config service busiest routes: {configTime}"),
+                Notes: $"config service busiest routes: {configTime}{perMessage}"),
             new BenchResult("6 memory", $"{label}: provisioner peak RSS (VmHWM, largest instance)", peakRss, "MB"),
         ];
     }

@@ -54,13 +54,15 @@ public static class LinksApi
     }
 
     public static async Task<Results<Ok<TechnicianLink>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string directoryUserId, TechnicianLink link, ConfigDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        string directoryUserId, TechnicianLink link, ConfigDbContext db, TimeProvider time, SqliteWriteGate gate, CancellationToken cancellationToken)
     {
         var errors = SettingsValidator.Validate(directoryUserId, link);
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
+
+        using var writing = await gate.EnterAsync(db, cancellationToken);
 
         // Each attempt is one atomic statement: an UPDATE guarded by the version and the technician, else an INSERT guarded
         // by the primary key. Losing the insert race means the row now exists, so the next attempt's UPDATE decides. The

@@ -13,12 +13,15 @@ public static class DataExtensions
             .Configure(options => options.ConnectionString =
                 builder.Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName) ?? DatabaseOptions.DefaultConnectionString)
             .Validate(options => Enum.IsDefined(options.Provider), "Database:Provider must be Sqlite or PostgreSql.")
+            .Validate(options => Enum.IsDefined(options.SqliteSynchronous), "Database:SqliteSynchronous must be Normal or Full.")
             .Validate(options => !string.IsNullOrWhiteSpace(options.ConnectionString), "ConnectionStrings:Config is empty.")
             .ValidateOnStart();
 
         // Both contexts are registered; the provider chosen in configuration decides which one the APIs get.
+        builder.Services.AddSingleton<SqlitePragmas>();
         builder.Services.AddDbContext<SqliteConfigDbContext>((services, options) =>
-            options.UseSqlite(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+            options.UseSqlite(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
+                .AddInterceptors(services.GetRequiredService<SqlitePragmas>()));
         builder.Services.AddDbContext<PostgresConfigDbContext>((services, options) =>
             options.UseNpgsql(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
         builder.Services.AddScoped<ConfigDbContext>(services =>
@@ -26,6 +29,7 @@ public static class DataExtensions
                 ? services.GetRequiredService<PostgresConfigDbContext>()
                 : services.GetRequiredService<SqliteConfigDbContext>());
 
+        builder.Services.AddSingleton<SqliteWriteGate>();
         builder.Services.AddHostedService<DatabaseInitializer>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;

@@ -20,6 +20,12 @@ public sealed class DatabaseOptions
     /// </summary>
     public bool MigrateOnStart { get; set; } = true;
 
+    /// <summary>
+    /// SQLite only: Normal (default) or Full. Normal keeps every write across a crash or restart of the service and loses
+    /// the last writes only if the host loses power or its OS crashes; Full flushes every write to disk, ~5 ms each.
+    /// </summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Normal;
+
     /// <summary>Where Development keeps its generated secret key: next to the SQLite file, else in the working directory.</summary>
     public string DevelopmentKeyFilePath()
     {

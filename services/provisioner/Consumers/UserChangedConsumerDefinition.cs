@@ -61,10 +61,13 @@ public sealed class UserChangedConsumerDefinition : ConsumerDefinition<UserChang
             rabbit.PrefetchCount = (ushort)_partitions;
         }
 
-        // Outermost: a provision-on-demand message that ends in the error queue fails its request with the reason.
+        // Outermost: the instance-wide limit of messages at once (each partition queue is an endpoint of its own).
+        var limit = context.GetRequiredService<InstanceConcurrencyLimit>();
+        consumerConfigurator.Message<UserChanged>(m => m.UseFilter(limit.Filter()));
+        // Next: a provision-on-demand message that ends in the error queue fails its request with the reason.
         consumerConfigurator.Message<UserChanged>(m => m.UseFilter(
             new Operations.ProvisionRequestFaultFilter(context.GetRequiredService<Operations.ProvisionReporter>())));
-        // Next: what the immediate retries could not fix waits in a wait queue and comes back later.
+        // Then: what the immediate retries could not fix waits in a wait queue and comes back later.
         consumerConfigurator.Message<UserChanged>(m => m.UseFilter(
             new DelayedRedeliveryFilter(_options.RedeliveryDelaysSeconds, context.GetRequiredService<SyncLogWriter>())));
         consumerConfigurator.Message<UserChanged>(m => m.UseMessageRetry(r =>

@@ -21,4 +21,13 @@ public static class ProvisionerMetrics
     public static readonly Gauge RescueAuthFailing = Metrics.CreateGauge(
         "adsync_rescue_auth_failing",
         "1 while Rescue refuses the service token and every Rescue call is paused; 0 otherwise.");
+
+    public static readonly Gauge MessagesInFlight = Metrics.CreateGauge(
+        "adsync_provisioner_messages_in_flight",
+        "UserChanged messages this instance is applying now (at most Provisioner__ConcurrentMessageLimit).");
+
+    public static readonly Histogram MessageDuration = Metrics.CreateHistogram(
+        "adsync_provisioner_message_duration_seconds",
+        "Time to apply one UserChanged, immediate retries included (Rescue calls, link reads and writes).",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.005, 2, 14) });
 }

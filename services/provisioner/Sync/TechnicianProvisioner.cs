@@ -58,12 +58,15 @@ public sealed class TechnicianProvisioner(
         RescueTechnician? technician;
         long nodeId;
         var linkedExisting = false;
+        // True when this message has just written the link (a claim): a compare-and-set on the version it read, so no newer
+        // version can have been applied before that write.
+        var linkJustWritten = false;
         if (link?.TechnicianNodeId is not { } linkedNode)
         {
             var claim = await claimer.ClaimAsync(change, mapping, link, ct);
             if (claim.Done is { } done)
                 return done;
-            (nodeId, technician) = (claim.NodeId, claim.Technician);
+            (nodeId, technician, linkJustWritten) = (claim.NodeId, claim.Technician, true);
             linkedExisting = technician is not null && !string.IsNullOrEmpty(technician.Email);
         }
         else
@@ -104,8 +107,10 @@ public sealed class TechnicianProvisioner(
         if (isNew || !TechnicianCommands.IsApplied(technician!, command))
         {
             // Defence in depth for ordering (see UserChangedConsumerDefinition): if another instance applied a newer
-            // version since the first read, this one is stale and must not reach Rescue.
-            if (await links.GetAsync(change.DirectoryUserId, ct) is { } latest && ForcedVersions.IsStale(latest.Version, change))
+            // version since the first read, this one is stale and must not reach Rescue. After a claim the link was just
+            // written with a compare-and-set on that first read's version, which already proved it; reading it again
+            // would cost a config-service round trip per new user for nothing.
+            if (!linkJustWritten && await links.GetAsync(change.DirectoryUserId, ct) is { } latest && ForcedVersions.IsStale(latest.Version, change))
                 return ProvisioningResult.Stale;
             if (!await SetUserAsync(command, change, isNew, ct))
                 return ProvisioningResult.Failed;

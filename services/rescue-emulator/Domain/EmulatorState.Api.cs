@@ -95,7 +95,7 @@ public sealed partial class EmulatorState
             EmulatorNode? user;
             if (hasEmail)
             {
-                user = _nodes.Values.FirstOrDefault(n => !n.Deleted && NodeTypes.IsUser(n.Type) && string.Equals(n.Email, email, StringComparison.OrdinalIgnoreCase));
+                user = FindUserByEmail(email);
                 if (user is null) return ApiResult.Of("INVALIDPARAM_EMAIL");
             }
             else if (!TryGetNode(p, "node", out user) || !NodeTypes.IsUser(user.Type))
@@ -181,6 +181,7 @@ public sealed partial class EmulatorState
             if (!TryGetNode(p, "node", out var node) || node.Type is not (NodeTypes.Technician or NodeTypes.TechnicianGroup)) return ApiResult.Of("INVALIDPARAM_NODE");
             foreach (var n in Subtree(node.Id))
             {
+                Unindex(n);
                 n.Deleted = true;
                 n.MobileAddon = false;
             }
@@ -211,12 +212,13 @@ public sealed partial class EmulatorState
     private List<EmulatorNode> Subtree(long id)
     {
         var result = new List<EmulatorNode>();
+        var children = ChildrenByParent();
         var pending = new Queue<long>([id]);
         while (pending.TryDequeue(out var current))
         {
             if (!_nodes.TryGetValue(current, out var node) || node.Deleted) continue;
             result.Add(node);
-            foreach (var child in _nodes.Values.Where(c => c.ParentId == current).OrderBy(c => c.Id)) pending.Enqueue(child.Id);
+            foreach (var child in children[current]) pending.Enqueue(child.Id);
         }
         return result;
     }

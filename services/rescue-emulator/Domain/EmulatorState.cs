@@ -28,6 +28,7 @@ public sealed partial class EmulatorState(TimeProvider time)
         lock (_gate)
         {
             _nodes.Clear();
+            _usersByEmail.Clear();
             _sessions.Clear();
             _loginCalls.Clear();
             _organization = null;
@@ -181,6 +182,7 @@ public sealed partial class EmulatorState(TimeProvider time)
     private EmulatorNode Add(EmulatorNode node)
     {
         _nodes[node.Id] = node;
+        Index(node);
         return node;
     }
 
@@ -196,7 +198,7 @@ public sealed partial class EmulatorState(TimeProvider time)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > NameMaxLength) return "INVALIDPARAM_NAME";
         if (!IsValidEmail(email)) return "INVALIDPARAM_EMAIL";
-        if (_nodes.Values.Any(n => n.Id != node.Id && !n.Deleted && NodeTypes.IsUser(n.Type) && string.Equals(n.Email, email, StringComparison.OrdinalIgnoreCase)))
+        if (FindUserByEmail(email) is { } holder && holder.Id != node.Id)
             return "INVALIDPARAM_EMAIL_ALREADY_IN_USE";
         if (pwd is not null)
         {
@@ -208,10 +210,10 @@ public sealed partial class EmulatorState(TimeProvider time)
         return null;
     }
 
-    private static void ApplyUser(EmulatorNode node, string name, string email, bool enabled, bool mobileAddon, bool rpatAddon, string? nick, string? ssoId, string? description)
+    private void ApplyUser(EmulatorNode node, string name, string email, bool enabled, bool mobileAddon, bool rpatAddon, string? nick, string? ssoId, string? description)
     {
         node.Name = name;
-        node.Email = email;
+        SetEmail(node, email);
         node.Enabled = enabled;
         node.MobileAddon = enabled && mobileAddon;
         node.RpatAddon = rpatAddon;
