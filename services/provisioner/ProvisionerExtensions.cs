@@ -31,6 +31,8 @@ public static class ProvisionerExtensions
         builder.Services.AddScoped<LinkStore>();
         builder.Services.AddScoped<TechnicianClaimer>();
         builder.Services.AddScoped<TechnicianProvisioner>();
+        builder.AddPreviewsClient();
+        builder.Services.AddScoped<Previews.PreviewPlanner>();
         // Exported from the start, so an alert can tell "never failed" (0) from "no data".
         ProvisionerMetrics.RescueAuthFailing.Set(0);
 
@@ -44,6 +46,7 @@ public static class ProvisionerExtensions
             {
                 x.AddConsumer<UserChangedRouter>(typeof(UserChangedRouterDefinition));
                 x.AddConsumer<UserChangedConsumer>(typeof(UserChangedConsumerDefinition)).ExcludeFromConfigureEndpoints();
+                x.AddConsumer<Previews.PreviewReadConsumer>();
                 // Each instance hears every heartbeat on a queue of its own that goes away with it.
                 x.AddConsumer<HeartbeatConsumer>().Endpoint(e =>
                 {
