@@ -46,7 +46,8 @@ public static class ProvisionerExtensions
             {
                 x.AddConsumer<UserChangedRouter>(typeof(UserChangedRouterDefinition));
                 x.AddConsumer<UserChangedConsumer>(typeof(UserChangedConsumerDefinition)).ExcludeFromConfigureEndpoints();
-                x.AddConsumer<Previews.PreviewReadConsumer>();
+                // Only a config-service failure is thrown (planning errors fail the preview itself): retried a few times.
+                x.AddConsumer<Previews.PreviewReadConsumer>((_, c) => c.UseMessageRetry(r => r.Intervals(1000, 5000, 15000)));
                 // Each instance hears every heartbeat on a queue of its own that goes away with it.
                 x.AddConsumer<HeartbeatConsumer>().Endpoint(e =>
                 {
