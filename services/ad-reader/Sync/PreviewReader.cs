@@ -71,6 +71,12 @@ public sealed class PreviewReader(IPreviewsApi previews, MappingSynchronizer syn
         try
         {
             using var response = await previews.StoreMappingReadAsync(preview, mappingId, read, cancellationToken);
+            if (response.StatusCode == System.Net.HttpStatusCode.RequestEntityTooLarge)
+            {
+                using var refused = await previews.StoreMappingReadAsync(preview, mappingId, new PreviewMappingRead([], 0,
+                    $"The mapping's read ({read.Changes.Count} changes) is larger than the config service accepts for a preview."), cancellationToken);
+                return;
+            }
             if (!response.IsSuccessStatusCode)
             {
                 logger.LogWarning("Preview {PreviewId}: storing the read of mapping {MappingId} failed (HTTP {Status}); reading again next cycle.",

@@ -22,6 +22,7 @@ public static class PreviewsApi
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
     public static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(15);
+    public const long MaxReadBytes = 256L * 1024 * 1024;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static RouteGroupBuilder MapPreviewsApi(this IEndpointRouteBuilder api)
@@ -31,7 +32,9 @@ public static class PreviewsApi
         group.MapGet("/{id:guid}", GetAsync).RequireRoles(Roles.Admin);
         group.MapGet("/{id:guid}/csv", CsvAsync).RequireRoles(Roles.Admin);
         group.MapGet("/pending", PendingAsync).RequireRoles(Roles.Reader);
-        group.MapPost("/{id:guid}/mappings/{mappingId:guid}", MappingReadAsync).RequireRoles(Roles.Reader);
+        // A first preview of a large mapping carries every member's state: above Kestrel's 30 MB default.
+        group.MapPost("/{id:guid}/mappings/{mappingId:guid}", MappingReadAsync).RequireRoles(Roles.Reader)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxReadBytes));
         group.MapGet("/{id:guid}/input", InputAsync).RequireRoles(Roles.Provisioner);
         group.MapGet("/technicians/{nodeId:long}/link", TechnicianLinkAsync).RequireRoles(Roles.Provisioner);
         group.MapPost("/{id:guid}/plan", PlanAsync).RequireRoles(Roles.Provisioner);
