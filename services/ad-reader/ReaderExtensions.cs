@@ -43,6 +43,8 @@ public static class ReaderExtensions
         builder.Services.AddSingleton<MassChangeGuard>();
         builder.Services.AddSingleton<FullResync>();
         builder.Services.AddSingleton<OnDemandProvisioning>();
+        builder.AddPreviewsClient();
+        builder.Services.AddSingleton<PreviewReader>();
         builder.Services.AddSingleton<MappingSynchronizer>();
         AddLeaderElection(builder);
         builder.Services.AddHostedService<ReaderWorker>();

@@ -68,6 +68,7 @@ public static class ConfigServiceExtensions
         api.MapHeldPlansApi();
         api.MapResyncApi();
         api.MapProvisionRequestsApi();
+        api.MapPreviewsApi();
         return app;
     }
 }

@@ -33,6 +33,8 @@ public static class ProvisionerExtensions
         builder.Services.AddScoped<LinkStore>();
         builder.Services.AddScoped<TechnicianClaimer>();
         builder.Services.AddScoped<TechnicianProvisioner>();
+        builder.AddPreviewsClient();
+        builder.Services.AddScoped<Previews.PreviewPlanner>();
         // Exported from the start, so an alert can tell "never failed" (0) from "no data".
         ProvisionerMetrics.RescueAuthFailing.Set(0);
 
@@ -47,6 +49,8 @@ public static class ProvisionerExtensions
             {
                 x.AddConsumer<UserChangedRouter>(typeof(UserChangedRouterDefinition));
                 x.AddConsumer<UserChangedConsumer>(typeof(UserChangedConsumerDefinition)).ExcludeFromConfigureEndpoints();
+                // Only a config-service failure is thrown (planning errors fail the preview itself): retried a few times.
+                x.AddConsumer<Previews.PreviewReadConsumer>((_, c) => c.UseMessageRetry(r => r.Intervals(1000, 5000, 15000)));
                 // Each instance hears every heartbeat on a queue of its own that goes away with it.
                 x.AddConsumer<HeartbeatConsumer>().Endpoint(e =>
                 {

@@ -30,6 +30,7 @@ public static class CliApp
         root.Add(LogCommand.Create(runner));
         root.Add(ResyncCommand.Create(runner));
         root.Add(ProvisionCommand.Create(runner));
+        root.Add(PreviewCommand.Create(runner));
         foreach (var command in PlanCommands.Create(runner))
         {
             root.Add(command);

@@ -12,7 +12,7 @@ namespace RescueAdSync.AdReader.Sync;
 /// mark is not comparable (another DC, a restore), for nested mappings, and for the periodic reconciliation;
 /// otherwise reads only the users changed since the mark.
 /// </summary>
-public sealed class MappingSynchronizer(IReaderStateStore stateStore, IOptions<ReaderOptions> options, TimeProvider time, ILogger<MappingSynchronizer> logger,
+public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IOptions<ReaderOptions> options, TimeProvider time, ILogger<MappingSynchronizer> logger,
     SyncLogReporter? syncLog = null, MassChangeGuard? guard = null, FullResync? resync = null)
 {
     private readonly DirSyncChangeFeed _dirSync = new(logger);

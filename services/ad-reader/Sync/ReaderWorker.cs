@@ -26,7 +26,8 @@ public sealed class ReaderWorker(
     ILogger<ReaderWorker> logger,
     ConfigChangeSignal? changes = null,
     CycleTrigger? wakeUp = null,
-    OnDemandProvisioning? onDemand = null) : BackgroundService
+    OnDemandProvisioning? onDemand = null,
+    PreviewReader? previews = null) : BackgroundService
 {
     /// <summary>How often a follower looks whether it became leader; short, so a takeover starts reading at once.</summary>
     private static readonly TimeSpan FollowerPoll = TimeSpan.FromMilliseconds(250);
@@ -147,6 +148,7 @@ public sealed class ReaderWorker(
         {
             health.BindFailed(ex.Message);
             await FailAllAsync(configuration, "bind", ex.Message, correlationId, secrets, cancellationToken);
+            await (previews?.FailAsync(configuration, ex.Message, correlationId, cancellationToken) ?? Task.CompletedTask);
             // Every server refused or is down: hammering them every poll helps nobody.
             return Backoff.Delay(interval, ++_bindFailures, TimeSpan.FromSeconds(options.Value.MaxBackoffSeconds));
         }
@@ -199,6 +201,7 @@ public sealed class ReaderWorker(
                     ReaderMetrics.CycleDuration.WithLabels(label).Observe(stopwatch.Elapsed.TotalSeconds);
                 }
             }
+            await (previews?.RunAsync(session, configuration, highWaterMark, publisher, correlationId, cancellationToken) ?? Task.CompletedTask);
         }
         return interval;
     }

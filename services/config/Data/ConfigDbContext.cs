@@ -28,6 +28,8 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<ProvisionRequestRow> ProvisionRequests => Set<ProvisionRequestRow>();
 
+    public DbSet<PreviewRow> Previews => Set<PreviewRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<RescueAccountRow>(e =>
@@ -113,5 +115,6 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
         });
 
         modelBuilder.ConfigureOperations();
+        modelBuilder.ConfigurePreviews();
     }
 }

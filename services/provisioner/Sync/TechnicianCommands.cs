@@ -1,3 +1,5 @@
+using RescueAdSync.Contracts;
+using RescueAdSync.Contracts.Config;
 using RescueAdSync.Provisioner.Rescue;
 
 namespace RescueAdSync.Provisioner.Sync;
@@ -17,4 +19,36 @@ public static class TechnicianCommands
         && string.Equals(technician.Email, command.Email, StringComparison.OrdinalIgnoreCase)
         && technician.Enabled == command.Enabled
         && technician.HasMobileAddon == command.MobileAddon;
+
+    /// <summary>A technician without an email is one that createUser made and setUser_v2 never finished: it is filled like a new one.</summary>
+    public static bool IsNew(RescueTechnician? technician) => technician is null || string.IsNullOrEmpty(technician.Email);
+
+    /// <summary>The setUser_v2 command that applies a change to its technician; the password only for a new one.</summary>
+    public static SetUserCommand ForChange(long nodeId, UserChanged change, Mapping mapping, RescueTechnician? technician, string? password)
+    {
+        var enabled = change.State == UserState.Enabled;
+        return new SetUserCommand(
+            nodeId,
+            change.DisplayName,
+            change.Email,
+            enabled,
+            MobileAddon: enabled && mapping.MobileAddon,
+            RpatAddon: technician?.HasRpatAddon ?? false,
+            Nick: technician?.Nick,
+            SsoId: technician?.SsoId,
+            Description: technician?.Description,
+            Password: password);
+    }
+
+    /// <summary>
+    /// SPEC rule 4: a technician that is not directly in the mapping's group was moved by a Rescue admin; its name, email
+    /// and place are theirs now, only the status follows. The group is asked only when the change would touch more.
+    /// </summary>
+    public static async Task<SetUserCommand> ForPlaceAsync(SetUserCommand command, RescueTechnician? technician, Mapping mapping,
+        Func<Task<bool>> isDirectMember)
+    {
+        if (!IsNew(technician) && !IsApplied(technician!, command) && !await isDirectMember())
+            return StatusOnly(technician!, command.Enabled, mapping.MobileAddon);
+        return command;
+    }
 }

@@ -54,7 +54,6 @@ public sealed class TechnicianProvisioner(
         if (link is not null && ForcedVersions.IsStale(link.Version, change))
             return ProvisioningResult.Stale;
 
-        var enabled = change.State == UserState.Enabled;
         RescueTechnician? technician;
         long nodeId;
         var linkedExisting = false;
@@ -82,28 +81,12 @@ public sealed class TechnicianProvisioner(
             }
         }
 
-        // A technician without an email is one that createUser made and setUser_v2 never finished.
-        var isNew = technician is null || string.IsNullOrEmpty(technician.Email);
-        var command = new SetUserCommand(
-            nodeId,
-            change.DisplayName,
-            change.Email,
-            enabled,
-            MobileAddon: enabled && mapping.MobileAddon,
-            RpatAddon: technician?.HasRpatAddon ?? false,
-            Nick: technician?.Nick,
-            SsoId: technician?.SsoId,
-            Description: technician?.Description,
-            Password: isNew ? (await cache.GetAsync(ct)).DefaultPassword : null);
+        var isNew = TechnicianCommands.IsNew(technician);
+        var command = TechnicianCommands.ForChange(nodeId, change, mapping, technician, isNew ? (await cache.GetAsync(ct)).DefaultPassword : null);
+        command = await TechnicianCommands.ForPlaceAsync(command, technician, mapping,
+            () => groups.IsDirectMemberAsync(mapping.TechnicianGroupId, nodeId, ct));
 
         var result = ProvisioningResult.Unchanged;
-        if (!isNew && !TechnicianCommands.IsApplied(technician!, command)
-            && !await groups.IsDirectMemberAsync(mapping.TechnicianGroupId, nodeId, ct))
-        {
-            // SPEC rule 4: a Rescue admin moved it; its name, email and place are theirs now, only the status follows.
-            command = TechnicianCommands.StatusOnly(technician!, enabled, mapping.MobileAddon);
-        }
-
         if (isNew || !TechnicianCommands.IsApplied(technician!, command))
         {
             // Defence in depth for ordering (see UserChangedConsumerDefinition): if another instance applied a newer

@@ -63,6 +63,13 @@ public sealed class ConfigApiClient : IDisposable
         return new ApiResponse<T>(value, response.Headers.ETag?.ToString(), total);
     }
 
+    /// <summary>GET of a text resource (e.g. a CSV export), as the service wrote it.</summary>
+    public async Task<string> GetTextAsync(string path, string what, CancellationToken cancellationToken)
+    {
+        using var response = await SendCoreAsync(HttpMethod.Get, path, body: null, ifMatch: null, what, cancellationToken);
+        return await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
     public async Task DeleteAsync(string path, string? ifMatch, string what, CancellationToken cancellationToken)
     {
         using var response = await SendCoreAsync(HttpMethod.Delete, path, body: null, ifMatch, what, cancellationToken);

@@ -236,6 +236,62 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.ToTable("mapping", (string)null);
                 });
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.PreviewRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("MappingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MappingIdsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlanJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReadJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RequestedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("MappingId");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("preview", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.ProvisionRequestRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -493,6 +549,14 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                         .HasForeignKey("MappingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.PreviewRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
+                        .WithMany()
+                        .HasForeignKey("MappingId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("RescueAdSync.Config.Data.ProvisionRequestRow", b =>
