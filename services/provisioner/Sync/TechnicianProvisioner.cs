@@ -102,7 +102,7 @@ public sealed class TechnicianProvisioner(
 
         OutcomeDetail = linkedExisting ? "Linked"
             : result != ProvisioningResult.Updated ? null
-            : !enabled ? (technician!.Enabled ? "Disabled" : null)
+            : change.State != UserState.Enabled ? (technician!.Enabled ? "Disabled" : null)
             : technician!.Enabled ? null : "Enabled";
 
         // Refused only as stale (another instance applied a newer version since): ours is then harmless.
