@@ -38,6 +38,13 @@ public readonly struct UserText : IEquatable<UserText>
 
     public string DistinguishedName => Encoding.UTF8.GetString(DnSpan);
 
+    /// <summary>The name as UTF-8, for writers that take it without decoding.</summary>
+    public ReadOnlySpan<byte> DisplayNameUtf8 => NameSpan;
+
+    public ReadOnlySpan<byte> EmailUtf8 => EmailSpan;
+
+    public ReadOnlySpan<byte> DistinguishedNameUtf8 => DnSpan;
+
     /// <summary>Same name and email: what decides whether Rescue must hear about a user again.</summary>
     public bool SameNameAndEmail(UserText other) => NameAndEmailSpan.SequenceEqual(other.NameAndEmailSpan);
 

@@ -91,4 +91,48 @@ public sealed class CompactUserStateTests
         Assert.All(list, m => Assert.True(m.Force));
         Assert.Equal(list[1], list.ElementAt(1));
     }
+
+    [Fact]
+    public void The_stored_state_writes_each_user_as_one_array_and_reads_both_that_and_the_object_form_of_earlier_readers()
+    {
+        var users = new Dictionary<string, KnownUser>
+        {
+            ["a"] = new("a", "cn=a,dc=x", "Zoë \"Z\" A.", "zoe@x", UserState.Deleted, 42),
+            ["b"] = new("b", "", "", "", UserState.Enabled, 7),
+        };
+        var state = new MappingState(MappingId, "cn=g,dc=x", false, new HighWaterMark(50, "50", "s"), users, DateTimeOffset.UnixEpoch,
+            DateTimeOffset.UnixEpoch, "|", null);
+
+        var json = JsonSerializer.SerializeToElement(state, Json);
+
+        var a = json.GetProperty("users").GetProperty("a");
+        Assert.Equal(JsonValueKind.Array, a.ValueKind);
+        Assert.Equal(["Zoë \"Z\" A.", "zoe@x", "cn=a,dc=x", "Deleted"], a.EnumerateArray().Take(4).Select(e => e.GetString()));
+        Assert.Equal(42, a[4].GetInt64());
+        var read = json.Deserialize<MappingState>(Json)!;
+        Assert.Equal(users["a"], read.Users["a"]);
+        Assert.Equal(users["b"], read.Users["b"]);
+
+        var earlier = """
+            {"mappingId":"00000000-0000-0000-0000-000000000001","sourceGroupDn":"cn=g,dc=x","nestedGroups":false,
+             "mark":{"version":50,"token":"50","serverIdentity":"s"},
+             "users":{"a":{"id":"a","distinguishedName":"cn=a,dc=x","displayName":"Alice","email":"alice@x","state":"OutOfScope","version":42,"inScope":false}},
+             "lastFullReadAt":"2026-11-27T12:00:00+00:00","updatedAt":"2026-11-27T12:00:00+00:00","attributeRules":"|","dirSyncCookie":null}
+            """;
+        var upgraded = JsonSerializer.Deserialize<MappingState>(earlier, Json)!;
+        Assert.Equal(new KnownUser("a", "cn=a,dc=x", "Alice", "alice@x", UserState.OutOfScope, 42), upgraded.Users["a"]);
+    }
+
+    [Theory]
+    [InlineData("""{"a":["n","e","dn","Enabled"]}""")]
+    [InlineData("""{"a":["n","e","dn","Enabled","x"]}""")]
+    [InlineData("""{"a":["n","e","dn","Enabled",1,2]}""")]
+    [InlineData("""{"a":"n"}""")]
+    [InlineData("""[]""")]
+    public void A_damaged_user_list_is_a_clear_json_error(string users)
+    {
+        var json = $$"""{"mappingId":"{{MappingId}}","sourceGroupDn":"g","nestedGroups":false,"mark":{"version":1,"token":"1","serverIdentity":"s"},"users":{{users}},"lastFullReadAt":"2026-11-27T12:00:00+00:00","updatedAt":"2026-11-27T12:00:00+00:00"}""";
+
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<MappingState>(json, Json));
+    }
 }
