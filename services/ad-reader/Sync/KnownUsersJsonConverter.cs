@@ -7,7 +7,7 @@ namespace RescueAdSync.AdReader.Sync;
 
 /// <summary>
 /// The known users of a stored <see cref="MappingState"/> as <c>{"id": [name, email, dn, state, version], …}</c>:
-/// without the repeated property names and id, the document at 100,000 users is about half the size (it travels to
+/// without the repeated property names and id, the document is ~40 % smaller (154 instead of 258 bytes per user for the benchmark's users; it travels to
 /// the config service whenever a user changed). Reads that form and the object form earlier readers wrote
 /// (<c>{"id": {"id": …, "displayName": …}}</c>), so existing states load unchanged.
 /// </summary>
