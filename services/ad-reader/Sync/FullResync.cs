@@ -22,11 +22,7 @@ public sealed class FullResync(IOperationsApi operations, ILogger<FullResync> lo
             return diff.Messages;
         }
         // The diff's messages carry the same versions as the new state, so publishing the state covers them.
-        return diff.Users.Values
-            .Select(user => new UserChanged(mapping.Id, user.Id, user.Version, user.DisplayName, user.Email, user.State, user.DistinguishedName,
-                now, correlationId, Force: true))
-            .OrderBy(message => message.Version).ThenBy(message => message.DirectoryUserId, StringComparer.Ordinal)
-            .ToList();
+        return new UserChangedList(mapping.Id, diff.Users.Values, now, correlationId, force: true);
     }
 
     /// <summary>After the forced states were confirmed and the state saved: the request is done.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using RescueAdSync.AdReader.Ldap;
 
 namespace RescueAdSync.AdReader.Sync;
@@ -10,7 +11,7 @@ namespace RescueAdSync.AdReader.Sync;
 /// <param name="SourceGroupDn">The group the members were read from; another group needs a full read.</param>
 /// <param name="NestedGroups">Whether nested members were included; a change needs a full read.</param>
 /// <param name="Mark">The directory's high-water mark read before the last successful cycle: the next incremental read starts after it.</param>
-/// <param name="Users">Known users by id, including those published as OutOfScope or Deleted.</param>
+/// <param name="Users">Known users by id, including those published as OutOfScope or Deleted (stored compactly, see <see cref="KnownUsersJsonConverter"/>).</param>
 /// <param name="LastFullReadAt">When the membership was last read in full (reconciliation).</param>
 /// <param name="UpdatedAt">When the cycle finished.</param>
 /// <param name="AttributeRules">The mapping's name|email attribute choice the users were read with; a change needs a full read.</param>
@@ -20,7 +21,7 @@ public sealed record MappingState(
     string SourceGroupDn,
     bool NestedGroups,
     HighWaterMark Mark,
-    IReadOnlyDictionary<string, KnownUser> Users,
+    [property: JsonConverter(typeof(KnownUsersJsonConverter))] IReadOnlyDictionary<string, KnownUser> Users,
     DateTimeOffset LastFullReadAt,
     DateTimeOffset UpdatedAt,
     string? AttributeRules = null,

@@ -126,11 +126,12 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         // Ends the remaining publishes once one failed: the cycle fails anyway, and the next one publishes them again.
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var window = new SemaphoreSlim(options.Value.MaxPublishesInFlight);
-        var pending = new List<Task>(messages.Count);
+        var pending = new List<Task>();
         // Messages for one user must reach the broker in order. A cycle has at most one per user today; should that
         // change, a repeated user waits until everything started before it is confirmed.
         var started = new HashSet<string>(StringComparer.Ordinal);
         Exception? firstFailure = null;
+        var first = true;
 
         async Task PublishOneAsync(UserChanged message)
         {
@@ -167,14 +168,21 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
                     started.Add(message.DirectoryUserId);
                 }
                 await window.WaitAsync(abort.Token);
-                pending.Add(PublishOneAsync(message));
-                if (pending.Count == 1)
+                if (pending.Count >= 4 * options.Value.MaxPublishesInFlight)
                 {
+                    // Confirmed ones need not be kept (they never throw: failures are recorded above).
+                    pending.RemoveAll(task => task.IsCompleted);
+                }
+                var publish = PublishOneAsync(message);
+                pending.Add(publish);
+                if (first)
+                {
+                    first = false;
                     // The first publish alone: it absorbs MassTransit's one-time work (send endpoint, exchange
                     // declaration, channel); publishes started meanwhile overtook it (seen in the reader integration
                     // tests, which expect a cycle in version order). Afterwards they reach the broker in call order.
                     // Only the order per user is needed for correctness, and that holds regardless (see above).
-                    await pending[0];
+                    await publish;
                 }
             }
         }
@@ -273,7 +281,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         // Start from what is known to be in scope, then apply what changed since the mark.
         var members = previous.Users.Values
             .Where(user => user.InScope)
-            .ToDictionary(user => user.Id, user => new DirectoryUser(user.Id, user.DistinguishedName, user.DisplayName, user.Email, user.State, user.Version),
+            .ToDictionary(user => user.Id, user => new DirectoryUser(user.Id, user.Text, user.State, user.Version),
                 StringComparer.Ordinal);
         var unreadable = new HashSet<string>(StringComparer.Ordinal);
         var skipped = new List<SkippedMember>();

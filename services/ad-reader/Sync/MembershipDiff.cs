@@ -46,39 +46,34 @@ public static class MembershipDiff
         // old group who are not in the new one leave the mapping's scope like anyone removed from the group.
         var known = previous ?? new Dictionary<string, KnownUser>();
         var users = new Dictionary<string, KnownUser>(known, StringComparer.Ordinal);
-        var messages = new List<UserChanged>();
+        var changed = new List<KnownUser>();
 
         foreach (var member in members)
         {
             known.TryGetValue(member.Id, out var last);
-            var unchanged = last is not null
-                && last.State == member.State
-                && last.DisplayName == member.DisplayName
-                && last.Email == member.Email;
-            if (unchanged)
+            if (last is not null && last.State == member.State && last.Text.SameNameAndEmail(member.Text))
             {
                 // The DN is for logs only: a rename or move alone is not a change for Rescue.
-                // Keeping the known record when nothing moved lets this cycle's copies of the strings be collected.
-                users[member.Id] = last!.DistinguishedName == member.DistinguishedName ? last : last with { DistinguishedName = member.DistinguishedName };
+                // Keeping the known record when nothing moved lets this cycle's copy of the text be collected.
+                users[member.Id] = last.Text.SameDistinguishedName(member.Text) ? last : last with { Text = member.Text };
                 continue;
             }
-            var version = NextVersion(member.Version, last, highWaterMark);
-            users[member.Id] = new KnownUser(member.Id, member.DistinguishedName, member.DisplayName, member.Email, member.State, version);
-            messages.Add(new UserChanged(mappingId, member.Id, version, member.DisplayName, member.Email, member.State,
-                member.DistinguishedName, now, correlationId));
+            // The member's text block becomes the known record's: nothing is copied.
+            var user = new KnownUser(member.Id, member.Text, member.State, NextVersion(member.Version, last, highWaterMark));
+            users[member.Id] = user;
+            changed.Add(user);
         }
 
         foreach (var id in Left(previous, members, unreadableMemberIds))
         {
             var last = known[id];
             var state = goneIds.Contains(id) ? UserState.Deleted : UserState.OutOfScope;
-            var version = NextVersion(0, last, highWaterMark);
-            users[id] = last with { State = state, Version = version };
-            messages.Add(new UserChanged(mappingId, id, version, last.DisplayName, last.Email, state, last.DistinguishedName, now, correlationId));
+            var user = last with { State = state, Version = NextVersion(0, last, highWaterMark) };
+            users[id] = user;
+            changed.Add(user);
         }
 
-        var ordered = messages.OrderBy(message => message.Version).ThenBy(message => message.DirectoryUserId, StringComparer.Ordinal).ToList();
-        return new MembershipDiffResult(ordered, users);
+        return new MembershipDiffResult(new UserChangedList(mappingId, changed, now, correlationId), users);
     }
 
     /// <summary>

@@ -34,9 +34,9 @@ public sealed class UnsettledChanges
     public static MembershipDiffResult Republish(Guid mappingId, MembershipDiffResult diff, IReadOnlyDictionary<string, UserChanged> unsettled,
         IReadOnlyCollection<DirectoryUser> members, IReadOnlySet<string> unreadable, long highWaterMark, Guid correlationId, DateTimeOffset now)
     {
-        var messages = diff.Messages.ToList();
+        var changed = diff.Messages.States.ToList();
         var users = new Dictionary<string, KnownUser>(diff.Users, StringComparer.Ordinal);
-        var published = messages.Select(message => message.DirectoryUserId).ToHashSet(StringComparer.Ordinal);
+        var published = changed.Select(user => user.Id).ToHashSet(StringComparer.Ordinal);
         var present = members.ToDictionary(member => member.Id, StringComparer.Ordinal);
         foreach (var (id, lost) in unsettled)
         {
@@ -50,8 +50,7 @@ public sealed class UnsettledChanges
             KnownUser current;
             if (present.TryGetValue(id, out var member))
             {
-                var version = MembershipDiff.NextVersion(member.Version, floor, highWaterMark);
-                current = new KnownUser(id, member.DistinguishedName, member.DisplayName, member.Email, member.State, version);
+                current = new KnownUser(id, member.Text, member.State, MembershipDiff.NextVersion(member.Version, floor, highWaterMark));
             }
             else
             {
@@ -61,10 +60,9 @@ public sealed class UnsettledChanges
                 current = basis with { State = state, Version = MembershipDiff.NextVersion(0, floor, highWaterMark) };
             }
             users[id] = current;
-            messages.Add(new UserChanged(mappingId, id, current.Version, current.DisplayName, current.Email, current.State, current.DistinguishedName, now, correlationId));
+            changed.Add(current);
         }
-        var ordered = messages.OrderBy(message => message.Version).ThenBy(message => message.DirectoryUserId, StringComparer.Ordinal).ToList();
-        return new MembershipDiffResult(ordered, users);
+        return new MembershipDiffResult(new UserChangedList(mappingId, changed, now, correlationId), users);
     }
 
     private static Dictionary<string, UserChanged> Newest(Dictionary<string, UserChanged> into, IEnumerable<UserChanged> messages)

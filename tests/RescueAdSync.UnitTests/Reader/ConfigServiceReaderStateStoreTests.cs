@@ -13,9 +13,10 @@ public sealed class ConfigServiceReaderStateStoreTests
 {
     private static readonly Guid MappingId = Guid.NewGuid();
 
-    private static MappingState State(long mark) => new(MappingId, "cn=techs,dc=x", false, new HighWaterMark(mark, mark.ToString(), "dc-1"),
-        new Dictionary<string, KnownUser> { ["a"] = new("a", "cn=a,dc=x", "Alice", "alice@x", UserState.OutOfScope, 42) },
-        DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1));
+    private static MappingState State(long mark, string name = "Alice", double minutes = 60) => new(MappingId, "cn=techs,dc=x", false,
+        new HighWaterMark(mark, mark.ToString(), "dc-1"),
+        new Dictionary<string, KnownUser> { ["a"] = new("a", "cn=a,dc=x", name, "alice@x", UserState.OutOfScope, 42) },
+        DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddMinutes(minutes));
 
     [Fact]
     public async Task A_saved_state_is_read_back_by_a_new_process_exactly()
@@ -39,7 +40,7 @@ public sealed class ConfigServiceReaderStateStoreTests
 
         Assert.Null(await store.LoadAsync(MappingId, CancellationToken.None));
         await store.SaveAsync(State(100), CancellationToken.None);
-        await store.SaveAsync(State(101), CancellationToken.None);
+        await store.SaveAsync(State(101, "Alice B."), CancellationToken.None);
 
         Assert.Equal([null, "\"1\""], api.IfMatches);
     }
@@ -52,11 +53,50 @@ public sealed class ConfigServiceReaderStateStoreTests
         await mine.SaveAsync(State(100), CancellationToken.None);
         var other = new ConfigServiceReaderStateStore(api);
         await other.LoadAsync(MappingId, CancellationToken.None);
-        await other.SaveAsync(State(200), CancellationToken.None);
+        await other.SaveAsync(State(200, "Alicia"), CancellationToken.None);
 
-        await Assert.ThrowsAsync<ReaderStateException>(() => mine.SaveAsync(State(101), CancellationToken.None));
+        await Assert.ThrowsAsync<ReaderStateException>(() => mine.SaveAsync(State(101, "Alice B."), CancellationToken.None));
 
         Assert.Equal(200, (await mine.LoadAsync(MappingId, CancellationToken.None))!.Mark.Version);
+    }
+
+    [Fact]
+    public async Task A_newer_mark_alone_is_kept_in_the_process_until_a_user_changes_or_five_minutes_passed()
+    {
+        var api = new StoringConfigApi();
+        var store = new ConfigServiceReaderStateStore(api);
+        await store.SaveAsync(State(100), CancellationToken.None);
+
+        await store.SaveAsync(State(101, minutes: 61), CancellationToken.None);
+        await store.SaveAsync(State(102, minutes: 64), CancellationToken.None);
+
+        Assert.Single(api.IfMatches);
+        Assert.Equal(102, (await store.LoadAsync(MappingId, CancellationToken.None))!.Mark.Version);
+        // What is stored is older but consistent: a new process starts from mark 100 with the same users.
+        Assert.Equal(100, (await new ConfigServiceReaderStateStore(api).LoadAsync(MappingId, CancellationToken.None))!.Mark.Version);
+
+        await store.SaveAsync(State(103, minutes: 65), CancellationToken.None);
+        Assert.Equal(2, api.IfMatches.Count);
+        Assert.Equal("103", api.DirectoryVersion);
+
+        await store.SaveAsync(State(104, "Alice B.", minutes: 66), CancellationToken.None);
+        Assert.Equal(3, api.IfMatches.Count);
+        Assert.Equal("Alice B.", (await new ConfigServiceReaderStateStore(api).LoadAsync(MappingId, CancellationToken.None))!.Users["a"].DisplayName);
+    }
+
+    [Fact]
+    public void Only_the_mark_cookie_and_times_may_lag_behind()
+    {
+        var stored = State(100);
+
+        Assert.True(ConfigServiceReaderStateStore.OnlyTheMarkMoved(stored, State(101, minutes: 90) with { DirSyncCookie = "AQ==", LastFullReadAt = DateTimeOffset.UtcNow }));
+        Assert.False(ConfigServiceReaderStateStore.OnlyTheMarkMoved(null, stored));
+        Assert.False(ConfigServiceReaderStateStore.OnlyTheMarkMoved(stored, State(101, "Alice B.")));
+        Assert.False(ConfigServiceReaderStateStore.OnlyTheMarkMoved(stored, State(101) with { Users = new Dictionary<string, KnownUser>() }));
+        Assert.False(ConfigServiceReaderStateStore.OnlyTheMarkMoved(stored, State(101) with { SourceGroupDn = "cn=other,dc=x" }));
+        Assert.False(ConfigServiceReaderStateStore.OnlyTheMarkMoved(stored, State(101) with { NestedGroups = true }));
+        Assert.False(ConfigServiceReaderStateStore.OnlyTheMarkMoved(stored, State(101) with { AttributeRules = "cn|mail" }));
+        Assert.False(ConfigServiceReaderStateStore.OnlyTheMarkMoved(stored, State(101) with { Mark = new HighWaterMark(101, "101", "dc-2") }));
     }
 
     /// <summary>The config service's reader-state endpoints in miniature: a document, an ETag, If-Match checks.</summary>
