@@ -39,11 +39,14 @@ public sealed class BenchOptions
     /// <summary>Extra environment for the reader process (--reader-env KEY=VALUE, repeatable), e.g. DOTNET_gcServer=1 to compare GC modes.</summary>
     public IReadOnlyDictionary<string, string?> ReaderEnvironment { get; private init; } = new Dictionary<string, string?>();
 
+    /// <summary>The config service's store in the provisioning scenario: sqlite (the default deployment) or postgres (a local cluster, as for large organizations).</summary>
+    public string ConfigDatabase { get; private init; } = "sqlite";
+
     public static string Usage => """
         usage: RescueAdSync.Benchmarks [--quick] [--only read,samba,latency,provision,publish] [--sizes 1000,10000,100000]
                                        [--samba-size N] [--latency-changes N] [--provision-users N] [--instances 1,3]
                                        [--latencies 0,50] [--no-read-alone] [--out artifacts/bench/results.json]
-                                       [--samba-ip 127.0.0.21] [--reader-env KEY=VALUE ...]
+                                       [--samba-ip 127.0.0.21] [--reader-env KEY=VALUE ...] [--config-db sqlite|postgres]
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -76,6 +79,8 @@ public sealed class BenchOptions
                 "--out" => options.With(output: Next()),
                 "--samba-ip" => options.With(sambaAddress: Next()),
                 "--reader-env" => options.With(readerEnvironment: KeyValue(Next(), options.ReaderEnvironment)),
+                "--config-db" => options.With(configDatabase: Next() is var db && db is "sqlite" or "postgres" ? db
+                    : throw new ArgumentException($"--config-db takes sqlite or postgres.\n{Usage}")),
                 "--help" or "-h" => throw new ArgumentException(Usage),
                 var other => throw new ArgumentException($"Unknown option {other}.\n{Usage}"),
             };
@@ -88,7 +93,7 @@ public sealed class BenchOptions
 
     private BenchOptions With(IEnumerable<string>? scenarios = null, int[]? sizes = null, int? sambaSize = null, int? latencyChanges = null,
         int? provisionUsers = null, int[]? instances = null, int[]? latencies = null, bool? readAlone = null, string? output = null,
-        string? sambaAddress = null, IReadOnlyDictionary<string, string?>? readerEnvironment = null) => new()
+        string? sambaAddress = null, IReadOnlyDictionary<string, string?>? readerEnvironment = null, string? configDatabase = null) => new()
     {
         Quick = Quick,
         Scenarios = scenarios?.ToHashSet() ?? Scenarios,
@@ -104,6 +109,7 @@ public sealed class BenchOptions
         Output = output ?? Output,
         SambaAddress = sambaAddress ?? SambaAddress,
         ReaderEnvironment = readerEnvironment ?? ReaderEnvironment,
+        ConfigDatabase = configDatabase ?? ConfigDatabase,
     };
 
     private static Dictionary<string, string?> KeyValue(string text, IReadOnlyDictionary<string, string?> existing)

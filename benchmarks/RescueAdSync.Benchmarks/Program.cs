@@ -27,7 +27,8 @@ var machine = MachineInfo.Read();
 BenchContext.Log($"{machine.Cpu}, {machine.Cores} cores, {machine.MemoryMb} MB, load {machine.LoadAverage}; sizes {string.Join('/', options.OpenLdapSizes)}");
 await using var broker = await RabbitMqBroker.StartAsync(cancel.Token);
 await RescueAdSync.Benchmarks.Stack.BrokerAdmin.WaitForManagementAsync(broker, cancel.Token);
-var context = new BenchContext(options, broker, cancel.Token);
+await using var postgres = options.ConfigDatabase == "postgres" ? await PostgresServer.StartAsync(cancel.Token) : null;
+var context = new BenchContext(options, broker, cancel.Token, postgres);
 var runs = await BenchRunner.RunAllAsync(context);
 
 var report = new BenchReport(startedAt, machine, "deploy/local/bench.sh " + string.Join(' ', args), options.Quick, runs);

@@ -47,14 +47,15 @@ public sealed class BenchStack : IAsyncDisposable
     public ServiceProcess Config => _config ?? throw new InvalidOperationException("The config service is not running.");
     public List<ServiceProcess> Provisioners { get; } = [];
 
-    public static async Task<BenchStack> StartAsync(BrokerAdmin broker, string name)
+    /// <param name="postgres">A PostgreSQL connection string for the config service, or null for its default SQLite file.</param>
+    public static async Task<BenchStack> StartAsync(BrokerAdmin broker, string name, string? postgres = null)
     {
         var emulator = await ServiceProcess.StartAsync($"{name}-rescue-emulator",
             RepoPaths.ServiceDll("rescue-emulator", "RescueAdSync.RescueEmulator"), new Dictionary<string, string?> { ["Logging__LogLevel__Default"] = "Warning" });
         var stack = new BenchStack(broker, emulator, BenchPaths.NewRunDir($"{name}-config"));
         try
         {
-            await stack.InitializeAsync(name);
+            await stack.InitializeAsync(name, postgres);
             return stack;
         }
         catch
@@ -64,13 +65,14 @@ public sealed class BenchStack : IAsyncDisposable
         }
     }
 
-    private async Task InitializeAsync(string name)
+    private async Task InitializeAsync(string name, string? postgres)
     {
         (TechnicianGroupId, ServiceToken) = await Emulator.SetUpOrganizationAsync(DefaultPassword);
         _config = await StartProcessAsync($"{name}-config", "config", "RescueAdSync.Config", new()
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__Config"] = $"Data Source={Path.Combine(_configDir, "config.db")}",
+            ["Database__Provider"] = postgres is null ? "Sqlite" : "PostgreSql",
+            ["ConnectionStrings__Config"] = postgres ?? $"Data Source={Path.Combine(_configDir, "config.db")}",
             ["Secrets__Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Auth__ApiKeys__0__Key"] = _adminKey,
             ["Auth__ApiKeys__0__Role"] = "admin",
