@@ -48,6 +48,16 @@ public static class ProvisioningScenario
         throw new TimeoutException($"The provisioners did not share the {PartitionCount} partitions within 180 s (owned: {state}).\n{stack.Output}");
     }
 
+    /// <summary>CPU seconds used so far by each process of the stack (the provisioners together) and by RabbitMQ.</summary>
+    private static Dictionary<string, double> CpuSnapshot(BenchStack stack) => new(StringComparer.Ordinal)
+    {
+        ["provisioners"] = stack.Provisioners.Sum(p => ProcessMemory.CpuSeconds(p.Url) ?? 0),
+        ["config"] = ProcessMemory.CpuSeconds(stack.Config.Url) ?? 0,
+        ["emulator"] = ProcessMemory.CpuSeconds(stack.EmulatorProcess.Url) ?? 0,
+        ["rabbitmq"] = ProcessMemory.FindPids("beam.smp").Sum(pid => ProcessMemory.CpuSeconds(pid) ?? 0),
+        ["bench"] = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
+    };
+
     /// <summary>The provisioner's default Provisioner__Partitions.</summary>
     private const int PartitionCount = 16;
 
@@ -66,8 +76,12 @@ public static class ProvisioningScenario
         await using (var baselineStack = await BenchStack.StartAsync(baselineBroker, "provbase"))
         {
             await baselineStack.Emulator.SetLatencyAsync(latencyMs);
+            var emulatorCpu = ProcessMemory.CpuSeconds(baselineStack.EmulatorProcess.Url) ?? 0;
+            var benchCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
             baseline = await HttpClientBaseline.RunAsync(baselineStack.EmulatorProcess.Url, baselineStack.ServiceToken, baselineStack.TechnicianGroupId,
                 BenchStack.DefaultPassword, users, concurrency, ct);
+            BenchContext.Log(FormattableString.Invariant(
+                $"provision: baseline {baseline:0.0} users/s; CPU: emulator {(ProcessMemory.CpuSeconds(baselineStack.EmulatorProcess.Url) ?? 0) - emulatorCpu:0.0} s, HttpClient loop {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - benchCpu:0.0} s"));
         }
 
         BenchContext.Log($"provision: {label}");
@@ -85,6 +99,7 @@ public static class ProvisioningScenario
             h.Password(context.Broker.Password);
         }));
         await bus.StartAsync(ct);
+        var cpuBefore = CpuSnapshot(stack);
         var stopwatch = Stopwatch.StartNew();
         TimeSpan published;
         try
@@ -122,6 +137,10 @@ public static class ProvisioningScenario
         }
         var elapsed = stopwatch.Elapsed.TotalSeconds;
         var rate = users / elapsed;
+        var cpu = CpuSnapshot(stack).Select(kv => (kv.Key, Seconds: kv.Value - cpuBefore.GetValueOrDefault(kv.Key))).ToList();
+        // Where the 2 cores went during the run: when the sum nears 2 × the wall time, the run was CPU-bound.
+        var cpuNote = FormattableString.Invariant($"CPU during the run ({2 * elapsed:0} core-s available): ")
+            + string.Join(", ", cpu.Select(c => FormattableString.Invariant($"{c.Key} {c.Seconds:0.0} s ({c.Seconds / users * 1000:0.00} ms/user)")));
 
         var calls = new Dictionary<string, double>(StringComparer.Ordinal);
         double peakRss = 0, messageSeconds = 0, messages = 0, rescueSeconds = 0, rescueCalls = 0;
@@ -144,7 +163,7 @@ public static class ProvisioningScenario
         var routes = PrometheusText.HttpRoutes(await BenchStack.GetMetricsAsync(stack.Config, ct));
         var configTime = string.Join("; ", routes.Take(3).Select(r => FormattableString.Invariant($"{r.Route} {r.Calls / users:0.##}/user, mean {r.MeanSeconds * 1000:0} ms")));
         var technicians = (await stack.Emulator.GetTechniciansAsync(ct)).Count;
-        BenchContext.Log($"provision: {label}: {elapsed:0.0} s, {technicians} technicians, calls per user: {perUser}{perMessage}; config service: {configTime}");
+        BenchContext.Log($"provision: {label}: {elapsed:0.0} s, {technicians} technicians, calls per user: {perUser}{perMessage}; config service: {configTime}; {cpuNote}");
         if (technicians < users)
             throw new InvalidOperationException($"The provisioners counted {created} created but the emulator holds {technicians} technicians.");
 
@@ -155,7 +174,7 @@ public static class ProvisioningScenario
                 is50x3 ? "≥ 0.7× baseline" : null, is50x3 ? rate >= 0.7 * baseline : null,
                 FormattableString.Invariant($"calls per user: {perUser}; publishing took {published.TotalSeconds:0.0} s of it; {failed} failed")),
             new BenchResult("4 provision", $"{label}: total time", elapsed, "s", Target: is50x3 ? "≤ 60 s" : null, TargetMet: is50x3 ? elapsed <= 60 : null,
-                Notes: $"config service busiest routes: {configTime}{perMessage}"),
+                Notes: $"config service busiest routes: {configTime}{perMessage}; {cpuNote}"),
             new BenchResult("6 memory", $"{label}: provisioner peak RSS (VmHWM, largest instance)", peakRss, "MB"),
         ];
     }

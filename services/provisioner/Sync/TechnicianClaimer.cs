@@ -9,8 +9,8 @@ namespace RescueAdSync.Provisioner.Sync;
 /// Gives a user who has no technician yet one, without ever making two. createUser is not idempotent and its answer
 /// can be lost (a crash, a reset connection, a timeout) after Rescue made the technician, so:
 /// <list type="number">
-/// <item>the link first records the intent (<see cref="TechnicianLink.CreatePendingSince"/>), then createUser runs,
-/// then the new node is claimed in the link;</item>
+/// <item>the link first records the intent (<see cref="TechnicianLink.CreatePendingSince"/>; written while Rescue is
+/// searched for the user's email), then createUser runs, then the new node is claimed in the link;</item>
 /// <item>a user whose link still shows the intent was interrupted in between: before creating anything, it claims an
 /// empty technician (no email: createUser's own, since it takes nothing but the parent group) in the mapping's group.
 /// Empty technicians are interchangeable, and the config service refuses a technician to a second link, so two users
@@ -24,9 +24,29 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
 
     public async Task<TechnicianClaim> ClaimAsync(UserChanged change, Mapping mapping, TechnicianLink? link, CancellationToken ct)
     {
+        // An enabled user without a technician almost always gets a new one, so the intent is written while Rescue is asked
+        // for a technician with the user's email: one config-service round trip fewer before createUser. When one is found,
+        // its claim below replaces the intent. (A user whose link already shows an intent recovers first, see below.)
+        var intentWrite = change.State == UserState.Enabled && link?.CreatePendingSince is null
+            ? links.PutAsync(Claim(change, mapping, link, node: null, pending: clock.GetUtcNow()), ct)
+            : null;
+        RescueTechnician? existing;
+        try
+        {
+            existing = await rescue.FindByEmailAsync(change.Email, ct);
+        }
+        catch when (intentWrite is not null)
+        {
+            // Never leave the write running unobserved; the message is retried, and a stored intent is harmless.
+            await intentWrite.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+        if (intentWrite is not null && await intentWrite != LinkWrite.Stored)
+            return Lost(change);
+
         // SPEC rule 5: a technician with the same email is linked to, not duplicated. Claimed before it is written to,
         // so a technician another user already holds is never changed.
-        if (await rescue.FindByEmailAsync(change.Email, ct) is { } existing)
+        if (existing is not null)
         {
             switch (await links.PutAsync(Claim(change, mapping, link, existing.NodeId, pending: null), ct))
             {
@@ -37,6 +57,9 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
                         $"Technician {existing.NodeId} has this user's email but is already linked to another directory user; " +
                         "two directory users share one email address. Nothing was changed; correct the mail in the directory.",
                         change.MappingId, change.DirectoryUserId, "EMAIL_LINKED_TO_OTHER_USER", false, change.CorrelationId), ct);
+                    // Nothing was created: the intent written above must not send this user's next change looking for orphans.
+                    if (intentWrite is not null && await links.PutAsync(Claim(change, mapping, link, node: null, pending: null), ct) != LinkWrite.Stored)
+                        return Lost(change);
                     return TechnicianClaim.Finished(ProvisioningResult.Skipped);
                 default:
                     return Lost(change);
@@ -55,8 +78,8 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
             return TechnicianClaim.Finished(write == LinkWrite.Stored ? ProvisioningResult.Skipped : ProvisioningResult.Stale);
         }
 
-        var intent = await links.PutAsync(Claim(change, mapping, link, node: null, pending: clock.GetUtcNow()), ct);
-        if (intent != LinkWrite.Stored)
+        // After a recovery that found no orphan the intent is written again (with the time of this attempt).
+        if (intentWrite is null && await links.PutAsync(Claim(change, mapping, link, node: null, pending: clock.GetUtcNow()), ct) != LinkWrite.Stored)
             return Lost(change);
         var created = await rescue.CreateUserAsync(mapping.TechnicianGroupId, ct);
         switch (await links.PutAsync(Claim(change, mapping, link, created, pending: null), ct))

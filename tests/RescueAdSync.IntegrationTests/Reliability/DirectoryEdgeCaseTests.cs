@@ -56,6 +56,10 @@ public sealed class DirectoryEdgeCaseTests(SlapdFixture slapd, RabbitMqFixture r
         var shared = Assert.Single(technicians, t => t.Email == mail);
         Assert.Equal(($"First {_id}", "Enabled"), (shared.Name, shared.Status));
         Assert.DoesNotContain(technicians, t => t.Name == $"Second {_id}");
+        // Nothing was created for the second user, so its link holds no createUser intent (which would send its next change
+        // looking for orphans).
+        var secondLink = await site.Stack.GetLinkAsync(second);
+        Assert.True(secondLink is null or { TechnicianNodeId: null, CreatePendingSince: null }, $"no technician and no intent, not {secondLink}");
 
         // The second user leaving must not touch the first one's technician either.
         site.RemoveMember("second");
