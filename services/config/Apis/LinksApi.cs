@@ -63,11 +63,33 @@ public static class LinksApi
         }
 
         using var writing = await gate.EnterAsync(db, cancellationToken);
+        // One connection for every statement below (EF would open and set up a connection per statement).
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await WriteAsync(directoryUserId, link, db, time, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 
+    private static async Task<Results<Ok<TechnicianLink>, ValidationProblem, ProblemHttpResult>> WriteAsync(
+        string directoryUserId, TechnicianLink link, ConfigDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
         // Each attempt is one atomic statement: an UPDATE guarded by the version and the technician, else an INSERT guarded
         // by the primary key. Losing the insert race means the row now exists, so the next attempt's UPDATE decides. The
         // unique index on the technician makes a claim of a technician another user holds fail in either statement.
+        // A new user's first link is almost always the createUser intent (no technician yet, a pending time): for it the
+        // INSERT is tried first, one statement instead of an UPDATE that finds nothing, a read and the INSERT.
         var node = link.TechnicianNodeId;
+        if (node is null && link.CreatePendingSince is not null
+            && await TryInsertAsync(db, directoryUserId, link, time.UtcNowForStorage(), cancellationToken) is { } intent)
+        {
+            return TypedResults.Ok(intent);
+        }
+
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var now = time.UtcNowForStorage();
@@ -114,29 +136,14 @@ public static class LinksApi
                 continue; // inserted by someone else since our UPDATE: try the UPDATE again
             }
 
-            var row = new TechnicianLinkRow
+            if (await TryInsertAsync(db, directoryUserId, link, now, cancellationToken) is { } inserted)
             {
-                DirectoryUserId = directoryUserId,
-                MappingId = link.MappingId,
-                TechnicianNodeId = node,
-                Version = link.Version,
-                State = link.State,
-                UpdatedAt = now,
-                CreatePendingSince = link.CreatePendingSince,
-            };
-            db.Links.Add(row);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return TypedResults.Ok(ToLink(row));
+                return TypedResults.Ok(inserted);
             }
-            catch (DbUpdateException exception) when (UniqueViolation.Is(exception))
+
+            if (node is { } claimed && !await db.Links.AsNoTracking().AnyAsync(l => l.DirectoryUserId == directoryUserId, cancellationToken))
             {
-                db.Entry(row).State = EntityState.Detached;
-                if (node is { } claimed && !await db.Links.AsNoTracking().AnyAsync(l => l.DirectoryUserId == directoryUserId, cancellationToken))
-                {
-                    return await LinkedElsewhereAsync(db, claimed, cancellationToken);
-                }
+                return await LinkedElsewhereAsync(db, claimed, cancellationToken);
             }
         }
 
@@ -144,6 +151,36 @@ public static class LinksApi
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "The link is being written by many requests at once.",
             detail: "Retry later.");
+    }
+
+    /// <summary>The link as inserted, or null when a unique index refused it (the row exists, or the technician is taken).</summary>
+    private static async Task<TechnicianLink?> TryInsertAsync(
+        ConfigDbContext db, string directoryUserId, TechnicianLink link, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var row = new TechnicianLinkRow
+        {
+            DirectoryUserId = directoryUserId,
+            MappingId = link.MappingId,
+            TechnicianNodeId = link.TechnicianNodeId,
+            Version = link.Version,
+            State = link.State,
+            UpdatedAt = now,
+            CreatePendingSince = link.CreatePendingSince,
+        };
+        db.Links.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return ToLink(row);
+        }
+        catch (DbUpdateException exception) when (UniqueViolation.Is(exception))
+        {
+            return null;
+        }
+        finally
+        {
+            db.Entry(row).State = EntityState.Detached;
+        }
     }
 
     /// <summary>The "reason" extension of a 409 from PUT: the version is stale.</summary>

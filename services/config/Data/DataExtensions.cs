@@ -19,10 +19,12 @@ public static class DataExtensions
 
         // Both contexts are registered; the provider chosen in configuration decides which one the APIs get.
         builder.Services.AddSingleton<SqlitePragmas>();
-        builder.Services.AddDbContext<SqliteConfigDbContext>((services, options) =>
+        // Pooled: a request reuses a context (and its options) instead of building them again; the provisioners make
+        // several link calls per new user.
+        builder.Services.AddDbContextPool<SqliteConfigDbContext>((services, options) =>
             options.UseSqlite(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
                 .AddInterceptors(services.GetRequiredService<SqlitePragmas>()));
-        builder.Services.AddDbContext<PostgresConfigDbContext>((services, options) =>
+        builder.Services.AddDbContextPool<PostgresConfigDbContext>((services, options) =>
             options.UseNpgsql(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
         builder.Services.AddScoped<ConfigDbContext>(services =>
             services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.PostgreSql
