@@ -12,8 +12,18 @@ public static class ServiceDefaultsExtensions
     /// <summary>Tag of the health checks that make up /health/ready (dependencies, not the process itself).</summary>
     public const string ReadyTag = "ready";
 
+    /// <summary>
+    /// The only .NET meter republished on /metrics: the runtime's (GC, heap, thread pool, JIT). prometheus-net
+    /// republishes every meter by default, and the per-request ones (HttpClient, ASP.NET Core, Kestrel, MassTransit) cost
+    /// a labelled histogram update on every call and message — a measurable share of a provisioner's CPU during an initial
+    /// sync (docs/performance.md) — for series our own metrics already give (http_request_duration_seconds,
+    /// adsync_rescue_request_duration_seconds, adsync_provisioner_message_duration_seconds).
+    /// </summary>
+    public const string RepublishedMeter = "System.Runtime";
+
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
+        Prometheus.Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = instrument => instrument.Meter.Name == RepublishedMeter);
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         return builder;

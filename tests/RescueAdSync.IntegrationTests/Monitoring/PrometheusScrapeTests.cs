@@ -72,6 +72,10 @@ public sealed class PrometheusScrapeTests(SlapdFixture slapd, RabbitMqFixture ra
         await WaitForValueAsync(prometheus, "sum(adsync_error_queue_depth{queue=\"user-changed_error\"})", v => v == 0, Diagnostics);
         await WaitForValueAsync(prometheus, "sum(adsync_rescue_auth_failing)", v => v == 0, Diagnostics);
         await WaitForValueAsync(prometheus, "sum(http_requests_received_total{job=\"config\"})", v => v > 0, Diagnostics);
+        // Of the .NET meters only the runtime's is republished, by every service; the per-request ones (ASP.NET Core,
+        // Kestrel, HttpClient, MassTransit, …) cost CPU on every call and message and are not exported.
+        await WaitForAsync(prometheus, "count by (job) ({__name__=~\"system_runtime_.+\"})", series => series.Count == 4, Diagnostics);
+        await WaitForValueAsync(prometheus, "count({__name__=~\"(microsoft|system_net|masstransit|private)_.+\"}) or vector(0)", v => v == 0, Diagnostics);
 
         // Alice leaves the group: the reader detects it, the provisioner disables her technician, the gauge follows.
         ldap.RemoveValue(group, "member", alice);
