@@ -17,6 +17,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
 {
     private readonly DirSyncChangeFeed _dirSync = new(logger);
     private readonly UnsettledChanges _unsettled = new();
+    private readonly GroupChecks _groupChecks = new();
 
     /// <summary>Returns the number of messages published. Throws <see cref="DirectoryReadException"/> before publishing anything if the directory cannot be read completely.</summary>
     /// <param name="claims">The cycle's priority claims across mappings (null: this mapping alone, no priority rule).</param>
@@ -34,8 +35,6 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         var unsettled = _unsettled.For(mapping.Id);
         var nested = mapping.Nested;
         var rules = AttributeRules(mapping);
-        // Read every cycle, also when nothing changed: a group that disappeared must be reported, not ignored.
-        var groupVersion = session.ReadGroupVersion(mapping.SourceGroupDn);
 
         var comparable = previous is not null
             && previous.Mark.ServerIdentity == mark.ServerIdentity
@@ -48,9 +47,27 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
             || FullResync.Requested(mapping);
         // A higher mapping handed users over, or newly claims one of ours: look again even if the directory is unchanged.
         var priorityMoved = claims is not null && (claims.HandoversPending || claims.AnyClaimedByHigher(mapping, previous));
-        if (comparable && !reconcile && !priorityMoved && unsettled is null && previous!.Mark.Version == mark.Version)
+        var idle = comparable && !reconcile && !priorityMoved && unsettled is null && previous!.Mark.Version == mark.Version;
+        if (idle && _groupChecks.IsFresh(session, directory, mapping, mark, now))
         {
-            // Nothing at all was written to the directory since the last cycle.
+            // Nothing at all was written to the directory since the group was last read (GroupChecks).
+            return 0;
+        }
+        // A group that disappeared must be reported, not ignored: read it whenever anything was written, and at least
+        // every GroupChecks.Interval when nothing was.
+        long groupVersion;
+        try
+        {
+            groupVersion = session.ReadGroupVersion(mapping.SourceGroupDn);
+        }
+        catch
+        {
+            _groupChecks.Forget(mapping.Id);
+            throw;
+        }
+        _groupChecks.Read(session, directory, mapping, mark, now);
+        if (idle)
+        {
             return 0;
         }
         var full = !comparable || reconcile || nested || groupVersion > previous!.Mark.Version || (claims?.HandoversPending ?? false)
