@@ -107,6 +107,10 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
             return 0; // SPEC rule 10: nothing published, the state stays where it was for the operator's decision.
         }
         var outgoing = FullResync.Messages(mapping, diff, correlationId, now);
+        if (full)
+        {
+            CycleMemory.ReadDone(read.Members.Count);
+        }
         try
         {
             await PublishAllAsync(publisher, mapping, outgoing, cancellationToken);
@@ -149,6 +153,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         var started = new HashSet<string>(StringComparer.Ordinal);
         Exception? firstFailure = null;
         var first = true;
+        var count = 0;
 
         async Task PublishOneAsync(UserChanged message)
         {
@@ -185,6 +190,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
                     started.Add(message.DirectoryUserId);
                 }
                 await window.WaitAsync(abort.Token);
+                CycleMemory.Publishing(count++);
                 if (pending.Count >= 4 * options.Value.MaxPublishesInFlight)
                 {
                     // Confirmed ones need not be kept (they never throw: failures are recorded above).
@@ -275,9 +281,11 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         var members = new Dictionary<string, DirectoryUser>(StringComparer.Ordinal);
         var unreadable = new HashSet<string>(StringComparer.Ordinal);
         var skipped = new List<SkippedMember>();
+        var entries = 0;
         foreach (var entry in session.ReadGroupMembers(mapping.SourceGroupDn, nested))
         {
             Accept(directory, mapping, entry, now, members, unreadable, skipped);
+            CycleMemory.Read(++entries);
         }
         var gone = MembershipDiff.Left(previous?.Users, members.Values, unreadable)
             .Where(id => !session.UserExists(id))
