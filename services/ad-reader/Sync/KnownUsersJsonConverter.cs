@@ -39,16 +39,41 @@ public sealed class KnownUsersJsonConverter : JsonConverter<IReadOnlyDictionary<
         writer.WriteStartObject();
         foreach (var (id, user) in value)
         {
-            writer.WritePropertyName(id);
-            writer.WriteStartArray();
-            writer.WriteStringValue(user.Text.DisplayNameUtf8);
-            writer.WriteStringValue(user.Text.EmailUtf8);
-            writer.WriteStringValue(user.Text.DistinguishedNameUtf8);
-            JsonSerializer.Serialize(writer, user.State, options);
-            writer.WriteNumberValue(user.Version);
-            writer.WriteEndArray();
+            WriteUser(writer, id, user, options);
         }
         writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The same JSON as <see cref="Write"/>, flushing <paramref name="writer"/> to its stream every
+    /// <paramref name="flushBytes"/>. The serializer cannot flush inside a custom converter: through it, the whole
+    /// object (~15 MB at 100,000 users) is first buffered in memory, in pooled arrays that end up on the large-object heap.
+    /// </summary>
+    public static async Task WriteAsync(Utf8JsonWriter writer, IReadOnlyDictionary<string, KnownUser> value, JsonSerializerOptions options,
+        CancellationToken cancellationToken, int flushBytes = 32 * 1024)
+    {
+        writer.WriteStartObject();
+        foreach (var (id, user) in value)
+        {
+            WriteUser(writer, id, user, options);
+            if (writer.BytesPending >= flushBytes)
+            {
+                await writer.FlushAsync(cancellationToken);
+            }
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteUser(Utf8JsonWriter writer, string id, KnownUser user, JsonSerializerOptions options)
+    {
+        writer.WritePropertyName(id);
+        writer.WriteStartArray();
+        writer.WriteStringValue(user.Text.DisplayNameUtf8);
+        writer.WriteStringValue(user.Text.EmailUtf8);
+        writer.WriteStringValue(user.Text.DistinguishedNameUtf8);
+        JsonSerializer.Serialize(writer, user.State, options);
+        writer.WriteNumberValue(user.Version);
+        writer.WriteEndArray();
     }
 
     private static KnownUser ReadCompact(ref Utf8JsonReader reader, string id, JsonSerializerOptions options)

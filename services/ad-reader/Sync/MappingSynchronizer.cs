@@ -17,6 +17,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
 {
     private readonly DirSyncChangeFeed _dirSync = new(logger);
     private readonly UnsettledChanges _unsettled = new();
+    private readonly GroupChecks _groupChecks = new();
 
     /// <summary>Returns the number of messages published. Throws <see cref="DirectoryReadException"/> before publishing anything if the directory cannot be read completely.</summary>
     /// <param name="claims">The cycle's priority claims across mappings (null: this mapping alone, no priority rule).</param>
@@ -34,8 +35,6 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         var unsettled = _unsettled.For(mapping.Id);
         var nested = mapping.Nested;
         var rules = AttributeRules(mapping);
-        // Read every cycle, also when nothing changed: a group that disappeared must be reported, not ignored.
-        var groupVersion = session.ReadGroupVersion(mapping.SourceGroupDn);
 
         var comparable = previous is not null
             && previous.Mark.ServerIdentity == mark.ServerIdentity
@@ -48,9 +47,27 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
             || FullResync.Requested(mapping);
         // A higher mapping handed users over, or newly claims one of ours: look again even if the directory is unchanged.
         var priorityMoved = claims is not null && (claims.HandoversPending || claims.AnyClaimedByHigher(mapping, previous));
-        if (comparable && !reconcile && !priorityMoved && unsettled is null && previous!.Mark.Version == mark.Version)
+        var idle = comparable && !reconcile && !priorityMoved && unsettled is null && previous!.Mark.Version == mark.Version;
+        if (idle && _groupChecks.IsFresh(session, directory, mapping, mark, now))
         {
-            // Nothing at all was written to the directory since the last cycle.
+            // Nothing at all was written to the directory since the group was last read (GroupChecks).
+            return 0;
+        }
+        // A group that disappeared must be reported, not ignored: read it whenever anything was written, and at least
+        // every GroupChecks.Interval when nothing was.
+        long groupVersion;
+        try
+        {
+            groupVersion = session.ReadGroupVersion(mapping.SourceGroupDn);
+        }
+        catch
+        {
+            _groupChecks.Forget(mapping.Id);
+            throw;
+        }
+        _groupChecks.Read(session, directory, mapping, mark, now);
+        if (idle)
+        {
             return 0;
         }
         var full = !comparable || reconcile || nested || groupVersion > previous!.Mark.Version || (claims?.HandoversPending ?? false)
@@ -90,6 +107,10 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
             return 0; // SPEC rule 10: nothing published, the state stays where it was for the operator's decision.
         }
         var outgoing = FullResync.Messages(mapping, diff, correlationId, now);
+        if (full)
+        {
+            CycleMemory.ReadDone(read.Members.Count);
+        }
         try
         {
             await PublishAllAsync(publisher, mapping, outgoing, cancellationToken);
@@ -132,6 +153,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         var started = new HashSet<string>(StringComparer.Ordinal);
         Exception? firstFailure = null;
         var first = true;
+        var count = 0;
 
         async Task PublishOneAsync(UserChanged message)
         {
@@ -168,6 +190,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
                     started.Add(message.DirectoryUserId);
                 }
                 await window.WaitAsync(abort.Token);
+                CycleMemory.Publishing(count++);
                 if (pending.Count >= 4 * options.Value.MaxPublishesInFlight)
                 {
                     // Confirmed ones need not be kept (they never throw: failures are recorded above).
@@ -258,9 +281,11 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         var members = new Dictionary<string, DirectoryUser>(StringComparer.Ordinal);
         var unreadable = new HashSet<string>(StringComparer.Ordinal);
         var skipped = new List<SkippedMember>();
+        var entries = 0;
         foreach (var entry in session.ReadGroupMembers(mapping.SourceGroupDn, nested))
         {
             Accept(directory, mapping, entry, now, members, unreadable, skipped);
+            CycleMemory.Read(++entries);
         }
         var gone = MembershipDiff.Left(previous?.Users, members.Values, unreadable)
             .Where(id => !session.UserExists(id))

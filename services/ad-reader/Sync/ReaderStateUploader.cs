@@ -52,9 +52,41 @@ public sealed class ReaderStateUploader(HttpClient http)
             Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         }
 
-        // The serializer flushes every few kilobytes, so only a small buffer is alive at any time.
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
-            JsonSerializer.SerializeAsync(stream, _body, Json, cancellationToken);
+        /// <summary>
+        /// The body <c>{"document": {…}, "directoryVersion": …}</c>, written to the stream as it goes: everything but
+        /// the known users through the serializer (a few hundred bytes), the users one by one with a flush every
+        /// 32 KB (<see cref="KnownUsersJsonConverter.WriteAsync"/>), so only a small buffer is alive at any time.
+        /// </summary>
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            var state = _body.Document;
+            using var head = JsonSerializer.SerializeToDocument(state with { Users = NoUsers }, Json);
+            await using var writer = new Utf8JsonWriter(stream);
+            writer.WriteStartObject();
+            writer.WritePropertyName(Name(nameof(Body.Document)));
+            writer.WriteStartObject();
+            foreach (var property in head.RootElement.EnumerateObject())
+            {
+                if (property.NameEquals(UsersProperty))
+                {
+                    writer.WritePropertyName(property.Name);
+                    await KnownUsersJsonConverter.WriteAsync(writer, state.Users, Json, cancellationToken);
+                }
+                else
+                {
+                    property.WriteTo(writer);
+                }
+            }
+            writer.WriteEndObject();
+            writer.WriteString(Name(nameof(Body.DirectoryVersion)), _body.DirectoryVersion);
+            writer.WriteEndObject();
+            await writer.FlushAsync(cancellationToken);
+        }
+
+        private static readonly IReadOnlyDictionary<string, KnownUser> NoUsers = new Dictionary<string, KnownUser>();
+        private static readonly string UsersProperty = Name(nameof(MappingState.Users));
+
+        private static string Name(string property) => Json.PropertyNamingPolicy?.ConvertName(property) ?? property;
 
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
             SerializeToStreamAsync(stream, context, CancellationToken.None);

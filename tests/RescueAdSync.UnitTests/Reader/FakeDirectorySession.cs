@@ -25,10 +25,13 @@ internal sealed class FakeDirectorySession : IDirectorySession
 
     public HighWaterMark ReadHighWaterMark() => Mark;
 
+    /// <summary>What reading the group throws (a group deleted or no longer readable); null: it answers <see cref="GroupVersion"/>.</summary>
+    public Exception? FailGroup { get; set; }
+
     public long ReadGroupVersion(string groupDn)
     {
         Calls.Add("group");
-        return GroupVersion;
+        return FailGroup is null ? GroupVersion : throw FailGroup;
     }
 
     public IEnumerable<LdapEntry> ReadGroupMembers(string groupDn, bool nested)

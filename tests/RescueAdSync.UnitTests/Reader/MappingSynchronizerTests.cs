@@ -43,7 +43,66 @@ public sealed class MappingSynchronizerTests
 
         Assert.Equal([alice.ToString()], Published.Select(m => m.DirectoryUserId));
         Assert.Equal(0, second);
+        // Not even the group: nothing was written since it was read (GroupChecks).
+        Assert.Empty(_session.Calls);
+    }
+
+    [Fact]
+    public async Task An_idle_mapping_reads_its_group_again_after_the_check_interval_and_reports_a_group_it_cannot_read()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var synchronizer = new MappingSynchronizer(_store, Options.Create(new ReaderOptions()), clock, NullLogger<MappingSynchronizer>.Instance);
+        Task<int> Cycle() => synchronizer.SyncAsync(_session, Directory, Mapping, _session.Mark, _publisher.Endpoint, Guid.NewGuid(), CancellationToken.None);
+        _session.Members = [User(Guid.NewGuid(), 60, "alice@x")];
+        await Cycle();
+
+        _session.Calls.Clear();
+        clock.Advance(GroupChecks.Interval - TimeSpan.FromSeconds(1));
+        await Cycle();
+        Assert.Empty(_session.Calls);
+
+        // Nothing written, but the account may have lost the right to read the group: it is read again, and the
+        // failure reported like any unreadable group.
+        clock.Advance(TimeSpan.FromSeconds(2));
+        _session.FailGroup = new DirectoryReadException("The group 'CN=Techs,DC=x' was not found.");
+        var failure = await Assert.ThrowsAsync<DirectoryReadException>(Cycle);
+        Assert.Contains("not found", failure.Message);
         Assert.Equal(["group"], _session.Calls);
+
+        // A failed read is not a check: the next cycle reads the group again at once.
+        _session.Calls.Clear();
+        _session.FailGroup = null;
+        await Cycle();
+        Assert.Equal(["group"], _session.Calls);
+        _session.Calls.Clear();
+        await Cycle();
+        Assert.Empty(_session.Calls);
+        Assert.Single(Published);
+    }
+
+    [Fact]
+    public async Task Any_write_to_the_directory_makes_the_next_cycle_read_the_group()
+    {
+        _session.Members = [User(Guid.NewGuid(), 60, "alice@x")];
+        await CycleAsync();
+        _session.Calls.Clear();
+
+        // The group deleted: a write, so the mark moved, and the group is read within the same cycle.
+        _session.Mark = _session.Mark with { Version = 120, Token = "120" };
+        _session.FailGroup = new DirectoryReadException("The group 'CN=Techs,DC=x' was not found.");
+        await Assert.ThrowsAsync<DirectoryReadException>(CycleAsync);
+
+        Assert.Equal(["group"], _session.Calls);
+        Assert.Single(Published);
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        private DateTimeOffset _now = now;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 
     [Fact]
