@@ -7,6 +7,7 @@ using Refit;
 
 namespace RescueAdSync.ServiceDefaults;
 
+/// <summary>The Refit clients of the config service, all on its URL and this service's API key (<see cref="ConfigServiceOptions"/>).</summary>
 public static class ConfigClientExtensions
 {
     /// <summary>Registers <see cref="IConfigApi"/>, authenticated with this service's API key.</summary>
@@ -17,14 +18,30 @@ public static class ConfigClientExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddRefitGeneratedClient<IConfigApi>()
-            .ConfigureHttpClient((services, client) =>
-            {
-                var options = services.GetRequiredService<IOptions<ConfigServiceOptions>>().Value;
-                client.BaseAddress = new Uri(options.Url);
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
-                client.Timeout = TimeSpan.FromSeconds(30);
-            });
+        builder.Services.AddRefitGeneratedClient<IConfigApi>().ConfigureHttpClient(OnConfigService(TimeSpan.FromSeconds(30)));
         return builder;
     }
+
+    /// <summary>Registers <see cref="IOperationsApi"/> on the same config service and key as <see cref="IConfigApi"/> (call after AddConfigClient).</summary>
+    public static IHostApplicationBuilder AddOperationsClient(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRefitGeneratedClient<IOperationsApi>().ConfigureHttpClient(OnConfigService(TimeSpan.FromSeconds(30)));
+        return builder;
+    }
+
+    /// <summary>Registers <see cref="IPreviewsApi"/> on the same config service and key as <see cref="IConfigApi"/> (call after AddConfigClient).</summary>
+    public static IHostApplicationBuilder AddPreviewsClient(this IHostApplicationBuilder builder)
+    {
+        // A large mapping's read is one body: more room than the small operations calls.
+        builder.Services.AddRefitGeneratedClient<IPreviewsApi>().ConfigureHttpClient(OnConfigService(TimeSpan.FromSeconds(100)));
+        return builder;
+    }
+
+    private static Action<IServiceProvider, HttpClient> OnConfigService(TimeSpan timeout) => (services, client) =>
+    {
+        var options = services.GetRequiredService<IOptions<ConfigServiceOptions>>().Value;
+        client.BaseAddress = new Uri(options.Url);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+        client.Timeout = timeout;
+    };
 }
