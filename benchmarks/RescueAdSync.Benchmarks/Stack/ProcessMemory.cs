@@ -8,27 +8,9 @@ namespace RescueAdSync.Benchmarks.Stack;
 /// </summary>
 public static class ProcessMemory
 {
-    public static int? FindPid(string url)
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-                continue;
-            try
-            {
-                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
-                if (args.Contains(url, StringComparer.Ordinal) && args.Contains("--urls", StringComparer.Ordinal))
-                    return pid;
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-        return null;
-    }
+    public static int? FindPid(string url) =>
+        Processes().Where(p => p.Args.Contains(url, StringComparer.Ordinal) && p.Args.Contains("--urls", StringComparer.Ordinal))
+            .Select(p => (int?)p.Pid).FirstOrDefault();
 
     /// <summary>VmHWM in MiB, or null when the process is gone.</summary>
     public static double? PeakRssMb(int pid)
@@ -65,16 +47,20 @@ public static class ProcessMemory
     public static double? CpuSeconds(string url) => FindPid(url) is { } pid ? CpuSeconds(pid) : null;
 
     /// <summary>The pids whose command line contains <paramref name="text"/> (e.g. RabbitMQ's beam.smp).</summary>
-    public static IEnumerable<int> FindPids(string text)
+    public static IEnumerable<int> FindPids(string text) =>
+        Processes().Where(p => p.Args.Any(arg => arg.Contains(text, StringComparison.Ordinal))).Select(p => p.Pid);
+
+    /// <summary>Every process this user may read, with its command-line arguments.</summary>
+    private static IEnumerable<(int Pid, string[] Args)> Processes()
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
                 continue;
-            string cmdline;
+            string[] args;
             try
             {
-                cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
+                args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
             }
             catch (IOException)
             {
@@ -84,8 +70,7 @@ public static class ProcessMemory
             {
                 continue;
             }
-            if (cmdline.Contains(text, StringComparison.Ordinal))
-                yield return pid;
+            yield return (pid, args);
         }
     }
 }
