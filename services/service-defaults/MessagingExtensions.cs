@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using RescueAdSync.Contracts;
 
 namespace RescueAdSync.ServiceDefaults;
 
@@ -34,10 +35,19 @@ public static class MessagingExtensions
                     h.Username(options.Username);
                     h.Password(options.Password);
                 });
+                cfg.UseUserIdRoutingKey();
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });
         });
         return builder;
     }
+
+    /// <summary>
+    /// Every UserChanged sent or published carries its directory user id as routing key. The provisioner binds the
+    /// UserChanged exchange to a consistent-hash exchange, which routes on that key: all of a user's versions land in
+    /// one partition queue, in order (docs/operations.md). Any bus that publishes UserChanged must use this.
+    /// </summary>
+    public static void UseUserIdRoutingKey(this IRabbitMqBusFactoryConfigurator cfg) =>
+        cfg.Send<UserChanged>(topology => topology.UseRoutingKeyFormatter(context => context.Message.DirectoryUserId ?? ""));
 }

@@ -27,7 +27,7 @@ public static class LatencyScenario
             OpenLdapDirectory.Password, OpenLdapDirectory.Suffix));
         await stack.CreateMappingAsync(directory.GroupDn);
         await stack.StartProvisionersAsync(1);
-        await broker.WaitForBindingAsync("user-changed", TimeSpan.FromSeconds(60));
+        await broker.WaitForBindingAsync("user-changed-partitions", TimeSpan.FromSeconds(60));
         await stack.StartReaderAsync();
 
         BenchContext.Log($"latency: waiting for the {users:N0} technicians to be created");

@@ -90,14 +90,20 @@ public static class ProvisioningScenario
         var mapping = await stack.CreateMappingAsync("cn=bench-techs,ou=groups,dc=example,dc=org");
         await stack.Emulator.SetLatencyAsync(latencyMs);
         await stack.StartProvisionersAsync(instances);
-        await broker.WaitForBindingAsync("user-changed", TimeSpan.FromSeconds(60));
+        await broker.WaitForBindingAsync("user-changed-partitions", TimeSpan.FromSeconds(60));
         await WaitForPartitionsSharedAsync(stack, instances, ct);
 
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(context.Broker.Host, (ushort)context.Broker.AmqpPort, broker.VirtualHost, h =>
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            h.Username(context.Broker.Username);
-            h.Password(context.Broker.Password);
-        }));
+            cfg.Host(context.Broker.Host, (ushort)context.Broker.AmqpPort, broker.VirtualHost, h =>
+            {
+                h.Username(context.Broker.Username);
+                h.Password(context.Broker.Password);
+            });
+            // As every bus of the services does (MessagingExtensions.UseUserIdRoutingKey): the partitions' hash exchange
+            // routes on the user id.
+            cfg.Send<UserChanged>(topology => topology.UseRoutingKeyFormatter(c => c.Message.DirectoryUserId ?? ""));
+        });
         await bus.StartAsync(ct);
         var cpuBefore = CpuSnapshot(stack);
         var stopwatch = Stopwatch.StartNew();

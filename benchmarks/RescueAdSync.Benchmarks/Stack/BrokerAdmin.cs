@@ -97,8 +97,8 @@ public sealed class BrokerAdmin : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the provisioner's endpoint is bound to the UserChanged exchange. MassTransit binds the message
-    /// exchange to an exchange named like the queue (which forwards to the queue), so any destination of that name counts.
+    /// Waits until the UserChanged exchange is bound to <paramref name="endpoint"/> (an exchange: the provisioner binds it
+    /// to the partitions' hash exchange once every partition is declared).
     /// </summary>
     public async Task WaitForBindingAsync(string endpoint, TimeSpan timeout)
     {

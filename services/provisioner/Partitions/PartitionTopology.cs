@@ -52,7 +52,23 @@ public sealed class PartitionTopology(IOptions<RabbitMqOptions> rabbit, IOptions
             await channel.ExchangeDeclareAsync(name, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct);
             await channel.QueueBindAsync(name, name, "", cancellationToken: ct);
         }
+        await RouteFromPublisherAsync(channel, ct);
         _declared.TrySetResult();
+    }
+
+    /// <summary>
+    /// Binds the reader's publish exchange to the hash exchange, now that every partition is on the ring: a message goes
+    /// straight to its user's partition, keyed by the routing key the publisher set (<c>MessagingExtensions</c>). Then
+    /// removes the binding older installations had from that exchange to the router queue, so a message is not routed
+    /// twice; the router queue stays, for what is still in it and for messages moved back from the error queue. Both
+    /// exchanges are declared in MassTransit's shape first (the unbind needs them, and a fresh broker has neither yet).
+    /// </summary>
+    private static async Task RouteFromPublisherAsync(IChannel channel, CancellationToken ct)
+    {
+        await channel.ExchangeDeclareAsync(UserChangedTopology.MessageExchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct);
+        await channel.ExchangeBindAsync(UserChangedTopology.PartitionExchange, UserChangedTopology.MessageExchange, "", cancellationToken: ct);
+        await channel.ExchangeDeclareAsync(UserChangedTopology.RouterQueue, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: ct);
+        await channel.ExchangeUnbindAsync(UserChangedTopology.RouterQueue, UserChangedTopology.MessageExchange, "", cancellationToken: ct);
     }
 
     public static readonly Dictionary<string, object?> QueueArguments = new()

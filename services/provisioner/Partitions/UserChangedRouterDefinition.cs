@@ -9,8 +9,9 @@ using RescueAdSync.ServiceDefaults;
 namespace RescueAdSync.Provisioner.Partitions;
 
 /// <summary>
-/// The <c>user-changed</c> endpoint: the durable quorum queue the reader's messages arrive in, with a single active
-/// consumer across all instances (forwarding is cheap; one router keeps the order), one message per user at a time.
+/// The <c>user-changed</c> endpoint: a durable quorum queue, not bound to the reader's exchange (the reader's messages go
+/// straight to the partitions, see <see cref="PartitionTopology"/>), for messages an operator moves back from the error
+/// queue. A single active consumer across all instances and one message per user at a time keep their order.
 /// </summary>
 public sealed class UserChangedRouterDefinition : ConsumerDefinition<UserChangedRouter>
 {
@@ -27,6 +28,8 @@ public sealed class UserChangedRouterDefinition : ConsumerDefinition<UserChanged
         IConsumerConfigurator<UserChangedRouter> consumerConfigurator,
         IRegistrationContext context)
     {
+        // MassTransit would bind the queue to the UserChanged exchange: every message would then be routed twice.
+        endpointConfigurator.ConfigureConsumeTopology = false;
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
             rabbit.SetQuorumQueue();

@@ -6,6 +6,7 @@ using MassTransit;
 using RabbitMQ.Client;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
+using RescueAdSync.ServiceDefaults;
 using RescueAdSync.TestInfrastructure;
 
 namespace RescueAdSync.IntegrationTests.EndToEnd;
@@ -14,7 +15,7 @@ namespace RescueAdSync.IntegrationTests.EndToEnd;
 // publish UserChanged themselves, like the reader would, to drive the provisioner through exact scenarios.
 public sealed partial class SyncStack
 {
-    /// <summary>The exchange MassTransit publishes UserChanged to (message type name), bound to the user-changed queue.</summary>
+    /// <summary>The exchange MassTransit publishes UserChanged to (message type name), bound to the partitions' hash exchange.</summary>
     public const string UserChangedExchange = "RescueAdSync.Contracts:UserChanged";
 
     private readonly List<ServiceProcess> _provisioners = [];
@@ -23,7 +24,8 @@ public sealed partial class SyncStack
     public IReadOnlyList<ServiceProcess> Provisioners => _provisioners;
 
     public static async Task<SyncStack> StartProvisionersAsync(RabbitMqBroker broker, string name, int instances = 1,
-        bool mobileAddon = false, int mobileLicences = 5, Dictionary<string, string?>? environment = null)
+        bool mobileAddon = false, int mobileLicences = 5, Dictionary<string, string?>? environment = null,
+        Func<SyncStack, Task>? beforeProvisioners = null)
     {
         var vhost = $"{name}-{Guid.NewGuid():N}";
         await CreateVirtualHostAsync(broker, vhost);
@@ -51,9 +53,10 @@ public sealed partial class SyncStack
             settings["Provisioner__HierarchyCacheSeconds"] = "0";
             foreach (var (key, value) in environment ?? [])
                 settings[key] = value;
+            await (beforeProvisioners?.Invoke(stack) ?? Task.CompletedTask);
             for (var i = 0; i < instances; i++)
                 stack._provisioners.Add(await stack.StartAsync($"{name}-provisioner-{i}", "provisioner", "RescueAdSync.Provisioner", settings));
-            await stack.WaitForBindingAsync(UserChangedExchange, "user-changed");
+            await stack.WaitForBindingAsync(UserChangedExchange, "user-changed-partitions");
             return stack;
         }
         catch
@@ -70,11 +73,15 @@ public sealed partial class SyncStack
     /// <summary>Publishes through MassTransit exactly as the reader does (same exchange, envelope and serializer).</summary>
     public async Task PublishAsync(params UserChanged[] changes)
     {
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(_broker!.Host, (ushort)_broker.AmqpPort, VirtualHost, h =>
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            h.Username(_broker.Username);
-            h.Password(_broker.Password);
-        }));
+            cfg.Host(_broker!.Host, (ushort)_broker.AmqpPort, VirtualHost, h =>
+            {
+                h.Username(_broker.Username);
+                h.Password(_broker.Password);
+            });
+            cfg.UseUserIdRoutingKey();
+        });
         await bus.StartAsync();
         try
         {
@@ -90,12 +97,7 @@ public sealed partial class SyncStack
     /// <summary>Publishes a raw body to the UserChanged exchange, as a broken or foreign publisher might.</summary>
     public async Task PublishRawAsync(string body, string contentType = "application/vnd.masstransit+json")
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = _broker!.Host, Port = _broker.AmqpPort, VirtualHost = VirtualHost,
-            UserName = _broker.Username, Password = _broker.Password,
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await ConnectAsync();
         await using var channel = await connection.CreateChannelAsync();
         await channel.BasicPublishAsync(UserChangedExchange, "", mandatory: false,
             new BasicProperties { ContentType = contentType, DeliveryMode = DeliveryModes.Persistent, MessageId = Guid.NewGuid().ToString() },
@@ -127,6 +129,26 @@ public sealed partial class SyncStack
         return await http.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(VirtualHost)}/{Uri.EscapeDataString(queue)}");
     }
 
+    /// <summary>Where an exchange routes to: the names of the queues and exchanges bound to it.</summary>
+    public async Task<IReadOnlyList<string>> GetBindingDestinationsAsync(string exchange)
+    {
+        using var http = ManagementClient();
+        var bindings = await http.GetFromJsonAsync<JsonElement>(
+            $"/api/exchanges/{Uri.EscapeDataString(VirtualHost)}/{Uri.EscapeDataString(exchange)}/bindings/source");
+        return [.. bindings.EnumerateArray().Select(binding => binding.GetProperty("destination").GetString()!)];
+    }
+
+    /// <summary>A channel on this stack's virtual host, for tests that shape the broker themselves.</summary>
+    public async Task<IConnection> ConnectAsync()
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = _broker!.Host, Port = _broker.AmqpPort, VirtualHost = VirtualHost,
+            UserName = _broker.Username, Password = _broker.Password,
+        };
+        return await factory.CreateConnectionAsync();
+    }
+
     /// <summary>
     /// A counter of the queue ("messages", "consumers"), 0 while the queue does not exist. The management API fills
     /// these in from periodic statistics, so poll for a value rather than expecting it at once.
@@ -147,12 +169,7 @@ public sealed partial class SyncStack
     /// </summary>
     public async Task<IReadOnlyList<string>> ReadFaultReasonsAsync(string queue, int count)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = _broker!.Host, Port = _broker.AmqpPort, VirtualHost = VirtualHost,
-            UserName = _broker.Username, Password = _broker.Password,
-        };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await ConnectAsync();
         await using var channel = await connection.CreateChannelAsync();
         var reasons = new List<string>();
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -193,8 +210,8 @@ public sealed partial class SyncStack
         throw new TimeoutException($"Timed out waiting for {what}.\n{Output}");
     }
 
-    // MassTransit binds the message type's exchange to the endpoint's exchange of the same name as the queue, a moment
-    // after declaring the queue; a message published in between would be routed nowhere, so wait for that binding.
+    // The provisioner binds the message type's exchange to the partitions' hash exchange once every partition is on the
+    // ring; a message published before would be routed nowhere, so wait for that binding.
     private async Task WaitForBindingAsync(string exchange, string queue)
     {
         using var http = ManagementClient();

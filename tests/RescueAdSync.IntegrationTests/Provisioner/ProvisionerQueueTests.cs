@@ -1,3 +1,4 @@
+using RabbitMQ.Client;
 using RescueAdSync.Contracts;
 using RescueAdSync.IntegrationTests.EndToEnd;
 using RescueAdSync.IntegrationTests.Infrastructure;
@@ -56,6 +57,39 @@ public sealed class ProvisionerQueueTests(RabbitMqFixture rabbit)
             Assert.Equal((newest.DisplayName, newest.State == UserState.Enabled ? "Enabled" : "Disabled"), (technician.Name, technician.Status));
         }
         await ProvisionerAssertions.NeverDeletedOrMovedAsync(stack);
+    }
+
+    [Fact]
+    public async Task Messages_go_straight_to_the_partitions_and_an_older_installations_router_queue_is_unbound_and_drained()
+    {
+        var waiting = $"waiting-{_id}";
+        await using var stack = await SyncStack.StartProvisionersAsync(rabbit.Broker, "p-upgrade", beforeProvisioners: async stack =>
+        {
+            // An older installation: MassTransit had bound the reader's exchange to the router queue, and a message waits there.
+            await using var connection = await stack.ConnectAsync();
+            await using var channel = await connection.CreateChannelAsync();
+            await channel.ExchangeDeclareAsync(SyncStack.UserChangedExchange, ExchangeType.Fanout, durable: true);
+            await channel.QueueDeclareAsync("user-changed", durable: true, exclusive: false, autoDelete: false,
+                new Dictionary<string, object?> { ["x-queue-type"] = "quorum", ["x-single-active-consumer"] = true });
+            await channel.ExchangeDeclareAsync("user-changed", ExchangeType.Fanout, durable: true);
+            await channel.QueueBindAsync("user-changed", "user-changed", "");
+            await channel.ExchangeBindAsync("user-changed", SyncStack.UserChangedExchange, "");
+            await stack.PublishAsync(stack.Change(waiting, 1, "Waiting User", $"{waiting}@example.org"));
+            await stack.EventuallyAsync(async () => await stack.GetQueueCountAsync("user-changed") == 1, "the message waiting in user-changed");
+        });
+
+        // The router still takes what waits in its queue (and what an operator moves back from the error queue)...
+        await stack.EventuallyAsync(async () => (await stack.GetLinkAsync(waiting))?.Version == 1, $"{waiting} provisioned from user-changed");
+        // ...but the reader's exchange now routes to the partitions' hash exchange only: no message passes the router twice.
+        Assert.Equal(["user-changed-partitions"], await stack.GetBindingDestinationsAsync(SyncStack.UserChangedExchange));
+        var direct = $"direct-{_id}";
+        await stack.PublishAsync(stack.Change(direct, 1, "Direct User", $"{direct}@example.org"), stack.Change(waiting, 2, "Waiting User 2", $"{waiting}@example.org"));
+        await stack.EventuallyAsync(async () => (await stack.GetLinkAsync(direct))?.Version == 1 && (await stack.GetLinkAsync(waiting))?.Version == 2,
+            "both users provisioned through their partitions");
+        Assert.Equal(0, await stack.GetQueueCountAsync("user-changed"));
+        var technicians = await stack.Emulator.GetTechniciansAsync();
+        Assert.Equal("Waiting User 2", Assert.Single(technicians, t => t.Email == $"{waiting}@example.org").Name);
+        Assert.Single(technicians, t => t.Email == $"{direct}@example.org");
     }
 
     [Fact]
