@@ -62,11 +62,12 @@ public static class LinksApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        using var writing = await gate.EnterAsync(db, cancellationToken);
-        // One connection for every statement below (EF would open and set up a connection per statement).
+        // One connection for every statement below (EF would open and set up a connection per statement), opened before
+        // the write gate: only the statements need to run one at a time.
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            using var writing = await gate.EnterAsync(db, cancellationToken);
             return await WriteAsync(directoryUserId, link, db, time, cancellationToken);
         }
         finally

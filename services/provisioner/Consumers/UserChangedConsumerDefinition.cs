@@ -29,15 +29,18 @@ namespace RescueAdSync.Provisioner.Consumers;
 /// </summary>
 public sealed class UserChangedConsumerDefinition : ConsumerDefinition<UserChangedConsumer>
 {
-    private readonly int _partitions;
+    private readonly int _concurrency;
     private readonly ProvisionerOptions _options;
+
+    /// <summary>Partitioner slots per message the instance runs at once (see <see cref="ConfigureConsumer"/>).</summary>
+    public const int PartitionerSlotsPerMessage = 16;
 
     public UserChangedConsumerDefinition(IOptions<ProvisionerOptions> options)
     {
         _options = options.Value;
         // Not an endpoint of its own: PartitionAssigner connects this consumer to the partition queues this instance owns.
         EndpointName = "user-changed-partition";
-        ConcurrentMessageLimit = _partitions = options.Value.ConcurrentMessageLimit;
+        ConcurrentMessageLimit = _concurrency = options.Value.ConcurrentMessageLimit;
     }
 
     /// <summary>One partition queue's endpoint: shaped like <see cref="PartitionTopology"/> declared it, with this consumer.</summary>
@@ -58,7 +61,7 @@ public sealed class UserChangedConsumerDefinition : ConsumerDefinition<UserChang
             rabbit.SetQuorumQueue();
             rabbit.SingleActiveConsumer = true;
             // A connected endpoint does not take the definition's limit as its prefetch by itself.
-            rabbit.PrefetchCount = (ushort)_partitions;
+            rabbit.PrefetchCount = (ushort)_concurrency;
         }
 
         // Outermost: the instance-wide limit of messages at once (each partition queue is an endpoint of its own).
@@ -79,6 +82,9 @@ public sealed class UserChangedConsumerDefinition : ConsumerDefinition<UserChang
             else
                 r.None();
         }));
-        consumerConfigurator.Message<UserChanged>(m => m.UsePartitioner(_partitions, c => c.Message.DirectoryUserId ?? ""));
+        // One message per user at a time. The partitioner hashes users onto slots, and two users on one slot wait for each
+        // other: with as many slots as messages in flight a third of them waited (a closed queue of N messages on N slots
+        // keeps only about half the slots busy), so there are many more slots than messages.
+        consumerConfigurator.Message<UserChanged>(m => m.UsePartitioner(_concurrency * PartitionerSlotsPerMessage, c => c.Message.DirectoryUserId ?? ""));
     }
 }
