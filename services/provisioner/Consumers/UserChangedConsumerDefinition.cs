@@ -83,8 +83,8 @@ public sealed class UserChangedConsumerDefinition : ConsumerDefinition<UserChang
                 r.None();
         }));
         // One message per user at a time. The partitioner hashes users onto slots, and two users on one slot wait for each
-        // other: with as many slots as messages in flight a third of them waited (a closed queue of N messages on N slots
-        // keeps only about half the slots busy), so there are many more slots than messages.
+        // other; with only as many slots as messages in flight, such waits made a message take 246 ms instead of 229 ms in
+        // the provisioning benchmark (docs/performance.md), so there are many more slots than messages.
         consumerConfigurator.Message<UserChanged>(m => m.UsePartitioner(_concurrency * PartitionerSlotsPerMessage, c => c.Message.DirectoryUserId ?? ""));
     }
 }
