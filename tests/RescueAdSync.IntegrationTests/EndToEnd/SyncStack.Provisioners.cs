@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using MassTransit;
 using RabbitMQ.Client;
 using RescueAdSync.Contracts;
@@ -128,6 +129,23 @@ public sealed partial class SyncStack
         using var http = ManagementClient();
         return await http.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(VirtualHost)}/{Uri.EscapeDataString(queue)}");
     }
+
+    /// <summary>
+    /// Messages waiting for the provisioners: in the partition queues <c>user-changed-pN</c> and the router queue
+    /// <c>user-changed</c> (not the error or wait queues). Management statistics, so poll rather than expect a value at once.
+    /// </summary>
+    public async Task<int> GetBacklogAsync()
+    {
+        using var http = ManagementClient();
+        var queues = await http.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(VirtualHost)}?columns=name,messages");
+        return queues.EnumerateArray()
+            .Where(queue => BacklogQueue().IsMatch(queue.GetProperty("name").GetString()!))
+            .Sum(queue => queue.TryGetProperty("messages", out var messages) ? messages.GetInt32() : 0);
+    }
+
+    // The queues KEDA sums for the same reason (k8s/components/keda/scaledobject.yaml).
+    [GeneratedRegex("^user-changed(-p[0-9]+)?$")]
+    private static partial Regex BacklogQueue();
 
     /// <summary>Where an exchange routes to: the names of the queues and exchanges bound to it.</summary>
     public async Task<IReadOnlyList<string>> GetBindingDestinationsAsync(string exchange)

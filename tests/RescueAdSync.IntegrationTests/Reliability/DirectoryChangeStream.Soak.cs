@@ -56,7 +56,7 @@ public sealed partial class DirectoryChangeStream
                 var lag = lagCount > lastLag.Count ? (lagSum - lastLag.Sum) / (lagCount - lastLag.Count) : double.NaN;
                 lastLag = (lagSum, lagCount);
                 var sample = new SoakSample(clock.Elapsed, changes, RssKb(reader), RssKb(provisioner),
-                    await Stack.GetQueueCountAsync("user-changed"),
+                    await Stack.GetBacklogAsync(),
                     pending.Count == 0 ? 0 : (clock.Elapsed - pending.Values.Min(p => p.WrittenAt)).TotalSeconds, lag);
                 samples.Add(sample);
                 print(sample.ToString());
