@@ -203,11 +203,15 @@ public static class ReaderScenario
     /// Idle polls: time and LDAP operations over windows aligned on poll ends, so that no poll is cut in two and the
     /// operations (cn=Monitor, counted over the whole poll: bind, high-water mark, the mapping, unbind) and the poll
     /// time cover the same span. The mapping's own histogram ends inside the poll, so the same windows hold it whole.
+    /// Right after the first cycle the window starts at the end of its poll, so that the first idle poll (the one that
+    /// runs the idle path for the first time, JIT included, and follows the biggest change) is in it at every size
+    /// alike, instead of in it or not by the timing of a scrape.
     /// </summary>
     private static async Task<IdleFigures> MeasureIdleAsync(ServiceProcess reader, string label, LdapOperationCounter? counter, int polls,
         CancellationToken ct)
     {
-        var start = await WaitForPollEndAsync(reader, label, null, ct);
+        var now = await SampleAsync(reader, label, ct);
+        var start = now.PollCount == 1 && now.Count == 1 ? now : await WaitForPollEndAsync(reader, label, now, ct);
         var before = counter?.Snapshot();
         var end = start;
         var pollTimes = new List<double>();
