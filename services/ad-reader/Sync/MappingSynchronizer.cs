@@ -125,7 +125,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
             throw;
         }
         _unsettled.Settled(mapping.Id);
-        claims?.Claim(mapping, diff.Users.Values.Where(user => user.InScope).Select(user => user.Id));
+        claims?.Claim(mapping, diff.Users);
         await (guard?.CycleCompletedAsync(mapping, cancellationToken) ?? Task.CompletedTask);
         await (resync?.CompletedAsync(mapping, outgoing.Count, cancellationToken) ?? Task.CompletedTask);
         if (diff.Messages.Count > 0)

@@ -19,6 +19,7 @@ namespace RescueAdSync.AdReader.Sync;
 /// </remarks>
 public sealed class PriorityClaims(IReadOnlyList<Mapping> mappings)
 {
+    // A claim set is never changed once stored here (each claim stores a new set): ClaimOverlap relies on it.
     private readonly Dictionary<Guid, IReadOnlySet<string>> _claims = new();
     private readonly Dictionary<Guid, IReadOnlyDictionary<string, KnownUser>> _lastKnown = new();
     private readonly Dictionary<Guid, IReadOnlySet<string>> _members = new();
@@ -55,7 +56,11 @@ public sealed class PriorityClaims(IReadOnlyList<Mapping> mappings)
     /// <summary>The mapping's last known users stand as its claims until its cycle succeeds.</summary>
     public void ClaimLastKnown(Mapping mapping, MappingState? previous)
     {
-        _claims[mapping.Id] = previous is null ? new HashSet<string>(StringComparer.Ordinal) : InScope(previous.Users);
+        if (Alone)
+        {
+            return;
+        }
+        _claims[mapping.Id] = previous is null ? NoUsers : InScope(previous.Users);
         _lastKnown.TryAdd(mapping.Id, previous?.Users ?? new Dictionary<string, KnownUser>());
     }
 
@@ -66,7 +71,18 @@ public sealed class PriorityClaims(IReadOnlyList<Mapping> mappings)
             .OfType<KnownUser>()
             .MaxBy(user => user.Version);
 
-    public void Claim(Mapping mapping, IEnumerable<string> userIds) => _claims[mapping.Id] = userIds.ToHashSet(StringComparer.Ordinal);
+    /// <summary>
+    /// The mapping's cycle succeeded with <paramref name="users"/> as its new state: its in-scope users are its claims.
+    /// The set is built here, in the cycle that changed the state, and kept with the state, so that the idle cycles
+    /// after it find it ready (<see cref="InScope"/>).
+    /// </summary>
+    public void Claim(Mapping mapping, IReadOnlyDictionary<string, KnownUser> users)
+    {
+        if (!Alone)
+        {
+            _claims[mapping.Id] = InScope(users);
+        }
+    }
 
     public bool IsClaimedByHigher(Mapping mapping, string userId) =>
         mappings.Where(other => other.Priority < mapping.Priority && other.Id != mapping.Id)
@@ -79,15 +95,29 @@ public sealed class PriorityClaims(IReadOnlyList<Mapping> mappings)
         {
             return false;
         }
-        var ours = InScope(previous.Users);
-        // Walk the higher mappings' claims (none for the first mapping), not every user of this one.
-        return mappings.Where(other => other.Priority < mapping.Priority && other.Id != mapping.Id)
-            .Any(other => _claims.TryGetValue(other.Id, out var claimed) && claimed.Any(ours.Contains));
+        IReadOnlySet<string>? ours = null;
+        foreach (var other in mappings)
+        {
+            // Claim sets are never changed once built, so the answer for a pair of sets is remembered (ClaimOverlap):
+            // idle cycles do not walk the higher mappings' users again.
+            if (other.Priority < mapping.Priority && other.Id != mapping.Id && _claims.TryGetValue(other.Id, out var claimed)
+                && ClaimOverlap.Any(claimed, ours ??= InScope(previous.Users)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
+
+    /// <summary>One mapping alone: nobody else to claim a user from, so no claim sets are built at all.</summary>
+    private bool Alone => mappings.Count < 2;
+
+    private static readonly IReadOnlySet<string> NoUsers = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>
     /// The in-scope user ids of a stored state, computed once per state (a state's users never change; a cycle that
-    /// sees a change stores a new dictionary): an idle cycle then costs the same at 100,000 users as at 1,000.
+    /// sees a change stores a new dictionary, and <see cref="Claim"/> builds its set in that cycle): an idle cycle then
+    /// costs the same at 100,000 users as at 1,000.
     /// </summary>
     private static IReadOnlySet<string> InScope(IReadOnlyDictionary<string, KnownUser> users) =>
         InScopeIds.GetValue(users, known => known.Values.Where(user => user.InScope).Select(user => user.Id).ToHashSet(StringComparer.Ordinal));

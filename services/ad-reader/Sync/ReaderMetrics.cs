@@ -12,6 +12,15 @@ public static class ReaderMetrics
         "adsync_reader_cycle_duration_seconds", "Duration of one mapping's read-compare-publish cycle.",
         new HistogramConfiguration { LabelNames = ["mapping"], Buckets = Histogram.ExponentialBuckets(0.005, 2, 14) });
 
+    /// <summary>
+    /// One whole poll: configuration refresh, bind, high-water-mark read and every mapping, the span over which the
+    /// benchmark counts a poll's LDAP operations. From 1 ms: an idle poll is a few milliseconds, a first read of a large
+    /// directory tens of seconds.
+    /// </summary>
+    public static readonly Histogram PollDuration = Metrics.CreateHistogram(
+        "adsync_reader_poll_duration_seconds", "Duration of one whole reader poll: configuration refresh, bind, high-water-mark read and every mapping's cycle.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 17) });
+
     public static readonly Counter MessagesPublished = Metrics.CreateCounter(
         "adsync_reader_messages_published_total", "UserChanged messages confirmed by the broker.");
 

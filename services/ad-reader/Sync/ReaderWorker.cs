@@ -123,8 +123,32 @@ public sealed class ReaderWorker(
         return !stoppingToken.IsCancellationRequested;
     }
 
-    /// <summary>Runs one cycle over every mapping; returns the configured poll interval, or null before any configuration.</summary>
+    /// <summary>
+    /// Runs one cycle over every mapping; returns the configured poll interval, or null before any configuration.
+    /// The whole poll (configuration refresh, bind, high-water mark, every mapping) is timed in
+    /// <see cref="ReaderMetrics.PollDuration"/>; each mapping's part in <see cref="ReaderMetrics.CycleDuration"/>.
+    /// </summary>
     public async Task<TimeSpan?> RunCycleAsync(CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var polled = true;
+        try
+        {
+            var interval = await PollAsync(cancellationToken);
+            // Null: no configuration yet, nothing was polled.
+            polled = interval is not null;
+            return interval;
+        }
+        finally
+        {
+            if (polled)
+            {
+                ReaderMetrics.PollDuration.Observe(stopwatch.Elapsed.TotalSeconds);
+            }
+        }
+    }
+
+    private async Task<TimeSpan?> PollAsync(CancellationToken cancellationToken)
     {
         var configuration = await configurationSource.RefreshAsync(cancellationToken);
         if (configuration is null)

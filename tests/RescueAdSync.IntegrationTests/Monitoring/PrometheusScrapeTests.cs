@@ -61,6 +61,7 @@ public sealed class PrometheusScrapeTests(SlapdFixture slapd, RabbitMqFixture ra
         await WaitForValueAsync(prometheus, $"sum(adsync_reader_changes_detected_total{{mapping=\"{mapping}\",state=\"Enabled\"}})", v => v == 2, Diagnostics);
         await WaitForValueAsync(prometheus, "sum(adsync_reader_messages_published_total)", v => v == 2, Diagnostics);
         await WaitForValueAsync(prometheus, $"sum(adsync_reader_cycle_duration_seconds_count{{mapping=\"{mapping}\"}})", v => v >= 2, Diagnostics);
+        await WaitForValueAsync(prometheus, "sum(adsync_reader_poll_duration_seconds_count)", v => v >= 2, Diagnostics);
         await WaitForValueAsync(prometheus, $"max(adsync_reader_watermark_age_seconds{{mapping=\"{mapping}\"}})", v => v is >= 0 and < 60, Diagnostics);
         await WaitForValueAsync(prometheus, $"max(time() - adsync_reader_last_success_timestamp_seconds{{mapping=\"{mapping}\"}})", v => v < 60, Diagnostics);
         await WaitForValueAsync(prometheus, "sum(adsync_provisioner_operations_total{result=\"created\"})", v => v == 2, Diagnostics);
