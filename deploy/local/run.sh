@@ -38,7 +38,8 @@ dotnet build RescueAdSync.slnx -c Release -nologo -v:q
 rm -rf "$run" && mkdir -p "$run/logs"
 secret() { head -c 24 /dev/urandom | base64 | tr -d '/+=' ; }
 ldap_password=$(secret); token=$(secret); admin_key=$(secret); reader_key=$(secret); provisioner_key=$(secret)
-default_password="Welcome-$(secret | head -c 8)!"
+# Rescue's policy wants a letter and a digit: eight random base64 characters hold no digit about one time in four.
+default_password="Welcome-$(secret | head -c 8)-2026!"
 service_pids=()
 
 stop_all() {
