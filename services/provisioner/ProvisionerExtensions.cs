@@ -30,6 +30,7 @@ public static class ProvisionerExtensions
         builder.Services.AddRescueClient();
         builder.Services.AddSingleton<TechnicianGroupCache>();
         builder.Services.AddSingleton<RescueAuthGate>();
+        builder.Services.AddSingleton<LinkWriteBatcher>();
         builder.Services.AddScoped<LinkStore>();
         builder.Services.AddScoped<TechnicianClaimer>();
         builder.Services.AddScoped<TechnicianProvisioner>();

@@ -23,6 +23,13 @@ public interface IConfigApi
     [Put("/api/links/{directoryUserId}")]
     Task<IApiResponse> PutLinkAsync(string directoryUserId, [Body] TechnicianLink link, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Several links in one request, each written as <see cref="PutLinkAsync"/> writes it alone; one result per link, in
+    /// order. 404 from a config service older than the endpoint.
+    /// </summary>
+    [Post("/api/links/batch")]
+    Task<IApiResponse<LinkWriteResult[]>> PutLinksAsync([Body] IReadOnlyList<TechnicianLink> links, CancellationToken cancellationToken = default);
+
     [Post("/api/sync-log")]
     Task AddSyncLogAsync([Body] NewSyncLogEntry entry, CancellationToken cancellationToken = default);
 

@@ -127,6 +127,54 @@ public class LinksApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFa
         Assert.Equal((7100L, 2L), (link!.TechnicianNodeId, link.Version));
     }
 
+    [Fact]
+    public async Task A_batch_writes_each_link_as_a_single_put_would_and_answers_for_each_in_order()
+    {
+        await factory.Provisioner.PutAsJsonAsync("/api/links/user-b1", Samples.Link("user-b1", 10, nodeId: 7201));
+        await factory.Provisioner.PutAsJsonAsync("/api/links/user-b2", Samples.Link("user-b2", 1, nodeId: 7202));
+
+        var response = await factory.Provisioner.PostAsJsonAsync("/api/links/batch", new[]
+        {
+            Samples.Link("user-b3", 3, nodeId: 7203),                              // new: stored
+            Samples.Link("user-b1", 9, nodeId: 7201),                              // older version: stale
+            Samples.Link("user-b2", 2, nodeId: 7299),                              // another technician: bound
+            Samples.Link("user-b4", 1, nodeId: 7201),                              // user-b1's technician: linked elsewhere
+            Samples.Link("user-b5", -1),                                           // invalid: refused alone
+            Samples.Link("user-b1", 11, nodeId: 7201, state: UserState.Disabled),  // newer: stored
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = (await response.Content.ReadFromJsonAsync<LinkWriteResult[]>())!;
+        Assert.Equal(["user-b3", "user-b1", "user-b2", "user-b4", "user-b5", "user-b1"], results.Select(r => r.DirectoryUserId));
+        Assert.Equal([200, 409, 409, 409, 400, 200], results.Select(r => r.Status));
+        Assert.Equal([null, "stale-version", "technician-bound", "technician-linked-elsewhere", null, null], results.Select(r => r.Reason));
+        Assert.Equal(10, results[1].StoredVersion);
+        Assert.Contains("version", results[4].Errors!.Keys);
+
+        Assert.Equal(7203, (await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-b3"))!.TechnicianNodeId);
+        var b1 = await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-b1");
+        Assert.Equal((11L, UserState.Disabled), (b1!.Version, b1.State));
+        Assert.Equal(7202, (await factory.Provisioner.GetFromJsonAsync<TechnicianLink>("/api/links/user-b2"))!.TechnicianNodeId);
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.Provisioner.GetAsync("/api/links/user-b4")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.Provisioner.GetAsync("/api/links/user-b5")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_batch_that_is_empty_or_too_large_is_refused_and_only_the_provisioner_may_send_one()
+    {
+        var empty = await factory.Provisioner.PostAsJsonAsync("/api/links/batch", Array.Empty<TechnicianLink>());
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("between 1 and 100", await empty.Content.ReadAsStringAsync());
+
+        var tooMany = Enumerable.Range(0, 101).Select(i => Samples.Link($"user-big{i}", 1)).ToArray();
+        Assert.Equal(HttpStatusCode.BadRequest, (await factory.Provisioner.PostAsJsonAsync("/api/links/batch", tooMany)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.Provisioner.GetAsync("/api/links/user-big0")).StatusCode);
+
+        var reader = await factory.Reader.PostAsJsonAsync("/api/links/batch", new[] { Samples.Link("user-br", 1) });
+        Assert.Equal(HttpStatusCode.Forbidden, reader.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await factory.Provisioner.GetAsync("/api/links/user-br")).StatusCode);
+    }
+
     private static async Task AssertConflictAsync(HttpResponseMessage response, string reason)
     {
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);

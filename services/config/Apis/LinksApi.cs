@@ -23,6 +23,7 @@ public static class LinksApi
         group.MapGet("/", ListAsync).RequireRoles(Roles.Admin);
         group.MapGet("/{directoryUserId}", GetAsync).RequireRoles(Roles.Provisioner, Roles.Admin);
         group.MapPut("/{directoryUserId}", PutAsync).RequireRoles(Roles.Provisioner);
+        group.MapPost("/batch", PutBatchAsync).RequireRoles(Roles.Provisioner);
         return group;
     }
 
@@ -74,6 +75,68 @@ public static class LinksApi
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>The most links one POST /api/links/batch may carry.</summary>
+    public const int MaxBatch = 100;
+
+    /// <summary>
+    /// Several links in one request, each written exactly as PUT /api/links/{directoryUserId} writes it alone (its own
+    /// compare-and-set, its own 409), one after another in the order sent. A provisioner instance gathers the link writes
+    /// of the messages it has in flight into one request: the per-request work of HTTP, authentication and routing is
+    /// paid once for all of them, and on SQLite the batch takes one connection.
+    /// </summary>
+    public static async Task<Results<Ok<LinkWriteResult[]>, ValidationProblem>> PutBatchAsync(
+        TechnicianLink[]? links, ConfigDbContext db, TimeProvider time, SqliteWriteGate gate, CancellationToken cancellationToken)
+    {
+        if (links is null || links.Length is 0 or > MaxBatch)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [""] = [$"Send between 1 and {MaxBatch} links."],
+            });
+        }
+
+        var results = new LinkWriteResult[links.Length];
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            for (var i = 0; i < links.Length; i++)
+            {
+                var link = links[i];
+                var id = link?.DirectoryUserId ?? "";
+                var errors = link is null ? Invalid("", "A link is required.") : SettingsValidator.Validate(id, link);
+                if (!errors.IsValid)
+                {
+                    results[i] = new LinkWriteResult(id, StatusCodes.Status400BadRequest, Errors: errors.ToDictionary());
+                    continue;
+                }
+
+                // One write at a time through the gate, as single PUTs take it: a batch never holds other writers off for long.
+                using var writing = await gate.EnterAsync(db, cancellationToken);
+                results[i] = (await WriteAsync(id, link!, db, time, cancellationToken)).Result switch
+                {
+                    ProblemHttpResult problem => new LinkWriteResult(id, problem.StatusCode,
+                        problem.ProblemDetails.Extensions.TryGetValue("reason", out var reason) ? reason as string : null,
+                        problem.ProblemDetails.Extensions.TryGetValue("storedVersion", out var stored) ? stored as long? : null),
+                    Ok<TechnicianLink> => new LinkWriteResult(id, StatusCodes.Status200OK),
+                    var other => throw new InvalidOperationException($"Unexpected link write result {other.GetType().Name}."),
+                };
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+
+        return TypedResults.Ok(results);
+    }
+
+    private static ValidationErrors Invalid(string field, string message)
+    {
+        var errors = new ValidationErrors();
+        errors.Add(field, message);
+        return errors;
     }
 
     private static async Task<Results<Ok<TechnicianLink>, ValidationProblem, ProblemHttpResult>> WriteAsync(

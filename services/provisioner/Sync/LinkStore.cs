@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.ServiceDefaults;
 
@@ -10,7 +9,7 @@ namespace RescueAdSync.Provisioner.Sync;
 /// changes lose) and on the technician (a technician belongs to one user, and a user's technician never changes), so
 /// the config service is the lock that several provisioner instances share.
 /// </summary>
-public sealed class LinkStore(IConfigApi config)
+public sealed class LinkStore(IConfigApi config, LinkWriteBatcher? batcher = null)
 {
     public async Task<TechnicianLink?> GetAsync(string directoryUserId, CancellationToken ct)
     {
@@ -24,33 +23,19 @@ public sealed class LinkStore(IConfigApi config)
 
     public async Task<LinkWrite> PutAsync(TechnicianLink link, CancellationToken ct)
     {
-        var response = await config.PutLinkAsync(link.DirectoryUserId, link, ct);
-        if (response.IsSuccessStatusCode)
-            return LinkWrite.Stored;
-        if (response.StatusCode != HttpStatusCode.Conflict)
-            throw new HttpRequestException($"Config service answered {(int?)response.StatusCode} storing the link of {link.DirectoryUserId}.");
-        return ReasonOf((response.Error as Refit.ApiException)?.Content) switch
+        var result = batcher is not null
+            ? await batcher.WriteAsync(link, ct)
+            : await LinkWriteBatcher.PutAsync(config, link, ct);
+        return result.Status switch
         {
-            "technician-bound" => LinkWrite.TechnicianBound,
-            "technician-linked-elsewhere" => LinkWrite.LinkedElsewhere,
-            _ => LinkWrite.Stale,
+            >= 200 and < 300 => LinkWrite.Stored,
+            (int)HttpStatusCode.Conflict => result.Reason switch
+            {
+                "technician-bound" => LinkWrite.TechnicianBound,
+                "technician-linked-elsewhere" => LinkWrite.LinkedElsewhere,
+                _ => LinkWrite.Stale,
+            },
+            _ => throw new HttpRequestException($"Config service answered {result.Status} storing the link of {link.DirectoryUserId}."),
         };
-    }
-
-    private static string? ReasonOf(string? problem)
-    {
-        if (string.IsNullOrEmpty(problem))
-            return null;
-        try
-        {
-            using var document = JsonDocument.Parse(problem);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("reason", out var reason)
-                ? reason.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

@@ -131,6 +131,12 @@ public sealed class ProvisionerQueueTests(RabbitMqFixture rabbit)
             created.Add(Metric(await stack.GetMetricsAsync(provisioner), "adsync_provisioner_operations_total{result=\"created\"}") ?? 0);
         Assert.True(created.All(c => c > 0), $"every instance creates some technicians, not {string.Join(", ", created)}");
         Assert.Equal(users, created.Sum());
+        // The link writes went through POST /api/links/batch: each new user's intent, claim and version (3 per user; a
+        // retried message would add its own).
+        var linkWrites = 0.0;
+        foreach (var provisioner in stack.Provisioners)
+            linkWrites += Metric(await stack.GetMetricsAsync(provisioner), "adsync_provisioner_link_batch_size_sum") ?? 0;
+        Assert.True(linkWrites >= 3 * users, $"{linkWrites} link writes in batches for {users} new users");
         await ProvisionerAssertions.NeverDeletedOrMovedAsync(stack);
     }
 

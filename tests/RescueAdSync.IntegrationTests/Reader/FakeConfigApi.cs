@@ -79,6 +79,9 @@ public sealed class FakeConfigApi : IConfigApi
     public Task<Refit.IApiResponse> PutLinkAsync(string directoryUserId, TechnicianLink link, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("The reader never writes links.");
 
+    public Task<Refit.IApiResponse<LinkWriteResult[]>> PutLinksAsync(IReadOnlyList<TechnicianLink> links, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("The reader never writes links.");
+
     /// <summary>Reader state as the config service keeps it: a JSON document per mapping, an ETag, If-Match on writes.</summary>
     public Task<Refit.IApiResponse<ReaderState>> GetReaderStateAsync(Guid mappingId, CancellationToken cancellationToken = default)
     {

@@ -147,6 +147,9 @@ public sealed class ConfigServiceReaderStateStoreTests
 
         public Task<IApiResponse> PutLinkAsync(string directoryUserId, TechnicianLink link, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+        public Task<IApiResponse<LinkWriteResult[]>> PutLinksAsync(IReadOnlyList<TechnicianLink> links, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
         public Task AddSyncLogAsync(NewSyncLogEntry entry, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<IApiResponse<Lease>> AcquireLeaseAsync(string name, LeaseRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
