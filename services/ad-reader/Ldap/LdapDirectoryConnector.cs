@@ -14,6 +14,15 @@ namespace RescueAdSync.AdReader.Ldap;
 public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILogger<LdapDirectoryConnector> logger, Sync.ReaderAttributeSet? attributes = null)
     : IDirectoryConnector
 {
+    /// <summary>
+    /// Pause before the one retry of a URL that failed as "server unavailable" (LDAP 81). libldap reports that now and then
+    /// on a connection to a server that is up (a reset connection; the same intermittent error shows in .NET's own Linux CI,
+    /// dotnet/runtime#127070), and the next attempt works: retried at once, such a blip is not a sync-log error. A server
+    /// that is really down fails twice and costs this pause once per URL. A refused TLS certificate is also reported as 81
+    /// (libldap cannot tell them apart), so it too is tried twice and then reported as before.
+    /// </summary>
+    internal static readonly TimeSpan ServerDownRetryPause = TimeSpan.FromMilliseconds(500);
+
     private readonly Dictionary<string, string> _trustDirectories = new(StringComparer.Ordinal);
     private volatile string? _lastGood;
 
@@ -64,21 +73,32 @@ public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILog
         var ordered = settings.ServerUrls.OrderBy(url => url == _lastGood ? 0 : 1).ToList();
         foreach (var url in ordered)
         {
-            LdapConnection? connection = null;
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                connection = Open(url, settings);
-                connection.Bind(new NetworkCredential(settings.BindDn, settings.BindPassword));
-                _lastGood = url;
-                return new LdapDirectorySession(connection, url, settings, options.Value, attributes?.Extra);
-            }
-            catch (Exception ex) when (ex is LdapException or DirectoryOperationException or UriFormatException or DirectoryReadException or IOException)
-            {
-                connection?.Dispose();
-                // Exception messages from libldap never contain the password; the bind DN is not a secret.
-                var reason = ex is LdapException ldap ? LdapFailureReason.Describe(url, ldap, settings) : ex.Message;
-                logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}", url, settings.BindDn, reason);
-                failures.Add($"{url}: {reason}");
+                LdapConnection? connection = null;
+                try
+                {
+                    connection = Open(url, settings);
+                    connection.Bind(new NetworkCredential(settings.BindDn, settings.BindPassword));
+                    _lastGood = url;
+                    return new LdapDirectorySession(connection, url, settings, options.Value, attributes?.Extra);
+                }
+                catch (Exception ex) when (ex is LdapException or DirectoryOperationException or UriFormatException or DirectoryReadException or IOException)
+                {
+                    connection?.Dispose();
+                    // Exception messages from libldap never contain the password; the bind DN is not a secret.
+                    var reason = ex is LdapException ldap ? LdapFailureReason.Describe(url, ldap, settings) : ex.Message;
+                    if (attempt == 1 && LdapFailureReason.IsServerDown(ex))
+                    {
+                        logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}; trying this server once more in {PauseMs} ms",
+                            url, settings.BindDn, reason, (int)ServerDownRetryPause.TotalMilliseconds);
+                        Thread.Sleep(ServerDownRetryPause);
+                        continue;
+                    }
+                    logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}", url, settings.BindDn, reason);
+                    failures.Add($"{url}: {reason}");
+                    break;
+                }
             }
         }
         throw new DirectoryReadException($"No directory server accepted the bind as '{settings.BindDn}': {string.Join("; ", failures)}");

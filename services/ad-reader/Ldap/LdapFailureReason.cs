@@ -14,6 +14,12 @@ internal static class LdapFailureReason
 
     private const int ConnectError = 91;
 
+    /// <summary>
+    /// Whether a failed connect or bind is libldap's "server unavailable" (81), the one failure worth trying again at
+    /// once; a wrong password or a bad URL is not.
+    /// </summary>
+    public static bool IsServerDown(Exception exception) => exception is LdapException { ErrorCode: ServerDown };
+
     public static string Describe(string url, LdapException exception, DirectoryConnectionSettings settings)
     {
         var reason = $"{exception.Message} (LDAP {exception.ErrorCode})";
