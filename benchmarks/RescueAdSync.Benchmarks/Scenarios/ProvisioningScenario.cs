@@ -58,8 +58,9 @@ public static class ProvisioningScenario
         ["bench"] = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds,
     };
 
-    /// <summary>The provisioner's default Provisioner__Partitions.</summary>
-    private const int PartitionCount = 16;
+    /// <summary>The provisioners' Provisioner__Partitions: inherited from the benchmark's environment, else their default 48.</summary>
+    private static readonly int PartitionCount =
+        int.TryParse(Environment.GetEnvironmentVariable("Provisioner__Partitions"), out var partitions) ? partitions : 48;
 
     private static readonly string[] RescueMethods = ["getUser_v3", "createUser", "setUser_v2", "getHierarchy_v2", "getAccount", "getGroup"];
 

@@ -104,13 +104,14 @@ public sealed class ProvisionerQueueTests(RabbitMqFixture rabbit)
             foreach (var provisioner in stack.Provisioners)
             {
                 var metrics = await stack.GetMetricsAsync(provisioner);
-                if (Metric(metrics, "adsync_provisioner_instances") != 3 || Metric(metrics, "adsync_provisioner_partitions_owned") is not > 0)
+                // 48 partitions divide evenly: no instance is left with a larger share to finish alone.
+                if (Metric(metrics, "adsync_provisioner_instances") != 3 || Metric(metrics, "adsync_provisioner_partitions_owned") != 16)
                     return false;
                 owned += Metric(metrics, "adsync_provisioner_partitions_owned") ?? 0;
             }
-            return owned == 16;
-        }, "three instances owning the 16 partitions between them", TimeSpan.FromSeconds(90));
-        for (var p = 0; p < 16; p++)
+            return owned == 48;
+        }, "three instances owning 16 of the 48 partitions each", TimeSpan.FromSeconds(90));
+        for (var p = 0; p < 48; p++)
         {
             var partition = await stack.GetQueueAsync($"user-changed-p{p}");
             Assert.Equal("quorum", partition.GetProperty("type").GetString());
