@@ -20,6 +20,9 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
     /// <summary>Requests in flight at once: one being answered while the next gathers.</summary>
     public const int RequestsInFlight = 2;
 
+    /// <summary>The config service's limit per request (LinksApi.MaxBatch).</summary>
+    private const int MaxBatch = 100;
+
     private static readonly Histogram BatchSize = Metrics.CreateHistogram(
         "adsync_provisioner_link_batch_size",
         "Link writes sent to the config service in one request (POST /api/links/batch).",
@@ -59,9 +62,6 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
             _ = SendAsync(batch);
         }
     }
-
-    /// <summary>The config service's limit per request.</summary>
-    private const int MaxBatch = 100;
 
     private async Task SendAsync(List<Pending> batch)
     {
