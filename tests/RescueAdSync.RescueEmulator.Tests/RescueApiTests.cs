@@ -95,8 +95,26 @@ public sealed class RescueApiTests(EmulatorFactory factory) : IClassFixture<Emul
         Assert.Contains(blocks, b => b.Contains($"NodeID: {org.HelpdeskGroupId}\r\n") && b.Contains("Type: TechnicianGroup"));
         Assert.Contains(blocks, b => b.Contains("Type: Root"));
 
-        var (_, subtree) = await factory.CallAsync("getHierarchy_v2", ("authcode", org.Token), ("node", org.SecondLineGroupId.ToString()));
-        Assert.Single(subtree["OK\r\n".Length..].Split("\r\n\r\n", StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Hierarchy_asked_about_one_node_answers_the_whole_organization_Root_first(bool isNode)
+    {
+        var (org, nodeId) = await CreateTechnicianAsync();
+        var whole = (await factory.CallAsync("getHierarchy_v2", ("authcode", org.Token))).Body;
+
+        var (_, body) = isNode
+            ? await factory.CallAsync("getHierarchy_v2", ("authcode", org.Token), ("node", org.SecondLineGroupId.ToString()), ("isnode", "true"))
+            : await factory.CallAsync("getHierarchy_v2", ("authcode", org.Token), ("node", org.SecondLineGroupId.ToString()));
+
+        Assert.Equal(whole, body);
+        var blocks = body["OK\r\n".Length..].Split("\r\n\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("Type: Root", blocks[0], StringComparison.Ordinal);
+        Assert.Contains(blocks, b => b.Contains($"NodeID: {org.SecondLineGroupId}\r\n", StringComparison.Ordinal));
+        Assert.Contains(blocks, b => b.Contains($"NodeID: {nodeId}\r\n", StringComparison.Ordinal));
+        Assert.Equal("INVALIDPARAM_NODE\r\n", (await factory.CallAsync("getHierarchy_v2", ("authcode", org.Token), ("node", "987654321"))).Body);
     }
 
     [Fact]

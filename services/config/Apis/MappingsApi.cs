@@ -131,8 +131,9 @@ public static class MappingsApi
             return failed;
         }
 
-        // Only a changed destination is asked about: disabling a mapping must not depend on Rescue being reachable.
-        if (settings.TechnicianGroupId != row.TechnicianGroupId
+        // Only a changed destination, or a mapping being enabled, is asked about: disabling a mapping must not depend on
+        // Rescue being reachable, and a mapping disabled while the account changed is checked when it comes back.
+        if ((settings.TechnicianGroupId != row.TechnicianGroupId || (settings.Enabled && !row.Enabled))
             && await CheckTechnicianGroupAsync(settings.TechnicianGroupId, db, protector, verifier, cancellationToken) is { } refused)
         {
             return refused;
@@ -187,7 +188,7 @@ public static class MappingsApi
 
     /// <summary>
     /// Asks Rescue whether the destination is a Technician Group. Without a stored Rescue account there is nothing to ask
-    /// with; the set-up order (account first) makes that the exception, and the provisioner reports a wrong group then.
+    /// with yet: storing the account then checks every enabled mapping, and refuses while one is wrong.
     /// </summary>
     private static async Task<ValidationProblem?> CheckTechnicianGroupAsync(
         long technicianGroupId, ConfigDbContext db, SecretProtector protector, RescueAccountVerifier verifier, CancellationToken cancellationToken)

@@ -63,6 +63,11 @@ public static class RescueAccountApi
                 title: "The Rescue account could not be verified; nothing was stored.");
         }
 
+        if (await CheckMappingsAsync(settings.ApiBaseUrl.Trim(), token, db, verifier, cancellationToken) is { } mappingsRefused)
+        {
+            return mappingsRefused;
+        }
+
         if (row is null)
         {
             row = new RescueAccountRow
@@ -118,6 +123,32 @@ public static class RescueAccountApi
             protector.Unprotect(row.ServiceTokenEncrypted, SecretPurposes.ServiceToken),
             protector.Unprotect(row.DefaultPasswordEncrypted, SecretPurposes.DefaultPassword),
             row.UpdatedAt));
+    }
+
+    /// <summary>
+    /// Every enabled mapping's destination must be a Technician Group of the account being stored: a mapping added before
+    /// any account existed could not be checked then, and a new token may belong to another organization.
+    /// </summary>
+    private static async Task<ValidationProblem?> CheckMappingsAsync(
+        string apiBaseUrl, string token, ConfigDbContext db, RescueAccountVerifier verifier, CancellationToken cancellationToken)
+    {
+        var mappings = await db.Mappings.AsNoTracking().Where(m => m.Enabled).OrderBy(m => m.Priority).ToListAsync(cancellationToken);
+        var problems = new List<string>();
+        foreach (var mapping in mappings)
+        {
+            var verification = await verifier.VerifyTechnicianGroupAsync(apiBaseUrl, token, mapping.TechnicianGroupId, cancellationToken);
+            if (!verification.Succeeded)
+            {
+                problems.Add($"Mapping {mapping.Id} ({mapping.SourceGroupDn}): {verification.Problem} "
+                    + "Give it a Technician Group of this account, or disable it, then submit the account again.");
+            }
+        }
+
+        return problems.Count == 0
+            ? null
+            : TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["mappings"] = [.. problems] },
+                title: "The Rescue account could not be verified: a mapping's destination is not a Technician Group of this account; nothing was stored.");
     }
 
     /// <summary>An empty submitted secret keeps the stored one: the API never returns secrets, so forms cannot resend them.</summary>

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
+using RescueAdSync.ServiceDefaults.Rescue;
 
 namespace RescueAdSync.Config.Rescue;
 
@@ -8,7 +8,7 @@ namespace RescueAdSync.Config.Rescue;
 /// is an error at set-up rather than a sync that fails later. Deliberately tiny and local: one form POST, no retries
 /// (the operator is waiting and can submit again), a short timeout.
 /// </summary>
-public sealed partial class RescueAccountVerifier(HttpClient http, ILogger<RescueAccountVerifier> logger)
+public sealed class RescueAccountVerifier(HttpClient http, ILogger<RescueAccountVerifier> logger)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
@@ -38,25 +38,28 @@ public sealed partial class RescueAccountVerifier(HttpClient http, ILogger<Rescu
             return Unreachable(url, reason);
         }
 
-        // The contract's answer: a result code first, then KEY: value items separated by any whitespace.
-        var code = ResultCode().Match(body);
-        if (!code.Success)
+        RescueResponse answer;
+        try
+        {
+            answer = RescueResponseParser.Parse(body);
+        }
+        catch (RescueResponseFormatException)
         {
             return NotRescue(url, "the answer does not start with a Rescue result code");
         }
 
-        var result = code.Groups[1].Value;
+        var result = answer.Code;
         switch (result)
         {
             case "OK":
-                var accountId = Item(body, "AccountID");
-                if (accountId is null)
+                var accountId = answer.Values.GetValueOrDefault("AccountID");
+                if (string.IsNullOrEmpty(accountId))
                 {
                     return NotRescue(url, "OK without an AccountID");
                 }
 
                 logger.LogInformation("Rescue account {AccountId} verified at {Url}", accountId, url);
-                return RescueVerification.Ok(accountId, Item(body, "Organization"));
+                return RescueVerification.Ok(accountId, answer.Values.GetValueOrDefault("Organization"));
             case "INVALID_SECRETAUTHCODE" or "NOTLOGGEDIN":
                 return RescueVerification.Failed("serviceToken",
                     $"Rescue refused the service token ({result}). Generate a new one in the Admin Center (Global Settings) and submit it.");
@@ -65,7 +68,7 @@ public sealed partial class RescueAccountVerifier(HttpClient http, ILogger<Rescu
         }
     }
 
-    /// <summary>Checks that <paramref name="nodeId"/> is a Technician Group of the account (getHierarchy_v2 on that node alone).</summary>
+    /// <summary>Checks that <paramref name="nodeId"/> is a Technician Group of the account (getHierarchy_v2 asked about that node).</summary>
     public async Task<RescueVerification> VerifyTechnicianGroupAsync(string apiBaseUrl, string serviceToken, long nodeId, CancellationToken cancellationToken)
     {
         var url = new Uri(new Uri(apiBaseUrl.EndsWith('/') ? apiBaseUrl : apiBaseUrl + "/"), "getHierarchy_v2.aspx");
@@ -95,22 +98,36 @@ public sealed partial class RescueAccountVerifier(HttpClient http, ILogger<Rescu
             return RescueVerification.Failed("technicianGroupId", $"Rescue could not be asked about node {nodeId}: {exception.Message}");
         }
 
-        var code = ResultCode().Match(body);
-        var result = code.Success ? code.Groups[1].Value : "no Rescue result code";
-        if (result == "INVALIDPARAM_NODE")
+        RescueResponse answer;
+        try
+        {
+            answer = RescueResponseParser.Parse(body);
+        }
+        catch (RescueResponseFormatException exception)
+        {
+            return RescueVerification.Failed("technicianGroupId", $"Rescue's answer about node {nodeId} could not be read: {exception.Message}");
+        }
+
+        if (answer.Code == "INVALIDPARAM_NODE")
         {
             return RescueVerification.Failed("technicianGroupId", $"Rescue has no node {nodeId}.");
         }
 
-        if (result != "OK")
+        if (!answer.IsOk)
         {
-            return RescueVerification.Failed("technicianGroupId", $"Rescue answered {result} when asked about node {nodeId}.");
+            return RescueVerification.Failed("technicianGroupId", $"Rescue answered {answer.Code} when asked about node {nodeId}.");
         }
 
-        var type = Item(body, "Type");
+        // The answer may hold the whole organization, Root first: only the block of the node asked about counts.
+        if (answer.Node(nodeId) is not { } node)
+        {
+            return RescueVerification.Failed("technicianGroupId", $"Rescue has no node {nodeId} that this account can see.");
+        }
+
+        var type = node.GetValueOrDefault("Type");
         return string.Equals(type, "TechnicianGroup", StringComparison.OrdinalIgnoreCase)
-            ? RescueVerification.Ok(null, Item(body, "Name"))
-            : RescueVerification.Failed("technicianGroupId", $"Rescue node {nodeId} is a {type ?? "node of unknown type"}, not a Technician Group.");
+            ? RescueVerification.Ok(null, node.GetValueOrDefault("Name"))
+            : RescueVerification.Failed("technicianGroupId", $"Rescue node {nodeId} is a {(string.IsNullOrEmpty(type) ? "node of unknown type" : type)}, not a Technician Group.");
     }
 
     private static RescueVerification Unreachable(Uri url, string reason) =>
@@ -118,15 +135,4 @@ public sealed partial class RescueAccountVerifier(HttpClient http, ILogger<Rescu
 
     private static RescueVerification NotRescue(Uri url, string reason) =>
         RescueVerification.Failed("apiBaseUrl", $"{url} did not answer like the Rescue API ({reason}). Check the API base URL.");
-
-    private static string? Item(string body, string key)
-    {
-        // Items may share a line ("OK AccountID: 1 Organization: Acme"): a value ends at the next "Key:" or the line's end.
-        var match = Regex.Match(body, $@"(?:^|\s){Regex.Escape(key)}:[ \t]*(.*?)[ \t]*(?=\s+[A-Za-z]+:|\r?$)",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline, TimeSpan.FromSeconds(1));
-        return match.Success ? match.Groups[1].Value.Trim() : null;
-    }
-
-    [GeneratedRegex(@"\A\s*([A-Z][A-Z0-9_]*)(?=\s|\z)", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
-    private static partial Regex ResultCode();
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Refit;
+using RescueAdSync.ServiceDefaults.Rescue;
 
 namespace RescueAdSync.Provisioner.Rescue;
 
@@ -179,7 +180,7 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
     private static RescueApiException FromResultCode(string method, RescueResponse response)
     {
         var kind = RescueResultCodes.Classify(response.Code) ?? RescueErrorKind.Permanent;
-        var known = response.IsKnownCode ? "" : " (a code this client does not know)";
+        var known = RescueResultCodes.IsKnown(response.Code) ? "" : " (a code this client does not know)";
         // Inline text is the service's reason for ERROR; it is not an echo of our parameters.
         var reason = response.Inline is { Length: > 0 } inline ? $": {inline}" : "";
         return new RescueApiException(kind, response.Code, method, $"Rescue {method} answered {response.Code}{known}{reason}.");

@@ -54,15 +54,15 @@ public sealed partial class EmulatorState
         lock (_gate)
         {
             if (Authenticate(p, session) is { } denied) return denied;
-            var startId = _organization!.RootNodeId;
             if (p.TryGetValue("node", out var nodeText) && nodeText != "")
             {
-                if (!long.TryParse(nodeText, out startId) || !_nodes.TryGetValue(startId, out var start) || start.Deleted)
+                if (!long.TryParse(nodeText, out var nodeId) || !_nodes.TryGetValue(nodeId, out var start) || start.Deleted)
                     return ApiResult.Of("INVALIDPARAM_NODE");
             }
-            var onlyNode = IsTrue(p, "isnode");
+            // The real service may answer with the whole organization the account can see, whatever node and isnode
+            // asked for, in no promised order: the emulator always does (Root first), so no client may rely on less.
             var filterOffline = IsTrue(p, "filteroffline");
-            var nodes = onlyNode ? [_nodes[startId]] : Subtree(startId);
+            var nodes = Subtree(_organization!.RootNodeId);
             return ApiResult.OkBlocks(nodes
                 .Where(n => !(filterOffline && HierarchyStatus(n) == "Offline"))
                 .Select(n => new (string, object)[]

@@ -1,4 +1,5 @@
 using RescueAdSync.Provisioner.Rescue;
+using RescueAdSync.ServiceDefaults.Rescue;
 
 namespace RescueAdSync.UnitTests.Rescue;
 
@@ -76,6 +77,22 @@ public sealed class RescueResponseParserTests
         Assert.Equal("Helpdesk", response.Nodes[1]["Name"]);
     }
 
+    [Theory]
+    [InlineData("OK\nNodeID: 1\nParentID: 0\nName: Root node\nType: Root\n\nNodeID: 2\nParentID: 1\nName: Helpdesk\nType: TechnicianGroup\n")]
+    [InlineData("OK\r\n\r\nNodeID: 3\r\nName: Ann\r\nType: Technician\r\n\r\nNodeID: 2\r\nName: Helpdesk\r\nType: TechnicianGroup\r\n\r\nNodeID: 1\r\nName: Root node\r\nType: Root\r\n")]
+    [InlineData("OK NODEID: 2 NAME: Helpdesk TYPE: TechnicianGroup")]
+    public void A_node_is_found_by_its_NodeID_wherever_its_block_stands(string body)
+    {
+        var response = RescueResponseParser.Parse(body);
+
+        var node = response.Node(2);
+
+        Assert.NotNull(node);
+        Assert.Equal("Helpdesk", node["Name"]);
+        Assert.Equal("TechnicianGroup", node["Type"]);
+        Assert.Null(response.Node(20));
+    }
+
     [Fact]
     public void Ok_with_a_bare_value_exposes_it_as_inline()
     {
@@ -114,7 +131,7 @@ public sealed class RescueResponseParserTests
         var response = RescueResponseParser.Parse(code + "\r\n");
 
         Assert.Equal(code, response.Code);
-        Assert.True(response.IsKnownCode);
+        Assert.True(RescueResultCodes.IsKnown(response.Code));
         Assert.Equal(kind, RescueResultCodes.Classify(response.Code));
     }
 
@@ -124,7 +141,7 @@ public sealed class RescueResponseParserTests
         var response = RescueResponseParser.Parse("SOMETHING_NEW\nDETAIL: x");
 
         Assert.Equal("SOMETHING_NEW", response.Code);
-        Assert.False(response.IsKnownCode);
+        Assert.False(RescueResultCodes.IsKnown(response.Code));
         Assert.Equal(RescueErrorKind.Permanent, RescueResultCodes.Classify(response.Code));
     }
 

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
 
-namespace RescueAdSync.Provisioner.Rescue;
+namespace RescueAdSync.ServiceDefaults.Rescue;
 
 /// <summary>
-/// Tolerant parser for Rescue's text answers (rescue-api.md, "Responses"): the code first, then
+/// Tolerant parser for Rescue's text answers (the Rescue API contract's "Responses"): the code first, then
 /// <c>KEY: value</c> items separated by spaces, single or blank lines, CRLF or LF, keys in any case.
 /// A blank line, or a key seen again, starts a new block (one block per hierarchy node).
 /// </summary>
