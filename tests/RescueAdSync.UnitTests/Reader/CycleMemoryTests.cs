@@ -7,6 +7,12 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.UnitTests.Reader;
 
+/// <summary>
+/// Counts the reader's process-wide collections, so no other test may run a cycle at the same time (a large cycle of
+/// another class would add to the count): the collection runs alone.
+/// </summary>
+[Collection(nameof(CycleMemoryTests))]
+[CollectionDefinition(nameof(CycleMemoryTests), DisableParallelization = true)]
 public sealed class CycleMemoryTests
 {
     [Fact]
