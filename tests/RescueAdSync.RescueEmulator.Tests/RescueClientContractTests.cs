@@ -1,6 +1,8 @@
 extern alias provisioner;
 
+using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using provisioner::RescueAdSync.Provisioner.Rescue;
 using RescueAdSync.RescueEmulator.Domain;
@@ -153,6 +155,46 @@ public sealed class RescueClientContractTests(EmulatorFactory factory) : IClassF
         var ex = await Assert.ThrowsAsync<RescueApiException>(() => client.GetHierarchyAsync(default));
 
         Assert.Equal(RescueErrorKind.Retryable, ex.Kind);
+    }
+
+    [Fact]
+    public async Task A_transport_failure_keeps_its_cause_in_the_message()
+    {
+        // A port nothing listens on: the connection is refused at once.
+        int closedPort;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            closedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var refused = await Assert.ThrowsAsync<RescueApiException>(() => RealSocketClient($"http://127.0.0.1:{closedPort}/API/").GetHierarchyAsync(default));
+        Assert.Equal(RescueErrorKind.Retryable, refused.Kind);
+        Assert.Contains("Connection refused", refused.Message, StringComparison.Ordinal);
+
+        // A server that reads the request and closes the connection without an answer.
+        using var hangUp = new TcpListener(IPAddress.Loopback, 0);
+        hangUp.Start();
+        var serving = Task.Run(async () =>
+        {
+            using var connection = await hangUp.AcceptTcpClientAsync();
+            _ = await connection.GetStream().ReadAsync(new byte[4096]);
+        });
+        var ended = await Assert.ThrowsAsync<RescueApiException>(
+            () => RealSocketClient($"http://127.0.0.1:{((IPEndPoint)hangUp.LocalEndpoint).Port}/API/").GetHierarchyAsync(default));
+        await serving;
+        Assert.Equal(RescueErrorKind.Retryable, ended.Kind);
+        Assert.Contains("The response ended prematurely", ended.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestOrganization.DefaultPassword, ended.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The client as the provisioner registers it, over real sockets.</summary>
+    private static IRescueClient RealSocketClient(string apiBaseUrl)
+    {
+        var services = new ServiceCollection();
+        services.AddRescueClient();
+        services.AddSingleton<IRescueCredentialsSource>(new FixedCredentials(apiBaseUrl, "Some-Token-0001"));
+        return services.BuildServiceProvider().GetRequiredService<IRescueClient>();
     }
 
     [Fact]

@@ -138,7 +138,7 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
             {
                 result = "TRANSPORT";
                 throw new RescueApiException(RescueErrorKind.Retryable, result, method,
-                    $"Rescue {method}: transport error ({cause.GetType().Name}: {cause.Message})", innerException: cause);
+                    $"Rescue {method}: transport error ({Causes(cause)})", innerException: cause);
             }
             throw;
         }
@@ -205,6 +205,25 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
 
     private static RescueApiException Malformed(string method, string what) =>
         new(RescueErrorKind.Permanent, "MALFORMED_RESPONSE", method, $"Rescue {method} answered {what}.");
+
+    /// <summary>
+    /// Every exception of the chain, outermost first: HttpRequestException says only "An error occurred while sending the
+    /// request", the cause the operator needs ("Connection refused", "The response ended prematurely", a TLS failure) is inside.
+    /// </summary>
+    internal static string Causes(Exception exception)
+    {
+        var parts = new List<string>();
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            var part = $"{current.GetType().Name}: {current.Message}";
+            if (!parts.Contains(part))
+            {
+                parts.Add(part);
+            }
+        }
+
+        return string.Join(" → ", parts);
+    }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

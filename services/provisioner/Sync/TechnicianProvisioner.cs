@@ -24,6 +24,7 @@ public sealed class TechnicianProvisioner(
     ILogger<TechnicianProvisioner> logger)
 {
     public const string NoMobileLicenceCode = "INVALIDPARAM_MOBILEADDON";
+    private const string EmailInUseCode = "INVALIDPARAM_EMAIL_ALREADY_IN_USE";
 
     /// <summary>
     /// What the last <see cref="ApplyAsync"/> did, in the operator's words (provision on demand shows it): Linked (an
@@ -130,7 +131,7 @@ public sealed class TechnicianProvisioner(
             // The technician exists (createUser), but Rescue refuses the values, so it stays empty. It stays linked to this
             // user, reserved: the user's next change (the corrected mail) completes this same technician, never a second one.
             await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", ex.Method,
-                $"Rescue refused {Describe(ex.Code, command)} for new technician {command.NodeId} ({ex.Code}). The technician was " +
+                $"Rescue refused {await DescribeAsync(ex.Code, command, ct)} for new technician {command.NodeId} ({ex.Code}). The technician was " +
                 "created but is empty and unusable; it stays reserved for this user and is completed as soon as the directory " +
                 "value is corrected (no second technician is created).",
                 change.MappingId, change.DirectoryUserId, ex.Code, false, change.CorrelationId), ct);
@@ -144,13 +145,30 @@ public sealed class TechnicianProvisioner(
             await rescue.SetUserAsync(command with { MobileAddon = false }, ct);
             return true;
         }
+        catch (RescueApiException ex) when (ex.Code == EmailInUseCode)
+        {
+            throw new RescueApiException(ex.Kind, ex.Code, ex.Method,
+                $"Rescue refused {await DescribeAsync(ex.Code, command, ct)} for technician {command.NodeId} ({ex.Code}).", ex.RetryAfter, ex);
+        }
     }
 
-    // The directory's email is quoted (the MAH must find the wrong value); a refused password never is.
+    /// <summary>The directory's email is quoted (the MAH must find the wrong value), with the technician that holds it; a refused password never is.</summary>
+    private async Task<string> DescribeAsync(string code, SetUserCommand command, CancellationToken ct)
+    {
+        if (code != EmailInUseCode)
+        {
+            return Describe(code, command);
+        }
+
+        var holder = await rescue.FindByEmailAsync(command.Email, ct);
+        return holder is null
+            ? $"the email address '{command.Email}' (another technician has it)"
+            : $"the email address '{command.Email}' (technician {holder.NodeId}, '{holder.Name}', has it)";
+    }
+
     private static string Describe(string code, SetUserCommand command) => code switch
     {
         "INVALIDPARAM_EMAIL" => $"the email address '{command.Email}'",
-        "INVALIDPARAM_EMAIL_ALREADY_IN_USE" => $"the email address '{command.Email}' (another technician has it)",
         "INVALIDPARAM_NAME" => "the name (empty or too long)",
         _ => "a value (the default password, if the code names it: replace it in the config service)",
     };

@@ -62,6 +62,26 @@ public sealed class ProvisionerRulesTests(RabbitMqFixture rabbit)
         await ProvisionerAssertions.NeverDeletedOrMovedAsync(stack);
     }
 
+    [Fact]
+    public async Task An_email_held_by_another_technician_is_refused_and_the_log_names_the_email_and_its_holder()
+    {
+        await using var stack = await SyncStack.StartProvisionersAsync(rabbit.Broker, "p-email-taken");
+        var holder = await stack.Emulator.CreateTechnicianAsync(stack.TechnicianGroupId, "Hand Made", $"taken{_id}@example.org");
+        await stack.PublishAsync(stack.Change($"u-{_id}", 1, "Fay Field", $"fay{_id}@example.org"));
+        var technician = await stack.WaitForTechnicianAsync(t => t.Email == $"fay{_id}@example.org", "for fay");
+
+        await stack.PublishAsync(stack.Change($"u-{_id}", 2, "Fay Field", $"taken{_id}@example.org"));
+
+        await stack.EventuallyAsync(async () => (await stack.GetSyncLogAsync()).Any(e => e.ErrorCode == "INVALIDPARAM_EMAIL_ALREADY_IN_USE"
+            && e.Message.Contains($"'taken{_id}@example.org'", StringComparison.Ordinal)
+            && e.Message.Contains($"technician {holder}", StringComparison.Ordinal)
+            && e.Message.Contains($"for technician {technician.NodeId}", StringComparison.Ordinal)), "the refusal naming the email and the technician holding it");
+        var technicians = await stack.Emulator.GetTechniciansAsync();
+        Assert.Equal($"fay{_id}@example.org", technicians.Single(t => t.NodeId == technician.NodeId).Email);
+        Assert.Equal("Hand Made", technicians.Single(t => t.NodeId == holder).Name);
+        await ProvisionerAssertions.NeverDeletedOrMovedAsync(stack);
+    }
+
     [Theory]
     [InlineData(UserState.Disabled)]
     [InlineData(UserState.OutOfScope)]
