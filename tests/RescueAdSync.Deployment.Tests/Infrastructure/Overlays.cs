@@ -33,6 +33,38 @@ public static class Overlays
         return file;
     }
 
+    /// <summary>
+    /// Copies k8s/ to a temporary folder, lets <paramref name="change"/> edit the copy (it gets the copy's k8s folder),
+    /// renders the overlay from the copy and writes the result to a file; returns that file and the copy's folder.
+    /// </summary>
+    public static (string File, string Folder) RenderChangedCopy(string overlay, Action<string> change)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"rescue-adsync-k8s-{Guid.NewGuid():N}");
+        var k8s = Path.Combine(folder, "k8s");
+        CopyTree(Repository.PathOf("k8s"), k8s);
+        change(k8s);
+        var kubectl = Tool.Require("kubectl", KubectlInstall);
+        var result = Tool.Run(kubectl, ["kustomize", Path.Combine(k8s, "overlays", overlay)]);
+        Assert.True(result.ExitCode == 0, $"kubectl kustomize of the changed copy of k8s/overlays/{overlay} failed:\n{result.Output}");
+        var file = Path.Combine(folder, $"{overlay}.yaml");
+        File.WriteAllText(file, result.StandardOutput);
+        return (file, folder);
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (var dir in Directory.GetDirectories(from))
+        {
+            CopyTree(dir, Path.Combine(to, Path.GetFileName(dir)));
+        }
+    }
+
     /// <summary>The Secret template every secretKeyRef must resolve against (it is not part of any overlay).</summary>
     public static Resource SecretTemplate() =>
         Resource.From(Yaml.Load(Repository.Read("k8s/secret.template.yaml")));
