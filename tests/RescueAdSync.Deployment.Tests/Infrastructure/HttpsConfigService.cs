@@ -73,8 +73,9 @@ public sealed class HttpsConfigService : IAsyncLifetime
             ["Secrets__Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Auth__ApiKeys__0__Key"] = AdminKey,
             ["Auth__ApiKeys__0__Role"] = "admin",
-            // One endpoint, HTTPS only: the credentials endpoints are never served in clear text.
-            ["Kestrel__Endpoints__Https__Url"] = Url,
+            // One endpoint, HTTPS only, on every address as k8s/components/config-tls sets it: the credentials
+            // endpoints are never served in clear text.
+            ["Kestrel__Endpoints__Https__Url"] = $"https://*:{Port}",
             ["Kestrel__Certificates__Default__Path"] = CertificateFile,
             ["Kestrel__Certificates__Default__KeyPath"] = Path.Combine(Folder, "tls.key"),
         })

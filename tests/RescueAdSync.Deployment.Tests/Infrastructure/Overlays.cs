@@ -10,7 +10,7 @@ public static class Overlays
     public const string KubectlInstall =
         "the kubectl of the machine image (kustomize v5 built in); elsewhere the Debian/Google Cloud kubectl package or npm's kubectl shim";
 
-    public static readonly TheoryData<string> Names = new() { "dev", "production" };
+    public static readonly TheoryData<string> Names = new() { "dev", "production", "production-tls" };
 
     private static readonly ConcurrentDictionary<string, Lazy<string>> Rendered = new();
 
