@@ -93,7 +93,7 @@ public sealed class KubernetesDesignTests
         foreach (var (service, key) in new[] { ("ad-reader", "config-reader-api-key"), ("provisioner", "config-provisioner-api-key") })
         {
             var settings = Settings(service);
-            Assert.Equal("http://config:8080", settings["ConfigService__Url"]);
+            Assert.Equal(overlay.EndsWith("-tls", StringComparison.Ordinal) ? "https://config:8080" : "http://config:8080", settings["ConfigService__Url"]);
             Assert.False(string.IsNullOrEmpty(settings["RabbitMq__Host"]));
             var env = Env(resources.Single(r => r.Kind == "Deployment" && r.Name == service));
             Assert.Equal(key, env["ConfigService__ApiKey"].Text("valueFrom", "secretKeyRef", "key"));
@@ -105,6 +105,49 @@ public sealed class KubernetesDesignTests
         Assert.Equal("config-reader-api-key", config["Auth__ApiKeys__1__Key"].Text("valueFrom", "secretKeyRef", "key"));
         Assert.Equal("reader", Settings("config")["Auth__ApiKeys__1__Role"]);
         Assert.Equal("provisioner", Settings("config")["Auth__ApiKeys__2__Role"]);
+    }
+
+    [Fact]
+    public void Tls_overlay_serves_the_config_service_over_https_from_the_mounted_certificate_and_its_clients_trust_its_ca()
+    {
+        var resources = Overlays.Render("production-tls");
+        var config = resources.Single(r => r.Kind == "Deployment" && r.Name == "config");
+        var env = Env(config);
+        Assert.Equal("https://*:8080", env["Kestrel__Endpoints__Https__Url"].Text("value"));
+        Assert.Equal(["/etc/rescue-adsync/tls/tls.crt", "/etc/rescue-adsync/tls/tls.key"],
+            new[] { "Kestrel__Certificates__Default__Path", "Kestrel__Certificates__Default__KeyPath" }.Select(k => env[k].Text("value")));
+        Assert.Equal(["tls.crt", "tls.key"], SecretFilesAt(config, "/etc/rescue-adsync/tls"));
+        foreach (var probe in new[] { "startupProbe", "livenessProbe", "readinessProbe" })
+        {
+            Assert.Equal("HTTPS", config.Containers.Single().Text(probe, "httpGet", "scheme"));
+        }
+
+        foreach (var client in new[] { "ad-reader", "provisioner" })
+        {
+            var settings = resources.Single(r => r.Kind == "ConfigMap" && r.Name == $"{client}-settings").Node.At("data").StringMap();
+            Assert.Equal("https://config:8080", settings["ConfigService__Url"]);
+            // The system roots stay: the provisioner also calls the public Rescue API.
+            var folders = settings["SSL_CERT_DIR"].Split(':');
+            Assert.Equal("/etc/ssl/certs", folders[0]);
+            var workload = resources.Single(r => r.Kind == "Deployment" && r.Name == client);
+            Assert.Equal(["ca.crt"], SecretFilesAt(workload, folders[1]));
+        }
+
+        var monitor = resources.Single(r => r.Kind == "ServiceMonitor" && r.Name == "config").Node.Items("spec", "endpoints").Single();
+        Assert.Equal("https", monitor.Text("scheme"));
+        Assert.Equal("config", monitor.Text("tlsConfig", "serverName"));
+        Assert.Equal("config-tls", monitor.Text("tlsConfig", "ca", "secret", "name"));
+        Assert.Equal("ca.crt", monitor.Text("tlsConfig", "ca", "secret", "key"));
+    }
+
+    /// <summary>The files of Secret config-tls a workload's container sees in <paramref name="folder"/>.</summary>
+    private static IEnumerable<string?> SecretFilesAt(Resource workload, string folder)
+    {
+        var mount = workload.Containers.Single().Items("volumeMounts").Single(m => m.Text("mountPath") == folder);
+        Assert.Equal("true", mount.Text("readOnly"));
+        var volume = workload.PodTemplate.Items("spec", "volumes").Single(v => v.Text("name") == mount.Text("name"));
+        Assert.Equal("config-tls", volume.Text("secret", "secretName"));
+        return volume.Items("secret", "items").Select(i => i.Text("path"));
     }
 
     private static Dictionary<string, YamlNode> Env(Resource workload) =>

@@ -2,7 +2,10 @@ using RescueAdSync.Deployment.Tests.Infrastructure;
 
 namespace RescueAdSync.Deployment.Tests;
 
-/// <summary>Every rendered manifest validates against the Kubernetes (and KEDA / Prometheus Operator) schemas.</summary>
+/// <summary>
+/// Every rendered manifest validates against the Kubernetes (and KEDA / Prometheus Operator) schemas, strictly: a field
+/// the schema does not declare fails, as it would with `kubectl apply --validate=strict`.
+/// </summary>
 public sealed class KubernetesSchemaTests
 {
     [Theory]
@@ -16,6 +19,8 @@ public sealed class KubernetesSchemaTests
             Assert.True(result.ExitCode == 0, $"schema validation of k8s/overlays/{overlay} failed:\n{result.Output}");
             Assert.Contains("\"errors\": []", result.StandardOutput);
             Assert.Contains($"\"documents\": {Overlays.Render(overlay).Count}", result.StandardOutput);
+            // Nothing is free-form in the schemas we use; if something becomes so, it must be looked at, not skipped.
+            Assert.True(result.StandardOutput.Contains("\"unchecked\": []"), $"objects the schemas cannot check:\n{result.StandardOutput}");
         }
         finally
         {
@@ -66,6 +71,45 @@ public sealed class KubernetesSchemaTests
         finally
         {
             File.Delete(file);
+        }
+    }
+
+    [Theory]
+    // The pull policy of every container: a misspelled key is dropped by the API server without strict validation.
+    [InlineData("production", "base/config/deployment.yaml", "imagePullPolicy:", "imagePullpolicy:",
+        "Deployment/config: unknown field spec.template.spec.containers[0].imagePullpolicy (did you mean imagePullPolicy?)")]
+    // The production patch that spreads config and provisioner replicas over nodes.
+    [InlineData("production", "overlays/production/spread.yaml", "topologySpreadConstraints:", "topologySpreadConstraint:",
+        "Deployment/provisioner: unknown field spec.template.spec.topologySpreadConstraint (did you mean topologySpreadConstraints?)")]
+    [InlineData("dev", "base/ad-reader/deployment.yaml", "livenessProbe:", "livenesProbe:",
+        "Deployment/ad-reader: unknown field spec.template.spec.containers[0].livenesProbe (did you mean livenessProbe?)")]
+    // Custom resources are checked against their own models the same way.
+    [InlineData("production", "components/keda/scaledobject.yaml", "pollingInterval:", "pollingIntervall:",
+        "ScaledObject/provisioner: unknown field spec.pollingIntervall (did you mean pollingInterval?)")]
+    [InlineData("dev", "base/monitoring/servicemonitors.yaml", "endpoints:", "endpoint:",
+        "ServiceMonitor/config: unknown field spec.endpoint (did you mean endpoints?)")]
+    [InlineData("dev", "base/monitoring/prometheusrule.yaml", "expr:", "expression:",
+        "PrometheusRule/rescue-adsync: unknown field spec.groups[0].rules[0].expression")]
+    public void A_misspelled_field_in_a_manifest_fails_validation_naming_the_resource_and_the_field(
+        string overlay, string file, string field, string misspelled, string expected)
+    {
+        var (rendered, folder) = Overlays.RenderChangedCopy(overlay, k8s =>
+        {
+            var path = Path.Combine(k8s, file);
+            var text = File.ReadAllText(path);
+            var at = text.IndexOf(field, StringComparison.Ordinal);
+            Assert.True(at >= 0, $"{file} has no {field}");
+            File.WriteAllText(path, string.Concat(text.AsSpan(0, at), misspelled, text.AsSpan(at + field.Length)));
+        });
+        try
+        {
+            var result = SchemaValidator.Validate(rendered);
+            Assert.True(result.ExitCode == 1, $"the validator accepted {misspelled} in {file}:\n{result.Output}");
+            Assert.Contains(expected, result.StandardOutput);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -30,7 +30,9 @@ public static class Tool
         return null;
     }
 
-    public static ToolResult Run(string executable, IEnumerable<string> arguments, string? workingDirectory = null, TimeSpan? timeout = null)
+    /// <param name="environment">Variables to set (a null value removes the variable) on top of this process's.</param>
+    public static ToolResult Run(string executable, IEnumerable<string> arguments, string? workingDirectory = null, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(executable)
         {
@@ -43,6 +45,18 @@ public static class Tool
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
