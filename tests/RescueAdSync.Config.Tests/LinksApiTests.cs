@@ -181,4 +181,23 @@ public class LinksApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFa
         var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         Assert.Equal(reason, problem.GetProperty("reason").GetString());
     }
+
+    [Fact]
+    public async Task Create_intent_of_a_user_already_linked_is_stored_without_an_error_log()
+    {
+        var user = "intent-" + Guid.NewGuid().ToString("N");
+        var logged = factory.Logs.Lines.Count;
+
+        // The intent is inserted first; for a user who has a link already that insert meets the primary key, which the
+        // write handles by updating instead.
+        foreach (var version in new long[] { 1, 2 })
+        {
+            var intent = Samples.Link(user, version) with { TechnicianNodeId = null, CreatePendingSince = DateTimeOffset.UtcNow };
+            Assert.Equal(HttpStatusCode.OK, (await factory.Provisioner.PutAsJsonAsync($"/api/links/{user}", intent)).StatusCode);
+        }
+
+        var stored = (await factory.Provisioner.GetFromJsonAsync<TechnicianLink>($"/api/links/{user}"))!;
+        Assert.Equal((2L, (long?)null), (stored.Version, stored.TechnicianNodeId));
+        Assert.DoesNotContain(factory.Logs.Lines.Skip(logged), line => line.StartsWith("Error ", StringComparison.Ordinal) || line.StartsWith("Critical ", StringComparison.Ordinal));
+    }
 }
