@@ -47,8 +47,10 @@ public static class DataExtensions
             // (WriteConflicts, UniqueViolation, the link writes), and those must not page anyone. Every other failure
             // is rethrown and logged where it ends, with the exception: at Error by the exception handler for a request,
             // by the hosted service's own catch in the background, by the host when a migration at start fails. So
-            // EF's own copy of these two events is Debug; the other EF errors (connection, query iteration) stay Error.
+            // EF's own copy of these events is Debug (ExecuteUpdateFailed: the link writes' guarded UPDATE meeting the
+            // technician's unique index); the other EF errors (connection, query iteration, ExecuteDelete) stay Error.
             .ConfigureWarnings(warnings => warnings.Log(
                 (RelationalEventId.CommandError, LogLevel.Debug),
-                (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                (RelationalEventId.ExecuteUpdateFailed, LogLevel.Debug)));
 }
