@@ -36,7 +36,6 @@ public static class ConfigServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddHttpClient<RescueAccountVerifier>();
-        builder.Services.AddScoped<SecretRedactor>();
         builder.AddConfigChanges();
         builder.Services.AddHostedService<SyncLogRetention>();
         builder.Services.AddHostedService<TechnicianMetrics>();

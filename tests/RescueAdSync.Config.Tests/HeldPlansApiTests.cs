@@ -169,4 +169,40 @@ public class HeldPlansApiTests(ConfigApiFactory factory) : IClassFixture<ConfigA
 
         Assert.Equal(HttpStatusCode.NotFound, (await factory.Admin.GetAsync($"/api/held-plans/{plan.Id}")).StatusCode);
     }
+
+    [Fact]
+    public async Task Concurrent_holds_of_one_mapping_store_one_plan_and_answer_the_others_409_without_an_error_log()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var mapping = await CreateMappingAsync();
+            var logged = factory.Logs.Lines.Count;
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var holds = Enumerable.Range(0, 20).Select(async _ =>
+            {
+                using var reader = factory.Reader;
+                await start.Task;
+                return await reader.PostAsJsonAsync("/api/held-plans", Plan(mapping.Id));
+            }).ToArray();
+            start.SetResult();
+            var responses = await Task.WhenAll(holds);
+
+            var errors = factory.Logs.Lines.Skip(logged).Where(line => line.StartsWith("Error ", StringComparison.Ordinal) || line.StartsWith("Critical ", StringComparison.Ordinal)).ToList();
+            Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.Created) == 1 && responses.Count(r => r.StatusCode == HttpStatusCode.Conflict) == 19,
+                $"{string.Join(", ", responses.Select(r => (int)r.StatusCode))}\n{string.Join('\n', errors)}");
+            var created = responses.Single(r => r.StatusCode == HttpStatusCode.Created);
+            var winner = (await created.Content.ReadFromJsonAsync<HeldPlan>())!.Id;
+            foreach (var conflict in responses.Where(r => r != created))
+            {
+                var problem = await conflict.Content.ReadFromJsonAsync<JsonElement>();
+                Assert.Equal(winner, problem.GetProperty("planId").GetGuid());
+            }
+
+            var open = (await factory.Admin.GetFromJsonAsync<HeldPlan[]>($"/api/held-plans?mappingId={mapping.Id}&open=true"))!;
+            Assert.Equal(winner, Assert.Single(open).Id);
+            Assert.Single(await LogOfAsync(mapping.Id), e => e.ErrorCode == "GUARD_HELD");
+            // A lost race is an answer, not a failure: nothing at Error for anyone alerting on the logs.
+            Assert.Empty(errors);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using RescueAdSync.Config.Apis;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
 
@@ -180,5 +181,43 @@ public class LinksApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFa
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         Assert.Equal(reason, problem.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Claiming_a_technician_another_link_holds_answers_409_without_an_error_log()
+    {
+        var holder = "holder-" + Guid.NewGuid().ToString("N");
+        var other = "other-" + Guid.NewGuid().ToString("N");
+        var node = Random.Shared.NextInt64(1L << 40, 1L << 50);
+        Assert.Equal(HttpStatusCode.OK, (await factory.Provisioner.PutAsJsonAsync($"/api/links/{holder}", Samples.Link(holder, 1, nodeId: node))).StatusCode);
+        var intent = Samples.Link(other, 1) with { TechnicianNodeId = null, CreatePendingSince = DateTimeOffset.UtcNow };
+        Assert.Equal(HttpStatusCode.OK, (await factory.Provisioner.PutAsJsonAsync($"/api/links/{other}", intent)).StatusCode);
+        var logged = factory.Logs.Lines.Count;
+
+        // The guarded UPDATE of the other user's link meets the unique index on the technician.
+        var claim = await factory.Provisioner.PutAsJsonAsync($"/api/links/{other}", Samples.Link(other, 2, nodeId: node));
+
+        Assert.Equal(HttpStatusCode.Conflict, claim.StatusCode);
+        Assert.Equal(LinksApi.LinkedElsewhere, (await claim.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("reason").GetString());
+        Assert.DoesNotContain(factory.Logs.Lines.Skip(logged), line => line.StartsWith("Error ", StringComparison.Ordinal) || line.StartsWith("Critical ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Create_intent_of_a_user_already_linked_is_stored_without_an_error_log()
+    {
+        var user = "intent-" + Guid.NewGuid().ToString("N");
+        var logged = factory.Logs.Lines.Count;
+
+        // The intent is inserted first; for a user who has a link already that insert meets the primary key, which the
+        // write handles by updating instead.
+        foreach (var version in new long[] { 1, 2 })
+        {
+            var intent = Samples.Link(user, version) with { TechnicianNodeId = null, CreatePendingSince = DateTimeOffset.UtcNow };
+            Assert.Equal(HttpStatusCode.OK, (await factory.Provisioner.PutAsJsonAsync($"/api/links/{user}", intent)).StatusCode);
+        }
+
+        var stored = (await factory.Provisioner.GetFromJsonAsync<TechnicianLink>($"/api/links/{user}"))!;
+        Assert.Equal((2L, (long?)null), (stored.Version, stored.TechnicianNodeId));
+        Assert.DoesNotContain(factory.Logs.Lines.Skip(logged), line => line.StartsWith("Error ", StringComparison.Ordinal) || line.StartsWith("Critical ", StringComparison.Ordinal));
     }
 }

@@ -95,13 +95,9 @@ public static class HeldPlansApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["mappingId"] = ["No such mapping."] });
         }
 
-        var existing = await db.HeldPlans.AsNoTracking()
-            .Where(p => p.MappingId == plan.MappingId && (p.Status == HeldPlanStatus.Held || p.Status == HeldPlanStatus.Approved))
-            .Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
-        if (existing is { } openId)
+        if (await OpenPlanAsync(db, plan.MappingId, cancellationToken) is { } openId)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The mapping already has an open held plan.",
-                detail: $"Plan {openId} is still open; approve or reject it first.", extensions: new Dictionary<string, object?> { ["planId"] = openId });
+            return AlreadyOpen(openId);
         }
 
         var now = time.UtcNowForStorage();
@@ -123,9 +119,16 @@ public static class HeldPlansApi
         // One entry per plan, written with it: the reader cannot lose it, nor write it twice.
         AddLog(db, now, SyncLogLevel.Warning, "guard-hold", "GUARD_HELD", row,
             $"The mass-change guard held this mapping: {row.Reason} Nothing of it is applied until an operator approves (adsync approve {row.Id}) or rejects (adsync reject {row.Id}) the plan.");
-        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        try
         {
-            return conflict;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception) when (UniqueViolation.Is(exception))
+        {
+            // A concurrent hold of the same mapping was stored first: the unique index on a mapping's open plan refused
+            // this one (the check above cannot see a plan that is being inserted at the same moment).
+            db.ChangeTracker.Clear();
+            return AlreadyOpen(await OpenPlanAsync(db, plan.MappingId, cancellationToken));
         }
 
         SyncLogMetrics.Count(SyncLogLevel.Warning, Source);
@@ -195,6 +198,16 @@ public static class HeldPlansApi
         return TypedResults.Ok(ToPlan(row, withChanges: false));
     }
 
+    private static Task<Guid?> OpenPlanAsync(ConfigDbContext db, Guid mappingId, CancellationToken cancellationToken) =>
+        db.HeldPlans.AsNoTracking()
+            .Where(p => p.MappingId == mappingId && (p.Status == HeldPlanStatus.Held || p.Status == HeldPlanStatus.Approved))
+            .Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
+
+    private static ProblemHttpResult AlreadyOpen(Guid? openId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The mapping already has an open held plan.",
+            detail: openId is null ? "Another plan was held for it at the same time." : $"Plan {openId} is still open; approve or reject it first.",
+            extensions: new Dictionary<string, object?> { ["planId"] = openId });
+
     private static ValidationErrors Validate(NewHeldPlan plan)
     {
         var errors = new ValidationErrors();
@@ -242,7 +255,7 @@ public static class HeldPlansApi
             Level = level,
             Source = Source,
             Operation = operation,
-            Message = message.Length > SyncLogOptions.MaxMessageLength ? message[..SyncLogOptions.MaxMessageLength] : message,
+            Message = message,
             MappingId = row.MappingId,
             ErrorCode = code,
             WillRetry = false,

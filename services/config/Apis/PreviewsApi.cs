@@ -187,7 +187,7 @@ public static class PreviewsApi
         var now = time.UtcNowForStorage();
         if (read.Error is not null)
         {
-            Fail(row, now, $"Reading mapping {mappingId} failed: {Truncate(read.Error, 1500)}");
+            Fail(row, now, $"Reading mapping {mappingId} failed: {read.Error}");
         }
         else
         {
@@ -256,7 +256,7 @@ public static class PreviewsApi
         var now = time.UtcNowForStorage();
         if (plan.Error is not null)
         {
-            Fail(row, now, Truncate(plan.Error, 2000));
+            Fail(row, now, plan.Error);
         }
         else
         {
@@ -312,7 +312,8 @@ public static class PreviewsApi
     private static void Fail(PreviewRow row, DateTimeOffset now, string error)
     {
         row.Status = PreviewStatus.Failed;
-        row.Error = Truncate(error, 2000);
+        // Masked and cut to its column when saved (SecretRedactionInterceptor).
+        row.Error = error;
         row.CompletedAt = now;
         row.Revision++;
     }
@@ -332,8 +333,6 @@ public static class PreviewsApi
 
     private static Dictionary<Guid, PreviewMappingRead> Reads(PreviewRow row) =>
         JsonSerializer.Deserialize<Dictionary<Guid, PreviewMappingRead>>(row.ReadJson, Json) ?? [];
-
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 
     private static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

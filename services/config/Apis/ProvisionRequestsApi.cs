@@ -144,7 +144,7 @@ public static class ProvisionRequestsApi
         return await FinishAsync(id, db, time, row =>
         {
             row.Status = ProvisionStatus.Failed;
-            row.Error = Truncate(failure.Error, 2000);
+            row.Error = failure.Error;
         }, cancellationToken);
     }
 
@@ -161,7 +161,7 @@ public static class ProvisionRequestsApi
             row.Status = outcome.Error is null ? ProvisionStatus.Done : ProvisionStatus.Failed;
             row.Outcome = outcome.Outcome;
             row.TechnicianNodeId = outcome.TechnicianNodeId;
-            row.Error = outcome.Error is null ? null : Truncate(outcome.Error, 2000);
+            row.Error = outcome.Error;
         }, cancellationToken);
     }
 
@@ -202,8 +202,6 @@ public static class ProvisionRequestsApi
         SyncLogMetrics.Count(failed ? SyncLogLevel.Error : SyncLogLevel.Info, "config");
         return TypedResults.Ok(ToRequest(row));
     }
-
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 
     private static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

@@ -22,7 +22,7 @@ public static class SyncLogApi
     }
 
     public static async Task<Results<Created<SyncLogEntry>, ValidationProblem>> AddAsync(
-        NewSyncLogEntry entry, ConfigDbContext db, SecretRedactor redactor, TimeProvider time, CancellationToken cancellationToken)
+        NewSyncLogEntry entry, ConfigDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = SettingsValidator.Validate(entry);
         if (!errors.IsValid)
@@ -30,18 +30,17 @@ public static class SyncLogApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var redact = await redactor.CreateAsync(cancellationToken);
-        var message = redact(entry.Message)!;
+        // Secrets are masked and the message cut to its column when it is saved (SecretRedactionInterceptor).
         var row = new SyncLogRow
         {
             Time = time.UtcNowForStorage(),
             Level = entry.Level,
             Source = entry.Source.Trim(),
-            Operation = redact(entry.Operation.Trim())!,
-            Message = message.Length > SyncLogOptions.MaxMessageLength ? message[..SyncLogOptions.MaxMessageLength] : message,
+            Operation = entry.Operation.Trim(),
+            Message = entry.Message,
             MappingId = entry.MappingId,
             DirectoryUserId = entry.DirectoryUserId,
-            ErrorCode = redact(entry.ErrorCode),
+            ErrorCode = entry.ErrorCode,
             WillRetry = entry.WillRetry,
             CorrelationId = entry.CorrelationId,
         };

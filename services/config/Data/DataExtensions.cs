@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using RescueAdSync.ServiceDefaults;
 
@@ -19,13 +20,14 @@ public static class DataExtensions
 
         // Both contexts are registered; the provider chosen in configuration decides which one the APIs get.
         builder.Services.AddSingleton<SqlitePragmas>();
+        builder.Services.AddSingleton<SecretRedactionInterceptor>();
         // Pooled: a request reuses a context (and its options) instead of building them again; the provisioners make
         // several link calls per new user.
         builder.Services.AddDbContextPool<SqliteConfigDbContext>((services, options) =>
-            options.UseSqlite(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString)
+            Common(options.UseSqlite(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString), services)
                 .AddInterceptors(services.GetRequiredService<SqlitePragmas>()));
         builder.Services.AddDbContextPool<PostgresConfigDbContext>((services, options) =>
-            options.UseNpgsql(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+            Common(options.UseNpgsql(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString), services));
         builder.Services.AddScoped<ConfigDbContext>(services =>
             services.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.PostgreSql
                 ? services.GetRequiredService<PostgresConfigDbContext>()
@@ -36,4 +38,19 @@ public static class DataExtensions
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ServiceDefaultsExtensions.ReadyTag]);
         return builder;
     }
+
+    private static DbContextOptionsBuilder Common(DbContextOptionsBuilder options, IServiceProvider services) =>
+        options.AddInterceptors(services.GetRequiredService<SecretRedactionInterceptor>())
+            // EF logs a failed statement (CommandError) and a failed save (SaveChangesFailed) at Error before it throws, so
+            // before our code can say whether the failure was expected. Ours handles the expected ones: a unique key
+            // taken by a concurrent writer, a lost insert race, a technician linked elsewhere become 409s or a retry
+            // (WriteConflicts, UniqueViolation, the link writes), and those must not page anyone. Every other failure
+            // is rethrown and logged where it ends, with the exception: at Error by the exception handler for a request,
+            // by the hosted service's own catch in the background, by the host when a migration at start fails. So
+            // EF's own copy of these events is Debug (ExecuteUpdateFailed: the link writes' guarded UPDATE meeting the
+            // technician's unique index); the other EF errors (connection, query iteration, ExecuteDelete) stay Error.
+            .ConfigureWarnings(warnings => warnings.Log(
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                (RelationalEventId.ExecuteUpdateFailed, LogLevel.Debug)));
 }

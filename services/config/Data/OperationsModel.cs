@@ -5,6 +5,9 @@ namespace RescueAdSync.Config.Data;
 /// <summary>The tables of the operator operations (mass-change guard plans), kept apart from the core model.</summary>
 public static class OperationsModel
 {
+    /// <summary>The statuses of an open plan, as the filter of the unique index on a mapping's open plan.</summary>
+    public const string OpenPlanFilter = "\"Status\" IN ('Held', 'Approved')";
+
     public static void ConfigureOperations(this ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<HeldPlanRow>(e =>
@@ -18,6 +21,9 @@ public static class OperationsModel
             e.Property(x => x.DecidedBy).HasMaxLength(200);
             e.Property(x => x.Revision).IsConcurrencyToken();
             e.HasIndex(x => new { x.MappingId, x.Status });
+            // At most one open (Held or Approved) plan per mapping, kept by the database: concurrent holds of one mapping
+            // cannot both insert, whatever the timing. The same filter text works on SQLite and PostgreSQL.
+            e.HasIndex(x => x.MappingId, "IX_held_plan_MappingId_open").IsUnique().HasFilter(OpenPlanFilter);
             e.HasIndex(x => x.CreatedAt);
         });
 

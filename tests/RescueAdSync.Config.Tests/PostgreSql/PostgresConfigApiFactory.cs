@@ -18,13 +18,13 @@ public sealed class PostgresConfigApiFactory : ConfigApiFactory, IAsyncLifetime
 
     Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>Every stored value of the tables that hold secrets, as PostgreSQL returns them.</summary>
+    /// <summary>Every stored value of the tables that hold secrets or texts that could carry one, as PostgreSQL returns them.</summary>
     public override async Task<byte[]> ReadStoredBytesAsync()
     {
         var text = new StringBuilder();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        foreach (var table in new[] { "rescue_account", "directory_connection", "sync_log" })
+        foreach (var table in new[] { "rescue_account", "directory_connection", "sync_log", "held_plan", "provision_request", "preview" })
         {
             await using var command = new NpgsqlCommand($"SELECT t::text FROM {table} t", connection);
             await using var reader = await command.ExecuteReaderAsync();

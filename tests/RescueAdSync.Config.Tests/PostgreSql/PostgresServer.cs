@@ -59,9 +59,11 @@ public sealed class PostgresServer
 
         await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync"], asRoot);
         var port = FreePort();
+        // Every test class has its own service and connection pool, and several run at once, some with 20 concurrent
+        // requests: PostgreSQL's default of 100 connections refused some of them ("too many clients already").
         await RunAsync(Path.Combine(bin, "pg_ctl"),
             ["-D", data, "-l", Path.Combine(root, "postgres.log"), "-w", "-t", "60", "start",
-             "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c full_page_writes=off -c synchronous_commit=off"],
+             "-o", $"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=500"],
             asRoot);
 
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>

@@ -150,6 +150,10 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
 
                     b.HasIndex("MappingId", "Status");
 
+                    b.HasIndex(new[] { "MappingId" }, "IX_held_plan_MappingId_open")
+                        .IsUnique()
+                        .HasFilter("\"Status\" IN ('Held', 'Approved')");
+
                     b.ToTable("held_plan", (string)null);
                 });
 

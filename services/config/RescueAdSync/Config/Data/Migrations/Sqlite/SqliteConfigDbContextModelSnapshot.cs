@@ -144,6 +144,10 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
 
                     b.HasIndex("MappingId", "Status");
 
+                    b.HasIndex(new[] { "MappingId" }, "IX_held_plan_MappingId_open")
+                        .IsUnique()
+                        .HasFilter("\"Status\" IN ('Held', 'Approved')");
+
                     b.ToTable("held_plan", (string)null);
                 });
 

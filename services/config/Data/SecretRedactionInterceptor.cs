@@ -1,0 +1,107 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using RescueAdSync.Config.Secrets;
+
+namespace RescueAdSync.Config.Data;
+
+/// <summary>
+/// The one place that keeps secrets out of stored text: every save masks the Rescue account's secrets and every
+/// directory connection's bind password in every string property of every entity written, then cuts the value to its
+/// column's length (after masking, so a cut never leaves half a secret behind). Entities are masked unless listed in
+/// <see cref="Unmasked"/>, so a new table or a new text column is covered without anyone remembering it.
+/// ExecuteUpdate and raw SQL bypass this: they are used only for the unmasked tables.
+/// </summary>
+public sealed class SecretRedactionInterceptor(IServiceProvider services) : SaveChangesInterceptor
+{
+    /// <summary>The entities whose text is stored as written, each with the reason.</summary>
+    public static readonly IReadOnlyDictionary<Type, string> Unmasked = new Dictionary<Type, string>
+    {
+        [typeof(RescueAccountRow)] = "holds the secrets themselves, encrypted, and the account's settings",
+        [typeof(DirectoryConnectionRow)] = "holds the bind password itself, encrypted, and the connection's settings",
+        [typeof(MappingRow)] = "settings an admin wrote that the reader acts on: masking would change which group it reads",
+        [typeof(TechnicianLinkRow)] = "directory ids, technician ids and states, no free text (and the hottest write path)",
+        [typeof(ReaderStateRow)] = "the reader's own state document, read back by the reader to continue: masking would corrupt it",
+        [typeof(LeaseRow)] = "lease names and the instance ids that hold them",
+    };
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        if (eventData.Context is { } context && Written(context) is { Count: > 0 } entries)
+        {
+            Mask(entries, Load(context,
+                context.Set<RescueAccountRow>().AsNoTracking().ToList(),
+                context.Set<DirectoryConnectionRow>().AsNoTracking().Select(d => d.BindPasswordEncrypted).ToList()));
+        }
+
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+        DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } context && Written(context) is { Count: > 0 } entries)
+        {
+            Mask(entries, Load(context,
+                await context.Set<RescueAccountRow>().AsNoTracking().ToListAsync(cancellationToken),
+                await context.Set<DirectoryConnectionRow>().AsNoTracking().Select(d => d.BindPasswordEncrypted).ToListAsync(cancellationToken)));
+        }
+
+        return result;
+    }
+
+    private static List<EntityEntry> Written(DbContext context) =>
+        [.. context.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified && !Unmasked.ContainsKey(e.Metadata.ClrType))];
+
+    /// <summary>Every stored secret, and those written in this same save.</summary>
+    private SecretRedactor Load(DbContext context, List<RescueAccountRow> accounts, List<string> bindPasswords)
+    {
+        var protector = services.GetRequiredService<SecretProtector>();
+        var secrets = new List<string>();
+        void AddAccount(RescueAccountRow account)
+        {
+            secrets.Add(protector.Unprotect(account.MahPasswordEncrypted, SecretPurposes.MahPassword));
+            secrets.Add(protector.Unprotect(account.ServiceTokenEncrypted, SecretPurposes.ServiceToken));
+            secrets.Add(protector.Unprotect(account.DefaultPasswordEncrypted, SecretPurposes.DefaultPassword));
+        }
+
+        accounts.ForEach(AddAccount);
+        secrets.AddRange(bindPasswords.Select(p => protector.Unprotect(p, SecretPurposes.BindPassword)));
+        foreach (var entry in context.ChangeTracker.Entries<RescueAccountRow>().Where(e => e.State is EntityState.Added or EntityState.Modified))
+        {
+            AddAccount(entry.Entity);
+        }
+
+        foreach (var entry in context.ChangeTracker.Entries<DirectoryConnectionRow>().Where(e => e.State is EntityState.Added or EntityState.Modified))
+        {
+            secrets.Add(protector.Unprotect(entry.Entity.BindPasswordEncrypted, SecretPurposes.BindPassword));
+        }
+
+        return new SecretRedactor(secrets);
+    }
+
+    private static void Mask(List<EntityEntry> entries, SecretRedactor redactor)
+    {
+        foreach (var entry in entries)
+        {
+            foreach (var property in entry.Properties)
+            {
+                if (property.CurrentValue is not string text || property.Metadata.IsKey())
+                {
+                    continue;
+                }
+
+                var masked = redactor.Redact(text);
+                if (property.Metadata.GetMaxLength() is { } max && masked.Length > max)
+                {
+                    masked = masked[..max];
+                }
+
+                if (!string.Equals(masked, text, StringComparison.Ordinal))
+                {
+                    property.CurrentValue = masked;
+                }
+            }
+        }
+    }
+}
