@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RescueAdSync.Config.Apis;
 using RescueAdSync.Config.Auth;
@@ -8,6 +9,7 @@ using RescueAdSync.Config.ReaderStates;
 using RescueAdSync.Config.Rescue;
 using RescueAdSync.Config.Secrets;
 using RescueAdSync.Config.SyncLog;
+using RescueAdSync.Config.Validation;
 
 namespace RescueAdSync.Config;
 
@@ -20,8 +22,17 @@ public static class ConfigServiceExtensions
         builder.Services.AddProblemDetails();
         // A field the API does not know is a mistake (a typo, an older or newer client): refuse it
         // instead of storing the rest and silently dropping what the operator meant.
+        // A field left out is refused too, unless the contract gives it a default, and an enum is its name, never a number
+        // (123 is no level, no state, no action: it would be stored and shown as a value nobody chose).
         builder.Services.ConfigureHttpJsonOptions(options =>
-            options.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow);
+        {
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.RespectRequiredConstructorParameters = true;
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        });
+        // Unreadable requests throw, so that one handler answers them with the field and the problem named.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<UnreadableRequestHandler>();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecuritySchemeTransformer>().AddOperationTransformer<RolesOperationTransformer>());
         builder.AddConfigDatabase();
         builder.AddSecretProtection();

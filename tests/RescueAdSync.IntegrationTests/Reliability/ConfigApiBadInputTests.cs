@@ -91,6 +91,69 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
         Assert.Equal(before, await ReadAsync("/api/directory"));
     }
 
+    [Theory]
+    [InlineData("/api/mappings", """{"sourceGroupDn":"cn=techs,dc=example,dc=org","technicianGroupId":"seven"}""", "'$.technicianGroupId'", "wrong type")]
+    [InlineData("/api/mappings", """{"sourceGroupDn":"cn=techs,dc=example,dc=org","technicianGroupId":1e20}""", "'$.technicianGroupId'", "wrong type")]
+    [InlineData("/api/mappings", """{"sourceGroupDn":"cn=techs\ud800,dc=example,dc=org","technicianGroupId":7}""", "'$.sourceGroupDn'", "not valid text")]
+    [InlineData("/api/mappings", "{ broken", "the body", "not valid JSON")]
+    [InlineData("/api/directory", """{"kind":"Novell","serverUrls":["ldap://127.0.0.1"],"bindDn":"cn=a","bindPassword":"pw","baseDn":"dc=example,dc=org"}""", "'$.kind'", "not one of the allowed values")]
+    [InlineData("/api/directory", """{"kind":1,"serverUrls":["ldap://127.0.0.1"],"bindDn":"cn=a","bindPassword":"pw","baseDn":"dc=example,dc=org"}""", "'$.kind'", "not one of the allowed values")]
+    [InlineData("/api/directory", """{"kind":"OpenLdap","serverUrls":["ldap://127.0.0.1"],"bindDn":"cn=a","bindPassword":"pw","baseDn":"dc=example,dc=org","pollIntervalMinutes":1}""", "'pollIntervalMinutes'", "is not a field")]
+    [InlineData("/api/directory", """{"kind":"OpenLdap","serverUrls":["ldap://127.0.0.1"],"bindDn":"cn=a","bindPassword":"pw"}""", "the body", "missing")]
+    public async Task An_unreadable_body_gets_a_400_naming_the_field_and_the_problem_in_the_APIs_words(string path, string body, string field, string problem)
+    {
+        var before = await ReadAsync(path);
+
+        using var response = await SendAsync(path == "/api/mappings" ? "POST" : "PUT", path, body);
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var detail = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString()!;
+        Assert.Contains(field, detail, StringComparison.Ordinal);
+        Assert.Contains(problem, detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("RescueAdSync.", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", detail, StringComparison.Ordinal);
+        Assert.Equal(before, await ReadAsync(path));
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_the_size_limit_is_refused_with_413()
+    {
+        var before = await ReadAsync("/api/directory");
+        // No Content-Length: the server learns the size only while it reads, past Kestrel's 30,000,000-byte limit. A raw
+        // connection, so the client stops sending as soon as the answer arrives (HttpClient would write on into a closed socket).
+        var url = new Uri(_http.BaseAddress!, "/api/directory");
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(url.Host, url.Port);
+        var stream = tcp.GetStream();
+        var head = $"PUT {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nAuthorization: Bearer {_adminKey}\r\n" +
+            "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        var chunk = Encoding.ASCII.GetBytes($"{64 * 1024:x}\r\n{new string(' ', 64 * 1024)}\r\n");
+        for (var sent = 0L; sent < 50_000_000 && tcp.Available == 0; sent += 64 * 1024)
+        {
+            try
+            {
+                await stream.WriteAsync(chunk);
+            }
+            catch (IOException)
+            {
+                break; // the server answered and closed its side: the answer is waiting in our receive buffer
+            }
+        }
+
+        var answer = new StringBuilder();
+        var buffer = new byte[8192];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!answer.ToString().Contains("\r\n\r\n", StringComparison.Ordinal)
+            && await stream.ReadAsync(buffer, timeout.Token) is var read and > 0)
+        {
+            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        Assert.StartsWith("HTTP/1.1 413", answer.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before, await ReadAsync("/api/directory"));
+    }
+
     private async Task<HttpResponseMessage> SendAsync(string method, string path, string body)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
