@@ -18,6 +18,10 @@ PROVISIONER_PORT=${PROVISIONER_PORT:-5082}
 READER_PORT=${READER_PORT:-5081}
 run=${ADSYNC_RUN_ROOT:-/tmp/adsync}/stack
 suffix=dc=example,dc=org
+# OpenLDAP has no standard "account disabled" flag: the demo directory connection names this inetOrgPerson attribute,
+# so a user with any value in it but FALSE is disabled (a real directory would use e.g. pwdAccountLockedTime).
+disabled_attribute=employeeType
+cli="$root/tools/cli/bin/Release/net10.0/adsync.dll"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { echo "run.sh: $*" >&2; exit 1; }
@@ -29,7 +33,8 @@ for port in $LDAP_PORT $AMQP_PORT $RABBIT_UI_PORT $EPMD_PORT $EMULATOR_PORT $CON
 done
 
 say "Installing what the stack needs (skipped when already installed)"
-bash deploy/local/install-deps.sh
+# Only the run set (OpenLDAP, RabbitMQ): the test servers and tools come with deploy/local/test.sh.
+bash deploy/local/install-deps.sh --run
 
 say "Building (Release)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -63,7 +68,9 @@ bash deploy/local/rabbitmq.sh start "$run/rabbitmq" "$AMQP_PORT" "$RABBIT_UI_POR
 # start_service <name> <folder> <assembly> <port> [VAR=value ...]
 start_service() {
   local name=$1 folder=$2 assembly=$3 port=$4; shift 4
-  env "$@" dotnet "services/$folder/bin/Release/net10.0/$assembly.dll" --urls "http://127.0.0.1:$port" \
+  local bin="$root/services/$folder/bin/Release/net10.0"
+  # --contentRoot: the service reads its appsettings.json (log levels) as it does in its container.
+  env "$@" dotnet "$bin/$assembly.dll" --urls "http://127.0.0.1:$port" --contentRoot "$bin" \
     >"$run/logs/$name.log" 2>&1 &
   service_pids+=($!)
   for _ in $(seq 1 120); do
@@ -105,7 +112,7 @@ config_call() { # <method> <path> <json>
 }
 say "Submitting the Rescue account, the directory and the mapping to the config service"
 config_call PUT /api/rescue-account "{\"apiBaseUrl\":\"http://127.0.0.1:$EMULATOR_PORT/API/\",\"mahEmail\":\"mah@example.org\",\"mahPassword\":\"$(secret)\",\"serviceToken\":\"$token\",\"defaultPassword\":\"$default_password\"}"
-config_call PUT /api/directory "{\"kind\":\"OpenLdap\",\"serverUrls\":[\"ldap://127.0.0.1:$LDAP_PORT\"],\"bindDn\":\"cn=admin,$suffix\",\"bindPassword\":\"$ldap_password\",\"baseDn\":\"$suffix\",\"pollIntervalSeconds\":2}"
+config_call PUT /api/directory "{\"kind\":\"OpenLdap\",\"serverUrls\":[\"ldap://127.0.0.1:$LDAP_PORT\"],\"bindDn\":\"cn=admin,$suffix\",\"bindPassword\":\"$ldap_password\",\"baseDn\":\"$suffix\",\"disabledAttribute\":\"$disabled_attribute\",\"pollIntervalSeconds\":2}"
 config_call POST /api/mappings "{\"sourceGroupDn\":\"cn=rescue-technicians,ou=groups,$suffix\",\"technicianGroupId\":$group_id}"
 
 services_env=("ConfigService__Url=http://127.0.0.1:$CONFIG_PORT" RabbitMq__Host=127.0.0.1 "RabbitMq__Port=$AMQP_PORT")
@@ -128,21 +135,27 @@ show_technicians || echo "  (not all there yet: see $run/logs/)"
 cat <<INFO
 
 The stack is up. Where to look:
+  Admin page               http://127.0.0.1:$CONFIG_PORT/admin/   (log in with the admin key below)
   Rescue emulator state    http://127.0.0.1:$EMULATOR_PORT/admin/state
-  Config service API       http://127.0.0.1:$CONFIG_PORT/api/...   (admin key: $admin_key)
-  Sync log                 curl -H 'Authorization: Bearer $admin_key' http://127.0.0.1:$CONFIG_PORT/api/sync-log
+  Config service API       http://127.0.0.1:$CONFIG_PORT/api/...   (Authorization: Bearer <admin key>)
   RabbitMQ management      http://127.0.0.1:$RABBIT_UI_PORT   (guest / guest)
   Metrics                  http://127.0.0.1:{$CONFIG_PORT,$READER_PORT,$PROVISIONER_PORT,$EMULATOR_PORT}/metrics
   Service logs             $run/logs/
   Directory                ldap://127.0.0.1:$LDAP_PORT  bind cn=admin,$suffix  password $ldap_password
 
+The CLI, in another shell (paste these three lines; or run it from the repository as: dotnet run --project tools/cli -- status):
+  export ADSYNC_URL=http://127.0.0.1:$CONFIG_PORT
+  export ADSYNC_API_KEY=$admin_key
+  alias adsync='dotnet $cli'
+then: adsync status, adsync mapping list, adsync log --follow, adsync preview <mapping-id>, adsync --help
+
 Try: change a user's mail and watch the technician follow within seconds:
-  ldapmodify -x -H ldap://127.0.0.1:$LDAP_PORT -D cn=admin,$suffix -w '$ldap_password' <<EOF
-  dn: uid=alice,ou=people,$suffix
-  changetype: modify
-  replace: mail
-  mail: alice.anders@example.org
-  EOF
+  printf 'dn: uid=alice,ou=people,$suffix\nchangetype: modify\nreplace: mail\nmail: alice.anders@example.org\n' | ldapmodify -x -H ldap://127.0.0.1:$LDAP_PORT -D cn=admin,$suffix -w '$ldap_password'
+
+Try: disable a user in the directory (the demo's disabled attribute is $disabled_attribute) and watch the technician become Disabled:
+  printf 'dn: uid=bob,ou=people,$suffix\nchangetype: modify\nreplace: $disabled_attribute\n$disabled_attribute: disabled\n' | ldapmodify -x -H ldap://127.0.0.1:$LDAP_PORT -D cn=admin,$suffix -w '$ldap_password'
+and enable it again:
+  printf 'dn: uid=bob,ou=people,$suffix\nchangetype: modify\ndelete: $disabled_attribute\n' | ldapmodify -x -H ldap://127.0.0.1:$LDAP_PORT -D cn=admin,$suffix -w '$ldap_password'
 
 Press Ctrl-C to stop everything.
 INFO

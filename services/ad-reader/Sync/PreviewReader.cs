@@ -52,8 +52,10 @@ public sealed class PreviewReader(IPreviewsApi previews, MappingSynchronizer syn
         try
         {
             var pending = await previews.GetPendingAsync(cancellationToken);
-            // Only this reader's mappings (its directory, enabled); another reader instance reads the others.
-            return pending.SelectMany(p => p.MappingIds.Select(id => (p.Id, Mapping: configuration.Mappings.FirstOrDefault(m => m.Id == id))))
+            // Only this reader's mappings (its directory); another reader instance reads the others. A disabled mapping is
+            // read for a preview too (checking a mapping before enabling it), never by a cycle.
+            var mine = configuration.Mappings.Concat(configuration.DisabledMappings ?? []).ToList();
+            return pending.SelectMany(p => p.MappingIds.Select(id => (p.Id, Mapping: mine.FirstOrDefault(m => m.Id == id))))
                 .Where(w => w.Mapping is not null)
                 .Select(w => (w.Id, w.Mapping!))
                 .ToList();

@@ -6,7 +6,8 @@ namespace RescueAdSync.AdReader.Sync;
 /// <summary>
 /// Fetches the configuration every cycle so that edits take effect without a restart, and keeps the last known one
 /// while the config service is unreachable: an outage of the config service must not stop the sync. Serves the
-/// directory connection named by Reader:Directory and its enabled mappings, in priority order.
+/// directory connection named by Reader:Directory and its enabled mappings, in priority order (its disabled ones apart,
+/// for previews only).
 /// </summary>
 public sealed class ReaderConfigurationSource(IConfigApi configApi, ILogger<ReaderConfigurationSource> logger,
     IOptions<ReaderOptions>? options = null, ReaderAttributeSet? attributes = null)
@@ -22,12 +23,15 @@ public sealed class ReaderConfigurationSource(IConfigApi configApi, ILogger<Read
         {
             var directory = await configApi.GetDirectoryAsync(DirectoryName, cancellationToken);
             var mappings = await configApi.GetMappingsAsync(cancellationToken);
-            var mine = mappings
-                .Where(mapping => mapping.Enabled && string.Equals(mapping.Directory, DirectoryName, StringComparison.OrdinalIgnoreCase))
+            var ofThisDirectory = mappings
+                .Where(mapping => string.Equals(mapping.Directory, DirectoryName, StringComparison.OrdinalIgnoreCase))
                 .OrderBy(mapping => mapping.Priority)
                 .ToList();
-            attributes?.Update(directory, mine);
-            _last = new ReaderConfiguration(directory, mine);
+            var mine = ofThisDirectory.Where(mapping => mapping.Enabled).ToList();
+            var disabled = ofThisDirectory.Where(mapping => !mapping.Enabled).ToList();
+            // A preview of a disabled mapping reads its name and email attributes too.
+            attributes?.Update(directory, ofThisDirectory);
+            _last = new ReaderConfiguration(directory, mine, disabled);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -49,14 +49,11 @@ public static class PreviewsApi
         List<Guid> mappingIds;
         if (request?.MappingId is { } given)
         {
-            var mapping = await db.Mappings.AsNoTracking().Where(m => m.Id == given).Select(m => new { m.Enabled }).SingleOrDefaultAsync(cancellationToken);
-            if (mapping is null)
+            // A disabled mapping can be previewed too (that is how one checks a mapping before enabling it): the reader
+            // reads it for the preview only, never for a cycle.
+            if (!await db.Mappings.AsNoTracking().AnyAsync(m => m.Id == given, cancellationToken))
             {
                 return Invalid("mappingId", $"No such mapping {given} (see GET /api/mappings).");
-            }
-            if (!mapping.Enabled)
-            {
-                return Invalid("mappingId", $"Mapping {given} is disabled: the reader does not read it. Enable it first.");
             }
             mappingIds = [given];
         }
@@ -137,7 +134,7 @@ public static class PreviewsApi
         await db.Previews.Where(p => p.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
         var rows = await db.Previews.Where(p => p.Status == PreviewStatus.Pending).OrderBy(p => p.Id).ToListAsync(cancellationToken);
         var pending = new List<PendingPreview>();
-        var enabled = (await db.Mappings.AsNoTracking().Where(m => m.Enabled).Select(m => m.Id).ToListAsync(cancellationToken)).ToHashSet();
+        var existing = (await db.Mappings.AsNoTracking().Select(m => m.Id).ToListAsync(cancellationToken)).ToHashSet();
         foreach (var row in rows)
         {
             if (TimeOut(row, now))
@@ -146,9 +143,9 @@ public static class PreviewsApi
             }
             var reads = Reads(row);
             var missing = MappingIds(row).Where(m => !reads.ContainsKey(m)).ToList();
-            if (missing.FirstOrDefault(m => !enabled.Contains(m)) is var gone && gone != Guid.Empty)
+            if (missing.FirstOrDefault(m => !existing.Contains(m)) is var gone && gone != Guid.Empty)
             {
-                Fail(row, now, $"Mapping {gone} was disabled or deleted after the preview was requested: request a new preview.");
+                Fail(row, now, $"Mapping {gone} was deleted after the preview was requested: request a new preview.");
                 continue;
             }
             pending.Add(new PendingPreview(row.Id, missing));

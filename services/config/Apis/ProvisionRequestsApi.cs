@@ -68,7 +68,7 @@ public static class ProvisionRequestsApi
         }
         else
         {
-            var enabled = await db.Mappings.AsNoTracking().Where(m => m.Enabled).Select(m => m.Id).Take(2).ToListAsync(cancellationToken);
+            var enabled = await db.Mappings.AsNoTracking().Where(m => m.Enabled).OrderBy(m => m.Id).Select(m => m.Id).Take(2).ToListAsync(cancellationToken);
             if (enabled.Count != 1)
             {
                 return Invalid("mappingId", enabled.Count == 0

@@ -25,7 +25,12 @@ public static class DataExtensions
         // several link calls per new user.
         builder.Services.AddDbContextPool<SqliteConfigDbContext>((services, options) =>
             Common(options.UseSqlite(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString), services)
-                .AddInterceptors(services.GetRequiredService<SqlitePragmas>()));
+                .AddInterceptors(services.GetRequiredService<SqlitePragmas>())
+                // The migration LinkWithoutTechnician makes a column nullable, which SQLite can only do by rebuilding the
+                // table between PRAGMA foreign_keys = 0 and = 1; a PRAGMA cannot run inside a transaction, so EF warns at
+                // every migration of a new database. It cannot be split off now (databases in use have it in their history),
+                // and on a new database the table is still empty. This one event is logged as information, not a warning.
+                .ConfigureWarnings(warnings => warnings.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Information))));
         builder.Services.AddDbContextPool<PostgresConfigDbContext>((services, options) =>
             Common(options.UseNpgsql(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString), services));
         builder.Services.AddScoped<ConfigDbContext>(services =>

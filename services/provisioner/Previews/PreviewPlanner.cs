@@ -42,8 +42,9 @@ public sealed class PreviewPlanner(IRescueClient rescue, LinkStore links, IPrevi
     public async Task<PreviewItem?> PlanAsync(UserChanged change, CancellationToken ct)
     {
         var mapping = await cache.FindMappingAsync(change.MappingId, ct);
-        if (mapping is null || !mapping.Enabled)
-            return Skip(change, $"Mapping {change.MappingId} was deleted or disabled since the directory was read: its users are not provisioned.");
+        // A disabled mapping is planned as it would be once enabled: a preview is how one checks it before enabling it.
+        if (mapping is null)
+            return Skip(change, $"Mapping {change.MappingId} was deleted since the directory was read: its users are not provisioned.");
         if (string.IsNullOrWhiteSpace(change.Email) || string.IsNullOrWhiteSpace(change.DisplayName))
             return Skip(change, "The directory user has no usable name or email (mail / userPrincipalName); Rescue requires both.");
 

@@ -66,6 +66,21 @@ public sealed class ExitCodeTests(ConfigStack stack)
         (await CliRunner.RunAsync(url: null, key: null, stdin: null, "frobnicate")).AssertExit(1);
     }
 
+    [Fact]
+    public async Task Help_says_what_the_sync_log_holds_and_that_a_disabled_mapping_can_be_previewed()
+    {
+        var log = await CliRunner.RunAsync(url: null, key: null, stdin: null, "log", "--help");
+        log.AssertExit(0);
+        var text = string.Join(' ', log.Stdout.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("failures and warnings, and operator actions", text);
+        Assert.Contains("Routine creations, updates and disables are not in it", text);
+        Assert.DoesNotContain("every failure and change", text);
+
+        var preview = await CliRunner.RunAsync(url: null, key: null, stdin: null, "preview", "--help");
+        preview.AssertExit(0);
+        Assert.Contains("enabled or not", string.Join(' ', preview.Stdout.Split((char[])['\n', ' '], StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     // Bound then released: nothing listens there for the moment the test needs.
     private static int UnusedPort()
     {

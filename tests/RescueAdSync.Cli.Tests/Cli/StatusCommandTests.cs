@@ -41,6 +41,31 @@ public sealed class StatusCommandTests(ConfigStack stack)
     }
 
     [Fact]
+    public async Task Last_activity_follows_the_provisioners_applied_changes_not_only_the_sync_log()
+    {
+        var group = $"CN=StatusActivity-{Guid.NewGuid():N},DC=corp,DC=example,DC=org";
+        var (mapping, _) = await stack.AddMappingAsync(group);
+        var before = Single(await stack.RunCliAsync("status", mapping.ToString(), "--json"));
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("lastActivity").ValueKind);
+
+        // The provisioner created a technician and later disabled it: no sync-log entry, but activity.
+        await stack.WriteLinkAsync($"activity-{Guid.NewGuid():N}", mapping, 911, UserState.Enabled);
+        var created = Single(await stack.RunCliAsync("status", mapping.ToString(), "--json"));
+        Assert.Equal(created.GetProperty("lastApplied").GetDateTimeOffset(), created.GetProperty("lastActivity").GetDateTimeOffset());
+        var table = await stack.RunCliAsync("status", mapping.ToString());
+        table.AssertExit(0);
+        var row = table.Stdout.Split('\n').Single(line => line.StartsWith(mapping.ToString(), StringComparison.Ordinal));
+        Assert.Matches(@"\d{2}:\d{2}:\d{2}Z\s+(ok|HELD|PENDING)", row);
+
+        // A later sync-log entry (a failure) is the later activity.
+        await stack.WriteLogAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", "setUser", "Rescue said NOT_AUTHORIZED",
+            mapping, "someone", "NOT_AUTHORIZED", WillRetry: true));
+        var failed = Single(await stack.RunCliAsync("status", mapping.ToString(), "--json"));
+        Assert.True(failed.GetProperty("lastActivity").GetDateTimeOffset() >= created.GetProperty("lastActivity").GetDateTimeOffset());
+        Assert.Equal(failed.GetProperty("lastErrors")[0].GetProperty("time").GetDateTimeOffset(), failed.GetProperty("lastActivity").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task Status_shows_the_readers_last_cycle_and_the_lag_until_the_provisioner_caught_up()
     {
         var group = $"CN=StatusLag-{Guid.NewGuid():N},DC=corp,DC=example,DC=org";

@@ -125,6 +125,57 @@ public sealed class PreviewEndToEndTests(SlapdFixture slapd, RabbitMqFixture rab
         Assert.Contains("PREVIEW_READY", (await stack.GetSyncLogAsync()).Select(e => e.ErrorCode));
     }
 
+    [Fact]
+    public async Task Preview_of_a_disabled_mapping_plans_its_members_while_the_sync_leaves_them_alone()
+    {
+        var server = slapd.Server;
+        var ou = $"ou=previewoff{_id},{server.BaseDn}";
+        var group = $"cn=techs{_id},{ou}";
+        var later = $"cn=later{_id},{ou}";
+        string User(string name) => $"uid={name}{_id},{ou}";
+        string Mail(string name) => $"{name}{_id}@example.org";
+        using var ldap = new LdapAdmin(server.Url, server.AdminDn, server.AdminPassword);
+        ldap.Add(ou, ("objectClass", ["organizationalUnit"]));
+        ldap.Add(User("keep"), Person("Kim Keep", Mail("keep")));
+        ldap.Add(User("ann"), Person("Ann Later", Mail("ann")));
+        ldap.Add(User("bob"), Person("Bob Later", Mail("bob")));
+        ldap.Add(group, ("objectClass", ["groupOfNames"]), ("member", [User("keep")]));
+        ldap.Add(later, ("objectClass", ["groupOfNames"]), ("member", [User("ann"), User("bob")]));
+
+        var directory = new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [server.Url], server.AdminDn,
+            server.AdminPassword, server.BaseDn, PollIntervalSeconds: 1);
+        await using var stack = await SyncStack.StartAsync(rabbit.Broker, directory, group, "e2e-preview-off");
+        var keep = await stack.WaitForTechnicianAsync(t => t.Email == Mail("keep") && t.Status == "Enabled", "for keep");
+
+        // A mapping the operator has not enabled yet: the guide says to preview it first.
+        var created = await stack.ConfigAdmin.PostAsJsonAsync("/api/mappings", new MappingSettings(later, stack.TechnicianGroupId, Enabled: false));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var off = (await created.Content.ReadFromJsonAsync<Mapping>())!;
+        var lastCall = (await stack.Emulator.GetCallsAsync()).Select(c => c.Sequence).DefaultIfEmpty(0).Max();
+
+        var requested = await stack.ConfigAdmin.PostAsJsonAsync("/api/previews", new NewPreview(off.Id));
+        Assert.Equal(HttpStatusCode.Accepted, requested.StatusCode);
+        var preview = (await requested.Content.ReadFromJsonAsync<Preview>())!;
+        await stack.EventuallyAsync(async () =>
+        {
+            preview = (await stack.ConfigAdmin.GetFromJsonAsync<Preview>($"/api/previews/{preview.Id}"))!;
+            return preview.Status is PreviewStatus.Ready or PreviewStatus.Failed;
+        }, "the preview ready", TimeSpan.FromSeconds(90));
+        Assert.True(preview.Status == PreviewStatus.Ready, $"preview {preview.Status}: {preview.Error}");
+        Assert.Equal(new PreviewSummary(Create: 2, Link: 0, Update: 0, Enable: 0, Disable: 0, Skip: 0, NoChange: 0), preview.Summary);
+        string[] members = [ldap.Read(User("ann"), "entryUUID"), ldap.Read(User("bob"), "entryUUID")];
+        Assert.Equal(members.Order(StringComparer.Ordinal), preview.Items!.Select(i => i.DirectoryUserId).Order(StringComparer.Ordinal));
+        Assert.All(preview.Items!, item => Assert.Equal((PreviewAction.Create, off.Id), (item.Action, item.MappingId)));
+
+        // A later cycle of the enabled mapping runs (the rename arrives) and still leaves the disabled mapping's users alone.
+        ldap.Replace(User("keep"), "displayName", "Kim Kept");
+        await stack.WaitForTechnicianAsync(t => t.NodeId == keep.NodeId && t.Name == "Kim Kept", "keep renamed");
+        Assert.DoesNotContain(await stack.Emulator.GetTechniciansAsync(), t => t.Email == Mail("ann") || t.Email == Mail("bob"));
+        Assert.DoesNotContain(await stack.Emulator.GetCallsAsync(), c => c.Sequence > lastCall && c.Method == "createUser");
+        Assert.Empty((await stack.ConfigAdmin.GetFromJsonAsync<TechnicianLink[]>($"/api/links?mappingId={off.Id}"))!);
+        Assert.False((await stack.ConfigAdmin.GetFromJsonAsync<Mapping>($"/api/mappings/{off.Id}"))!.Enabled);
+    }
+
     private static (string, string[])[] Person(string name, string mail) =>
     [
         ("objectClass", ["inetOrgPerson"]),

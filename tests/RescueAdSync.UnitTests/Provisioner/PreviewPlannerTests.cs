@@ -61,6 +61,19 @@ public sealed class PreviewPlannerTests
     }
 
     [Fact]
+    public async Task Disabled_mapping_is_planned_as_it_would_be_once_enabled_and_a_deleted_one_is_skipped()
+    {
+        _mappings[0] = TheMapping with { Enabled = false };
+        var item = await Planner().PlanAsync(Change("new", "Nina New"), default);
+        Assert.Equal(PreviewAction.Create, item!.Action);
+
+        _mappings.Clear();
+        var gone = await Planner().PlanAsync(Change("new", "Nina New"), default);
+        Assert.Equal(PreviewAction.Skip, gone!.Action);
+        Assert.Contains("was deleted", gone.Note);
+    }
+
+    [Fact]
     public async Task Technician_with_the_users_email_is_linked_with_before_and_after_and_one_linked_to_another_user_is_skipped()
     {
         Technician(7, "hand", "Made By Hand");

@@ -8,7 +8,7 @@ public sealed class GlobalOptions
 {
     public Option<string?> Url { get; } = new("--url")
     {
-        Description = $"Config service base URL, e.g. http://127.0.0.1:5100 (default: ${ApiConnection.UrlVariable}).",
+        Description = $"Config service base URL, e.g. http://127.0.0.1:5080 (default: ${ApiConnection.UrlVariable}).",
         Recursive = true,
     };
 

@@ -25,7 +25,8 @@ public static class LogCommand
         var wide = new Option<bool>("--wide") { Description = "Full messages and ids instead of shortened ones." };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep polling and print new entries as they arrive (oldest first) until Ctrl-C; with --json one entry per line." };
         var interval = new Option<double>("--interval") { Description = "Seconds between polls in --follow mode.", DefaultValueFactory = _ => 2 };
-        var log = new Command("log", "Read the sync log: every failure and change the services recorded, newest first.")
+        var log = new Command("log", "Read the sync log, newest first: failures and warnings, and operator actions (guard holds, approvals, rejections, resyncs, "
+            + "previews, provision requests). Routine creations, updates and disables are not in it: 'adsync status' shows the last applied change.")
         {
             since, until, level, mapping, user, skip, take, wide, follow, interval,
         };

@@ -12,7 +12,7 @@ public static class PreviewCommand
 
     public static Command Create(CommandRunner runner)
     {
-        var mapping = new Argument<string?>("mapping-id") { Description = "The mapping to preview (see 'adsync mapping list').", Arity = ArgumentArity.ZeroOrOne };
+        var mapping = new Argument<string?>("mapping-id") { Description = "The mapping to preview, enabled or not: a disabled one is read for the preview only (see 'adsync mapping list').", Arity = ArgumentArity.ZeroOrOne };
         var all = new Option<bool>("--all") { Description = "Preview every enabled mapping." };
         var csv = new Option<string?>("--csv") { Description = "Also write the plan as CSV to this file ('-' for standard output instead of the table)." };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the plan (1-3600).", DefaultValueFactory = _ => 300 };

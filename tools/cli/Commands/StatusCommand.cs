@@ -12,7 +12,7 @@ public static class StatusCommand
         var id = new Argument<string?>("mapping-id") { Description = "Only this mapping (default: all).", Arity = ArgumentArity.ZeroOrOne };
         var errors = new Option<int>("--errors") { Description = "How many recent errors to show per mapping (0-50).", DefaultValueFactory = _ => 3 };
         var status = new Command("status", "Per mapping: its settings, technician links by state, error count, the reader's last cycle that found changes, "
-            + "the lag (0 when the provisioner has applied what that cycle published, else the time since it), last activity and last errors.") { id, errors };
+            + "the lag (0 when the provisioner has applied what that cycle published, else the time since it), last activity (the provisioner's last applied change or the last sync-log entry, whichever is later) and last errors.") { id, errors };
         runner.SetAction(status, async (parse, context, ct) =>
         {
             var lastErrors = parse.GetValue(errors);

@@ -4,7 +4,7 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Cli.Status;
 
-/// <summary>Builds the status of each mapping from the links (counts by state) and the sync log (errors, last activity).</summary>
+/// <summary>Builds the status of each mapping from the links (counts by state, last applied change) and the sync log (errors); the last activity is the later of the two.</summary>
 public static class StatusReader
 {
     private const int LinkPage = 500;
@@ -58,10 +58,13 @@ public static class StatusReader
             counts,
             total,
             errors.TotalCount ?? errors.Value.Length,
-            latest.Value.FirstOrDefault()?.Time,
+            Later(latest.Value.FirstOrDefault()?.Time, lastApplied),
             lastErrors == 0 ? [] : errors.Value,
             cycle,
             lastApplied,
             lag);
     }
+
+    /// <summary>Last activity: the later of the last sync-log entry (failures, operator actions) and the provisioner's last applied change.</summary>
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a >= b ? a : b;
 }
