@@ -88,7 +88,8 @@ public sealed class SlapdOutageTests(RabbitMqFixture rabbit) : IClassFixture<Rab
             // Any later write, as the rest of a stream of changes: the group is newer than the reader's mark, so it reads in full.
             admin.Replace(fay, "mail", "fay.fox@example.org");
         }
-        await OpenLdapReaderTests.WaitUntilAsync(() => capture.For(mappingId).Any(m => m.Email == "gus@example.org"), seconds: 30);
+        // The reader backs off while slapd is down (doubling from the poll interval): allow for a slow restart.
+        await OpenLdapReaderTests.WaitUntilAsync(() => capture.For(mappingId).Any(m => m.Email == "gus@example.org"), seconds: 60);
         var joined = capture.For(mappingId).Single(m => m.Email == "gus@example.org");
         Assert.Equal(UserState.Enabled, joined.State);
 
