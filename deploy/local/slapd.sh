@@ -2,11 +2,12 @@
 # Runs a throwaway OpenLDAP server (slapd 2.5 from Debian) as a local process.
 #   slapd.sh start <dir> <port> [suffix]   (suffix defaults to dc=example,dc=org)
 #   slapd.sh stop  <dir>
+#   slapd.sh modify <dir> <suffix> <ldif>   (stopped server only: slapmodify, which runs no overlay)
 # Admin: cn=admin,<suffix>, password from SLAPD_ADMIN_PASSWORD (default "admin").
 # Data lives in <dir>, so "stop" then "start" again keeps it. Recipe: shared/recipes.md.
 set -euo pipefail
 
-usage() { echo "usage: $0 start <dir> <port> [suffix] | stop <dir>" >&2; exit 2; }
+usage() { echo "usage: $0 start <dir> <port> [suffix] | stop <dir> | modify <dir> <suffix> <ldif>" >&2; exit 2; }
 die() { echo "slapd.sh: $*" >&2; exit 1; }
 
 alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
@@ -126,8 +127,20 @@ start() {
   exit 1
 }
 
+# Applies an LDIF of changes to the data of a stopped server with slapmodify. No overlay runs: the memberof overlay
+# writes no memberOf for a member added this way, the state a slapd stopped between a group write and the overlay's
+# own write leaves behind.
+modify() {
+  local dir=$1 suffix=$2 ldif=$3
+  if [ -f "$dir/pid" ] && alive "$(cat "$dir/pid")"; then die "slapd is running in $dir: stop it first"; fi
+  [ -f "$dir/slapd.conf" ] || die "no slapd.conf in $dir"
+  [ -f "$ldif" ] || die "no LDIF file $ldif"
+  slapmodify -q -f "$dir/slapd.conf" -b "$suffix" -l "$ldif" >"$dir/slapmodify.log" 2>&1 || { cat "$dir/slapmodify.log" >&2; die "slapmodify failed"; }
+}
+
 case "${1:-}" in
   start) [ $# -ge 3 ] || usage; start "$2" "$3" "${4:-}" ;;
   stop) [ $# -ge 2 ] || usage; stop "$2" ;;
+  modify) [ $# -ge 4 ] || usage; modify "$2" "$3" "$4" ;;
   *) usage ;;
 esac

@@ -61,6 +61,24 @@ public sealed class SlapdServer : IAsyncDisposable
     /// <summary>Starts the stopped server again on the same port with the same data.</summary>
     public Task StartAgainAsync() => Local.StartAsync(CancellationToken.None);
 
+    /// <summary>
+    /// Applies <paramref name="ldif"/> (changetype records) to the stopped server's data with slapmodify, which runs no
+    /// overlay: a member added to a group this way gets no memberOf from the memberof overlay.
+    /// </summary>
+    public async Task ModifyOfflineAsync(string ldif)
+    {
+        var file = Path.Combine(Local.RunDir, $"offline-{Guid.NewGuid():N}.ldif");
+        await File.WriteAllTextAsync(file, ldif);
+        try
+        {
+            await Local.RunLockedAsync(["modify", Local.RunDir, BaseDn, file]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private ScriptServer Local => _server ?? throw new NotSupportedException(

@@ -14,10 +14,18 @@ public interface IDirectorySession : IDisposable
 
     /// <summary>
     /// All entries that are members of <paramref name="groupDn"/>, read with paged searches; throws when the group does
-    /// not exist. Pages are fetched while the result is enumerated (once), so a large group is never held whole; a page
+    /// not exist. In OpenLDAP the group's own member values decide: a member they list without the memberOf that the
+    /// search goes by is read on its own and returned too. Pages are fetched while the result is enumerated (once), so a large group is never held whole; a page
     /// that cannot be read throws during the enumeration.
     /// </summary>
     IEnumerable<LdapEntry> ReadGroupMembers(string groupDn, bool nested);
+
+    /// <summary>
+    /// Whether the group's own member values list <paramref name="memberDn"/> (false also when the group is gone). The
+    /// member's memberOf is only a copy of this, which OpenLDAP's memberof overlay writes in an operation of its own
+    /// and can therefore miss (a slapd stopped between the two writes).
+    /// </summary>
+    bool IsListedMember(string groupDn, string memberDn);
 
     /// <summary>
     /// Every user anywhere in the naming context changed after <paramref name="since"/> (exclusive), with its memberOf,

@@ -134,17 +134,85 @@ public sealed partial class LdapDirectorySession(LdapConnection connection, stri
     public IEnumerable<LdapEntry> ReadGroupMembers(string groupDn, bool nested)
     {
         _ = ReadGroupVersion(groupDn);
+        IReadOnlyList<string> groups = settings.Kind != DirectoryKind.ActiveDirectory && nested ? GroupClosure(groupDn) : [groupDn];
         var filter = settings.Kind switch
         {
             // The DC resolves the nesting itself (LDAP_MATCHING_RULE_IN_CHAIN), cycles included.
             DirectoryKind.ActiveDirectory when nested => LdapFilter.ActiveDirectoryNestedMembers(groupDn),
             DirectoryKind.ActiveDirectory => LdapFilter.ActiveDirectoryMembers(groupDn),
-            _ when nested => LdapFilter.OpenLdapMembers(GroupClosure(groupDn)),
-            _ => LdapFilter.OpenLdapMembers(groupDn),
+            _ => LdapFilter.OpenLdapMembers(groups),
         };
         // Not an iterator itself: the group check and the filter (nested closure) run now, the member pages lazily.
-        return StreamedSearch(LdapFilter.RequireSafeDn(settings.BaseDn, "base DN"), filter, _userAttributes);
+        var members = StreamedSearch(LdapFilter.RequireSafeDn(settings.BaseDn, "base DN"), filter, _userAttributes);
+        return settings.Kind == DirectoryKind.ActiveDirectory
+            ? members
+            : WithListedMembers(members, groups);
     }
+
+    /// <summary>
+    /// OpenLDAP: the groups' own member values are the membership; memberOf is the memberof overlay's copy, written in a
+    /// separate operation after the group's. A slapd stopped between the two (or the overlay failing) leaves a member
+    /// listed in the group without the memberOf that the search above goes by. The entries the search returned are
+    /// passed through; then every DN the groups list that it did not return is read on its own (normally none).
+    /// Only hashes of the returned DNs are kept, so a large group costs 8 bytes per member here.
+    /// </summary>
+    private IEnumerable<LdapEntry> WithListedMembers(IEnumerable<LdapEntry> members, IReadOnlyList<string> groupDns)
+    {
+        var returned = new HashSet<long>();
+        foreach (var entry in members)
+        {
+            returned.Add(DnHash(entry.DistinguishedName));
+            yield return entry;
+        }
+        foreach (var groupDn in groupDns)
+        {
+            foreach (var dn in ListedMembers(groupDn))
+            {
+                if (!DistinguishedNames.IsUnder(dn, settings.BaseDn) || !returned.Add(DnHash(dn)))
+                {
+                    continue;
+                }
+                // A base search on the DN the group lists; a dangling value (no such entry) or a nested group is no user.
+                if (SearchOne(dn, NotAGroupFilter, SearchScope.Base, _userAttributes) is { } entry)
+                {
+                    yield return entry;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the group's own member (or uniqueMember) values list <paramref name="memberDn"/>: the membership itself,
+    /// where memberOf is only its copy on the member's entry.
+    /// </summary>
+    public bool IsListedMember(string groupDn, string memberDn)
+    {
+        LdapFilter.RequireSafeDn(groupDn, "group DN");
+        var value = LdapFilter.EscapeValue(memberDn);
+        var filter = settings.Kind == DirectoryKind.ActiveDirectory ? $"(member={value})" : $"(|(member={value})(uniqueMember={value}))";
+        return SearchOne(groupDn, filter, SearchScope.Base, ["1.1"]) is not null;
+    }
+
+    private IEnumerable<string> ListedMembers(string groupDn)
+    {
+        var group = SearchOne(groupDn, "(objectClass=*)", SearchScope.Base, ["member", "uniqueMember"])
+            ?? throw new DirectoryReadException($"The group '{groupDn}' was not found.");
+        var members = group.Values.TryGetValue("member", out var values) ? values : [];
+        // uniqueMember may carry an optional "#'0101'B" unique identifier after the DN.
+        var unique = group.Values.TryGetValue("uniqueMember", out var uniqueValues) ? uniqueValues.Select(WithoutUid) : [];
+        return members.Concat(unique);
+    }
+
+    private static string WithoutUid(string value)
+    {
+        var hash = value.LastIndexOf("#'", StringComparison.Ordinal);
+        return hash > 0 && value.EndsWith("'B", StringComparison.Ordinal) ? value[..hash] : value;
+    }
+
+    private static long DnHash(string dn) =>
+        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(DistinguishedNames.Normalize(dn))));
+
+    private const string NotAGroupFilter = "(&(!(objectClass=groupOfNames))(!(objectClass=groupOfUniqueNames)))";
 
     public bool UserExists(string directoryUserId)
     {

@@ -312,7 +312,8 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         var skipped = new List<SkippedMember>();
         foreach (var entry in feed is not null ? session.ReadUsersByIds(feed.ChangedIds) : session.ReadChangedUsers(previous.Mark))
         {
-            if (DistinguishedNames.IsInScope(entry, mapping.SourceGroupDn, directory.BaseDn))
+            if (DistinguishedNames.IsInScope(entry, mapping.SourceGroupDn, directory.BaseDn)
+                || ListedWithoutMemberOf(session, directory, mapping, entry, members))
             {
                 Accept(directory, mapping, entry, now, members, unreadable, skipped);
             }
@@ -329,6 +330,21 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         }
         return new ReadResult(members.Values, unreadable, gone, skipped);
     }
+
+    /// <summary>
+    /// A member known in scope whose changed entry lacks the group in its memberOf: it has left only if the group's own
+    /// member values no longer list it. OpenLDAP's memberof overlay writes memberOf after the group, in a separate
+    /// operation, so a slapd stopped in between leaves a listed member without it (the full read returns such members;
+    /// see <see cref="IDirectorySession.ReadGroupMembers"/>). Asked only for known members, so it costs one base search
+    /// per such change, not per changed user.
+    /// </summary>
+    private static bool ListedWithoutMemberOf(IDirectorySession session, DirectoryConnectionSettings directory, Mapping mapping, LdapEntry entry,
+        Dictionary<string, DirectoryUser> members) =>
+        directory.Kind != DirectoryKind.ActiveDirectory
+        && DirectoryUserMapper.ReadId(directory.Kind, entry) is { } id
+        && members.ContainsKey(id)
+        && DistinguishedNames.IsUnder(entry.DistinguishedName, directory.BaseDn)
+        && session.IsListedMember(mapping.SourceGroupDn, entry.DistinguishedName);
 
     private void Accept(DirectoryConnectionSettings directory, Mapping mapping, LdapEntry entry, DateTimeOffset now, Dictionary<string, DirectoryUser> members,
         HashSet<string> unreadable, List<SkippedMember> skipped)

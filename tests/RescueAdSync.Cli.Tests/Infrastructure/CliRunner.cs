@@ -25,13 +25,22 @@ public static class CliRunner
             throw new FileNotFoundException($"{DllPath} does not exist; build tools/cli first.", DllPath);
         }
 
-        var psi = new ProcessStartInfo("dotnet")
+        // An ignored SIGINT is inherited through fork and exec, and the .NET runtime then leaves it ignored, as a shell
+        // does for a background job: a test host started in the background by a non-interactive shell (`test.sh &`)
+        // would pass that on, and the interrupted CLI would never see its Ctrl-C. An operator's terminal delivers
+        // SIGINT to a foreground process with the default disposition: env --default-signal gives the CLI exactly that.
+        var psi = new ProcessStartInfo(until is null ? "dotnet" : "env")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (until is not null)
+        {
+            psi.ArgumentList.Add("--default-signal=INT");
+            psi.ArgumentList.Add("dotnet");
+        }
         psi.ArgumentList.Add(DllPath);
         foreach (var arg in args)
         {
@@ -77,6 +86,7 @@ public static class CliRunner
         process.StandardInput.Close();
 
         using var timeout = new CancellationTokenSource(Timeout);
+        var interrupted = false;
         try
         {
             if (until is not null)
@@ -92,6 +102,7 @@ public static class CliRunner
                     if (await until(sofar))
                     {
                         ProcessSignals.Interrupt(process.Id);
+                        interrupted = true;
                         break;
                     }
 
@@ -104,8 +115,15 @@ public static class CliRunner
         }
         catch (OperationCanceledException)
         {
+            // Which of the two: the awaited output never came, or the process outlived its SIGINT (and with what
+            // signal masks: SigIgn with 0x2 set means SIGINT was ignored).
+            var state = interrupted ? $"it was sent SIGINT and kept running ({ProcessSignals.Dispositions(process.Id)})"
+                : until is null ? "" : "the output it was to be interrupted on never came";
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"adsync {string.Join(' ', args)} did not exit within {Timeout.TotalSeconds:0} s.\nstdout so far:\n{stdout}");
+            // Killed, so its stderr ends.
+            var stderr = await stderrTask;
+            throw new TimeoutException($"adsync {string.Join(' ', args)} did not exit within {Timeout.TotalSeconds:0} s{(state.Length > 0 ? $": {state}" : "")}."
+                + $"\nstdout so far:\n{stdout}\nstderr:\n{stderr}");
         }
 
         string output;

@@ -40,6 +40,15 @@ internal sealed class FakeDirectorySession : IDirectorySession
         return FailMembers is null ? Members : throw FailMembers;
     }
 
+    /// <summary>The DNs the group's own member values list beyond what memberOf says (a memberof overlay that missed them).</summary>
+    public HashSet<string> Listed { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public bool IsListedMember(string groupDn, string memberDn)
+    {
+        Calls.Add("listed");
+        return Listed.Contains(memberDn);
+    }
+
     public IEnumerable<LdapEntry> ReadChangedUsers(HighWaterMark since)
     {
         Calls.Add("changed");

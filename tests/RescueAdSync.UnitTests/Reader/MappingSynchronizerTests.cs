@@ -122,6 +122,41 @@ public sealed class MappingSynchronizerTests
         Assert.Equal(("alice.new@x", 110L), (Published[^1].Email, Published[^1].Version));
     }
 
+    [Theory]
+    [InlineData(true, UserState.Enabled)]
+    [InlineData(false, UserState.OutOfScope)]
+    public async Task An_openldap_member_changed_without_memberOf_stays_in_scope_exactly_while_the_group_lists_it(bool listed, UserState expected)
+    {
+        // The memberof overlay writes memberOf after the group, in an operation of its own: a slapd stopped in between
+        // leaves a member the group lists with no memberOf. The full read returns it (the session reads what the group
+        // lists); its next change, read incrementally, must not be taken for leaving.
+        const string group = "cn=techs,ou=g,dc=x";
+        var directory = new DirectoryConnectionSettings(DirectoryKind.OpenLdap, ["ldap://fake"], "cn=admin,dc=x", "pw", "dc=x");
+        var mapping = new Mapping(Guid.NewGuid(), group, 1, false, true, DateTimeOffset.UtcNow);
+        const string dn = "uid=gus,ou=people,dc=x";
+        var id = Guid.NewGuid().ToString("D");
+        LdapEntry Gus(string csn, string mail) => Entries.Of(dn, null, ("entryUUID", id), ("entryCSN", csn), ("cn", "Gus"), ("mail", mail));
+        Task<int> Cycle(long mark) => _synchronizer.SyncAsync(_session, directory, mapping, new HighWaterMark(mark, $"{mark}", "openldap"),
+            _publisher.Endpoint, Guid.NewGuid(), CancellationToken.None);
+        _session.GroupVersion = 70_000;
+        _session.Members = [Gus("19700101000000.000060Z#000000#000#000000", "gus@x")];
+        await Cycle(100_000);
+        Assert.Equal(UserState.Enabled, Assert.Single(Published).State);
+
+        _session.Calls.Clear();
+        _session.Changed = [Gus("19700101000000.000110Z#000000#000#000000", "gus.new@x")];
+        if (listed)
+        {
+            _session.Listed.Add(dn);
+        }
+        await Cycle(120_000);
+
+        Assert.DoesNotContain("members", _session.Calls);
+        Assert.Contains("listed", _session.Calls);
+        Assert.Equal((id, expected), (Published[^1].DirectoryUserId, Published[^1].State));
+        Assert.Equal(2, Published.Count);
+    }
+
     [Fact]
     public async Task An_incrementally_seen_tombstone_of_a_member_is_deleted()
     {
