@@ -3,7 +3,7 @@ using System.Globalization;
 namespace RescueAdSync.Benchmarks;
 
 /// <summary>
-/// Command line of the benchmark. Full sizes are issue 8's; <c>--quick</c> shrinks every size so a developer gets
+/// Command line of the benchmark. Full sizes are the documented ones (docs/performance.md); <c>--quick</c> shrinks every size so a developer gets
 /// a complete table in a few minutes (the figures then show the shape, not the targets).
 /// </summary>
 public sealed class BenchOptions

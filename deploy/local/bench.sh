@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The performance benchmark of issue 8 (docs/performance.md): installs what it needs, builds Release, generates the
+# The performance benchmark (docs/performance.md): installs what it needs, builds Release, generates the
 # directories, starts real slapd / Samba AD / RabbitMQ and the services as processes, runs the scenarios, prints a
 # table and writes artifacts/bench/results.json.
 #   deploy/local/bench.sh            full sizes (10k/100k users; ~20-30 minutes on 2 cores)

@@ -3,7 +3,6 @@
 #   postgres.sh start <dir> <port>   (initdb on first start; trust auth on 127.0.0.1, user postgres)
 #   postgres.sh stop  <dir>
 # initdb and pg_ctl refuse root, so they run as the postgres user on a dir it owns.
-# Recipe: shared/recipes.md.
 set -euo pipefail
 
 usage() { echo "usage: $0 start <dir> <port> | stop <dir>" >&2; exit 2; }

@@ -3,7 +3,7 @@
 #   rabbitmq.sh start <dir> <amqpPort> <mgmtPort> <epmdPort> [distPort]
 #   rabbitmq.sh stop  <dir>     graceful (rabbitmqctl stop), then the node's own epmd
 #   rabbitmq.sh kill  <dir>     SIGKILL the broker only (crash tests); "start" again restarts it
-# User guest/guest, reachable from anywhere (loopback_users = none). Recipe: shared/recipes.md.
+# User guest/guest, reachable from anywhere (loopback_users = none).
 set -euo pipefail
 
 # Not /usr/sbin/rabbitmqctl: that wrapper switches HOME to /var/lib/rabbitmq (another Erlang cookie).

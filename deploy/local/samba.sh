@@ -4,7 +4,6 @@
 #   samba.sh stop  <dir>
 # Admin password: SAMBA_ADMIN_PASSWORD (default "Passw0rd!1"). Every listener is bound to <ip>
 # only, so several DCs can run at once on different loopback addresses (127.0.0.x).
-# Recipe: shared/recipes.md.
 set -euo pipefail
 
 REALM=EXAMPLE.ORG

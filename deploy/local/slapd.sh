@@ -4,7 +4,7 @@
 #   slapd.sh stop  <dir>
 #   slapd.sh modify <dir> <suffix> <ldif>   (stopped server only: slapmodify, which runs no overlay)
 # Admin: cn=admin,<suffix>, password from SLAPD_ADMIN_PASSWORD (default "admin").
-# Data lives in <dir>, so "stop" then "start" again keeps it. Recipe: shared/recipes.md.
+# Data lives in <dir>, so "stop" then "start" again keeps it.
 set -euo pipefail
 
 usage() { echo "usage: $0 start <dir> <port> [suffix] | stop <dir> | modify <dir> <suffix> <ldif>" >&2; exit 2; }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace RescueAdSync.AdReader;
 
 /// <summary>
-/// Reader-wide settings that became per-connection or per-mapping settings in the config service (issue 5). A
+/// Reader-wide settings that became per-connection or per-mapping settings in the config service. A
 /// deployment that still sets one would silently lose it; the reader refuses to start and says where it went.
 /// </summary>
 public sealed class MovedReaderSettings(IConfiguration configuration) : IValidateOptions<ReaderOptions>

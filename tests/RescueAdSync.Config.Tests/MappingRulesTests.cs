@@ -5,7 +5,7 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Tests;
 
-/// <summary>Per-mapping rules (issue 5): directory, nested flag, attribute mapping, priority.</summary>
+/// <summary>Per-mapping rules: directory, nested flag, attribute mapping, priority.</summary>
 public class MappingRulesTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
 {
     private static string Group(string name) => $"CN={name},OU=Rules,DC=example,DC=com";

@@ -5,7 +5,7 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Tests;
 
-/// <summary>Several named directory connections with TLS, CA bundle and status settings (issue 5).</summary>
+/// <summary>Several named directory connections with TLS, CA bundle and status settings.</summary>
 public class NamedDirectoriesApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
 {
     private static DirectoryConnectionSettings Lab(string ca) => new(

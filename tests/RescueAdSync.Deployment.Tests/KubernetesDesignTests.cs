@@ -3,7 +3,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace RescueAdSync.Deployment.Tests;
 
-/// <summary>The overlays deploy the design of issue 6: a singleton reader, a scaled provisioner, PostgreSQL in production.</summary>
+/// <summary>The overlays deploy the intended design: a singleton reader, a scaled provisioner, PostgreSQL in production.</summary>
 public sealed class KubernetesDesignTests
 {
     [Theory]

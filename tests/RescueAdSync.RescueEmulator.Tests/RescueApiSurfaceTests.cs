@@ -6,7 +6,7 @@ using Refit;
 
 namespace RescueAdSync.RescueEmulator.Tests;
 
-/// <summary>SPEC rules 1 and 4: deleteNode and moveNode cannot be reached from the provisioner.</summary>
+/// <summary>Rules 1 and 4 (docs/rules.md): deleteNode and moveNode cannot be reached from the provisioner.</summary>
 public sealed class RescueApiSurfaceTests
 {
     private static readonly Assembly Provisioner = typeof(IRescueApi).Assembly;

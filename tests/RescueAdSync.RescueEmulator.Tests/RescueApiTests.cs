@@ -250,7 +250,7 @@ public sealed class RescueApiTests(EmulatorFactory factory) : IClassFixture<Emul
         var second = long.Parse(created.Split(' ', 2)[1]);
 
         Assert.Equal("INVALIDPARAM_MOBILEADDON\r\n", (await SetUserAsync(org, second, "Bob", "bob@contoso.test", mobile: "True")).Item2);
-        // Disabled with mobileaddon=True still drops the add-on: Disabled forces it off (rescue-api.md).
+        // Disabled with mobileaddon=True still drops the add-on: Disabled forces it off (docs/rescue-api.md).
         Assert.Equal("OK\r\n", (await SetUserAsync(org, first, status: "Disabled", mobile: "True")).Item2);
         Assert.Equal("OK\r\n", (await SetUserAsync(org, second, "Bob", "bob@contoso.test", mobile: "True")).Item2);
 

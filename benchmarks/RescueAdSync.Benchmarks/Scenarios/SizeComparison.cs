@@ -16,7 +16,7 @@ public static class SizeComparison
         var official = small.Users <= 1_000 && large.Users >= 100_000;
         if (small.Idle is { } s && large.Idle is { } l)
         {
-            // Issue 8's "cost of one incremental cycle (time and LDAP operations)": the whole poll, the span over which the
+            // The "cost of one incremental cycle (time and LDAP operations)": the whole poll, the span over which the
             // operations are counted. The mapping's part alone is printed beside it, with its own ratio, without the target.
             results.Add(new BenchResult("2 idle poll", $"idle poll time (whole poll) at {large.Users:N0} vs {small.Users:N0}", l.PollSeconds * 1000, "ms",
                 $"at {small.Users:N0}", s.PollSeconds * 1000, official ? "≤ 1.5×" : null, official ? l.PollSeconds <= 1.5 * s.PollSeconds : null,

@@ -4,7 +4,7 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.AdReader.Ldap;
 
-/// <summary>The SPEC's attribute rules (identity, version, name, email, status) applied to one directory entry.</summary>
+/// <summary>The attribute rules of docs/rules.md (identity, version, name, email, status) applied to one directory entry.</summary>
 public static class DirectoryUserMapper
 {
     /// <summary>Rescue shows names in a list; anything longer than this is not a name.</summary>

@@ -88,7 +88,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
             (read, known) = ApplyPriority(session, directory.Kind, mapping, claims, read, previous, mark.Version);
         }
 
-        // SPEC rule 8: a member the reader refuses is the MAH's business too, not only this process's log.
+        // Rule 8 of docs/rules.md: a member the reader refuses is the MAH's business too, not only this process's log.
         foreach (var skipped in read.Skipped)
         {
             if (syncLog is not null)
@@ -104,7 +104,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         }
         if (guard is not null && await guard.HoldsAsync(mapping, known, diff.Messages, correlationId, cancellationToken))
         {
-            return 0; // SPEC rule 10: nothing published, the state stays where it was for the operator's decision.
+            return 0; // Rule 10 of docs/rules.md: nothing published, the state stays where it was for the operator's decision.
         }
         var outgoing = FullResync.Messages(mapping, diff, correlationId, now);
         if (full)

@@ -6,7 +6,7 @@ using RescueAdSync.ServiceDefaults;
 namespace RescueAdSync.AdReader.Sync;
 
 /// <summary>
-/// SPEC rule 10: a cycle that would disable an unusual number of a mapping's technicians (an empty group after an LDAP
+/// Rule 10 of docs/rules.md: a cycle that would disable an unusual number of a mapping's technicians (an empty group after an LDAP
 /// hiccup, a wrong filter, a deleted OU) is held instead of published. The caller then publishes nothing and does not
 /// advance the mapping's state, so an approved run recomputes everything from the same starting point. Whether a plan
 /// is open comes with the mapping itself (<see cref="Mapping.OpenPlanStatus"/>): Held skips the mapping, Approved

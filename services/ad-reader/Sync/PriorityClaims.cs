@@ -5,7 +5,7 @@ using RescueAdSync.Contracts.Config;
 namespace RescueAdSync.AdReader.Sync;
 
 /// <summary>
-/// "A user in two mapped groups is handled by the first mapping by priority" (SPEC, issue 5), across one reader cycle.
+/// "A user in two mapped groups is handled by the first mapping by priority" (docs/rules.md), across one reader cycle.
 /// The cycle runs the mappings in priority order (lower number first); each registers the users it handles (its
 /// claims). A lower mapping leaves a user claimed by a higher one alone: no message, and it forgets the user, so it
 /// never disables a technician another mapping owns. A higher mapping that loses a user who is still in a lower

@@ -11,7 +11,7 @@ using RescueAdSync.Contracts.Operations;
 namespace RescueAdSync.Config.Apis;
 
 /// <summary>
-/// Plans held by the mass-change guard (SPEC rule 10). The reader stores a plan and skips the mapping while it is
+/// Plans held by the mass-change guard (rule 10, docs/rules.md). The reader stores a plan and skips the mapping while it is
 /// Held; an admin approves (the reader then runs the mapping once with the guard bypassed and marks it Applied) or
 /// rejects it (the mapping resumes). Every transition is written to the sync log.
 /// </summary>

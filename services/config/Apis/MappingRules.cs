@@ -7,7 +7,7 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Apis;
 
-/// <summary>The mapping rules of issue 5: directory reference, group name resolution, priority, attribute mapping.</summary>
+/// <summary>The mapping rules: directory reference, group name resolution, priority, attribute mapping.</summary>
 public static class MappingRules
 {
     /// <summary>Room left between two automatically numbered mappings, so one can be put in between without renumbering.</summary>

@@ -29,7 +29,7 @@ public sealed class MappingRow
     /// <summary>Bumped on every write; the ETag, and the concurrency token that makes If-Match atomic.</summary>
     public long Revision { get; set; }
 
-    // Issue 5, directories and mapping rules.
+    // Directories and mapping rules.
 
     /// <summary>The directory connection's name (lower case).</summary>
     public string Directory { get; set; } = DirectoryNames.Default;

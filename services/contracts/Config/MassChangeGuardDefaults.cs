@@ -1,6 +1,6 @@
 namespace RescueAdSync.Contracts.Config;
 
-/// <summary>The mass-change guard's defaults (SPEC rule 10), shared by the config service, the reader and the CLI.</summary>
+/// <summary>The mass-change guard's defaults (rule 10, docs/rules.md), shared by the config service, the reader and the CLI.</summary>
 public static class MassChangeGuardDefaults
 {
     /// <summary>A cycle that would disable more than 50 technicians of one mapping waits for an operator.</summary>

@@ -9,7 +9,7 @@ public enum PreviewAction
     /// <summary>A new technician would be created (default password, must change it at first login).</summary>
     Create = 0,
 
-    /// <summary>An existing technician with the user's email would be linked to the user (SPEC rule 5), then follow it.</summary>
+    /// <summary>An existing technician with the user's email would be linked to the user (rule 5, docs/rules.md), then follow it.</summary>
     Link = 1,
 
     /// <summary>The linked technician's name and/or email would change (see before → after).</summary>

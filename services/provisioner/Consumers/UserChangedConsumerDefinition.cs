@@ -13,7 +13,7 @@ namespace RescueAdSync.Provisioner.Consumers;
 /// queues with a single active consumer, shared among the instances by <see cref="PartitionAssigner"/>; errors go to
 /// <c>user-changed_error</c>.
 /// <para>
-/// Ordering per user across instances (SPEC rule 9): a user's messages all go to one partition, the partition has one
+/// Ordering per user across instances (rule 9, docs/rules.md): a user's messages all go to one partition, the partition has one
 /// active consumer, and inside that instance a partitioner keyed by the directory user id runs one message per user at a
 /// time. So two versions of one user are never applied concurrently anywhere; a version that arrives after a newer one
 /// was applied (redelivery after a crash, a retry overtaken) is dropped by the link's version, which the config service

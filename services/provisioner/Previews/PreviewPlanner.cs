@@ -18,7 +18,7 @@ namespace RescueAdSync.Provisioner.Previews;
 /// </summary>
 public sealed class PreviewPlanner(IRescueClient rescue, LinkStore links, IPreviewsApi previews, ConfigCache cache, TechnicianGroupCache groups)
 {
-    public const string MovedNote = "Moved out of the mapping's Technician Group by a Rescue admin: only its status follows the directory (SPEC rule 4).";
+    public const string MovedNote = "Moved out of the mapping's Technician Group by a Rescue admin: only its status follows the directory (rule 4, docs/rules.md).";
 
     public async Task<PreviewPlan> PlanAsync(PreviewInput input, CancellationToken ct)
     {
@@ -98,7 +98,7 @@ public sealed class PreviewPlanner(IRescueClient rescue, LinkStore links, IPrevi
         var before = Fields(technician!);
         if (linking)
             return Item(PreviewAction.Link, change, nodeId, before, after,
-                note ?? "An existing technician has this user's email: it is linked to the user, not duplicated (SPEC rule 5).");
+                note ?? "An existing technician has this user's email: it is linked to the user, not duplicated (rule 5, docs/rules.md).");
         if (TechnicianCommands.IsApplied(technician!, command))
             return null;
         var action = (before.Enabled, after.Enabled) switch

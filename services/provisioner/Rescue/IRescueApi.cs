@@ -3,8 +3,8 @@ using Refit;
 namespace RescueAdSync.Provisioner.Rescue;
 
 /// <summary>
-/// The .aspx form-POST variant of the Rescue API (rescue-api.md). Answers are plain text, parsed by
-/// <see cref="RescueResponseParser"/>. deleteNode and moveNode are absent on purpose: SPEC rules 1 and 4
+/// The .aspx form-POST variant of the Rescue API (docs/rescue-api.md). Answers are plain text, parsed by
+/// <see cref="RescueResponseParser"/>. deleteNode and moveNode are absent on purpose: Rules 1 and 4 (docs/rules.md)
 /// require that the provisioner cannot reach them, and a test checks this interface for it.
 /// </summary>
 public interface IRescueApi

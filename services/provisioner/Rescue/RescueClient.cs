@@ -9,7 +9,7 @@ namespace RescueAdSync.Provisioner.Rescue;
 /// <summary>
 /// <see cref="IRescueClient"/> over the Refit <see cref="IRescueApi"/>. The base URL and token come from
 /// <see cref="IRescueCredentialsSource"/> on every call, so a token replaced in the config service is used at once.
-/// No retries here: SPEC/STYLE keep them in one layer (MassTransit redelivery), and createUser is not idempotent.
+/// No retries here: retries live in one layer (MassTransit redelivery), and createUser is not idempotent.
 /// </summary>
 public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCredentialsSource credentialsSource) : IRescueClient
 {
@@ -50,7 +50,7 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
             ["name"] = command.Name,
             ["email"] = command.Email,
             ["status"] = command.Enabled ? "Enabled" : "Disabled",
-            // Disabled always goes with mobileaddon=False: that is what frees the licence (rescue-api.md).
+            // Disabled always goes with mobileaddon=False: that is what frees the licence (docs/rescue-api.md).
             ["mobileaddon"] = command.Enabled && command.MobileAddon ? "True" : "False",
             ["rpataddon"] = command.RpatAddon ? "True" : "False",
         };

@@ -1,6 +1,6 @@
 namespace RescueAdSync.Provisioner.Rescue;
 
-/// <summary>The result codes of rescue-api.md and what each means for the caller (issue 4's classification).</summary>
+/// <summary>The result codes of docs/rescue-api.md and what each means for the caller.</summary>
 public static class RescueResultCodes
 {
     public const string Ok = "OK";

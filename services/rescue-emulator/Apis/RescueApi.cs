@@ -4,7 +4,7 @@ using RescueAdSync.RescueEmulator.Domain;
 
 namespace RescueAdSync.RescueEmulator.Apis;
 
-/// <summary>The Rescue API of rescue-api.md: /API/&lt;method&gt;.aspx, form POST or GET, plain-text answers, HTTP 200 for every result code.</summary>
+/// <summary>The Rescue API of docs/rescue-api.md: /API/&lt;method&gt;.aspx, form POST or GET, plain-text answers, HTTP 200 for every result code.</summary>
 public static class RescueApi
 {
     private const string SessionCookie = "ASP.NET_SessionId";

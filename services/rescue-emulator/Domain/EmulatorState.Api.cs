@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 namespace RescueAdSync.RescueEmulator.Domain;
 
-// The Rescue API methods of rescue-api.md. Parameters arrive in a case-insensitive dictionary.
+// The Rescue API methods of docs/rescue-api.md. Parameters arrive in a case-insensitive dictionary.
 public sealed partial class EmulatorState
 {
     private static readonly TimeSpan LoginWindow = TimeSpan.FromMinutes(3);
@@ -147,7 +147,7 @@ public sealed partial class EmulatorState
             if (pwd is not null)
             {
                 node.Password = pwd;
-                // Set by an administrator (no oldpwd): the technician must change it at first login (rescue-api.md, ours).
+                // Set by an administrator (no oldpwd): the technician must change it at first login (docs/rescue-api.md, ours).
                 node.MustChangePassword = !p.ContainsKey("oldpwd");
             }
             return ApiResult.Of("OK");

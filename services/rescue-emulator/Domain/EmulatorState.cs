@@ -139,7 +139,7 @@ public sealed partial class EmulatorState(TimeProvider time)
         }
     }
 
-    /// <summary>What a Rescue admin does by drag and drop in the Admin Center (SPEC rule 4 tests need it).</summary>
+    /// <summary>What a Rescue admin does by drag and drop in the Admin Center (the tests of rule 4, docs/rules.md, need it).</summary>
     public TechnicianView MoveTechnician(long nodeId, long groupId)
     {
         lock (_gate)
@@ -205,7 +205,7 @@ public sealed partial class EmulatorState(TimeProvider time)
             if (PasswordPolicy.Check(pwd) is { } policy) return policy;
             if (confpwd != pwd) return "INVALIDPARAM_CONFPWD";
         }
-        // Disabling always drops the add-on (rescue-api.md, "Mobile licence"), so only an enabled holder needs a free one.
+        // Disabling always drops the add-on (docs/rescue-api.md, "Mobile licence"), so only an enabled holder needs a free one.
         if (enabled && mobileAddon && !node.MobileAddon && MobileLicencesUsed() >= _mobileLicences) return "INVALIDPARAM_MOBILEADDON";
         return null;
     }

@@ -1,7 +1,7 @@
 namespace RescueAdSync.RescueEmulator.Domain;
 
 /// <summary>
-/// The password policy of rescue-api.md (no whitespace, at least 8 characters, letters and digits).
+/// The password policy of docs/rescue-api.md (no whitespace, at least 8 characters, letters and digits).
 /// The code names are ours: the public documentation lists the rules, not the codes.
 /// </summary>
 public static class PasswordPolicy

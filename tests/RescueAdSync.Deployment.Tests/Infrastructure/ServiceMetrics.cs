@@ -6,7 +6,7 @@ namespace RescueAdSync.Deployment.Tests.Infrastructure;
 public static partial class ServiceMetrics
 {
     /// <summary>
-    /// Named by issue 6 and used by the alerts and the dashboard, but not exported by the services yet. Remove a name
+    /// Named in the monitoring design and used by the alerts and the dashboard, but not exported by the services yet. Remove a name
     /// here when its service defines it.
     /// </summary>
     public static readonly IReadOnlySet<string> Pending = new HashSet<string>(StringComparer.Ordinal)

@@ -6,7 +6,7 @@ using RescueAdSync.IntegrationTests.Reader;
 
 namespace RescueAdSync.IntegrationTests.EndToEnd;
 
-/// <summary>SPEC rule 10 through the whole system: real slapd, RabbitMQ, config service, reader, provisioner and emulator.</summary>
+/// <summary>Rule 10 of docs/rules.md through the whole system: real slapd, RabbitMQ, config service, reader, provisioner and emulator.</summary>
 [Collection(SlapdCollection.Name)]
 public sealed class MassChangeGuardEndToEndTests(SlapdFixture slapd, RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
 {

@@ -10,7 +10,7 @@ namespace RescueAdSync.IntegrationTests.Monitoring;
 /// <summary>
 /// The real Prometheus binary scrapes the running services (real slapd, RabbitMQ, emulator, config, provisioner,
 /// ad-reader processes) with the repository's alert rules loaded, and its HTTP API shows every target up and the
-/// metrics of issue 6 with values that follow the directory changes the test makes.
+/// metrics the alerts and dashboard use, with values that follow the directory changes the test makes.
 /// </summary>
 [Collection(SlapdCollection.Name)]
 public sealed class PrometheusScrapeTests(SlapdFixture slapd, RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>

@@ -5,7 +5,7 @@ namespace RescueAdSync.IntegrationTests.Provisioner;
 /// <summary>Checks every provisioner test ends with.</summary>
 public static class ProvisionerAssertions
 {
-    /// <summary>SPEC rules 1 and 4: the emulator never received deleteNode or moveNode, and no technician is deleted.</summary>
+    /// <summary>Rules 1 and 4 (docs/rules.md): the emulator never received deleteNode or moveNode, and no technician is deleted.</summary>
     public static async Task NeverDeletedOrMovedAsync(SyncStack stack)
     {
         var methods = await stack.Emulator.GetCalledMethodsAsync();

@@ -5,7 +5,7 @@ using RescueAdSync.IntegrationTests.Infrastructure;
 namespace RescueAdSync.IntegrationTests.Provisioner;
 
 /// <summary>
-/// Each SPEC rule through real RabbitMQ, the real config service and the Rescue emulator over HTTP. The tests publish
+/// Each rule of docs/rules.md through real RabbitMQ, the real config service and the Rescue emulator over HTTP. The tests publish
 /// UserChanged the way the reader does, so every scenario is exact; the reader has its own end-to-end tests.
 /// </summary>
 [Collection(RabbitMqCollection.Name)]

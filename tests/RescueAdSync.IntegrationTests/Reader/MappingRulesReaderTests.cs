@@ -6,7 +6,7 @@ using RescueAdSync.IntegrationTests.Infrastructure;
 namespace RescueAdSync.IntegrationTests.Reader;
 
 /// <summary>
-/// Per-mapping rules from the config service (issue 5) against a real slapd and RabbitMQ: nested flag, attribute
+/// Per-mapping rules from the config service against a real slapd and RabbitMQ: nested flag, attribute
 /// mapping, priority across two mappings, and two directory connections served by two readers.
 /// </summary>
 [Collection(SlapdCollection.Name)]

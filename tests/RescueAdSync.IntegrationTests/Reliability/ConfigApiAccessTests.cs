@@ -9,7 +9,7 @@ using RescueAdSync.TestInfrastructure;
 namespace RescueAdSync.IntegrationTests.Reliability;
 
 /// <summary>
-/// Issue 9, security: every config API operation, enumerated from the service's own OpenAPI document at test time (so a
+/// Security: every config API operation, enumerated from the service's own OpenAPI document at test time (so a
 /// new endpoint is covered without touching this test), refuses a request without a key or with an unknown key (401) and
 /// a key of each role it does not admit (403), and lets the roles it admits through. The admin web page is public static
 /// files by design: it holds no data, and every API path it calls is one of those authenticated operations.

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace RescueAdSync.IntegrationTests.Reliability;
 
 /// <summary>
-/// Issue 9, the configuration store failing while directory changes stream in: the config service stopped for a period
+/// The configuration store failing while directory changes stream in: the config service stopped for a period
 /// (reader and provisioner go on with what they last fetched and retry what needs the service, such as links and the
 /// watermark), and the config service on PostgreSQL with PostgreSQL restarted under it.
 /// </summary>

@@ -28,7 +28,7 @@ public sealed class DirectoryEdgeCaseTests(SlapdFixture slapd, RabbitMqFixture r
         await site.Stack.EventuallyAsync(async () => (await site.Stack.GetSyncLogAsync()).Any(e =>
             e.DirectoryUserId == noMail && e.ErrorCode == "MISSING_NAME_OR_EMAIL" && e.Level == SyncLogLevel.Error),
             "the sync-log error for the member with no mail", TimeSpan.FromSeconds(30));
-        // A blank displayName is no name: the SPEC's fallback (givenName + sn, else cn) names the technician.
+        // A blank displayName is no name: the fallback of docs/rules.md (givenName + sn, else cn) names the technician.
         var blank = await site.Stack.WaitForTechnicianAsync(t => t.Email == $"blank{_id}@example.org", "for the member with a blank displayName");
         Assert.Equal(($"blank {_id}", "Enabled"), (blank.Name, blank.Status));
 

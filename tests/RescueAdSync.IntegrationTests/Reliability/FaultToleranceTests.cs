@@ -5,14 +5,14 @@ using Xunit.Abstractions;
 namespace RescueAdSync.IntegrationTests.Reliability;
 
 /// <summary>
-/// Issue 9's fault suite against OpenLDAP: each case streams directory changes while one part of the system fails, then
+/// The fault suite against OpenLDAP: each case streams directory changes while one part of the system fails, then
 /// checks that the emulator ends exactly where the directory says: nothing lost, nothing duplicated, deleted or wrongly disabled.
 /// The broker is this class's own, so stopping or killing it disturbs no other test.
 /// </summary>
 [Collection(SlapdCollection.Name)]
 public sealed class FaultToleranceTests(SlapdFixture slapd, RabbitMqFixture rabbit, ITestOutputHelper output) : IClassFixture<RabbitMqFixture>
 {
-    /// <summary>How long a stopped dependency stays down. Issue 9 says 30 s; 10 s keeps CI short and still outlasts every retry's first backoff.</summary>
+    /// <summary>How long a stopped dependency stays down. 30 s in the nightly run; 10 s keeps CI short and still outlasts every retry's first backoff.</summary>
     public static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a SIGKILLed process or broker stays dead before it is started again.</summary>

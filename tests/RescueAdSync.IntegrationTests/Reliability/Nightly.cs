@@ -10,6 +10,6 @@ public static class Nightly
     public const string Trait = "Category";
     public const string Value = "Nightly";
 
-    /// <summary>The outage issue 9 asks for; the default run uses <see cref="FaultToleranceTests.Outage"/> (10 s).</summary>
+    /// <summary>The nightly outage; the default run uses <see cref="FaultToleranceTests.Outage"/> (10 s).</summary>
     public static readonly TimeSpan LongOutage = TimeSpan.FromSeconds(30);
 }

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace RescueAdSync.IntegrationTests.Reliability;
 
 /// <summary>
-/// The 30 s outages of issue 9 (RabbitMQ stopped, the directory stopped), nightly only: the default run has the same cases
+/// The 30 s outages (RabbitMQ stopped, the directory stopped), nightly only: the default run has the same cases
 /// with 10 s outages in <see cref="FaultToleranceTests"/>. A 30 s outage outlasts the reader's and provisioner's retry
 /// backoffs several times over and, for the broker, MassTransit's reconnect attempts.
 /// </summary>

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace RescueAdSync.IntegrationTests.Reliability;
 
 /// <summary>
-/// Issue 9, bad input on the queue, end to end: while the directory stream flows through the whole system, a broken or
+/// Bad input on the queue, end to end: while the directory stream flows through the whole system, a broken or
 /// foreign publisher puts unreadable and unknown messages on the provisioner's queue. They must be set aside with a reason
 /// (the error queue keeps them for an operator), and every real change must still arrive.
 /// </summary>

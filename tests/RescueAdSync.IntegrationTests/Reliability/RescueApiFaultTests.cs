@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace RescueAdSync.IntegrationTests.Reliability;
 
 /// <summary>
-/// Issue 9, the Rescue API misbehaving while directory changes stream in: 429 with Retry-After, slow answers, connection
+/// The Rescue API misbehaving while directory changes stream in: 429 with Retry-After, slow answers, connection
 /// resets, and the service token revoked by the MAH and then replaced through the config API. Each ends with the full
 /// comparison of <see cref="DirectoryChangeStream"/>: nothing lost, no duplicate, none deleted, right status.
 /// </summary>

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace RescueAdSync.IntegrationTests.Reliability;
 
 /// <summary>
-/// Issue 9, Rescue API surprises (answers outside the contract, from the emulator's /admin/faults/surprise) against real
+/// Rescue API surprises (answers outside the contract, from the emulator's /admin/faults/surprise) against real
 /// provisioner processes: an unknown result code, an HTML error page, a truncated answer. Each must leave a clear error in
 /// the sync log, be retried only where a retry cannot do harm, never duplicate a technician, and not stop the flow.
 /// </summary>

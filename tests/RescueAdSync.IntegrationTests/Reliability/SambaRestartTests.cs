@@ -10,7 +10,7 @@ using Xunit.Abstractions;
 namespace RescueAdSync.IntegrationTests.Reliability;
 
 /// <summary>
-/// Issue 9, Active Directory: a Samba AD DC of its own (on <c>ADSYNC_TEST_SAMBA_IP2</c>, so the shared DC of the "samba"
+/// Active Directory: a Samba AD DC of its own (on <c>ADSYNC_TEST_SAMBA_IP2</c>, so the shared DC of the "samba"
 /// collection stays up) is stopped and started again while directory changes stream in. Nightly: provisioning a DC and
 /// samba-tool's start-up make it a few minutes. In the "samba" collection so that nothing else uses the second address meanwhile.
 /// </summary>

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace RescueAdSync.IntegrationTests.Reliability;
 
 /// <summary>
-/// Issue 9 with replicas: two provisioners sharing the queue, one SIGKILLed mid-stream; two readers, the leader SIGKILLed
+/// Faults with replicas: two provisioners sharing the queue, one SIGKILLed mid-stream; two readers, the leader SIGKILLed
 /// mid-stream and the follower taking over. Same stream and final comparison as <see cref="FaultToleranceTests"/>.
 /// </summary>
 [Collection(SlapdCollection.Name)]

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace RescueAdSync.IntegrationTests.Reliability;
 
 /// <summary>
-/// Issue 9's soak run: a sustained change rate, with memory (RSS of reader and provisioner), queue depth and sync lag
+/// The soak run: a sustained change rate, with memory (RSS of reader and provisioner), queue depth and sync lag
 /// sampled and printed; the end state is compared with the directory like every fault case. Figures are printed, never
 /// asserted (they depend on the machine); docs/reliability.md records them. The long run is nightly; a short one runs by default.
 /// </summary>

@@ -12,7 +12,7 @@ using RescueAdSync.ServiceDefaults;
 namespace RescueAdSync.UnitTests.Reader;
 
 /// <summary>
-/// SPEC rule 8 for members the reader refuses: one MEMBER_SKIPPED Warning per member and reason, not one per poll, and
+/// Rule 8 of docs/rules.md for members the reader refuses: one MEMBER_SKIPPED Warning per member and reason, not one per poll, and
 /// the entry keeps its last known state (no OutOfScope for it).
 /// </summary>
 public sealed class SkippedMemberSyncLogTests
