@@ -62,6 +62,7 @@ public static class ConfigServiceExtensions
         api.MapMappingsApi();
         api.MapLinksApi();
         api.MapSyncLogApi();
+        api.MapHistoryApi();
         api.MapReaderStateApi();
         api.MapReaderStateSummaryApi();
         api.MapLeasesApi();
