@@ -36,8 +36,9 @@ public static class HistoryApi
     }
 
     /// <summary>
-    /// Entries of the users whose name, email or login contains <paramref name="user"/> (ignoring case), or whose directory
-    /// id starts with it; newest first, the total in X-Total-Count. The term is matched literally: % and _ are no wildcards.
+    /// All entries of the users whose name, email or login (in any of their entries) contains <paramref name="user"/>
+    /// (ignoring case), or whose directory id starts with it; newest first, the total in X-Total-Count. The term is matched
+    /// literally: % and _ are no wildcards.
     /// </summary>
     public static async Task<Results<Ok<HistoryEntry[]>, ValidationProblem>> QueryAsync(
         ConfigDbContext db, HttpContext http, string? user, int? skip, int? take, CancellationToken cancellationToken)
@@ -62,11 +63,15 @@ public static class HistoryApi
         var contains = $"%{term}%";
         var prefix = $"{term}%";
         var escape = LikeEscape.ToString();
-        var query = db.History.AsNoTracking().Where(h =>
+        // The users any of whose entries match, then all of their entries: a user found by the new name shows the
+        // entries from before the rename too, which is the point of a timeline.
+        var users = db.History.Where(h =>
             EF.Functions.Like(h.DirectoryUserId, prefix, escape)
             || EF.Functions.Like(h.DisplayName.ToLower(), contains, escape)
             || EF.Functions.Like(h.Email.ToLower(), contains, escape)
-            || (h.Login != null && EF.Functions.Like(h.Login.ToLower(), contains, escape)));
+            || (h.Login != null && EF.Functions.Like(h.Login.ToLower(), contains, escape)))
+            .Select(h => h.DirectoryUserId);
+        var query = db.History.AsNoTracking().Where(h => users.Contains(h.DirectoryUserId));
 
         var total = await query.CountAsync(cancellationToken);
         var rows = await query
