@@ -98,14 +98,14 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
     [InlineData("", "user")]
     [InlineData("user=", "user")]
     [InlineData("user=%20%09", "user")]
-    [InlineData("user=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "user")]
+    [InlineData("user=<257 characters>", "user")]
     [InlineData("user=a&take=0", "take")]
     [InlineData("user=a&take=501", "take")]
     [InlineData("user=a&take=2147483647", "take")]
     [InlineData("user=a&skip=-1", "skip")]
     public async Task History_query_out_of_bounds_is_refused_with_a_ProblemDetails_400_naming_the_parameter(string query, string field)
     {
-        using var response = await _http.GetAsync($"/api/history?{query}");
+        using var response = await _http.GetAsync($"/api/history?{query.Replace("<257 characters>", new string('a', 257), StringComparison.Ordinal)}");
 
         await AssertProblemAsync(response, HttpStatusCode.BadRequest);
         var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
@@ -123,7 +123,7 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
             Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.NoContent, stored.StatusCode);
 
-        foreach (var term in new[] { "%", "_", "%%", "w%d", "w_ld", "\", "'", """, "' OR '1'='1", "'; DROP TABLE user_history; --", "" OR 1=1 --", "nobody-at-all" })
+        foreach (var term in new[] { "%", "_", "%%", "w%d", "w_ld", @"\", "'", "\"", "' OR '1'='1", "'; DROP TABLE user_history; --", "\" OR 1=1 --", "nobody-at-all" })
         {
             using var response = await _http.GetAsync($"/api/history?user={Uri.EscapeDataString(term)}");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
