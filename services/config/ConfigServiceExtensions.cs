@@ -72,6 +72,7 @@ public static class ConfigServiceExtensions
         api.MapMappingsApi();
         api.MapLinksApi();
         api.MapSyncLogApi();
+        api.MapHistoryApi();
         api.MapReaderStateApi();
         api.MapReaderStateSummaryApi();
         api.MapLeasesApi();

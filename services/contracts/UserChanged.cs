@@ -17,6 +17,8 @@ namespace RescueAdSync.Contracts;
 /// <param name="Force">Set by a full resync an operator asked for: applied even when the same version was applied before (it
 /// repairs drift, e.g. a name changed by hand in Rescue); older versions are still dropped. Absent in older messages: false.</param>
 /// <param name="ProvisionRequestId">Set for an operator's provision-on-demand request: the provisioner reports its result on it.</param>
+/// <param name="Login">The user's login as the directory has it (sAMAccountName in Active Directory, uid in OpenLDAP), for the
+/// per-user history only, never an identity. Absent in older messages and when the entry has none: null.</param>
 public sealed record UserChanged(
     Guid MappingId,
     string DirectoryUserId,
@@ -28,4 +30,5 @@ public sealed record UserChanged(
     DateTimeOffset ObservedAt,
     Guid CorrelationId,
     bool Force = false,
-    Guid? ProvisionRequestId = null);
+    Guid? ProvisionRequestId = null,
+    string? Login = null);

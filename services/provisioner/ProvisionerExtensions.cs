@@ -31,6 +31,7 @@ public static class ProvisionerExtensions
         builder.Services.AddSingleton<TechnicianGroupCache>();
         builder.Services.AddSingleton<RescueAuthGate>();
         builder.Services.AddSingleton<LinkWriteBatcher>();
+        builder.Services.AddSingleton<HistoryWriter>();
         builder.Services.AddScoped<LinkStore>();
         builder.Services.AddScoped<TechnicianClaimer>();
         builder.Services.AddScoped<TechnicianProvisioner>();

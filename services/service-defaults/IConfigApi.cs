@@ -30,6 +30,13 @@ public interface IConfigApi
     [Post("/api/links/batch")]
     Task<IApiResponse<LinkWriteResult[]>> PutLinksAsync([Body] IReadOnlyList<TechnicianLink> links, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Per-user history entries of outcomes that write no link (skipped, stale); 204 when stored, 404 from a config service
+    /// older than the history.
+    /// </summary>
+    [Post("/api/history/batch")]
+    Task<IApiResponse> AddHistoryAsync([Body] IReadOnlyList<NewHistoryEntry> entries, CancellationToken cancellationToken = default);
+
     [Post("/api/sync-log")]
     Task AddSyncLogAsync([Body] NewSyncLogEntry entry, CancellationToken cancellationToken = default);
 

@@ -28,6 +28,7 @@ public static class CliApp
         root.Add(MappingCommands.Create(runner));
         root.Add(StatusCommand.Create(runner));
         root.Add(LogCommand.Create(runner));
+        root.Add(HistoryCommand.Create(runner));
         root.Add(ResyncCommand.Create(runner));
         root.Add(ProvisionCommand.Create(runner));
         root.Add(PreviewCommand.Create(runner));

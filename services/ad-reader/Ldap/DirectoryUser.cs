@@ -45,4 +45,7 @@ public sealed record DirectoryUser
 
     /// <summary>uSNChanged / version from entryCSN.</summary>
     public long Version { get; init; }
+
+    /// <summary>sAMAccountName / uid when the entry has one; for the per-user history only.</summary>
+    public string? Login { get; init; }
 }

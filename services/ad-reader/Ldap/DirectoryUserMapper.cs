@@ -20,10 +20,10 @@ public static class DirectoryUserMapper
     /// <param name="kind">The directory kind.</param>
     /// <param name="openLdapDisabledAttribute">OpenLDAP: the attribute that marks a disabled account, if one is configured.</param>
     public static string[] Attributes(DirectoryKind kind, string? openLdapDisabledAttribute = null) => kind == DirectoryKind.ActiveDirectory
-        ? ["objectGUID", "uSNChanged", "displayName", "givenName", "sn", "cn", "mail", "userPrincipalName", "userAccountControl", "accountExpires"]
+        ? ["objectGUID", "uSNChanged", "displayName", "givenName", "sn", "cn", "mail", "userPrincipalName", "userAccountControl", "accountExpires", "sAMAccountName"]
         : openLdapDisabledAttribute is { Length: > 0 }
-            ? ["entryUUID", "entryCSN", "displayName", "givenName", "sn", "cn", "mail", openLdapDisabledAttribute]
-            : ["entryUUID", "entryCSN", "displayName", "givenName", "sn", "cn", "mail"];
+            ? ["entryUUID", "entryCSN", "displayName", "givenName", "sn", "cn", "mail", "uid", openLdapDisabledAttribute]
+            : ["entryUUID", "entryCSN", "displayName", "givenName", "sn", "cn", "mail", "uid"];
 
     /// <summary>
     /// Maps an entry; returns false with a loggable reason when the entry cannot become a technician. <paramref name="id"/>
@@ -60,7 +60,10 @@ public static class DirectoryUserMapper
             reason = "name or email too long";
             return false;
         }
-        user = new DirectoryUser(id, entry.DistinguishedName, name, email, Status(kind, entry, now, openLdapDisabledAttribute), version.Value);
+        user = new DirectoryUser(id, entry.DistinguishedName, name, email, Status(kind, entry, now, openLdapDisabledAttribute), version.Value)
+        {
+            Login = Login(kind, entry),
+        };
         return true;
     }
 
@@ -82,6 +85,16 @@ public static class DirectoryUserMapper
         }
         return entry.First("cn")?.Trim() ?? given ?? surname ?? "";
     }
+
+    /// <summary>
+    /// The login the directory knows the user by: sAMAccountName (Active Directory) or uid (OpenLDAP); null when absent or
+    /// unusable. For the per-user history only: the identity stays objectGUID / entryUUID.
+    /// </summary>
+    public static string? Login(DirectoryKind kind, LdapEntry entry) =>
+        entry.First(kind == DirectoryKind.ActiveDirectory ? "sAMAccountName" : "uid")?.Trim() is { Length: > 0 and <= MaxNameLength } login
+            && !ContainsControl(login)
+            ? login
+            : null;
 
     /// <summary>mail, else userPrincipalName.</summary>
     public static string Email(LdapEntry entry) =>

@@ -55,11 +55,18 @@ public sealed record KnownUser
     /// <summary>Version of the last published message; the next one for this user must be higher.</summary>
     public long Version { get; init; }
 
+    /// <summary>
+    /// sAMAccountName / uid as last read, for the per-user history only. Not stored with the reader's state: after a
+    /// restart it is null until the user is read again (a user who leaves meanwhile is published without it).
+    /// </summary>
+    [JsonIgnore]
+    public string? Login { get; init; }
+
     /// <summary>Still a member as far as the reader knows, so leaving the group must be published.</summary>
     [JsonIgnore]
     public bool InScope => State is UserState.Enabled or UserState.Disabled;
 
     /// <summary>The message that publishes this state.</summary>
     public UserChanged ToMessage(Guid mappingId, DateTimeOffset observedAt, Guid correlationId, bool force = false) =>
-        new(mappingId, Id, Version, DisplayName, Email, State, DistinguishedName, observedAt, correlationId, force);
+        new(mappingId, Id, Version, DisplayName, Email, State, DistinguishedName, observedAt, correlationId, force, Login: Login);
 }

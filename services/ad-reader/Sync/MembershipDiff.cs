@@ -55,11 +55,13 @@ public static class MembershipDiff
             {
                 // The DN is for logs only: a rename or move alone is not a change for Rescue.
                 // Keeping the known record when nothing moved lets this cycle's copy of the text be collected.
-                users[member.Id] = last.Text.SameDistinguishedName(member.Text) ? last : last with { Text = member.Text };
+                users[member.Id] = last.Text.SameDistinguishedName(member.Text) && last.Login == member.Login
+                    ? last
+                    : last with { Text = member.Text, Login = member.Login };
                 continue;
             }
             // The member's text block becomes the known record's: nothing is copied.
-            var user = new KnownUser(member.Id, member.Text, member.State, NextVersion(member.Version, last, highWaterMark));
+            var user = new KnownUser(member.Id, member.Text, member.State, NextVersion(member.Version, last, highWaterMark)) { Login = member.Login };
             users[member.Id] = user;
             changed.Add(user);
         }

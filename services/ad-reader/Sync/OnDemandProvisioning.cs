@@ -86,6 +86,6 @@ public sealed class OnDemandProvisioning(IOperationsApi operations, IOptions<Rea
             return (null, $"'{found[0].DistinguishedName}' is also in a mapping of higher priority, which handles this user: provision it with that mapping.");
         }
         return (new UserChanged(mapping.Id, user.Id, user.Version, user.DisplayName, user.Email, user.State, user.DistinguishedName, now, correlationId,
-            Force: true, ProvisionRequestId: request.Id), null);
+            Force: true, ProvisionRequestId: request.Id, Login: user.Login), null);
     }
 }

@@ -50,7 +50,7 @@ public sealed class UnsettledChanges
             KnownUser current;
             if (present.TryGetValue(id, out var member))
             {
-                current = new KnownUser(id, member.Text, member.State, MembershipDiff.NextVersion(member.Version, floor, highWaterMark));
+                current = new KnownUser(id, member.Text, member.State, MembershipDiff.NextVersion(member.Version, floor, highWaterMark)) { Login = member.Login };
             }
             else
             {

@@ -57,7 +57,7 @@ public static class LinksApi
     public static async Task<Results<Ok<TechnicianLink>, ValidationProblem, ProblemHttpResult>> PutAsync(
         string directoryUserId, TechnicianLink link, ConfigDbContext db, TimeProvider time, SqliteWriteGate gate, CancellationToken cancellationToken)
     {
-        var errors = SettingsValidator.Validate(directoryUserId, link);
+        var errors = Validate(directoryUserId, link);
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -69,7 +69,13 @@ public static class LinksApi
         try
         {
             using var writing = await gate.EnterAsync(db, cancellationToken);
-            return await WriteAsync(directoryUserId, link, db, time, cancellationToken);
+            var result = await WriteAsync(directoryUserId, link, db, time, cancellationToken);
+            if (result.Result is Ok<TechnicianLink> && link.History is { } history)
+            {
+                await AddHistoryAsync(db, [HistoryApi.ToRow(history with { DirectoryUserId = directoryUserId }, time.UtcNowForStorage())], cancellationToken);
+            }
+
+            return result;
         }
         finally
         {
@@ -98,6 +104,7 @@ public static class LinksApi
         }
 
         var results = new LinkWriteResult[links.Length];
+        var history = new List<HistoryRow>();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -105,7 +112,7 @@ public static class LinksApi
             {
                 var link = links[i];
                 var id = link?.DirectoryUserId ?? "";
-                var errors = link is null ? Invalid("", "A link is required.") : SettingsValidator.Validate(id, link);
+                var errors = link is null ? Invalid("", "A link is required.") : Validate(id, link);
                 if (!errors.IsValid)
                 {
                     results[i] = new LinkWriteResult(id, StatusCodes.Status400BadRequest, Errors: errors.ToDictionary());
@@ -122,6 +129,18 @@ public static class LinksApi
                     Ok<TechnicianLink> => new LinkWriteResult(id, StatusCodes.Status200OK),
                     var other => throw new InvalidOperationException($"Unexpected link write result {other.GetType().Name}."),
                 };
+                if (results[i].Status == StatusCodes.Status200OK && link!.History is { } entry)
+                {
+                    history.Add(HistoryApi.ToRow(entry with { DirectoryUserId = id }, time.UtcNowForStorage()));
+                }
+            }
+
+            // The history of the stored links in one insert after them: a batch of new users costs one statement more, not
+            // one per user. Only links that were stored get an entry; a refused write applied nothing.
+            if (history.Count > 0)
+            {
+                using var writing = await gate.EnterAsync(db, cancellationToken);
+                await AddHistoryAsync(db, history, cancellationToken);
             }
         }
         finally
@@ -130,6 +149,31 @@ public static class LinksApi
         }
 
         return TypedResults.Ok(results);
+    }
+
+    /// <summary>The link's own rules, and its history entry's when it carries one.</summary>
+    private static ValidationErrors Validate(string directoryUserId, TechnicianLink link)
+    {
+        var errors = SettingsValidator.Validate(directoryUserId, link);
+        if (link.History is not null)
+        {
+            HistoryApi.Validate(errors, "", link.History);
+        }
+
+        return errors;
+    }
+
+    private static async Task AddHistoryAsync(ConfigDbContext db, List<HistoryRow> rows, CancellationToken cancellationToken)
+    {
+        db.History.AddRange(rows);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
     private static ValidationErrors Invalid(string field, string message)
@@ -181,7 +225,7 @@ public static class LinksApi
 
             if (updated > 0)
             {
-                return TypedResults.Ok(link with { DirectoryUserId = directoryUserId, UpdatedAt = now });
+                return TypedResults.Ok(link with { DirectoryUserId = directoryUserId, UpdatedAt = now, History = null });
             }
 
             var stored = await db.Links.AsNoTracking().SingleOrDefaultAsync(l => l.DirectoryUserId == directoryUserId, cancellationToken);

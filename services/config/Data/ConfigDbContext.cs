@@ -30,6 +30,8 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<PreviewRow> Previews => Set<PreviewRow>();
 
+    public DbSet<HistoryRow> History => Set<HistoryRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<RescueAccountRow>(e =>
@@ -116,5 +118,6 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
 
         modelBuilder.ConfigureOperations();
         modelBuilder.ConfigurePreviews();
+        modelBuilder.ConfigureHistory();
     }
 }

@@ -4,7 +4,7 @@ using RescueAdSync.Config.Data;
 
 namespace RescueAdSync.Config.SyncLog;
 
-/// <summary>Deletes sync-log entries past the retention, hourly, so the log does not grow without end.</summary>
+/// <summary>Deletes sync-log and history entries past the retention, hourly, so neither grows without end.</summary>
 public sealed class SyncLogRetention(
     IServiceScopeFactory scopes, IOptions<SyncLogOptions> options, TimeProvider time, ILogger<SyncLogRetention> logger)
     : BackgroundService
@@ -23,6 +23,13 @@ public sealed class SyncLogRetention(
                 if (deleted > 0)
                 {
                     logger.LogInformation("Deleted {Count} sync-log entries older than {Cutoff}", deleted, cutoff);
+                }
+
+                // The per-user history is kept as long as the sync log: one retention setting for what the operator reads.
+                var pruned = await db.History.Where(e => e.Time < cutoff).ExecuteDeleteAsync(stoppingToken);
+                if (pruned > 0)
+                {
+                    logger.LogInformation("Deleted {Count} history entries older than {Cutoff}", pruned, cutoff);
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)

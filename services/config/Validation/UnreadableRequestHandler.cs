@@ -27,9 +27,12 @@ public sealed partial class UnreadableRequestHandler(IProblemDetailsService prob
                 ? ("The request body could not be read.", Describe(json))
                 : ("The request could not be read.", WithoutTypeNames(bad.Message));
         // Like every other validation answer of the API, the field is also a key of "errors", so a form can mark it.
-        var problem = bad.InnerException is JsonException { Path: { Length: > 2 } path } && path.StartsWith("$.", StringComparison.Ordinal)
-            ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [path[2..]] = [detail] })
-            : new ProblemDetails();
+        var field = bad.InnerException is JsonException { Path: { Length: > 2 } path } && path.StartsWith("$.", StringComparison.Ordinal)
+            ? path[2..]
+            : bad.InnerException is null && Parameter().Match(bad.Message) is { Success: true } parameter ? parameter.Groups["name"].Value : null;
+        var problem = field is null
+            ? new ProblemDetails()
+            : new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] });
         problem.Status = bad.StatusCode;
         problem.Title = title;
         problem.Detail = detail;
@@ -72,6 +75,10 @@ public sealed partial class UnreadableRequestHandler(IProblemDetailsService prob
     }
 
     private static string WithoutTypeNames(string message) => TypeName().Replace(message, "the expected type");
+
+    // 'Required parameter "string user" was not provided …', 'Failed to bind parameter "int take" from "x".'
+    [GeneratedRegex(@"parameter ""(?:[^"" ]+ )?(?<name>\w+)""", RegexOptions.CultureInvariant)]
+    private static partial Regex Parameter();
 
     [GeneratedRegex(@"The JSON property '(?<name>[^']*)' could not be mapped", RegexOptions.CultureInvariant)]
     private static partial Regex UnknownMember();

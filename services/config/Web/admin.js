@@ -106,7 +106,7 @@
     $("logout").hidden = true;
     $("login-view").hidden = false;
     $("api-key").value = "";
-    for (const id of ["mappings-table", "log-table", "plans-table", "plan-changes"]) $(id).tBodies[0].replaceChildren();
+    for (const id of ["mappings-table", "log-table", "plans-table", "plan-changes", "history-table"]) $(id).tBodies[0].replaceChildren();
     for (const id of ["account-list", "directory-list", "details-list", "plan-list"]) $(id).replaceChildren();
     $("plan-details").hidden = true;
     resetActions();
@@ -502,6 +502,70 @@
     for (const panel of document.querySelectorAll(".tab-panel")) panel.hidden = panel.id !== `tab-${name}`;
   }
 
+  // ----- history
+
+  const HISTORY_PAGE = 500;
+
+  async function searchHistory() {
+    const term = $("history-user").value.trim();
+    $("history-users").replaceChildren();
+    $("history-table").tBodies[0].replaceChildren();
+    if (!term) {
+      $("history-range").textContent = "Enter part of a name, email or login, or the start of a directory user id.";
+      return;
+    }
+    const { data, total } = await api(`/api/history?user=${encodeURIComponent(term)}&take=${HISTORY_PAGE}`);
+    // Newest first, so the first entry of each user carries the user's current name.
+    const users = new Map();
+    for (const entry of data) if (!users.has(entry.directoryUserId)) users.set(entry.directoryUserId, entry);
+    if (users.size === 0) {
+      $("history-range").textContent = `No history for "${term}".`;
+      return;
+    }
+    if (users.size > 1) {
+      $("history-users").append(`${users.size} users match: `);
+      for (const [id, entry] of users) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "history-user";
+        button.textContent = `${entry.displayName} <${entry.email}>`;
+        button.title = id;
+        button.addEventListener("click", () => showTimeline(data, id, total));
+        $("history-users").append(button, " ");
+      }
+    }
+    showTimeline(data, users.keys().next().value, total);
+  }
+
+  function historyDetails(entry) {
+    const parts = [];
+    if (entry.nameBefore) parts.push(`name: ${entry.nameBefore} → ${entry.displayName}`);
+    if (entry.emailBefore) parts.push(`email: ${entry.emailBefore} → ${entry.email}`);
+    if (entry.reason) parts.push(entry.reason);
+    return parts.length ? parts.join("; ") : "—";
+  }
+
+  function showTimeline(data, id, total) {
+    const entries = data.filter((e) => e.directoryUserId === id);
+    const body = $("history-table").tBodies[0];
+    body.replaceChildren();
+    for (const entry of entries) {
+      const row = body.insertRow();
+      row.dataset.entryId = String(entry.id);
+      row.title = [entry.distinguishedName, entry.traceId ? `trace ${entry.traceId}` : null].filter(Boolean).join(" · ");
+      cell(row, formatTime(entry.time), "time");
+      cell(row, entry.action, `action-${entry.action}`);
+      cell(row, entry.displayName);
+      cell(row, entry.email);
+      cell(row, entry.login ?? "—");
+      cell(row, entry.technicianNodeId ?? "—");
+      cell(row, String(entry.version));
+      cell(row, historyDetails(entry));
+    }
+    $("history-range").textContent = `${entries.length} entries of user ${id}, newest first`
+      + (total > data.length ? ` (the search matched ${total}; the newest ${data.length} are read: refine it to see older ones)` : "");
+  }
+
   // ----- wiring
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -522,6 +586,7 @@
     $("resync-yes").addEventListener("click", () => resync().catch(fail));
     $("resync-no").addEventListener("click", () => { actions.resyncMapping = null; $("resync-confirm").hidden = true; });
     $("provision-form").addEventListener("submit", (e) => { e.preventDefault(); provision().catch(fail); });
+    $("history-search").addEventListener("submit", (e) => { e.preventDefault(); searchHistory().catch(fail); });
     $("log-filters").addEventListener("submit", (e) => {
       e.preventDefault();
       state.logSkip = 0;

@@ -21,6 +21,10 @@ namespace RescueAdSync.Contracts.Config;
 /// set, an empty technician (no name, no email) in the mapping's Technician Group may be the one that createUser made
 /// before a crash or a lost answer: the provisioner claims such a technician instead of creating a second one.
 /// </param>
+/// <param name="History">
+/// Written with the link, in the same request: the history entry of the change this write applies. Only sent, never
+/// stored in the link (GET answers null); a write refused with 409 stores no entry.
+/// </param>
 public sealed record TechnicianLink(
     string DirectoryUserId,
     Guid MappingId,
@@ -28,4 +32,5 @@ public sealed record TechnicianLink(
     long Version,
     UserState State,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? CreatePendingSince = null);
+    DateTimeOffset? CreatePendingSince = null,
+    NewHistoryEntry? History = null);

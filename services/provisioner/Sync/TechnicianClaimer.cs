@@ -60,7 +60,8 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
                     // Nothing was created: the intent written above must not send this user's next change looking for orphans.
                     if (intentWrite is not null && await links.PutAsync(Claim(change, mapping, link, node: null, pending: null), ct) != LinkWrite.Stored)
                         return Lost(change);
-                    return TechnicianClaim.Finished(ProvisioningResult.Skipped);
+                    return TechnicianClaim.Finished(ProvisioningResult.Skipped,
+                        $"Technician {existing.NodeId} has this user's email but is linked to another directory user: two users share one email.");
                 default:
                     return Lost(change);
             }
@@ -73,9 +74,14 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
         {
             // Nothing to disable and no licence to spend, but the version is recorded, in a link without a technician, so
             // that an older Enabled version redelivered later is recognised as stale instead of creating one.
+            // The history entry rides on that link write (stored only if the link is).
+            var skipped = HistoryEntries.Skipped(change,
+                $"The user has no technician and is not enabled (the user was {HistoryEntries.DisabledBecause(change.State)}): nothing to disable, no licence spent.");
             var write = await links.PutAsync(new TechnicianLink(change.DirectoryUserId, mapping.Id, null, change.Version, change.State,
-                clock.GetUtcNow(), link?.CreatePendingSince), ct);
-            return TechnicianClaim.Finished(write == LinkWrite.Stored ? ProvisioningResult.Skipped : ProvisioningResult.Stale);
+                clock.GetUtcNow(), link?.CreatePendingSince, skipped), ct);
+            return write == LinkWrite.Stored
+                ? TechnicianClaim.Finished(ProvisioningResult.Skipped, reason: null)
+                : TechnicianClaim.Finished(ProvisioningResult.Stale, "A newer version of the user was applied meanwhile: this change was dropped.");
         }
 
         // After a recovery that found no orphan the intent is written again (with the time of this attempt).

@@ -12,6 +12,9 @@ namespace RescueAdSync.Provisioner.Sync;
 /// service says what was already applied, so a duplicate or stale message changes nothing.
 /// Never deletes and never moves a technician (SPEC rules 1 and 4): the Rescue client cannot. A technician that is
 /// not (or no longer) directly in the mapping's group was moved by a Rescue admin: it only gets status updates.
+/// Every outcome worth an operator's look goes to the user's history (<see cref="HistoryEntries"/>): an applied change's
+/// entry rides on the link write that records it (same request, so an initial sync pays no request for its history),
+/// a skipped or stale change's entry goes through the <see cref="HistoryWriter"/>'s batches.
 /// </summary>
 public sealed class TechnicianProvisioner(
     IRescueClient rescue,
@@ -20,6 +23,7 @@ public sealed class TechnicianProvisioner(
     ConfigCache cache,
     TechnicianGroupCache groups,
     SyncLogWriter syncLog,
+    HistoryWriter history,
     TimeProvider clock,
     ILogger<TechnicianProvisioner> logger)
 {
@@ -41,19 +45,23 @@ public sealed class TechnicianProvisioner(
         var mapping = await cache.FindMappingAsync(change.MappingId, ct)
             ?? throw new UnknownMappingException(change.MappingId);
         if (!mapping.Enabled)
+        {
+            await history.WriteAsync(HistoryEntries.Skipped(change, "The mapping is disabled: its changes are not applied."), ct);
             return ProvisioningResult.Skipped;
+        }
 
         if (string.IsNullOrWhiteSpace(change.Email) || string.IsNullOrWhiteSpace(change.DisplayName))
         {
             await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", "validate",
                 "The directory user has no usable name or email (mail / userPrincipalName); Rescue requires both.",
                 change.MappingId, change.DirectoryUserId, "MISSING_NAME_OR_EMAIL", false, change.CorrelationId), ct);
+            await history.WriteAsync(HistoryEntries.Skipped(change, "The directory user has no usable name or email; Rescue requires both."), ct);
             return ProvisioningResult.Skipped;
         }
 
         var link = await links.GetAsync(change.DirectoryUserId, ct);
         if (link is not null && ForcedVersions.IsStale(link.Version, change))
-            return ProvisioningResult.Stale;
+            return await StaleAsync(change, link, ct);
 
         RescueTechnician? technician;
         long nodeId;
@@ -65,7 +73,15 @@ public sealed class TechnicianProvisioner(
         {
             var claim = await claimer.ClaimAsync(change, mapping, link, ct);
             if (claim.Done is { } done)
+            {
+                if (claim.Reason is { } reason)
+                {
+                    await history.WriteAsync(done == ProvisioningResult.Stale
+                        ? HistoryEntries.Dropped(change, reason)
+                        : HistoryEntries.Skipped(change, reason), ct);
+                }
                 return done;
+            }
             (nodeId, technician, linkJustWritten) = (claim.NodeId, claim.Technician, true);
             linkedExisting = technician is not null && !string.IsNullOrEmpty(technician.Email);
         }
@@ -78,13 +94,15 @@ public sealed class TechnicianProvisioner(
                 await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Warning, "provisioner", "getUser_v3",
                     $"Technician node {nodeId} linked to this user no longer exists in Rescue; nothing was changed.",
                     change.MappingId, change.DirectoryUserId, "INVALIDPARAM_NODE", false, change.CorrelationId), ct);
+                await history.WriteAsync(HistoryEntries.Skipped(change,
+                    $"Technician node {nodeId} linked to this user no longer exists in Rescue; nothing was changed.", nodeId), ct);
                 return ProvisioningResult.Skipped;
             }
         }
 
         var isNew = TechnicianCommands.IsNew(technician);
-        var command = TechnicianCommands.ForChange(nodeId, change, mapping, technician, isNew ? (await cache.GetAsync(ct)).DefaultPassword : null);
-        command = await TechnicianCommands.ForPlaceAsync(command, technician, mapping,
+        var wanted = TechnicianCommands.ForChange(nodeId, change, mapping, technician, isNew ? (await cache.GetAsync(ct)).DefaultPassword : null);
+        var command = await TechnicianCommands.ForPlaceAsync(wanted, technician, mapping,
             () => groups.IsDirectMemberAsync(mapping.TechnicianGroupId, nodeId, ct));
 
         var result = ProvisioningResult.Unchanged;
@@ -95,7 +113,7 @@ public sealed class TechnicianProvisioner(
             // written with a compare-and-set on that first read's version, which already proved it; reading it again
             // would cost a config-service round trip per new user for nothing.
             if (!linkJustWritten && await links.GetAsync(change.DirectoryUserId, ct) is { } latest && ForcedVersions.IsStale(latest.Version, change))
-                return ProvisioningResult.Stale;
+                return await StaleAsync(change, latest, ct);
             if (!await SetUserAsync(command, change, isNew, ct))
                 return ProvisioningResult.Failed;
             result = isNew ? ProvisioningResult.Created : ProvisioningResult.Updated;
@@ -107,10 +125,20 @@ public sealed class TechnicianProvisioner(
             : technician!.Enabled ? null : "Enabled";
 
         // Refused only as stale (another instance applied a newer version since): ours is then harmless.
-        await links.PutAsync(new TechnicianLink(change.DirectoryUserId, mapping.Id, nodeId, change.Version, change.State, clock.GetUtcNow()), ct);
+        var entry = HistoryEntries.ForApplied(change, nodeId, technician, command, linkedExisting, statusOnly: command != wanted,
+            written: result != ProvisioningResult.Unchanged);
+        await links.PutAsync(new TechnicianLink(change.DirectoryUserId, mapping.Id, nodeId, change.Version, change.State, clock.GetUtcNow(),
+            History: entry), ct);
         logger.LogInformation("{Result} technician {NodeId} for {DirectoryUserId} (version {Version}, {State})",
             result, nodeId, change.DirectoryUserId, change.Version, change.State);
         return result;
+    }
+
+    private async Task<ProvisioningResult> StaleAsync(UserChanged change, TechnicianLink applied, CancellationToken ct)
+    {
+        if (HistoryEntries.Stale(change, applied.Version, applied.TechnicianNodeId) is { } entry)
+            await history.WriteAsync(entry, ct);
+        return ProvisioningResult.Stale;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using RescueAdSync.Cli.Tests.Infrastructure;
@@ -151,6 +152,48 @@ public sealed class AdminPageTests(ConfigStack stack) : IAsyncLifetime
         Assert.Contains("script-src 'self'", policy);
         Assert.Contains("frame-ancestors 'none'", policy);
         Assert.Equal("nosniff", response.Headers["x-content-type-options"]);
+    }
+
+    [Fact]
+    public async Task History_tab_finds_a_user_by_name_and_shows_the_timeline_with_before_and_after()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var id = Guid.NewGuid().ToString("D");
+        var mapping = Guid.NewGuid();
+        NewHistoryEntry Entry(HistoryAction action, long version, string name, string? nameBefore = null, string? reason = null,
+            UserState state = UserState.Enabled) =>
+            new(action, mapping, id, name, $"kim.{tag}@example.org", $"kim{tag}", null, 8101, version, state, reason, nameBefore);
+        var stored = await stack.Provisioner.PostAsJsonAsync("/api/history/batch", new[]
+        {
+            Entry(HistoryAction.Created, 1, $"Kim Park {tag}"),
+            Entry(HistoryAction.Updated, 2, $"Kim Lee {tag}", nameBefore: $"Kim Park {tag}"),
+            Entry(HistoryAction.Disabled, 3, $"Kim Lee {tag}", reason: "The user was removed from the mapped group, or moved out of its scope.",
+                state: UserState.OutOfScope),
+        });
+        stored.EnsureSuccessStatusCode();
+
+        var page = await Context.NewPageAsync();
+        await page.GotoAsync($"{stack.ConfigUrl}/admin");
+        await LogInAsync(page, stack.AdminKey);
+        await Expect(page.Locator("#app-view")).ToBeVisibleAsync();
+        await page.ClickAsync("nav .tab[data-tab='history']");
+        await page.FillAsync("#history-user", $"kim lee {tag}");
+        await page.ClickAsync("#history-search button[type='submit']");
+
+        // Found by the current name, the timeline still shows the entry from before the rename.
+        var rows = page.Locator("#history-table tbody tr");
+        await Expect(rows).ToHaveCountAsync(3);
+        await Expect(rows.Nth(0).Locator("td").Nth(1)).ToHaveTextAsync("Disabled");
+        await Expect(rows.Nth(0)).ToContainTextAsync("removed from the mapped group");
+        await Expect(rows.Nth(1)).ToContainTextAsync($"name: Kim Park {tag} → Kim Lee {tag}");
+        await Expect(rows.Nth(2).Locator("td").Nth(1)).ToHaveTextAsync("Created");
+        await Expect(page.Locator("#history-range")).ToHaveTextAsync($"3 entries of user {id}, newest first");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("admin-history.png"), FullPage = true });
+
+        await page.FillAsync("#history-user", $"nobody {tag}");
+        await page.ClickAsync("#history-search button[type='submit']");
+        await Expect(page.Locator("#history-range")).ToHaveTextAsync($"No history for \"nobody {tag}\".");
+        await Expect(rows).ToHaveCountAsync(0);
     }
 
     private static async Task LogInAsync(IPage page, string key)

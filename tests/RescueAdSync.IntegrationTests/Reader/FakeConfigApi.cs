@@ -79,6 +79,9 @@ public sealed class FakeConfigApi : IConfigApi
     public Task<Refit.IApiResponse> PutLinkAsync(string directoryUserId, TechnicianLink link, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("The reader never writes links.");
 
+    public Task<Refit.IApiResponse> AddHistoryAsync(IReadOnlyList<NewHistoryEntry> entries, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("The reader never writes the history.");
+
     public Task<Refit.IApiResponse<LinkWriteResult[]>> PutLinksAsync(IReadOnlyList<TechnicianLink> links, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("The reader never writes links.");
 

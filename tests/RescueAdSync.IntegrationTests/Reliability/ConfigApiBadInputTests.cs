@@ -17,6 +17,7 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
         """{"kind":"OpenLdap","serverUrls":["ldap://127.0.0.1:389"],"bindDn":"cn=admin,dc=example,dc=org","bindPassword":"pw","baseDn":"dc=example,dc=org","pollIntervalSeconds":5}""";
 
     private readonly string _adminKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+    private readonly string _provisionerKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
     private readonly HttpClient _http = new();
     private ServiceProcess? _config;
 
@@ -30,6 +31,8 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
             ["Secrets__Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Auth__ApiKeys__0__Key"] = _adminKey,
             ["Auth__ApiKeys__0__Role"] = "admin",
+            ["Auth__ApiKeys__1__Key"] = _provisionerKey,
+            ["Auth__ApiKeys__1__Role"] = "provisioner",
         });
         _http.BaseAddress = new Uri(_config.Url);
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _adminKey);
@@ -152,6 +155,46 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
 
         Assert.StartsWith("HTTP/1.1 413", answer.ToString(), StringComparison.Ordinal);
         Assert.Equal(before, await ReadAsync("/api/directory"));
+    }
+
+    [Theory]
+    [InlineData("", "user")]
+    [InlineData("user=", "user")]
+    [InlineData("user=%20%09", "user")]
+    [InlineData("user=<257 characters>", "user")]
+    [InlineData("user=a&take=0", "take")]
+    [InlineData("user=a&take=501", "take")]
+    [InlineData("user=a&take=2147483647", "take")]
+    [InlineData("user=a&skip=-1", "skip")]
+    public async Task History_query_out_of_bounds_is_refused_with_a_ProblemDetails_400_naming_the_parameter(string query, string field)
+    {
+        using var response = await _http.GetAsync($"/api/history?{query.Replace("<257 characters>", new string('a', 257), StringComparison.Ordinal)}");
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), $"no error for '{field}': {errors}");
+    }
+
+    [Fact]
+    public async Task History_query_with_sql_or_like_syntax_is_matched_literally_and_an_unknown_user_is_an_empty_list()
+    {
+        using var provisioner = new HttpClient { BaseAddress = _http.BaseAddress };
+        provisioner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _provisionerKey);
+        var id = Guid.NewGuid().ToString("D");
+        using var stored = await provisioner.PostAsync("/api/history/batch", new StringContent(
+            $$"""[{"action":"Created","mappingId":"{{Guid.NewGuid()}}","directoryUserId":"{{id}}","displayName":"Wanda Wild","email":"wanda@example.org","login":"wwild","distinguishedName":null,"technicianNodeId":9,"version":1,"state":"Enabled"}]""",
+            Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NoContent, stored.StatusCode);
+
+        foreach (var term in new[] { "%", "_", "%%", "w%d", "w_ld", @"\", "'", "\"", "' OR '1'='1", "'; DROP TABLE user_history; --", "\" OR 1=1 --", "nobody-at-all" })
+        {
+            using var response = await _http.GetAsync($"/api/history?user={Uri.EscapeDataString(term)}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("[]", await response.Content.ReadAsStringAsync());
+        }
+
+        using var found = await _http.GetAsync("/api/history?user=wanda%20wild");
+        Assert.Equal(id, JsonDocument.Parse(await found.Content.ReadAsStringAsync()).RootElement[0].GetProperty("directoryUserId").GetString());
     }
 
     private async Task<HttpResponseMessage> SendAsync(string method, string path, string body)

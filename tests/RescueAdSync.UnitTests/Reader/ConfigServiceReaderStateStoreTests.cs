@@ -150,6 +150,9 @@ public sealed class ConfigServiceReaderStateStoreTests
         public Task<IApiResponse<LinkWriteResult[]>> PutLinksAsync(IReadOnlyList<TechnicianLink> links, CancellationToken cancellationToken = default) =>
             throw new NotSupportedException();
 
+        public Task<IApiResponse> AddHistoryAsync(IReadOnlyList<NewHistoryEntry> entries, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
         public Task AddSyncLogAsync(NewSyncLogEntry entry, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<IApiResponse<Lease>> AcquireLeaseAsync(string name, LeaseRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();

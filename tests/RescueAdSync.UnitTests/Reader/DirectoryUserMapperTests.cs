@@ -92,6 +92,27 @@ public sealed class DirectoryUserMapperTests
     }
 
     [Fact]
+    public void The_login_is_sAMAccountName_in_active_directory_and_uid_in_openldap_and_absent_when_missing()
+    {
+        var ad = Entries.Of("CN=Alice,DC=example,DC=org", Guid.NewGuid().ToByteArray(), ("uSNChanged", "1"), ("cn", "Alice"),
+            ("mail", "alice@example.org"), ("sAMAccountName", " aanders "), ("uid", "not-this"));
+        Assert.True(DirectoryUserMapper.TryMap(DirectoryKind.ActiveDirectory, ad, Now, out var adUser, out _, out _));
+        Assert.Equal("aanders", adUser!.Login);
+        Assert.Contains("sAMAccountName", DirectoryUserMapper.Attributes(DirectoryKind.ActiveDirectory));
+
+        var ldap = Entries.Of("uid=bob,dc=x", null, ("entryUUID", Guid.NewGuid().ToString()), ("entryCSN", "19700101000000.000001Z#000000#000#000000"),
+            ("cn", "Bob"), ("mail", "bob@x.org"), ("uid", "bob"));
+        Assert.True(DirectoryUserMapper.TryMap(DirectoryKind.OpenLdap, ldap, Now, out var ldapUser, out _, out _));
+        Assert.Equal("bob", ldapUser!.Login);
+        Assert.Contains("uid", DirectoryUserMapper.Attributes(DirectoryKind.OpenLdap));
+
+        var none = Entries.Of("uid=carl,dc=x", null, ("entryUUID", Guid.NewGuid().ToString()), ("entryCSN", "19700101000000.000001Z#000000#000#000000"),
+            ("cn", "Carl"), ("mail", "carl@x.org"));
+        Assert.True(DirectoryUserMapper.TryMap(DirectoryKind.OpenLdap, none, Now, out var noLogin, out _, out _));
+        Assert.Null(noLogin!.Login);
+    }
+
+    [Fact]
     public void Entries_without_identity_or_version_or_with_control_characters_are_rejected_with_a_reason()
     {
         Assert.False(DirectoryUserMapper.TryMap(DirectoryKind.OpenLdap, Entries.Of("uid=a", null, ("entryCSN", "19700101000000.000001Z#000000#000#000000")), Now, out _, out var noId, out var reason1));
