@@ -9,7 +9,7 @@ PACKAGES=(
   rabbitmq-server postgresql prometheus
   docker-compose yamllint
   chromium
-  podman runc mmdebstrap uidmap slirp4netns
+  podman runc netavark aardvark-dns mmdebstrap uidmap slirp4netns
 )
 
 missing=()
@@ -19,12 +19,14 @@ done
 SUDO=()
 if [ "$(id -u)" != 0 ]; then SUDO=(sudo -E); fi
 
-# podman (deploy/containers/): runc instead of crun (crun refuses hybrid cgroups), cgroupfs without systemd, and no
-# default nofile ulimit (podman's default exceeds the hard limit of some CI machines). Only missing settings are added;
+# podman (deploy/containers/): runc instead of crun (crun refuses hybrid cgroups), cgroupfs without systemd, no
+# default nofile ulimit (podman's default exceeds the hard limit of some CI machines), and netavark, whose
+# aardvark-dns lets compose services find each other by name (the CNI backend has no DNS without extra plugins). Only missing settings are added;
 # an existing file is backed up first and its other settings are kept.
 containers_conf() {
   local conf=/etc/containers/containers.conf
-  local -a need=("containers|default_ulimits|default_ulimits = []" "engine|runtime|runtime = \"runc\"" "engine|cgroup_manager|cgroup_manager = \"cgroupfs\"")
+  local -a need=("containers|default_ulimits|default_ulimits = []" "engine|runtime|runtime = \"runc\"" "engine|cgroup_manager|cgroup_manager = \"cgroupfs\""
+    "network|network_backend|network_backend = \"netavark\"")
   local -a add=()
   local item table key line
   for item in "${need[@]}"; do
