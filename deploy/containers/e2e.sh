@@ -5,7 +5,9 @@
 #   every service healthy; the demo group's members become technicians in the Rescue emulator (time from `up`
 #   printed); the adsync CLI talks to the config service; a directory change arrives in Rescue; `adsync mapping add
 #   --group-name` resolves the name in the config container (needs libldap there); each service container restarted
-#   or stopped while the directory changes loses nothing; `docker-compose down` leaves no container running.
+#   or stopped while the directory changes loses nothing; `docker-compose down` leaves no container running; with
+#   podman, `podman kube play` of the rendered k8s/overlays/dev (deploy/containers/kube-play.py) starts every pod and
+#   each container stays up and live.
 # Cleans up (down -v, the podman service it started, temp files) on every exit.
 #
 # Usage: deploy/containers/e2e.sh        (build.sh first: it builds the images and writes images.env)
@@ -36,6 +38,17 @@ if [ -z "$engine" ]; then
   if command -v docker >/dev/null && timeout 20 docker info >/dev/null 2>&1; then engine=docker; else engine=podman; fi
 fi
 
+kube_played=0
+binary() { case $1 in config) echo /app/RescueAdSync.Config ;; ad-reader) echo /app/RescueAdSync.AdReader ;;
+  provisioner) echo /app/RescueAdSync.Provisioner ;; rescue-emulator) echo /app/RescueAdSync.RescueEmulator ;; esac; }
+kube_down() {
+  [ "$kube_played" = 1 ] || return 0
+  podman kube down "$work/play.yaml" >/dev/null 2>&1 || true
+  podman secret rm rescue-adsync >/dev/null 2>&1 || true
+  # The volumes kube play made (the PVC, ConfigMaps mounted as volumes): those that were not there before it.
+  podman volume ls -q | grep -vxFf "$work/volumes-before" | xargs -r podman volume rm -f >/dev/null 2>&1 || true
+  kube_played=0
+}
 compose() { docker-compose -p "$project" -f "$root/docker-compose.yml" --env-file "$work/.env" "$@"; }
 
 cleanup() {
@@ -44,6 +57,7 @@ cleanup() {
   if [ -f "$work/.env" ]; then
     compose down -v --remove-orphans -t 10 >"$work/down.log" 2>&1 || cat "$work/down.log" >&2
   fi
+  kube_down
   [ -z "$ticker_pid" ] || { kill "$ticker_pid" 2>/dev/null || true; wait "$ticker_pid" 2>/dev/null || true; }
   if [ -n "$service_pid" ]; then
     kill "$service_pid" 2>/dev/null || true
@@ -270,6 +284,48 @@ compose down -v --remove-orphans -t 10 >"$work/down.log" 2>&1 || { cat "$work/do
 left=$("$engine" ps -aq --filter "label=com.docker.compose.project=$project" | wc -l)
 [ "$left" = 0 ] && pass "docker-compose down leaves no container" || fail "$left containers left after down"
 rm -f "$work/.env"
+
+# --- podman kube play: the dev overlay's Deployments on the same images --------------------------------------------
+# Only podman plays Kubernetes YAML. kube-play.py keeps what podman can play and says what it changes and why.
+if [ "$engine" = podman ]; then
+  if ! command -v kubectl >/dev/null; then
+    fail "kubectl is missing: the kube play check renders k8s/overlays/dev with kubectl kustomize"
+  elif podman secret inspect rescue-adsync >/dev/null 2>&1 || podman volume inspect config-data >/dev/null 2>&1; then
+    fail "kube play: a podman secret \"rescue-adsync\" or volume \"config-data\" exists already; not touching it"
+  elif kubectl kustomize k8s/overlays/dev >"$work/dev.yaml" 2>"$work/kube.log" \
+       && python3 "$here/kube-play.py" "${IMAGE_REGISTRY:-rescue-adsync}" "${IMAGE_TAG:-latest}" "$work/secret.json" <"$work/dev.yaml" >"$work/play.yaml" 2>>"$work/kube.log"; then
+    podman volume ls -q >"$work/volumes-before"
+    podman secret create rescue-adsync "$work/secret.json" >/dev/null
+    kube_played=1
+    if podman kube play "$work/play.yaml" >>"$work/kube.log" 2>&1; then
+      pass "podman kube play started the dev overlay's pods"
+      kube_ok=1
+      for svc in config ad-reader provisioner rescue-emulator; do
+        ctr=$svc-pod-0-$svc
+        deadline=$((SECONDS + 120))
+        until podman exec "$ctr" "$(binary "$svc")" --health >/dev/null 2>&1 || [ $SECONDS -ge $deadline ]; do sleep 1; done
+      done
+      sleep 15  # then every container must still be the first one, running and live
+      for svc in config ad-reader provisioner rescue-emulator; do
+        ctr=$svc-pod-0-$svc
+        state=$(podman inspect --format '{{.State.Status}} {{.RestartCount}}' "$ctr" 2>&1 || true)
+        if [ "$state" = "running 0" ] && podman exec "$ctr" "$(binary "$svc")" --health >/dev/null 2>&1; then
+          log "kube play: $ctr running, no restart, /health/live answers"
+        else
+          kube_ok=0
+          fail "kube play: $ctr is \"$state\" or not live: $(podman logs --tail 5 "$ctr" 2>&1 | tail -c 600)"
+        fi
+      done
+      [ $kube_ok = 1 ] && pass "podman kube play: every pod's container stays up and live"
+    else
+      fail "podman kube play failed: $(tail -5 "$work/kube.log")"
+    fi
+    kube_down
+  else
+    fail "could not render k8s/overlays/dev for podman: $(tail -5 "$work/kube.log")"
+  fi
+fi
+
 [ -z "$ticker_pid" ] || { kill "$ticker_pid" 2>/dev/null || true; wait "$ticker_pid" 2>/dev/null || true; ticker_pid=""; }
 if [ -n "$service_pid" ]; then
   kill "$service_pid" 2>/dev/null || true

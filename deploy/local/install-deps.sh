@@ -9,7 +9,7 @@ PACKAGES=(
   rabbitmq-server postgresql prometheus
   docker-compose yamllint
   chromium
-  podman runc netavark aardvark-dns mmdebstrap uidmap slirp4netns
+  podman runc netavark aardvark-dns catatonit mmdebstrap uidmap slirp4netns python3-yaml
 )
 
 missing=()
