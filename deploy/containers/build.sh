@@ -42,10 +42,17 @@ local_base=localhost/rescue-adsync-base
 
 exists() { "$engine" image inspect "$1" >/dev/null 2>&1; }
 # An image is usable when it is here already or a pull succeeds within a minute.
+# Short names are Docker Hub's (as docker-compose resolves them): podman is given the full name.
 pullable() {
   [ $force_local = 0 ] || return 1
   exists "$1" && return 0
-  timeout 60 "$engine" pull -q "$1" >/dev/null 2>&1
+  local name=$1
+  if [ "$name" = "${name#*/}" ]; then
+    name=docker.io/library/$name
+  else
+    case ${name%%/*} in *.*|*:*|localhost) ;; *) name=docker.io/$name ;; esac
+  fi
+  timeout 60 "$engine" pull -q "$name" >/dev/null 2>&1
 }
 
 # mmdebstrap <name> <variant> <packages> [hooks...]: a Debian 12 root file system imported as $local_base/<name>:bookworm.
