@@ -33,9 +33,11 @@ if [ -z "$engine" ]; then
   else die "neither a docker daemon nor podman is available (deploy/local/install-deps.sh installs podman)"; fi
 fi
 log "engine: $engine"
-# podman writes OCI images by default, and the OCI format has no HEALTHCHECK: build Docker-format images.
+# podman writes OCI images by default, and the OCI format has no HEALTHCHECK: build Docker-format images. Its build
+# steps use the host's network: apt and NuGet are reached as the host reaches them (with netavark's bridge, DNS to the
+# host's resolver failed on our CI machines).
 format=()
-[ "$engine" = podman ] && format=(--format docker)
+[ "$engine" = podman ] && format=(--format docker --network host)
 registry=${IMAGE_REGISTRY:-rescue-adsync}
 tag=${IMAGE_TAG:-latest}
 local_base=localhost/rescue-adsync-base
