@@ -18,6 +18,7 @@ TEST_PACKAGES=(
   postgresql prometheus
   docker-compose yamllint
   chromium
+  podman runc netavark aardvark-dns catatonit mmdebstrap uidmap slirp4netns python3-yaml
 )
 
 set_name=all list=0
@@ -39,13 +40,56 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
 done
+SUDO=()
+if [ "$(id -u)" != 0 ]; then SUDO=(sudo -E); fi
+
+# podman (deploy/containers/): runc instead of crun (crun refuses hybrid cgroups), cgroupfs without systemd, no
+# default nofile ulimit (podman's default exceeds the hard limit of some CI machines), and netavark, whose
+# aardvark-dns lets compose services find each other by name (the CNI backend has no DNS without extra plugins). Only missing settings are added;
+# an existing file is backed up first and its other settings are kept.
+containers_conf() {
+  local conf=/etc/containers/containers.conf
+  local -a need=("containers|default_ulimits|default_ulimits = []" "engine|runtime|runtime = \"runc\"" "engine|cgroup_manager|cgroup_manager = \"cgroupfs\""
+    "network|network_backend|network_backend = \"netavark\"")
+  local -a add=()
+  local item table key line
+  for item in "${need[@]}"; do
+    IFS='|' read -r table key line <<<"$item"
+    grep -Eq "^[[:space:]]*$key[[:space:]]*=" "$conf" 2>/dev/null || add+=("$table|$line")
+  done
+  [ ${#add[@]} -gt 0 ] || return 0
+  "${SUDO[@]}" mkdir -p /etc/containers
+  if [ -s "$conf" ]; then
+    local backup
+    backup="$conf.bak.$(date +%Y%m%d%H%M%S)"
+    "${SUDO[@]}" cp "$conf" "$backup"
+    echo "install-deps: $conf lacks settings podman needs here; backed up to $backup"
+  fi
+  python3 - "$conf" "${add[@]}" <<'PY' | "${SUDO[@]}" tee "$conf.new" >/dev/null
+import re, sys
+path, items = sys.argv[1], [a.split("|", 1) for a in sys.argv[2:]]
+try:
+    lines = open(path, encoding="utf-8").read().splitlines()
+except FileNotFoundError:
+    lines = []
+for table, line in items:
+    header = next((i for i, l in enumerate(lines) if re.match(r"^\s*\[" + table + r"\]\s*$", l)), None)
+    if header is None:
+        lines += ["", f"[{table}]", line]
+    else:
+        lines.insert(header + 1, line)
+print("\n".join(lines))
+PY
+  "${SUDO[@]}" mv "$conf.new" "$conf"
+  echo "install-deps: added to $conf: $(printf '%s; ' "${add[@]#*|}")"
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages ($set_name) already installed"
+  [ "$set_name" = run ] || containers_conf
   exit 0
 fi
 
-SUDO=()
-if [ "$(id -u)" != 0 ]; then SUDO=(sudo -E); fi
 echo "install-deps: installing ${missing[*]}"
 
 # Packages must not start their own daemons: the tests run throwaway servers on their own ports.
@@ -59,4 +103,5 @@ echo "slapd slapd/no_configuration boolean true" | "${SUDO[@]}" debconf-set-sele
 export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update -q
 "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"
+[ "$set_name" = run ] || containers_conf
 echo "install-deps: done"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a Debian 12 machine without Docker: installs the servers the tests
 # start (idempotent apt-get), builds, runs every test project, then stops anything left running.
-# Usage: deploy/local/test.sh [--nightly] [extra dotnet test arguments]
+# Then builds the container images and runs the compose stack end to end (deploy/containers/build.sh, e2e.sh).
+# Usage: deploy/local/test.sh [--nightly] [--no-containers] [extra dotnet test arguments]
 # Tests marked [Trait("Category", "Nightly")] (30 s outages, the 5-minute soak; docs/reliability.md) are left out
 # unless --nightly is given or ADSYNC_NIGHTLY=1. A --filter among the extra arguments is combined with that rule.
 set -euo pipefail
@@ -9,11 +10,13 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 
 nightly=${ADSYNC_NIGHTLY:-0}
+containers=1
 args=()
 user_filter=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --nightly) nightly=1 ;;
+    --no-containers) containers=0 ;;
     --filter) [ $# -ge 2 ] || { echo "test.sh: --filter needs a value" >&2; exit 2; }; user_filter=$2; shift ;;
     --filter=*) user_filter=${1#--filter=} ;;
     *) args+=("$1") ;;
@@ -40,15 +43,33 @@ status=0
 dotnet test RescueAdSync.slnx -c Release --no-build --results-directory "$results" \
   --logger "trx;LogFilePrefix=results" --logger "console;verbosity=minimal" ${args[@]+"${args[@]}"} 2>&1 | tee "$results/console.log" || status=$?
 
-# One closing line summed over every test project ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, ...").
-python3 - "$results/console.log" <<'PY' || status=1
+# The compose stack in containers, as users deploy it: images built, every service run, checked end to end.
+e2e_line="e2e: not run (--no-containers)"
+if [ "$containers" = 1 ]; then
+  started=$SECONDS
+  if bash deploy/containers/build.sh 2>&1 | tee "$results/containers-build.log"; then
+    echo "test.sh: build.sh took $((SECONDS - started)) s"
+    e2e_started=$SECONDS
+    bash deploy/containers/e2e.sh 2>&1 | tee "$results/containers-e2e.log" || status=1
+    echo "test.sh: e2e.sh took $((SECONDS - e2e_started)) s"
+    e2e_line=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed$' "$results/containers-e2e.log" | tail -n 1 || true)
+    [ -n "$e2e_line" ] || { e2e_line="e2e: 0 passed, 1 failed (e2e.sh ended without its summary)"; status=1; }
+  else
+    status=1
+    e2e_line="e2e: 0 passed, 1 failed (build.sh could not build the images)"
+  fi
+fi
+
+# One closing line summed over every test project ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, ..."), then the
+# container checks' own line.
+python3 - "$results/console.log" "$e2e_line" <<'PY' || status=1
 import re, sys
 passed = failed = skipped = 0
 for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
     m = re.search(r"(?:Passed|Failed)!\s+-\s+Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+)", line)
     if m:
         failed += int(m[1]); passed += int(m[2]); skipped += int(m[3])
-print(f"Tests: {passed} passed, {failed} failed, {skipped} skipped")
+print(f"Tests: {passed} passed, {failed} failed, {skipped} skipped; containers {sys.argv[2]}")
 sys.exit(1 if passed == 0 else 0)  # a run that ran nothing is not green
 PY
 exit $status

@@ -1,6 +1,7 @@
 using RescueAdSync.Config;
 using RescueAdSync.ServiceDefaults;
 
+HealthProbe.ExitIfRequested(args); // the container health check (Dockerfile, docker-compose.yml)
 var migrateOnly = MigrateOnly.Requested(ref args);
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();

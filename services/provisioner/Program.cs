@@ -1,6 +1,7 @@
 using RescueAdSync.Provisioner;
 using RescueAdSync.ServiceDefaults;
 
+HealthProbe.ExitIfRequested(args); // the container health check (Dockerfile, docker-compose.yml)
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddProvisioner();

@@ -72,6 +72,35 @@ public sealed class ComposeTests
     }
 
     [Fact]
+    public void Built_services_health_check_is_the_images_own_binary_with_health()
+    {
+        var services = Compose.Resolved().At("services")!;
+        foreach (var name in Repository.ContainerizedServices())
+        {
+            var test = services.Items(name, "healthcheck", "test").Select(t => t.Text()).ToList();
+            var dockerfile = Repository.Read($"services/{name}/Dockerfile");
+            Assert.Equal("CMD", test[0]);
+            Assert.Equal("--health", test[^1]);
+            Assert.Contains($"CMD [\"{test[1]}\", \"--health\"]", dockerfile);
+            Assert.Contains($"ENTRYPOINT [\"{test[1]}\"]", dockerfile);
+        }
+    }
+
+    [Fact]
+    public void Third_party_images_are_variables_defaulting_to_the_registry_image_and_grafana_is_a_profile()
+    {
+        var raw = Yaml.Load(Repository.Read("docker-compose.yml"));
+        var services = raw.At("services");
+        foreach (var name in services.Keys().Where(n => services.At(n, "build") is null))
+        {
+            var image = services.Text(name, "image") ?? "";
+            Assert.Matches(@"^\$\{[A-Z]+_IMAGE:-[a-z0-9./-]+:[A-Za-z0-9.-]+\}$", image);
+        }
+
+        Assert.Equal("grafana", services.Items("grafana", "profiles").Single().Text());
+    }
+
+    [Fact]
     public void Every_dependency_waits_for_health_or_completion()
     {
         var services = Compose.Resolved().At("services")!;

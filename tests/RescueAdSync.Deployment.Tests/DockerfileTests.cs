@@ -5,8 +5,9 @@ using RescueAdSync.Deployment.Tests.Infrastructure;
 namespace RescueAdSync.Deployment.Tests;
 
 /// <summary>
-/// The Dockerfiles follow dotnet-docker's pattern (multi-stage, restore as its own layer, publish --no-restore,
-/// non-root, port 8080, a health check). No Docker engine here, so the rules are checked on the text.
+/// The Dockerfiles follow dotnet-docker's pattern (multi-stage, restore as its own layer, publish --no-restore, a
+/// self-contained app on a chiseled runtime-deps base, non-root, port 8080, a health check without a shell). These are
+/// rules on the text; deploy/containers/e2e.sh builds and runs the images.
 /// </summary>
 public sealed partial class DockerfileTests
 {
@@ -14,13 +15,28 @@ public sealed partial class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void Dockerfile_is_multi_stage_from_the_dotnet_10_sdk_to_the_aspnet_runtime(string service)
+    public void Base_images_are_build_arguments_defaulting_to_the_dotnet_10_sdk_and_the_chiseled_runtime_deps(string service)
     {
-        var from = Lines(service).Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, from.Count);
-        Assert.Matches(@"^FROM mcr\.microsoft\.com/dotnet/sdk:10\.0 AS build$", from[0]);
-        Assert.Matches(@"^FROM mcr\.microsoft\.com/dotnet/aspnet:10\.0 AS \w+$", from[1]);
-        Assert.Contains(Lines(service), l => l.StartsWith("COPY --from=build ", StringComparison.Ordinal));
+        var lines = Lines(service);
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^ARG SDK_IMAGE=mcr\.microsoft\.com/dotnet/sdk:10\.0(-noble)?$"));
+        // InvariantGlobalization (Directory.Build.props): no ICU, so the plain chiseled image, not its -extra variant.
+        Assert.Contains("ARG RUNTIME_BASE=mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled", lines);
+        var from = lines.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
+        Assert.Equal("FROM ${SDK_IMAGE} AS build", from[0]);
+        Assert.Equal("FROM ${RUNTIME_BASE} AS final", from[^1]);
+        Assert.All(from, l => Assert.Matches(@"^FROM \$\{[A-Z_]+\} AS \w+$", l));
+        Assert.Contains(RuntimeStage(service), l => l.StartsWith("COPY --from=build /app ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void Final_stage_runs_nothing_so_it_needs_no_shell_or_package_manager(string service)
+    {
+        var runtime = RuntimeStage(service);
+        Assert.DoesNotContain(runtime, l => l.StartsWith("RUN ", StringComparison.Ordinal));
+        Assert.DoesNotContain(runtime, l => l.Contains("bash", StringComparison.Ordinal) || l.Contains("/bin/sh", StringComparison.Ordinal));
+        Assert.All(runtime.Where(l => l.StartsWith("CMD", StringComparison.Ordinal) || l.StartsWith("ENTRYPOINT", StringComparison.Ordinal)),
+            l => Assert.Contains("[\"", l));
     }
 
     [Theory]
@@ -28,7 +44,7 @@ public sealed partial class DockerfileTests
     public void Restore_is_its_own_layer_with_every_project_the_service_references(string service)
     {
         var lines = Lines(service);
-        var restore = lines.FindIndex(l => l.StartsWith("RUN dotnet restore ", StringComparison.Ordinal));
+        var restore = lines.FindIndex(l => l.StartsWith("RUN ", StringComparison.Ordinal) && l.Contains(" dotnet restore "));
         Assert.True(restore > 0, "no `RUN dotnet restore` line");
         var beforeRestore = lines.Take(restore).Where(l => l.StartsWith("COPY ", StringComparison.Ordinal)).ToList();
 
@@ -47,33 +63,64 @@ public sealed partial class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void Publish_does_not_restore_again_and_the_entrypoint_is_the_projects_assembly(string service)
+    public void Publish_is_self_contained_ReadyToRun_without_restoring_again_and_the_entrypoint_is_the_apphost(string service)
     {
         var lines = Lines(service);
-        Assert.Contains(lines, l => l.StartsWith("RUN dotnet publish ", StringComparison.Ordinal) && l.Contains("--no-restore") && l.Contains("-c Release"));
-        var assembly = XDocument.Load(ProjectFile(service)).Descendants("AssemblyName").Single().Value;
-        Assert.Contains($"ENTRYPOINT [\"dotnet\", \"{assembly}.dll\"]", lines);
+        var publish = Assert.Single(lines, l => l.StartsWith("RUN ", StringComparison.Ordinal) && l.Contains(" dotnet publish "));
+        foreach (var option in new[] { "--no-restore", "-c Release", "-r linux-x64", "--self-contained", "-p:PublishReadyToRun=true", "-o /app" })
+        {
+            Assert.Contains(option, publish);
+        }
+
+        // The restore resolves the same runtime packs the publish uses.
+        Assert.Contains(lines, l => l.Contains(" dotnet restore ") && l.Contains("-r linux-x64") && l.Contains("-p:PublishReadyToRun=true"));
+        Assert.Contains($"ENTRYPOINT [\"/app/{Assembly(service)}\"]", lines);
     }
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void Runtime_runs_as_the_non_root_app_user_on_port_8080_with_a_liveness_health_check(string service)
+    public void Runtime_runs_as_the_non_root_app_user_on_port_8080_and_the_health_check_is_the_service_binary(string service)
     {
         var runtime = RuntimeStage(service);
-        var user = runtime.Last(l => l.StartsWith("USER ", StringComparison.Ordinal));
-        Assert.Contains(user, new[] { "USER $APP_UID", "USER app" });
+        Assert.Equal("USER $APP_UID", runtime.Last(l => l.StartsWith("USER ", StringComparison.Ordinal)));
         Assert.Contains("EXPOSE 8080", runtime);
-        var health = string.Join('\n', runtime.SkipWhile(l => !l.StartsWith("HEALTHCHECK", StringComparison.Ordinal)).Take(2));
-        Assert.Contains("/health/live", health);
-        Assert.Contains("8080", health);
+        Assert.Contains(runtime, l => l.Contains("ASPNETCORE_HTTP_PORTS=8080"));
+        var health = Assert.Single(runtime, l => l.StartsWith("HEALTHCHECK ", StringComparison.Ordinal));
+        Assert.EndsWith($"CMD [\"/app/{Assembly(service)}\", \"--health\"]", health);
     }
 
-    [Fact]
-    public void Ad_reader_runtime_installs_libldap_for_System_DirectoryServices_Protocols()
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void Console_logs_are_json_with_a_utc_timestamp_by_default(string service)
     {
-        var install = string.Join('\n', RuntimeStage("ad-reader"));
-        Assert.Matches(@"apt-get install[^\n]*libldap", install);
-        Assert.Contains("rm -rf /var/lib/apt/lists", install);
+        var env = string.Join('\n', RuntimeStage(service).Where(l => l.StartsWith("ENV ", StringComparison.Ordinal)));
+        Assert.Contains("Logging__Console__FormatterName=json", env);
+        Assert.Matches(@"Logging__Console__FormatterOptions__TimestampFormat=""yyyy-MM-dd'T'HH:mm:ss", env);
+        Assert.Contains("Logging__Console__FormatterOptions__UseUtcTimestamp=true", env);
+    }
+
+    /// <summary>
+    /// System.DirectoryServices.Protocols loads libldap at run time; chiseled images have neither it nor apt. Every
+    /// service that references the package (the ad-reader reads the directory, config resolves group names) copies
+    /// libldap from a stage that installs it; the others do not carry it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void Services_that_use_System_DirectoryServices_Protocols_get_libldap_in_their_image(string service)
+    {
+        var usesLdap = ProjectClosure(ProjectFile(service)).Any(p => XDocument.Load(p).Descendants("PackageReference")
+            .Any(r => r.Attribute("Include")?.Value == "System.DirectoryServices.Protocols"));
+        var lines = Lines(service);
+        var copies = RuntimeStage(service).Any(l => l.StartsWith("COPY --from=native /native/ /", StringComparison.Ordinal));
+        Assert.Equal(usesLdap, copies);
+        if (usesLdap)
+        {
+            var native = lines.SkipWhile(l => !l.StartsWith("FROM ${NATIVE_LIBS_IMAGE} AS native", StringComparison.Ordinal)).Skip(1)
+                .TakeWhile(l => !l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
+            Assert.Contains(native, l => Regex.IsMatch(l, @"apt-get install[^\n]*libldap2") && Regex.IsMatch(l, @"apt-get install[^\n]*libldap-2\.5-0"));
+            Assert.Contains(native, l => l.Contains("/native"));
+            Assert.Contains(lines, l => l == "ARG NATIVE_LIBS_IMAGE=ubuntu:24.04");
+        }
     }
 
     [Fact]
@@ -86,6 +133,9 @@ public sealed partial class DockerfileTests
         Assert.Contains(".env", ignore);
         Assert.Contains(".git/", ignore);
     }
+
+    private static string Assembly(string service) =>
+        XDocument.Load(ProjectFile(service)).Descendants("AssemblyName").Single().Value;
 
     private static string ProjectFile(string service) =>
         Directory.GetFiles(Repository.PathOf($"services/{service}"), "*.csproj").Single();
@@ -124,7 +174,7 @@ public sealed partial class DockerfileTests
     }
 
     private static List<string> RuntimeStage(string service) =>
-        Lines(service).SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet", StringComparison.Ordinal)).ToList();
+        Lines(service).SkipWhile(l => !l.StartsWith("FROM ${RUNTIME_BASE} ", StringComparison.Ordinal)).ToList();
 
     [GeneratedRegex(@"\\\r?\n\s*")]
     private static partial Regex ContinuationRegex();
