@@ -60,8 +60,8 @@ if [ "$containers" = 1 ]; then
   fi
 fi
 
-# One closing line summed over every test project ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, ..."), then the
-# container checks' own line.
+# The container checks' line, then one closing line summed over every test project ("Passed!  - Failed: 0, Passed:
+# 12, Skipped: 0, ...") and the container checks.
 python3 - "$results/console.log" "$e2e_line" <<'PY' || status=1
 import re, sys
 passed = failed = skipped = 0
@@ -69,7 +69,11 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
     m = re.search(r"(?:Passed|Failed)!\s+-\s+Failed:\s+(\d+),\s+Passed:\s+(\d+),\s+Skipped:\s+(\d+)", line)
     if m:
         failed += int(m[1]); passed += int(m[2]); skipped += int(m[3])
-print(f"Tests: {passed} passed, {failed} failed, {skipped} skipped; containers {sys.argv[2]}")
+print(f"dotnet tests: {passed} passed, {failed} failed, {skipped} skipped; containers {sys.argv[2]}")
+e2e = re.search(r"(\d+) passed, (\d+) failed", sys.argv[2])
+if e2e:
+    passed += int(e2e[1]); failed += int(e2e[2])
+print(f"Tests: {passed} passed, {failed} failed, {skipped} skipped")
 sys.exit(1 if passed == 0 else 0)  # a run that ran nothing is not green
 PY
 exit $status
