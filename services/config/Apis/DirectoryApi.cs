@@ -1,3 +1,4 @@
+using RescueAdSync.Config.Web;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,7 @@ public static partial class DirectoryApi
         named.MapGet("/{name}", GetAsync).RequireRoles(Roles.Admin, Roles.Reader);
         named.MapPut("/{name}", PutAsync).RequireRoles(Roles.Admin);
         named.MapDelete("/{name}", DeleteAsync).RequireRoles(Roles.Admin);
-        named.MapGet("/{name}/credentials", GetCredentialsAsync).RequireRoles(Roles.Reader);
+        named.MapGet("/{name}/credentials", GetCredentialsAsync).RequireRoles(Roles.Reader).NoStore();
 
         var group = api.MapGroup("/directory").WithTags("Directory");
         group.MapGet("/", (ConfigDbContext db, HttpContext http, CancellationToken ct) => GetAsync(DirectoryNames.Default, db, http, ct))
@@ -32,7 +33,8 @@ public static partial class DirectoryApi
             .RequireRoles(Roles.Admin);
         group.MapGet("/credentials", (ConfigDbContext db, SecretProtector protector, HttpContext http, CancellationToken ct) =>
                 GetCredentialsAsync(DirectoryNames.Default, db, protector, http, ct))
-            .RequireRoles(Roles.Reader);
+            .RequireRoles(Roles.Reader)
+            .NoStore();
         return group;
     }
 
@@ -114,7 +116,7 @@ public static partial class DirectoryApi
         row.ReconcileMinutes = settings.ReconcileMinutes;
         row.UpdatedAt = time.UtcNowForStorage();
         row.Revision++;
-        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        if (await WriteConflicts.SaveAsync(db, http.Request, cancellationToken) is { } conflict)
         {
             return conflict;
         }
@@ -149,7 +151,7 @@ public static partial class DirectoryApi
         }
 
         db.DirectoryConnections.Remove(row);
-        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        if (await WriteConflicts.SaveAsync(db, http.Request, cancellationToken) is { } conflict)
         {
             return conflict;
         }
