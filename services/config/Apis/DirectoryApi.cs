@@ -74,6 +74,22 @@ public static partial class DirectoryApi
         string name, DirectoryConnectionSettings settings, ConfigDbContext db, SecretProtector protector, TimeProvider time,
         ConfigChangeNotifier notifier, HttpContext http, CancellationToken cancellationToken)
     {
+        var result = await PutOnceAsync(name, settings, db, protector, time, notifier, http, cancellationToken);
+        if (result.Result is ProblemHttpResult { StatusCode: StatusCodes.Status409Conflict } && !ETags.HasIfMatch(http.Request))
+        {
+            // Without If-Match, two PUTs creating the same connection at once: the one that lost the insert updates the
+            // row the other created (last writer wins), as it would have had it come a moment later.
+            db.ChangeTracker.Clear();
+            result = await PutOnceAsync(name, settings, db, protector, time, notifier, http, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private static async Task<Results<Ok<DirectoryConnectionView>, ValidationProblem, ProblemHttpResult>> PutOnceAsync(
+        string name, DirectoryConnectionSettings settings, ConfigDbContext db, SecretProtector protector, TimeProvider time,
+        ConfigChangeNotifier notifier, HttpContext http, CancellationToken cancellationToken)
+    {
         var normalized = NormalizeName(name);
         if (normalized is null)
         {
