@@ -186,6 +186,31 @@ public class ConfigApiHardeningTests(ConfigApiFactory factory) : IClassFixture<C
     }
 
     [Fact]
+    public async Task A_mapping_ETag_changes_when_a_plan_is_held_for_it_and_that_ETag_still_serves_If_Match()
+    {
+        var created = await factory.Admin.PostAsJsonAsync("/api/mappings", Samples.Mapping("CN=Held,OU=Groups,DC=example,DC=com", 4245));
+        var mapping = (await created.Content.ReadFromJsonAsync<Mapping>())!;
+        var before = (await factory.Reader.GetAsync($"/api/mappings/{mapping.Id}")).Headers.ETag!;
+
+        var plan = new RescueAdSync.Contracts.Operations.NewHeldPlan(mapping.Id, "Would disable 1 of 1.", 1, 1, 1, [], Guid.NewGuid());
+        Assert.Equal(HttpStatusCode.Created, (await factory.Reader.PostAsJsonAsync("/api/held-plans", plan)).StatusCode);
+
+        var held = new HttpRequestMessage(HttpMethod.Get, $"/api/mappings/{mapping.Id}");
+        held.Headers.IfNoneMatch.Add(before);
+        var read = await factory.Reader.SendAsync(held);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.NotNull((await read.Content.ReadFromJsonAsync<Mapping>())!.OpenPlanId);
+        Assert.NotEqual(before, read.Headers.ETag);
+
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/mappings/{mapping.Id}")
+        {
+            Content = JsonContent.Create(Samples.Mapping("CN=Held,OU=Groups,DC=example,DC=com", 4245) with { GuardMaxDisables = 9 }),
+        };
+        put.Headers.IfMatch.Add(read.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, (await factory.Admin.SendAsync(put)).StatusCode);
+    }
+
+    [Fact]
     public async Task Directory_credentials_are_sent_with_Cache_Control_no_store()
     {
         Assert.Equal(HttpStatusCode.OK, (await factory.Admin.PutAsJsonAsync("/api/directory", Samples.Directory())).StatusCode);
