@@ -48,6 +48,7 @@ public static class ConfigServiceExtensions
             .ValidateOnStart();
         builder.Services.AddHttpClient<RescueAccountVerifier>();
         builder.AddConfigChanges();
+        builder.Services.AddTransient<IStartupFilter, Web.SecurityHeadersStartupFilter>();
         builder.Services.AddHostedService<SyncLogRetention>();
         builder.Services.AddHostedService<TechnicianMetrics>();
         return builder;

@@ -1,3 +1,4 @@
+using RescueAdSync.Config.Web;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,7 @@ public static partial class DirectoryApi
         named.MapGet("/{name}", GetAsync).RequireRoles(Roles.Admin, Roles.Reader);
         named.MapPut("/{name}", PutAsync).RequireRoles(Roles.Admin);
         named.MapDelete("/{name}", DeleteAsync).RequireRoles(Roles.Admin);
-        named.MapGet("/{name}/credentials", GetCredentialsAsync).RequireRoles(Roles.Reader);
+        named.MapGet("/{name}/credentials", GetCredentialsAsync).RequireRoles(Roles.Reader).NoStore();
 
         var group = api.MapGroup("/directory").WithTags("Directory");
         group.MapGet("/", (ConfigDbContext db, HttpContext http, CancellationToken ct) => GetAsync(DirectoryNames.Default, db, http, ct))
@@ -32,7 +33,8 @@ public static partial class DirectoryApi
             .RequireRoles(Roles.Admin);
         group.MapGet("/credentials", (ConfigDbContext db, SecretProtector protector, HttpContext http, CancellationToken ct) =>
                 GetCredentialsAsync(DirectoryNames.Default, db, protector, http, ct))
-            .RequireRoles(Roles.Reader);
+            .RequireRoles(Roles.Reader)
+            .NoStore();
         return group;
     }
 
@@ -69,6 +71,22 @@ public static partial class DirectoryApi
     }
 
     public static async Task<Results<Ok<DirectoryConnectionView>, ValidationProblem, ProblemHttpResult>> PutAsync(
+        string name, DirectoryConnectionSettings settings, ConfigDbContext db, SecretProtector protector, TimeProvider time,
+        ConfigChangeNotifier notifier, HttpContext http, CancellationToken cancellationToken)
+    {
+        var result = await PutOnceAsync(name, settings, db, protector, time, notifier, http, cancellationToken);
+        if (result.Result is ProblemHttpResult { StatusCode: StatusCodes.Status409Conflict } && !ETags.HasIfMatch(http.Request))
+        {
+            // Without If-Match, two PUTs creating the same connection at once: the one that lost the insert updates the
+            // row the other created (last writer wins), as it would have had it come a moment later.
+            db.ChangeTracker.Clear();
+            result = await PutOnceAsync(name, settings, db, protector, time, notifier, http, cancellationToken);
+        }
+
+        return result;
+    }
+
+    private static async Task<Results<Ok<DirectoryConnectionView>, ValidationProblem, ProblemHttpResult>> PutOnceAsync(
         string name, DirectoryConnectionSettings settings, ConfigDbContext db, SecretProtector protector, TimeProvider time,
         ConfigChangeNotifier notifier, HttpContext http, CancellationToken cancellationToken)
     {
@@ -114,7 +132,7 @@ public static partial class DirectoryApi
         row.ReconcileMinutes = settings.ReconcileMinutes;
         row.UpdatedAt = time.UtcNowForStorage();
         row.Revision++;
-        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        if (await WriteConflicts.SaveAsync(db, http.Request, cancellationToken) is { } conflict)
         {
             return conflict;
         }
@@ -149,7 +167,7 @@ public static partial class DirectoryApi
         }
 
         db.DirectoryConnections.Remove(row);
-        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        if (await WriteConflicts.SaveAsync(db, http.Request, cancellationToken) is { } conflict)
         {
             return conflict;
         }

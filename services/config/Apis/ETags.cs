@@ -14,6 +14,22 @@ public static class ETags
 {
     public static string FromRevision(long revision) => $"\"{revision.ToString(CultureInfo.InvariantCulture)}\"";
 
+    /// <summary>
+    /// A row's revision plus what is served with it but stored elsewhere (e.g. a mapping's open operations): changes when
+    /// either does. If-Match on a write compares only the revision part (<see cref="PreconditionFails"/>).
+    /// </summary>
+    public static string FromRevision(long revision, IEnumerable<string> servedWith)
+    {
+        var parts = servedWith.ToList();
+        if (parts.Count == 0)
+        {
+            return FromRevision(revision);
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts)));
+        return $"\"{revision.ToString(CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(hash.AsSpan(0, 8))}\"";
+    }
+
     /// <summary>For collections: changes when any member is added, removed or changed.</summary>
     public static string FromParts(IEnumerable<string> parts)
     {
@@ -21,26 +37,43 @@ public static class ETags
         return $"\"{Convert.ToHexStringLower(hash.AsSpan(0, 12))}\"";
     }
 
-    /// <summary>True when the request carries If-Match and it does not name <paramref name="current"/> (null: nothing stored).</summary>
+    /// <summary>True when the request carries an If-Match header, whatever it holds.</summary>
+    public static bool HasIfMatch(HttpRequest request) => request.Headers.IfMatch.Any(value => !string.IsNullOrWhiteSpace(value));
+
+    /// <summary>True when If-Match is present but is not a list of entity tags: it can match nothing (412).</summary>
+    public static bool IfMatchUnreadable(HttpRequest request) =>
+        HasIfMatch(request) && (!EntityTagHeaderValue.TryParseList(request.Headers.IfMatch, out var tags) || tags.Count == 0);
+
+    /// <summary>
+    /// True when the request carries If-Match and it does not name <paramref name="current"/> (null: nothing stored).
+    /// An If-Match that is not a list of entity tags (e.g. "garbage") names no current ETag, so it fails too (RFC 9110
+    /// 13.1.1): a client that meant to make its write conditional must never have it applied unconditionally.
+    /// </summary>
     public static bool PreconditionFails(HttpRequest request, string? current)
     {
-        var ifMatch = request.GetTypedHeaders().IfMatch;
-        if (ifMatch.Count == 0)
+        if (!HasIfMatch(request))
         {
             return false;
         }
 
-        if (current is null)
+        if (!EntityTagHeaderValue.TryParseList(request.Headers.IfMatch, out var ifMatch) || ifMatch.Count == 0 || current is null)
         {
             return true;
         }
 
-        return !ifMatch.Any(tag => tag == EntityTagHeaderValue.Any || tag.Tag.Equals(current, StringComparison.Ordinal));
+        return !ifMatch.Any(tag => tag == EntityTagHeaderValue.Any || RevisionPart(tag.Tag.ToString()) == current);
     }
 
     /// <summary>True when If-None-Match names <paramref name="current"/>: the caller's copy is up to date.</summary>
     public static bool NotModified(HttpRequest request, string current) =>
         request.GetTypedHeaders().IfNoneMatch.Any(tag => tag == EntityTagHeaderValue.Any || tag.Tag.Equals(current, StringComparison.Ordinal));
+
+    /// <summary>"3-ab12…" → "3": the revision an ETag of <see cref="FromRevision(long, IEnumerable{string})"/> names.</summary>
+    private static string RevisionPart(string tag)
+    {
+        var dash = tag.IndexOf('-', StringComparison.Ordinal);
+        return dash > 1 && tag.Length > 2 && tag[0] == '"' && char.IsAsciiDigit(tag[1]) ? string.Concat(tag.AsSpan(0, dash), "\"") : tag;
+    }
 
     public static void Set(HttpResponse response, string etag) => response.Headers.ETag = etag;
 

@@ -36,7 +36,8 @@ public static class MappingsApi
             : TypedResults.Ok(rows.Select(row => operations.Annotate(ToMapping(row))).ToArray());
     }
 
-    public static async Task<Results<Ok<Mapping>, NotFound>> GetAsync(Guid id, ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<Mapping>, StatusCodeHttpResult, NotFound>> GetAsync(
+        Guid id, ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
         var row = await db.Mappings.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (row is null)
@@ -44,8 +45,11 @@ public static class MappingsApi
             return TypedResults.NotFound();
         }
 
-        ETags.Set(http.Response, ETags.FromRevision(row.Revision));
-        return TypedResults.Ok((await MappingOperations.LoadAsync(db, cancellationToken)).Annotate(ToMapping(row)));
+        // The ETag covers the row and the open operations served with it; If-Match on PUT and DELETE compares the row's part.
+        var mapping = (await MappingOperations.LoadAsync(db, cancellationToken)).Annotate(ToMapping(row));
+        var etag = ETags.FromRevision(row.Revision, OperationParts(mapping));
+        ETags.Set(http.Response, etag);
+        return ETags.NotModified(http.Request, etag) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : TypedResults.Ok(mapping);
     }
 
     public static async Task<Results<Created<Mapping>, ValidationProblem, ProblemHttpResult>> CreateAsync(
@@ -89,7 +93,7 @@ public static class MappingsApi
         }
 
         db.Mappings.Add(row);
-        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        if (await WriteConflicts.SaveAsync(db, http.Request, cancellationToken) is { } conflict)
         {
             return conflict;
         }
@@ -152,7 +156,7 @@ public static class MappingsApi
             return taken;
         }
 
-        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        if (await WriteConflicts.SaveAsync(db, http.Request, cancellationToken) is { } conflict)
         {
             return conflict;
         }
@@ -177,7 +181,7 @@ public static class MappingsApi
         }
 
         db.Mappings.Remove(row);
-        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        if (await WriteConflicts.SaveAsync(db, http.Request, cancellationToken) is { } conflict)
         {
             return conflict;
         }
@@ -229,6 +233,13 @@ public static class MappingsApi
         statusCode: StatusCodes.Status409Conflict,
         title: "This group is already mapped.",
         detail: $"Another mapping already reads {row.SourceGroupDn}; change that mapping instead.");
+
+    private static IEnumerable<string> OperationParts(Mapping mapping) =>
+        new[]
+        {
+            mapping.OpenPlanId is { } plan ? $"plan:{plan}:{mapping.OpenPlanStatus}" : null,
+            mapping.ResyncRequestId is { } resync ? $"resync:{resync}" : null,
+        }.Concat(mapping.ProvisionRequests?.Select(p => $"provision:{p.Id}") ?? []).OfType<string>();
 
     private static Mapping ToMapping(MappingRow row) =>
         new(row.Id, row.SourceGroupDn, row.TechnicianGroupId, row.MobileAddon, row.Enabled, row.UpdatedAt,

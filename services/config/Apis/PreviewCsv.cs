@@ -7,7 +7,7 @@ namespace RescueAdSync.Config.Apis;
 /// <summary>
 /// A preview's plan as CSV (RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled).
 /// Directory values reach spreadsheets here, so a cell that a spreadsheet would run as a formula (starting with = + - @,
-/// a tab or a carriage return) is prefixed with a single quote (OWASP "CSV injection").
+/// also after leading blanks, or with a tab or a carriage return) is prefixed with a single quote (OWASP "CSV injection").
 /// </summary>
 public static class PreviewCsv
 {
@@ -40,7 +40,9 @@ public static class PreviewCsv
         {
             return "";
         }
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        // Spreadsheets skip leading blanks before deciding a cell is a formula: " =1+1" runs too.
+        var first = value.AsSpan().TrimStart(" \t\r\n\u00A0");
+        if (value[0] is '\t' or '\r' || (first.Length > 0 && first[0] is '=' or '+' or '-' or '@'))
         {
             value = "'" + value;
         }

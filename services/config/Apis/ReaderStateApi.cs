@@ -122,6 +122,11 @@ public static class ReaderStateApi
 
         var stamp = Guid.NewGuid().ToString("N");
         var now = time.UtcNowForStorage();
+        if (ETags.IfMatchUnreadable(http.Request))
+        {
+            return ETags.PreconditionFailed();
+        }
+
         var ifMatch = http.Request.GetTypedHeaders().IfMatch;
         if (ifMatch.Count == 0)
         {
@@ -182,6 +187,11 @@ public static class ReaderStateApi
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteAsync(
         Guid mappingId, ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
+        if (ETags.IfMatchUnreadable(http.Request))
+        {
+            return ETags.PreconditionFailed();
+        }
+
         var ifMatch = http.Request.GetTypedHeaders().IfMatch;
         var any = ifMatch.Count == 0 || ifMatch.Any(tag => tag == EntityTagHeaderValue.Any);
         var stamps = ifMatch.Where(tag => !tag.IsWeak).Select(tag => tag.Tag.ToString().Trim('"')).ToList();

@@ -1,3 +1,4 @@
+using RescueAdSync.Config.Web;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using RescueAdSync.Config.Auth;
@@ -17,7 +18,7 @@ public static class RescueAccountApi
         var group = api.MapGroup("/rescue-account").WithTags("Rescue account");
         group.MapGet("/", GetAsync).RequireRoles(Roles.Admin);
         group.MapPut("/", PutAsync).RequireRoles(Roles.Admin);
-        group.MapGet("/credentials", GetCredentialsAsync).RequireRoles(Roles.Provisioner);
+        group.MapGet("/credentials", GetCredentialsAsync).RequireRoles(Roles.Provisioner).NoStore();
         return group;
     }
 
@@ -88,7 +89,7 @@ public static class RescueAccountApi
         row.DefaultPasswordEncrypted = Encrypt(protector, settings.DefaultPassword, SecretPurposes.DefaultPassword, row.DefaultPasswordEncrypted);
         row.UpdatedAt = time.UtcNowForStorage();
         row.Revision++;
-        if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
+        if (await WriteConflicts.SaveAsync(db, http.Request, cancellationToken) is { } conflict)
         {
             return conflict;
         }

@@ -9,6 +9,9 @@ namespace RescueAdSync.Config.Validation;
 /// </summary>
 public static class SettingsValidator
 {
+    /// <summary>The most directory server URLs one connection may list.</summary>
+    public const int MaxServerUrls = 16;
+
     public static ValidationErrors Validate(RescueAccountSettings settings, bool secretsStored)
     {
         var errors = new ValidationErrors();
@@ -32,6 +35,10 @@ public static class SettingsValidator
         {
             errors.Add("serverUrls", "At least one ldap:// or ldaps:// URL is required.");
         }
+        else if (settings.ServerUrls.Count > MaxServerUrls)
+        {
+            errors.Add("serverUrls", $"At most {MaxServerUrls} URLs: the reader tries them in turn, more are never reached in time.");
+        }
         else
         {
             for (var i = 0; i < settings.ServerUrls.Count; i++)
@@ -44,7 +51,8 @@ public static class SettingsValidator
             }
         }
 
-        errors.Required("bindDn", settings.BindDn, 1024);
+        // Not checked as a DN: Active Directory also binds as user@domain or DOMAIN\user. Control characters never belong in it.
+        errors.RequiredText("bindDn", settings.BindDn, 1024);
         Secret(errors, "bindPassword", settings.BindPassword, secretsStored);
         errors.DistinguishedName("baseDn", settings.BaseDn);
         if (settings.PollIntervalSeconds is < 1 or > 86_400)
@@ -145,6 +153,15 @@ public static class SettingsValidator
         else if (value is { Length: > 1024 })
         {
             errors.Add(field, "At most 1024 characters.");
+        }
+        else if (value is { Length: > 0 } && string.IsNullOrWhiteSpace(value))
+        {
+            // Empty keeps the stored secret; blanks are a mistake (a pasted space), never a real secret.
+            errors.Add(field, "Must not be only whitespace; leave it empty to keep the stored one.");
+        }
+        else if (value is not null && value.Contains('\0', StringComparison.Ordinal))
+        {
+            errors.Add(field, "Must not contain a NUL character.");
         }
     }
 }

@@ -74,6 +74,16 @@ public sealed class ValidationErrors
         }
     }
 
+    /// <summary>Required, at most <paramref name="maxLength"/> characters, no control character (NUL, CR, LF...).</summary>
+    public void RequiredText(string field, string? value, int maxLength)
+    {
+        Required(field, value, maxLength);
+        if (!string.IsNullOrWhiteSpace(value) && value.Length <= maxLength && IndexOfControl(value) is var at and >= 0)
+        {
+            Add(field, $"Must not contain control characters (U+{(int)value[at]:X4} at position {at}).");
+        }
+    }
+
     public IDictionary<string, string[]> ToDictionary() => errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 
     /// <summary>A NUL or other control character in a DN is never a real group; it cut LDAP filters and logs short.</summary>

@@ -18,6 +18,7 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
 
     private readonly string _adminKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
     private readonly string _provisionerKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+    private readonly string _readerKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
     private readonly HttpClient _http = new();
     private ServiceProcess? _config;
 
@@ -33,6 +34,8 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
             ["Auth__ApiKeys__0__Role"] = "admin",
             ["Auth__ApiKeys__1__Key"] = _provisionerKey,
             ["Auth__ApiKeys__1__Role"] = "provisioner",
+            ["Auth__ApiKeys__2__Key"] = _readerKey,
+            ["Auth__ApiKeys__2__Role"] = "reader",
         });
         _http.BaseAddress = new Uri(_config.Url);
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _adminKey);
@@ -59,6 +62,10 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
     [InlineData("POST", "/api/mappings", """{"sourceGroupDn":"cn=techs,,dc=example,dc=org","technicianGroupId":7}""", "/api/mappings")]
     [InlineData("POST", "/api/mappings", """{"sourceGroupDn":"(&(cn=*))","technicianGroupId":7}""", "/api/mappings")]
     [InlineData("POST", "/api/mappings", "{ broken", "/api/mappings")]
+    [InlineData("PUT", "/api/directory", """{"kind":"OpenLdap","serverUrls":["ldap://127.0.0.1"],"bindDn":"cn=a\u0000,dc=example,dc=org","bindPassword":"pw","baseDn":"dc=example,dc=org"}""", "/api/directory")]
+    [InlineData("PUT", "/api/directory", """{"kind":"OpenLdap","serverUrls":["ldap://127.0.0.1"],"bindDn":"cn=a,dc=example,dc=org\r\ncn=b","bindPassword":"pw","baseDn":"dc=example,dc=org"}""", "/api/directory")]
+    [InlineData("PUT", "/api/directory", """{"kind":"OpenLdap","serverUrls":["ldap://127.0.0.1"],"bindDn":"cn=a,dc=example,dc=org","bindPassword":"  ","baseDn":"dc=example,dc=org"}""", "/api/directory")]
+    [InlineData("PUT", "/api/directory", """{"kind":"OpenLdap","serverUrls":["ldap://127.0.0.1"],"bindDn":"cn=a,dc=example,dc=org","bindPassword":"p\u0000w","baseDn":"dc=example,dc=org"}""", "/api/directory")]
     public async Task Invalid_body_is_refused_with_a_ProblemDetails_400_and_nothing_is_stored(string method, string path, string body, string readBack)
     {
         var before = await ReadAsync(readBack);
@@ -195,6 +202,98 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
 
         using var found = await _http.GetAsync("/api/history?user=wanda%20wild");
         Assert.Equal(id, JsonDocument.Parse(await found.Content.ReadAsStringAsync()).RootElement[0].GetProperty("directoryUserId").GetString());
+    }
+
+    [Fact]
+    public async Task A_thousand_server_URLs_are_refused_naming_serverUrls()
+    {
+        var before = await ReadAsync("/api/directory");
+        var urls = string.Join(',', Enumerable.Range(0, 1000).Select(i => $"\"ldap://dc{i}.example.org\""));
+
+        using var response = await SendAsync("PUT", "/api/directory", ValidDirectory.Replace("[\"ldap://127.0.0.1:389\"]", $"[{urls}]", StringComparison.Ordinal));
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").TryGetProperty("serverUrls", out _));
+        Assert.Equal(before, await ReadAsync("/api/directory"));
+    }
+
+    [Fact]
+    public async Task An_unreadable_If_Match_is_412_and_nothing_is_written()
+    {
+        using (var stored = await SendAsync("PUT", "/api/directories/if-match", ValidDirectory))
+        {
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
+
+        var before = await ReadAsync("/api/directories/if-match");
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/api/directories/if-match")
+        {
+            Content = new StringContent(ValidDirectory.Replace("\"pollIntervalSeconds\":5", "\"pollIntervalSeconds\":9", StringComparison.Ordinal), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("If-Match", "garbage");
+
+        using var response = await _http.SendAsync(request);
+
+        await AssertProblemAsync(response, HttpStatusCode.PreconditionFailed);
+        Assert.Equal(before, await ReadAsync("/api/directories/if-match"));
+    }
+
+    [Fact]
+    public async Task Concurrent_PUTs_without_If_Match_all_succeed_and_the_last_writer_wins()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var responses = await Task.WhenAll(Enumerable.Range(1, 16).Select(async i =>
+            {
+                using var response = await SendAsync("PUT", "/api/directories/racing",
+                    ValidDirectory.Replace("\"pollIntervalSeconds\":5", $"\"pollIntervalSeconds\":{100 + i}", StringComparison.Ordinal));
+                return response.StatusCode;
+            }));
+
+            Assert.All(responses, status => Assert.Equal(HttpStatusCode.OK, status));
+            var stored = JsonDocument.Parse(await _http.GetStringAsync("/api/directories/racing")).RootElement.GetProperty("pollIntervalSeconds").GetInt32();
+            Assert.InRange(stored, 101, 116);
+        }
+    }
+
+    [Fact]
+    public async Task A_mapping_read_again_with_its_ETag_in_If_None_Match_is_304()
+    {
+        using var created = await SendAsync("POST", "/api/mappings", """{"sourceGroupDn":"cn=polled,dc=example,dc=org","technicianGroupId":7}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var location = created.Headers.Location!.ToString();
+
+        using var first = await _http.GetAsync(location);
+        using var again = new HttpRequestMessage(HttpMethod.Get, location);
+        again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+        using var response = await _http.SendAsync(again);
+
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_answer_says_nosniff_and_directory_credentials_say_no_store()
+    {
+        using (var stored = await SendAsync("PUT", "/api/directory", ValidDirectory))
+        {
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
+
+        using var reader = new HttpClient { BaseAddress = _http.BaseAddress };
+        reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _readerKey);
+        using var anonymous = new HttpClient { BaseAddress = _http.BaseAddress };
+        using var credentials = await reader.GetAsync("/api/directory/credentials");
+        using var list = await _http.GetAsync("/api/mappings");
+        using var bad = await SendAsync("POST", "/api/mappings", "{ broken");
+        using var unauthenticated = await anonymous.GetAsync("/api/mappings");
+
+        Assert.Equal(HttpStatusCode.OK, credentials.StatusCode);
+        Assert.True(credentials.Headers.CacheControl?.NoStore, $"Cache-Control: {credentials.Headers.CacheControl}");
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        foreach (var response in new[] { credentials, list, bad, unauthenticated })
+        {
+            Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(string method, string path, string body)
