@@ -5,7 +5,7 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Validation;
 
-/// <summary>Checks of the directory-connection TLS and status settings and of the mapping rules (issue 5).</summary>
+/// <summary>Checks of the directory-connection TLS and status settings and of the mapping rules.</summary>
 public static partial class DirectoryRules
 {
     /// <summary>Largest CA bundle accepted: a few dozen certificates.</summary>

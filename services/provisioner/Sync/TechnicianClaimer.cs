@@ -44,7 +44,7 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
         if (intentWrite is not null && await intentWrite != LinkWrite.Stored)
             return Lost(change);
 
-        // SPEC rule 5: a technician with the same email is linked to, not duplicated. Claimed before it is written to,
+        // Rule 5 of docs/rules.md: a technician with the same email is linked to, not duplicated. Claimed before it is written to,
         // so a technician another user already holds is never changed.
         if (existing is not null)
         {

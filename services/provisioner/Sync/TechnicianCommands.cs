@@ -41,7 +41,7 @@ public static class TechnicianCommands
     }
 
     /// <summary>
-    /// SPEC rule 4: a technician that is not directly in the mapping's group was moved by a Rescue admin; its name, email
+    /// Rule 4 of docs/rules.md: a technician that is not directly in the mapping's group was moved by a Rescue admin; its name, email
     /// and place are theirs now, only the status follows. The group is asked only when the change would touch more.
     /// </summary>
     public static async Task<SetUserCommand> ForPlaceAsync(SetUserCommand command, RescueTechnician? technician, Mapping mapping,

@@ -7,7 +7,7 @@ namespace RescueAdSync.Provisioner.Sync;
 
 /// <summary>
 /// Which technicians sit directly in a Technician Group, from getHierarchy_v2 below that group, so that a
-/// technician a Rescue admin moved elsewhere is recognised (SPEC rule 4). Asked only when a change would touch
+/// technician a Rescue admin moved elsewhere is recognised (rule 4, docs/rules.md). Asked only when a change would touch
 /// more than the status, and kept for <see cref="ProvisionerOptions.HierarchyCacheSeconds"/> so a burst of
 /// updates costs one hierarchy read per group. A node missing from the cached list is looked up once more
 /// before it counts as moved (it may be new); a move younger than the cache age can go unnoticed for one update.

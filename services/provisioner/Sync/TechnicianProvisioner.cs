@@ -10,7 +10,7 @@ namespace RescueAdSync.Provisioner.Sync;
 /// <summary>
 /// Applies one <see cref="UserChanged"/> to Rescue. Idempotent: the link's version in the config
 /// service says what was already applied, so a duplicate or stale message changes nothing.
-/// Never deletes and never moves a technician (SPEC rules 1 and 4): the Rescue client cannot. A technician that is
+/// Never deletes and never moves a technician (rules 1 and 4, docs/rules.md): the Rescue client cannot. A technician that is
 /// not (or no longer) directly in the mapping's group was moved by a Rescue admin: it only gets status updates.
 /// Every outcome worth an operator's look goes to the user's history (<see cref="HistoryEntries"/>): an applied change's
 /// entry rides on the link write that records it (same request, so an initial sync pays no request for its history),

@@ -9,7 +9,7 @@ using RescueAdSync.Contracts.Config;
 namespace RescueAdSync.UnitTests.Reader;
 
 /// <summary>
-/// Issue 8: an idle poll (nothing written to the directory) must cost the same at 100,000 users as at 1,000. Time is
+/// An idle poll (nothing written to the directory) must cost the same at 100,000 users as at 1,000. Time is
 /// never asserted; what would make it grow is: anything done per user allocates, or walks a set of users.
 /// </summary>
 public sealed class IdleCycleCostTests

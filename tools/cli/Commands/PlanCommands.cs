@@ -7,7 +7,7 @@ namespace RescueAdSync.Cli.Commands;
 
 /// <summary>
 /// <c>adsync plans [id]</c>, <c>adsync approve &lt;id&gt;</c>, <c>adsync reject &lt;id&gt;</c>: the cycles the mass-change
-/// guard held (SPEC rule 10), and the operator's decision on them.
+/// guard held (rule 10, docs/rules.md), and the operator's decision on them.
 /// </summary>
 public static class PlanCommands
 {
