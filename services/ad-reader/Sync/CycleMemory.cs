@@ -4,7 +4,7 @@ namespace RescueAdSync.AdReader.Sync;
 
 /// <summary>
 /// Keeps the peak memory of a large cycle (a first or full read of tens of thousands of users, and their publishing)
-/// close to its live data. Measured at 100,000 users (docs/performance.md, "Latest (reader)"): the live data is ~45 MB,
+/// close to its live data. Measured at 100,000 users (docs/performance.md): the live data is ~45 MB,
 /// but the GC let the heap grow far beyond it — during the read, garbage promoted with the members it reads; during
 /// publishing, each gen0 collection promoted the ~256 messages in flight into gen1, which was not collected again before
 /// the cycle ended (+20–35 MB) — and kept the freed memory committed. A full, compacting collection that also returns

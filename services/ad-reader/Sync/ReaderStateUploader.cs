@@ -10,7 +10,7 @@ namespace RescueAdSync.AdReader.Sync;
 /// PUT /api/reader-state/{mappingId} with the state serialized straight into the request stream. The same request
 /// as <see cref="IConfigApi.PutReaderStateAsync"/>, without first building the whole document in memory: at 100,000
 /// users that document is ~25 MB, and materializing it (serializer buffer, JsonElement copy, the client's own
-/// buffer) put ~100 MB on the large-object heap every save (docs/performance.md, "Reader memory").
+/// buffer) put ~100 MB on the large-object heap every save (docs/performance.md).
 /// </summary>
 public sealed class ReaderStateUploader(HttpClient http)
 {

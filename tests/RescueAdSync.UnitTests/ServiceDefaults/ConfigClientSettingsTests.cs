@@ -9,7 +9,7 @@ namespace RescueAdSync.UnitTests.ServiceDefaults;
 /// <summary>
 /// The config-service clients are typed clients: a new instance per scope, i.e. per provisioner message. Each must use
 /// the one shared RefitSettings, whose JSON serializer keeps its type metadata; a client with settings of its own
-/// rebuilt that metadata by reflection on every request (docs/performance.md, "Latest (provisioning)").
+/// rebuilt that metadata by reflection on every request (docs/performance.md).
 /// </summary>
 public sealed class ConfigClientSettingsTests
 {
