@@ -175,12 +175,16 @@ LDIF
 up_started=$SECONDS
 log "docker-compose up -d (images from $here/images.env)"
 if ! compose up -d --no-build >"$work/up.log" 2>&1; then
-  cat "$work/up.log" >&2
-  compose ps >&2 || true
-  for svc in directory rabbitmq config rescue-emulator setup ad-reader provisioner prometheus; do
-    echo "--- $svc" >&2; compose logs --tail 30 "$svc" >&2 2>&1 || true
+  # The services' logs first and docker-compose's own error last: a CI log that keeps only its tail keeps the cause.
+  for svc in directory rabbitmq config rescue-emulator prometheus provisioner ad-reader setup; do
+    echo "--- $svc" >&2; compose logs --no-color --tail 30 "$svc" >&2 2>&1 || true
   done
-  die "docker-compose up failed"
+  echo "--- containers" >&2
+  "$engine" ps -a --filter "label=com.docker.compose.project=$project" \
+    --format '{{.Names}} {{.Status}} exit={{.ExitCode}}' >&2 2>&1 || true
+  echo "--- docker-compose up" >&2
+  cat "$work/up.log" >&2
+  die "docker-compose up failed: $(grep -E 'ERROR|Error|error' "$work/up.log" | tail -n 3 | tr '\n' ' ')"
 fi
 log "up returned after $((SECONDS - up_started)) s"
 
