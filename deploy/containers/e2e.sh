@@ -177,7 +177,7 @@ log "docker-compose up -d (images from $here/images.env)"
 if ! compose up -d --no-build >"$work/up.log" 2>&1; then
   # The services' logs first and docker-compose's own error last: a CI log that keeps only its tail keeps the cause.
   for svc in directory rabbitmq config rescue-emulator prometheus provisioner ad-reader setup; do
-    echo "--- $svc" >&2; compose logs --no-color --tail 30 "$svc" >&2 2>&1 || true
+    echo "--- $svc" >&2; compose logs --no-color --tail 12 "$svc" 2>&1 | cut -c1-400 >&2 || true
   done
   echo "--- containers" >&2
   "$engine" ps -a --filter "label=com.docker.compose.project=$project" \
