@@ -31,14 +31,34 @@ public class RescueAccountVerificationTests(ConfigApiFactory factory) : IClassFi
     }
 
     [Fact]
-    public async Task An_unreachable_url_is_400_naming_the_url()
+    public async Task An_unreachable_url_is_503_naming_the_url_so_the_account_can_be_submitted_again()
     {
         var before = await factory.Admin.GetAsync("/api/rescue-account");
 
         var response = await factory.Admin.PutAsJsonAsync("/api/rescue-account", Samples.Account($"http://127.0.0.1:{ClosedPort()}/API/"));
 
-        Assert.Contains("could not be reached", await AssertRefusedAsync(response, "apiBaseUrl"), StringComparison.Ordinal);
+        Assert.Contains("could not be reached", await AssertRefusedAsync(response, "apiBaseUrl", HttpStatusCode.ServiceUnavailable), StringComparison.Ordinal);
         await AssertUnchangedAsync(before);
+    }
+
+    [Fact]
+    public async Task A_mapping_whose_destination_cannot_be_checked_because_Rescue_is_down_is_503_and_not_stored()
+    {
+        using (var soonDown = RescueEmulatorHost.Start())
+        {
+            var stored = await factory.Admin.PutAsJsonAsync("/api/rescue-account", Samples.Account(soonDown.ApiBaseUrl));
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
+
+        var groupDn = $"CN=G-{Guid.NewGuid():N},OU=Groups,DC=example,DC=com";
+        var response = await factory.Admin.PostAsJsonAsync("/api/mappings", Samples.Mapping(groupDn, 4242));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("Rescue could not be reached", problem.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Contains("could not be asked about node 4242", problem.GetProperty("errors").GetProperty("technicianGroupId")[0].GetString(), StringComparison.Ordinal);
+        var mappings = await factory.Admin.GetFromJsonAsync<Mapping[]>("/api/mappings");
+        Assert.DoesNotContain(mappings!, m => m.SourceGroupDn == groupDn);
     }
 
     [Fact]
@@ -80,9 +100,9 @@ public class RescueAccountVerificationTests(ConfigApiFactory factory) : IClassFi
         Assert.Equal("Regenerated-Token-4242", credentials!.ServiceToken);
     }
 
-    private static async Task<string> AssertRefusedAsync(HttpResponseMessage response, string field)
+    private static async Task<string> AssertRefusedAsync(HttpResponseMessage response, string field, HttpStatusCode status = HttpStatusCode.BadRequest)
     {
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(status, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains("could not be verified", problem.GetProperty("title").GetString(), StringComparison.Ordinal);

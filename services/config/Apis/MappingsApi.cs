@@ -194,7 +194,7 @@ public static class MappingsApi
     /// Asks Rescue whether the destination is a Technician Group. Without a stored Rescue account there is nothing to ask
     /// with yet: storing the account then checks every enabled mapping, and refuses while one is wrong.
     /// </summary>
-    private static async Task<ValidationProblem?> CheckTechnicianGroupAsync(
+    private static async Task<ProblemHttpResult?> CheckTechnicianGroupAsync(
         long technicianGroupId, ConfigDbContext db, SecretProtector protector, RescueAccountVerifier verifier, CancellationToken cancellationToken)
     {
         var account = await db.RescueAccounts.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
@@ -207,9 +207,9 @@ public static class MappingsApi
         var verification = await verifier.VerifyTechnicianGroupAsync(account.ApiBaseUrl, token, technicianGroupId, cancellationToken);
         return verification.Succeeded
             ? null
-            : TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [verification.Field!] = [verification.Problem!] },
-                title: "The destination is not a Rescue Technician Group; nothing was stored.");
+            : verification.ToRefusal(verification.Unreachable
+                ? "The destination could not be checked; nothing was stored."
+                : "The destination is not a Rescue Technician Group; nothing was stored.");
     }
 
     private static void Apply(MappingRow row, MappingSettings settings, TimeProvider time)

@@ -59,9 +59,7 @@ public static class RescueAccountApi
         var verification = await verifier.VerifyAsync(settings.ApiBaseUrl.Trim(), token, cancellationToken);
         if (!verification.Succeeded)
         {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [verification.Field!] = [verification.Problem!] },
-                title: "The Rescue account could not be verified; nothing was stored.");
+            return verification.ToRefusal("The Rescue account could not be verified; nothing was stored.");
         }
 
         if (await CheckMappingsAsync(settings.ApiBaseUrl.Trim(), token, db, verifier, cancellationToken) is { } mappingsRefused)
@@ -130,26 +128,32 @@ public static class RescueAccountApi
     /// Every enabled mapping's destination must be a Technician Group of the account being stored: a mapping added before
     /// any account existed could not be checked then, and a new token may belong to another organization.
     /// </summary>
-    private static async Task<ValidationProblem?> CheckMappingsAsync(
+    private static async Task<ProblemHttpResult?> CheckMappingsAsync(
         string apiBaseUrl, string token, ConfigDbContext db, RescueAccountVerifier verifier, CancellationToken cancellationToken)
     {
         var mappings = await db.Mappings.AsNoTracking().Where(m => m.Enabled).OrderBy(m => m.Priority).ToListAsync(cancellationToken);
         var problems = new List<string>();
+        var allUnreachable = true;
         foreach (var mapping in mappings)
         {
             var verification = await verifier.VerifyTechnicianGroupAsync(apiBaseUrl, token, mapping.TechnicianGroupId, cancellationToken);
             if (!verification.Succeeded)
             {
-                problems.Add($"Mapping {mapping.Id} ({mapping.SourceGroupDn}): {verification.Problem} "
-                    + "Give it a Technician Group of this account, or disable it, then submit the account again.");
+                allUnreachable &= verification.Unreachable;
+                var problem = $"Mapping {mapping.Id} ({mapping.SourceGroupDn}): {verification.Problem}";
+                problems.Add(verification.Unreachable
+                    ? problem
+                    : problem + " Give it a Technician Group of this account, or disable it, then submit the account again.");
             }
         }
 
         return problems.Count == 0
             ? null
-            : TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["mappings"] = [.. problems] },
-                title: "The Rescue account could not be verified: a mapping's destination is not a Technician Group of this account; nothing was stored.");
+            : RescueVerification.Refusal(
+                new Dictionary<string, string[]> { ["mappings"] = [.. problems] }, allUnreachable,
+                allUnreachable
+                    ? "The Rescue account could not be verified: a mapping's destination could not be checked; nothing was stored."
+                    : "The Rescue account could not be verified: a mapping's destination is not a Technician Group of this account; nothing was stored.");
     }
 
     /// <summary>An empty submitted secret keeps the stored one: the API never returns secrets, so forms cannot resend them.</summary>

@@ -23,6 +23,11 @@ public sealed class RescueAccountVerifier(HttpClient http, ILogger<RescueAccount
             using var response = await http.PostAsync(
                 url, new FormUrlEncodedContent([KeyValuePair.Create("authcode", serviceToken)]), timeout.Token);
             body = await response.Content.ReadAsStringAsync(timeout.Token);
+            if ((int)response.StatusCode >= 500)
+            {
+                return Unreachable(url, $"HTTP {(int)response.StatusCode}");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 return NotRescue(url, $"HTTP {(int)response.StatusCode}");
@@ -86,16 +91,19 @@ public sealed class RescueAccountVerifier(HttpClient http, ILogger<RescueAccount
             body = await response.Content.ReadAsStringAsync(timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
-                return RescueVerification.Failed("technicianGroupId", $"Rescue could not be asked about node {nodeId}: HTTP {(int)response.StatusCode}.");
+                var problem = $"Rescue could not be asked about node {nodeId}: HTTP {(int)response.StatusCode}.";
+                return (int)response.StatusCode >= 500
+                    ? RescueVerification.NotReached("technicianGroupId", problem)
+                    : RescueVerification.Failed("technicianGroupId", problem);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return RescueVerification.Failed("technicianGroupId", $"Rescue could not be asked about node {nodeId}: no answer within {Timeout.TotalSeconds:0} seconds.");
+            return RescueVerification.NotReached("technicianGroupId", $"Rescue could not be asked about node {nodeId}: no answer within {Timeout.TotalSeconds:0} seconds.");
         }
         catch (HttpRequestException exception)
         {
-            return RescueVerification.Failed("technicianGroupId", $"Rescue could not be asked about node {nodeId}: {exception.Message}");
+            return RescueVerification.NotReached("technicianGroupId", $"Rescue could not be asked about node {nodeId}: {exception.Message}");
         }
 
         RescueResponse answer;
@@ -131,7 +139,7 @@ public sealed class RescueAccountVerifier(HttpClient http, ILogger<RescueAccount
     }
 
     private static RescueVerification Unreachable(Uri url, string reason) =>
-        RescueVerification.Failed("apiBaseUrl", $"The Rescue API at {url} could not be reached: {reason}.");
+        RescueVerification.NotReached("apiBaseUrl", $"The Rescue API at {url} could not be reached: {reason}.");
 
     private static RescueVerification NotRescue(Uri url, string reason) =>
         RescueVerification.Failed("apiBaseUrl", $"{url} did not answer like the Rescue API ({reason}). Check the API base URL.");

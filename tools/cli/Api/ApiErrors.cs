@@ -28,6 +28,7 @@ public static class ApiErrors
             HttpStatusCode.BadRequest => $"{what}: the config service refused the input (HTTP 400).",
             HttpStatusCode.Conflict => $"{what}: conflict (HTTP 409).",
             HttpStatusCode.PreconditionFailed => $"{what}: changed by someone else meanwhile (HTTP 412); run the command again.",
+            HttpStatusCode.ServiceUnavailable => $"{what}: a service the config service asked could not be reached (HTTP 503); nothing was changed, run the command again.",
             _ => $"{what}: HTTP {status} {response.ReasonPhrase}.",
         };
         return new CliException(code, problem.Length == 0 ? headline : $"{headline}\n{problem}");
