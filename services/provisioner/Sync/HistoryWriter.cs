@@ -25,7 +25,9 @@ public sealed class HistoryWriter : IAsyncDisposable
     public HistoryWriter(IServiceScopeFactory scopes, ILogger<HistoryWriter> logger)
     {
         (_scopes, _logger) = (scopes, logger);
-        _loop = Task.Run(RunAsync);
+        // The loop outlives the message whose handling created it: it must not run inside that message's trace.
+        using (ExecutionContext.SuppressFlow())
+            _loop = Task.Run(RunAsync);
     }
 
     /// <summary>Completes when the entry is stored (or the config service has no history); throws when the request failed.</summary>
