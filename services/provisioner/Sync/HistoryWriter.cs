@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Threading.Channels;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.ServiceDefaults;
+using RescueAdSync.ServiceDefaults.Tracing;
 
 namespace RescueAdSync.Provisioner.Sync;
 
@@ -15,6 +17,9 @@ namespace RescueAdSync.Provisioner.Sync;
 public sealed class HistoryWriter : IAsyncDisposable
 {
     private const int MaxBatch = 100;
+
+    /// <summary>The span a batch of history entries is sent in.</summary>
+    public const string WriteSpan = "write history";
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceScopeFactory _scopes;
@@ -35,7 +40,8 @@ public sealed class HistoryWriter : IAsyncDisposable
     {
         if (_unsupported)
             return Task.CompletedTask;
-        var pending = new Pending(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+            Activity.Current?.Context ?? default);
         if (!_queue.Writer.TryWrite(pending))
             throw new ObjectDisposedException(nameof(HistoryWriter));
         return pending.Done.Task.WaitAsync(ct);
@@ -54,6 +60,10 @@ public sealed class HistoryWriter : IAsyncDisposable
 
     private async Task SendAsync(List<Pending> batch)
     {
+        // Like a link-write batch: in the trace of its first entry, linked to the others'.
+        using var span = AdSyncActivitySource.Source.StartActivity(WriteSpan, ActivityKind.Internal, batch[0].Trace,
+            links: batch.Skip(1).Where(p => p.Trace != default).Select(p => new ActivityLink(p.Trace)));
+        span?.SetTag("adsync.entry_count", batch.Count);
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
@@ -75,6 +85,7 @@ public sealed class HistoryWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             foreach (var pending in batch)
                 pending.Done.TrySetException(ex);
         }
@@ -86,5 +97,6 @@ public sealed class HistoryWriter : IAsyncDisposable
         await _loop;
     }
 
-    private sealed record Pending(NewHistoryEntry Entry, TaskCompletionSource Done);
+    /// <param name="Trace">The span the entry was written in (default: none).</param>
+    private sealed record Pending(NewHistoryEntry Entry, TaskCompletionSource Done, ActivityContext Trace);
 }

@@ -3,6 +3,7 @@ using RescueAdSync.Contracts.Config;
 using RescueAdSync.IntegrationTests.EndToEnd;
 using RescueAdSync.IntegrationTests.Infrastructure;
 using RescueAdSync.IntegrationTests.Reader;
+using Xunit.Abstractions;
 
 namespace RescueAdSync.IntegrationTests.Tracing;
 
@@ -13,7 +14,7 @@ namespace RescueAdSync.IntegrationTests.Tracing;
 /// entry of the change records that trace's id.
 /// </summary>
 [Collection(SlapdCollection.Name)]
-public sealed class DirectoryChangeTraceTests(SlapdFixture slapd, RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>
+public sealed class DirectoryChangeTraceTests(SlapdFixture slapd, RabbitMqFixture rabbit, ITestOutputHelper output) : IClassFixture<RabbitMqFixture>
 {
     private const int Server = 2, Client = 3, Producer = 4, Consumer = 5;
     private readonly string _id = Guid.NewGuid().ToString("N")[..8];
@@ -69,6 +70,11 @@ public sealed class DirectoryChangeTraceTests(SlapdFixture slapd, RabbitMqFixtur
 
         // One tree, not merely one id: every span of the trace but its root has its parent among the trace's spans.
         var trace = spans.Where(s => s.TraceId == traceId).DistinctBy(s => s.SpanId).ToList();
+        foreach (var span in trace)
+        {
+            output.WriteLine(span.ToString());
+        }
+
         var root = Assert.Single(trace, s => s.ParentSpanId.Length == 0);
         Assert.Equal(("ad-reader", "reader cycle"), (root.Service, root.Name));
         Assert.All(trace.Where(s => s != root), s => Assert.Contains(trace, p => p.SpanId == s.ParentSpanId));
