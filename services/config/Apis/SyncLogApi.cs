@@ -43,6 +43,7 @@ public static class SyncLogApi
             ErrorCode = entry.ErrorCode,
             WillRetry = entry.WillRetry,
             CorrelationId = entry.CorrelationId,
+            TraceId = entry.TraceId,
         };
         db.SyncLog.Add(row);
         await db.SaveChangesAsync(cancellationToken);
@@ -114,5 +115,5 @@ public static class SyncLogApi
 
     private static SyncLogEntry ToEntry(SyncLogRow row) => new(
         row.Id, row.Time, row.Level, row.Source, row.Operation, row.Message, row.MappingId, row.DirectoryUserId, row.ErrorCode,
-        row.WillRetry, row.CorrelationId);
+        row.WillRetry, row.CorrelationId, row.TraceId);
 }

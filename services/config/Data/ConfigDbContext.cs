@@ -93,6 +93,7 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.Message).HasMaxLength(4000);
             e.Property(x => x.DirectoryUserId).HasMaxLength(128);
             e.Property(x => x.ErrorCode).HasMaxLength(128);
+            e.Property(x => x.TraceId).HasMaxLength(32);
             e.HasIndex(x => x.Time);
             e.HasIndex(x => new { x.MappingId, x.Time });
             e.HasIndex(x => new { x.DirectoryUserId, x.Time });

@@ -10,6 +10,7 @@ namespace RescueAdSync.Contracts.Config;
 /// <param name="ErrorCode">A machine-readable error code (e.g. a Rescue result code), if any.</param>
 /// <param name="WillRetry">Whether the system will retry on its own.</param>
 /// <param name="CorrelationId">The correlation id of the message or cycle, if any.</param>
+/// <param name="TraceId">The OpenTelemetry trace the entry was written in (32 lowercase hex digits), if tracing is on.</param>
 public sealed record NewSyncLogEntry(
     SyncLogLevel Level,
     string Source,
@@ -19,4 +20,5 @@ public sealed record NewSyncLogEntry(
     string? DirectoryUserId = null,
     string? ErrorCode = null,
     bool WillRetry = false,
-    Guid? CorrelationId = null);
+    Guid? CorrelationId = null,
+    string? TraceId = null);

@@ -1,6 +1,6 @@
 namespace RescueAdSync.Contracts.Config;
 
-/// <summary>A stored sync-log entry (GET /api/sync-log), the product's "Active Directory Logger".</summary>
+/// <summary>A stored sync-log entry (GET /api/sync-log), the product's "Active Directory Logger". TraceId is the OpenTelemetry trace it was written in, if tracing was on.</summary>
 public sealed record SyncLogEntry(
     long Id,
     DateTimeOffset Time,
@@ -12,4 +12,5 @@ public sealed record SyncLogEntry(
     string? DirectoryUserId,
     string? ErrorCode,
     bool WillRetry,
-    Guid? CorrelationId);
+    Guid? CorrelationId,
+    string? TraceId = null);

@@ -153,6 +153,7 @@ public static class LogCommand
         + (e.DirectoryUserId is { } u ? $"  user={u}" : "")
         + (e.ErrorCode is { } c ? $"  code={c}" : "")
         + (e.WillRetry ? "  (will retry)" : "")
+        + (wide && e.TraceId is { } trace ? $"  trace={trace}" : "")
         + $"  {(wide ? e.Message : Formats.Truncate(e.Message, 120)).ReplaceLineEndings(" ")}";
 
     private static TextTable NewTable() => new("Time", "Level", "Source", "Operation", "Mapping", "User", "Code", "Retry", "Message");
@@ -166,5 +167,5 @@ public static class LogCommand
         e.DirectoryUserId ?? "-",
         e.ErrorCode ?? "-",
         Formats.YesNo(e.WillRetry),
-        wide ? e.Message : Formats.Truncate(e.Message, 80));
+        wide ? e.Message + (e.TraceId is { } trace ? $" (trace {trace})" : "") : Formats.Truncate(e.Message, 80));
 }

@@ -575,6 +575,10 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.Property<long>("Time")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("WillRetry")
                         .HasColumnType("INTEGER");
 
