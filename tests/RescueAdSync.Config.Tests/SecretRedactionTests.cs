@@ -60,6 +60,25 @@ public class SecretRedactionTests(ConfigApiFactory factory) : IClassFixture<Conf
     }
 
     [Fact]
+    public async Task A_secret_changed_between_two_saves_is_masked_in_the_second()
+    {
+        await ConfigureSecretsAsync();
+        var mappingId = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.Created, (await factory.Reader.PostAsJsonAsync("/api/sync-log",
+            new NewSyncLogEntry(SyncLogLevel.Error, "reader", "bind", "first " + Samples.BindPassword, mappingId))).StatusCode);
+
+        // The operator rotates the bind password; the next entry holds the new one.
+        const string newBindPassword = "Rotated-Bind-Secret-7f3a";
+        Assert.Equal(HttpStatusCode.OK, (await factory.Admin.PutAsJsonAsync("/api/directory", Samples.Directory() with { BindPassword = newBindPassword })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await factory.Reader.PostAsJsonAsync("/api/sync-log",
+            new NewSyncLogEntry(SyncLogLevel.Error, "reader", "bind", $"second {newBindPassword}", mappingId))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await factory.Admin.PutAsJsonAsync("/api/directory", Samples.Directory())).StatusCode);
+
+        var stored = (await factory.Admin.GetFromJsonAsync<SyncLogEntry[]>($"/api/sync-log?mappingId={mappingId}"))!;
+        Assert.Equal(["first ***", "second ***"], stored.Select(e => e.Message).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Long_message_is_cut_after_masking_so_no_part_of_a_secret_is_left_at_the_cut()
     {
         await ConfigureSecretsAsync();

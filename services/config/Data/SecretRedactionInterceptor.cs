@@ -14,6 +14,13 @@ namespace RescueAdSync.Config.Data;
 /// </summary>
 public sealed class SecretRedactionInterceptor(IServiceProvider services) : SaveChangesInterceptor
 {
+    /// <summary>
+    /// The redactor of the secrets as last read, keyed by their encrypted form: decrypting them and building the search
+    /// costs far more than the two small reads, and a save (a batch of link and history writes) happens for nearly every
+    /// user provisioned. A secret changed by this or another replica changes the key, so the cache is never stale.
+    /// </summary>
+    private volatile CachedRedactor? cached;
+
     /// <summary>The entities whose text is stored as written, each with the reason.</summary>
     public static readonly IReadOnlyDictionary<Type, string> Unmasked = new Dictionary<Type, string>
     {
@@ -56,17 +63,16 @@ public sealed class SecretRedactionInterceptor(IServiceProvider services) : Save
     /// <summary>Every stored secret, and those written in this same save.</summary>
     private SecretRedactor Load(DbContext context, List<RescueAccountRow> accounts, List<string> bindPasswords)
     {
-        var protector = services.GetRequiredService<SecretProtector>();
-        var secrets = new List<string>();
+        var sealedSecrets = new List<(string Encrypted, string Purpose)>();
         void AddAccount(RescueAccountRow account)
         {
-            secrets.Add(protector.Unprotect(account.MahPasswordEncrypted, SecretPurposes.MahPassword));
-            secrets.Add(protector.Unprotect(account.ServiceTokenEncrypted, SecretPurposes.ServiceToken));
-            secrets.Add(protector.Unprotect(account.DefaultPasswordEncrypted, SecretPurposes.DefaultPassword));
+            sealedSecrets.Add((account.MahPasswordEncrypted, SecretPurposes.MahPassword));
+            sealedSecrets.Add((account.ServiceTokenEncrypted, SecretPurposes.ServiceToken));
+            sealedSecrets.Add((account.DefaultPasswordEncrypted, SecretPurposes.DefaultPassword));
         }
 
         accounts.ForEach(AddAccount);
-        secrets.AddRange(bindPasswords.Select(p => protector.Unprotect(p, SecretPurposes.BindPassword)));
+        sealedSecrets.AddRange(bindPasswords.Select(p => (p, SecretPurposes.BindPassword)));
         foreach (var entry in context.ChangeTracker.Entries<RescueAccountRow>().Where(e => e.State is EntityState.Added or EntityState.Modified))
         {
             AddAccount(entry.Entity);
@@ -74,10 +80,19 @@ public sealed class SecretRedactionInterceptor(IServiceProvider services) : Save
 
         foreach (var entry in context.ChangeTracker.Entries<DirectoryConnectionRow>().Where(e => e.State is EntityState.Added or EntityState.Modified))
         {
-            secrets.Add(protector.Unprotect(entry.Entity.BindPasswordEncrypted, SecretPurposes.BindPassword));
+            sealedSecrets.Add((entry.Entity.BindPasswordEncrypted, SecretPurposes.BindPassword));
         }
 
-        return new SecretRedactor(secrets);
+        var key = string.Join('\n', sealedSecrets.Select(s => $"{s.Purpose}:{s.Encrypted}"));
+        if (cached is { } hit && string.Equals(hit.Key, key, StringComparison.Ordinal))
+        {
+            return hit.Redactor;
+        }
+
+        var protector = services.GetRequiredService<SecretProtector>();
+        var redactor = new SecretRedactor(sealedSecrets.Select(s => protector.Unprotect(s.Encrypted, s.Purpose)));
+        cached = new CachedRedactor(key, redactor);
+        return redactor;
     }
 
     private static void Mask(List<EntityEntry> entries, SecretRedactor redactor)
@@ -104,4 +119,6 @@ public sealed class SecretRedactionInterceptor(IServiceProvider services) : Save
             }
         }
     }
+
+    private sealed record CachedRedactor(string Key, SecretRedactor Redactor);
 }
