@@ -1,3 +1,4 @@
+using RescueAdSync.Config.Data;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
 
@@ -141,6 +142,9 @@ public static class SettingsValidator
             errors.Add("errorCode", "At most 128 characters.");
         }
 
+        // Optional, but when given, text like the history's: it is shown in tables and terminals as it is.
+        errors.OptionalText("displayName", entry.DisplayName, HistoryModel.MaxName);
+        errors.OptionalText("email", entry.Email, HistoryModel.MaxEmail);
         return errors;
     }
 
