@@ -11,6 +11,7 @@ public sealed class SyncLogWriter(IConfigApi config, ILogger<SyncLogWriter> logg
 {
     public async Task WriteAsync(NewSyncLogEntry entry, CancellationToken ct = default)
     {
+        entry = SyncLogUser.Fit(entry);
         var level = entry.Level switch
         {
             SyncLogLevel.Error => LogLevel.Error,
