@@ -101,18 +101,14 @@ public sealed class MigrationUpgradeTests
                 """);
         }
 
-        db.SyncLog.Add(new SyncLogRow
-        {
-            Time = Written,
-            Level = SyncLogLevel.Error,
-            Source = "provisioner",
-            Operation = "setUser_v2",
-            Message = "written by the previous release",
-            MappingId = MappingId,
-            DirectoryUserId = "user-from-last-release",
-            ErrorCode = "INVALIDPARAM_EMAIL",
-            WillRetry = false,
-        });
+        // In the previous schema (the current model has columns it lacked: the user's name and email).
+        var sqliteLog = db is SqliteConfigDbContext;
+        await db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO sync_log (\"Time\", \"Level\", \"Source\", \"Operation\", \"Message\", \"MappingId\", \"DirectoryUserId\", \"ErrorCode\", \"WillRetry\") " +
+            "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8})",
+            sqliteLog ? new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter().ConvertToProvider(Written)! : Written,
+            "Error", "provisioner", "setUser_v2", "written by the previous release",
+            sqliteLog ? MappingId.ToString().ToUpperInvariant() : MappingId, "user-from-last-release", "INVALIDPARAM_EMAIL", false);
         await db.SaveChangesAsync();
 
         // Links in the previous schema (the current model has columns it lacked), two of them sharing one technician, as
@@ -165,6 +161,8 @@ public sealed class MigrationUpgradeTests
         Assert.Equal(new TechnicianLink("user-from-last-release-2", MappingId, null, 77, UserState.Disabled, Written), sharing);
         var log = Assert.Single((await factory.Admin.GetFromJsonAsync<SyncLogEntry[]>("/api/sync-log"))!);
         Assert.Equal(("written by the previous release", "INVALIDPARAM_EMAIL", Written), (log.Message, log.ErrorCode, log.Time));
+        // Entries from before the log named people have no name or email, and say so.
+        Assert.Equal((null, null), (log.DisplayName, log.Email));
 
         // The tables the upgrade added work for the rows that were already there.
         var state = new HttpRequestMessage(HttpMethod.Put, $"/api/reader-state/{MappingId}")
