@@ -24,8 +24,6 @@ public static class SyncLogUser
             return null;
         }
 
-        var trimmed = value.Trim();
-        var printable = new string([.. trimmed.Take(maxLength).Select(c => char.IsControl(c) ? '?' : c)]);
-        return printable;
+        return new string([.. value.Trim().Take(maxLength).Select(c => char.IsControl(c) ? '?' : c)]);
     }
 }
