@@ -3,7 +3,7 @@ using RescueAdSync.ServiceDefaults;
 
 HealthProbe.ExitIfRequested(args); // the container health check (Dockerfile, docker-compose.yml)
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+builder.AddServiceDefaults("ad-reader");
 builder.AddConfigClient();
 builder.AddMessaging(bus => bus.AddReaderConsumers());
 builder.AddReader();

@@ -4,7 +4,7 @@ using RescueAdSync.ServiceDefaults;
 HealthProbe.ExitIfRequested(args); // the container health check (Dockerfile, docker-compose.yml)
 var migrateOnly = MigrateOnly.Requested(ref args);
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+builder.AddServiceDefaults("config");
 builder.AddConfigService();
 
 var app = builder.Build();

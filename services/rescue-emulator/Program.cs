@@ -3,7 +3,7 @@ using RescueAdSync.ServiceDefaults;
 
 HealthProbe.ExitIfRequested(args); // the container health check (Dockerfile, docker-compose.yml)
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+builder.AddServiceDefaults("rescue-emulator");
 builder.AddRescueEmulator();
 
 var app = builder.Build();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Prometheus;
+using RescueAdSync.ServiceDefaults.Tracing;
 
 namespace RescueAdSync.ServiceDefaults;
 
@@ -21,8 +22,10 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public const string RepublishedMeter = "System.Runtime";
 
-    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
+    /// <param name="serviceName">The service.name its spans carry when tracing is on (<see cref="TracingExtensions"/>).</param>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
+        builder.AddTracing(serviceName);
         Prometheus.Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = instrument => instrument.Meter.Name == RepublishedMeter);
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);

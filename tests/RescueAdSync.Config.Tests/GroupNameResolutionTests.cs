@@ -121,15 +121,6 @@ public sealed class GroupNameResolutionTests : IAsyncLifetime
         Assert.Contains("No group named", await ErrorAsync(await MapByNameAsync("samba", $"u{suffix}"), "sourceGroupName"), StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("a*b", "a\\2ab")]
-    [InlineData("(x)", "\\28x\\29")]
-    [InlineData("back\\slash", "back\\5cslash")]
-    [InlineData("nul\0", "nul\\00")]
-    [InlineData("Zoë", "Zoë")]
-    public void Filter_values_are_escaped_per_RFC_4515(string value, string escaped) =>
-        Assert.Equal(escaped, GroupNameResolver.EscapeFilterValue(value));
-
     private static async Task<string> ErrorAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

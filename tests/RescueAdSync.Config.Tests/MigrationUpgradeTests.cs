@@ -101,20 +101,25 @@ public sealed class MigrationUpgradeTests
                 """);
         }
 
-        // In the previous schema (the current model has columns it lacked: the user's name and email).
-        var sqliteLog = db is SqliteConfigDbContext;
-        await db.Database.ExecuteSqlRawAsync(
-            "INSERT INTO sync_log (\"Time\", \"Level\", \"Source\", \"Operation\", \"Message\", \"MappingId\", \"DirectoryUserId\", \"ErrorCode\", \"WillRetry\") " +
-            "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8})",
-            sqliteLog ? new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter().ConvertToProvider(Written)! : Written,
-            "Error", "provisioner", "setUser_v2", "written by the previous release",
-            sqliteLog ? MappingId.ToString().ToUpperInvariant() : MappingId, "user-from-last-release", "INVALIDPARAM_EMAIL", false);
         await db.SaveChangesAsync();
+        // The sync log gained columns since (the trace id): written in the previous shape, as SQL.
+        await InsertPreviousSyncLogAsync(db);
 
         // Links in the previous schema (the current model has columns it lacked), two of them sharing one technician, as
         // that release allowed for two users with one email.
         await InsertPreviousLinkAsync(db, "user-from-last-release");
         await InsertPreviousLinkAsync(db, "user-from-last-release-2");
+    }
+
+    private static Task InsertPreviousSyncLogAsync(ConfigDbContext db)
+    {
+        var sqlite = db is SqliteConfigDbContext;
+        object mapping = sqlite ? MappingId.ToString().ToUpperInvariant() : MappingId;
+        object time = sqlite ? new DateTimeOffsetToBinaryConverter().ConvertToProvider(Written)! : Written;
+        return db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO sync_log (\"Time\", \"Level\", \"Source\", \"Operation\", \"Message\", \"MappingId\", \"DirectoryUserId\", \"ErrorCode\", \"WillRetry\") " +
+            "VALUES ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}, {8})",
+            time, "Error", "provisioner", "setUser_v2", "written by the previous release", mapping, "user-from-last-release", "INVALIDPARAM_EMAIL", false);
     }
 
     private static Task InsertPreviousLinkAsync(ConfigDbContext db, string userId)
@@ -161,6 +166,7 @@ public sealed class MigrationUpgradeTests
         Assert.Equal(new TechnicianLink("user-from-last-release-2", MappingId, null, 77, UserState.Disabled, Written), sharing);
         var log = Assert.Single((await factory.Admin.GetFromJsonAsync<SyncLogEntry[]>("/api/sync-log"))!);
         Assert.Equal(("written by the previous release", "INVALIDPARAM_EMAIL", Written), (log.Message, log.ErrorCode, log.Time));
+        Assert.Null(log.TraceId);
         // Entries from before the log named people have no name or email, and say so.
         Assert.Equal((null, null), (log.DisplayName, log.Email));
 

@@ -1,4 +1,5 @@
 using System.DirectoryServices.Protocols;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.AdReader.Ldap;
 
@@ -113,7 +114,7 @@ public sealed partial class LdapDirectorySession
         foreach (var chunk in directoryUserIds.Chunk(IdsPerSearch))
         {
             var ids = chunk.Select(id => Guid.TryParse(id, out var guid) ? guid : throw new DirectoryReadException($"'{id}' is not a directory user id."));
-            var filter = $"(&(objectClass=user)(|{string.Concat(ids.Select(guid => $"(objectGUID={LdapFilter.EscapeBytes(guid.ToByteArray())})"))}))";
+            var filter = $"(&(objectClass=user)(|{string.Concat(ids.Select(guid => $"(objectGUID={LdapEscape.FilterBytes(guid.ToByteArray())})"))}))";
             foreach (var entry in StreamedSearch(DefaultNamingContext(), filter, attributes))
             {
                 yield return entry;

@@ -1,5 +1,6 @@
 using System.DirectoryServices.Protocols;
 using RescueAdSync.Contracts.Config;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.AdReader.Ldap;
 
@@ -15,7 +16,7 @@ public sealed partial class LdapDirectorySession
         string filter;
         if (Guid.TryParse(name, out var id))
         {
-            filter = ad ? $"(objectGUID={LdapFilter.EscapeBytes(id.ToByteArray())})" : $"(entryUUID={LdapFilter.EscapeValue(id.ToString("D"))})";
+            filter = ad ? $"(objectGUID={LdapEscape.FilterBytes(id.ToByteArray())})" : $"(entryUUID={LdapEscape.FilterValue(id.ToString("D"))})";
         }
         else if (LooksLikeDn(name))
         {
@@ -29,7 +30,7 @@ public sealed partial class LdapDirectorySession
         }
         else
         {
-            var value = LdapFilter.EscapeValue(name);
+            var value = LdapEscape.FilterValue(name);
             filter = ad
                 ? $"(|(sAMAccountName={value})(userPrincipalName={value})(mail={value}))"
                 : $"(|(uid={value})(mail={value}))";

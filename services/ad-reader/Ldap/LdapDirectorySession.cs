@@ -1,6 +1,7 @@
 using System.DirectoryServices.Protocols;
 using System.Globalization;
 using RescueAdSync.Contracts.Config;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.AdReader.Ldap;
 
@@ -62,7 +63,7 @@ public sealed partial class LdapDirectorySession(LdapConnection connection, stri
         var filter = settings.Kind == DirectoryKind.ActiveDirectory
             ? $"(&(objectClass=user)(!(objectClass=computer))(uSNChanged>={since.Version + 1}))"
             // entryCSN has an ordering rule; >= re-reads the entry at the mark itself, which the diff then finds unchanged.
-            : $"(&(entryCSN>={LdapFilter.EscapeValue(since.Token)})(!(objectClass=groupOfNames))(!(objectClass=groupOfUniqueNames)))";
+            : $"(&(entryCSN>={LdapEscape.FilterValue(since.Token)})(!(objectClass=groupOfNames))(!(objectClass=groupOfUniqueNames)))";
         // The whole naming context, not the base DN: a user moved out of the base DN must be seen to leave.
         var root = settings.Kind == DirectoryKind.ActiveDirectory ? DefaultNamingContext() : NamingContext();
         return StreamedSearch(root, filter, [.. _userAttributes, "memberOf"]);
@@ -188,7 +189,7 @@ public sealed partial class LdapDirectorySession(LdapConnection connection, stri
     public bool IsListedMember(string groupDn, string memberDn)
     {
         LdapFilter.RequireSafeDn(groupDn, "group DN");
-        var value = LdapFilter.EscapeValue(memberDn);
+        var value = LdapEscape.FilterValue(memberDn);
         var filter = settings.Kind == DirectoryKind.ActiveDirectory ? $"(member={value})" : $"(|(member={value})(uniqueMember={value}))";
         return SearchOne(groupDn, filter, SearchScope.Base, ["1.1"]) is not null;
     }
@@ -223,7 +224,7 @@ public sealed partial class LdapDirectorySession(LdapConnection connection, stri
         if (settings.Kind == DirectoryKind.ActiveDirectory)
         {
             // Tombstones live under CN=Deleted Objects of the domain, outside any OU-level base DN: search the whole domain.
-            var request = new SearchRequest(DefaultNamingContext(), $"(objectGUID={LdapFilter.EscapeBytes(id.ToByteArray())})",
+            var request = new SearchRequest(DefaultNamingContext(), $"(objectGUID={LdapEscape.FilterBytes(id.ToByteArray())})",
                 SearchScope.Subtree, "isDeleted");
             request.Controls.Add(new ShowDeletedControl { IsCritical = true });
             var entries = Send(request).Entries;
@@ -234,7 +235,7 @@ public sealed partial class LdapDirectorySession(LdapConnection connection, stri
             var isDeleted = ToEntry(entries[0]).First("isDeleted");
             return !string.Equals(isDeleted, "TRUE", StringComparison.OrdinalIgnoreCase);
         }
-        return SearchOne(NamingContext(), $"(entryUUID={LdapFilter.EscapeValue(id.ToString("D"))})", SearchScope.Subtree, ["entryUUID"]) is not null;
+        return SearchOne(NamingContext(), $"(entryUUID={LdapEscape.FilterValue(id.ToString("D"))})", SearchScope.Subtree, ["entryUUID"]) is not null;
     }
 
     public void Dispose() => connection.Dispose();

@@ -1,4 +1,5 @@
 using System.Text;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.AdReader.Ldap;
 
@@ -10,37 +11,6 @@ public static class LdapFilter
 {
     /// <summary>Longest DN or value accepted; AD caps DNs far below this, so anything longer is an attack or a mistake.</summary>
     public const int MaxValueLength = 4096;
-
-    /// <summary>Escapes a string assertion value: <c>\ * ( )</c> and NUL become <c>\XX</c>; other characters pass as UTF-8 text.</summary>
-    public static string EscapeValue(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        var builder = new StringBuilder(value.Length + 8);
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '\\': builder.Append("\\5c"); break;
-                case '*': builder.Append("\\2a"); break;
-                case '(': builder.Append("\\28"); break;
-                case ')': builder.Append("\\29"); break;
-                case '\0': builder.Append("\\00"); break;
-                default: builder.Append(c); break;
-            }
-        }
-        return builder.ToString();
-    }
-
-    /// <summary>Escapes binary data (objectGUID) as <c>\XX</c> for every byte, the only safe form for octet strings.</summary>
-    public static string EscapeBytes(ReadOnlySpan<byte> value)
-    {
-        var builder = new StringBuilder(value.Length * 3);
-        foreach (var b in value)
-        {
-            builder.Append('\\').Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-        }
-        return builder.ToString();
-    }
 
     /// <summary>
     /// Rejects DNs that cannot be legitimate before they reach the server: control characters (a smuggled NUL
@@ -65,11 +35,11 @@ public static class LdapFilter
 
     /// <summary>Direct members of a group in Active Directory; computers are accounts too but never technicians.</summary>
     public static string ActiveDirectoryMembers(string groupDn) =>
-        $"(&(objectClass=user)(!(objectClass=computer))(memberOf={EscapeValue(groupDn)}))";
+        $"(&(objectClass=user)(!(objectClass=computer))(memberOf={LdapEscape.FilterValue(groupDn)}))";
 
     /// <summary>Members of a group in Active Directory including nested groups (LDAP_MATCHING_RULE_IN_CHAIN; cycles are handled by the DC).</summary>
     public static string ActiveDirectoryNestedMembers(string groupDn) =>
-        $"(&(objectClass=user)(!(objectClass=computer))(memberOf:1.2.840.113556.1.4.1941:={EscapeValue(groupDn)}))";
+        $"(&(objectClass=user)(!(objectClass=computer))(memberOf:1.2.840.113556.1.4.1941:={LdapEscape.FilterValue(groupDn)}))";
 
     /// <summary>
     /// Members of any of the groups in OpenLDAP, through the memberof overlay. The overlay gives nested groups a
@@ -77,12 +47,12 @@ public static class LdapFilter
     /// </summary>
     public static string OpenLdapMembers(params IReadOnlyCollection<string> groupDns)
     {
-        var memberOf = string.Concat(groupDns.Select(dn => $"(memberOf={EscapeValue(dn)})"));
+        var memberOf = string.Concat(groupDns.Select(dn => $"(memberOf={LdapEscape.FilterValue(dn)})"));
         return $"(&{(groupDns.Count == 1 ? memberOf : $"(|{memberOf})")}{NotAGroup})";
     }
 
     /// <summary>Groups that are direct members of a group in OpenLDAP (to flatten nesting client-side).</summary>
-    public static string OpenLdapSubgroups(string groupDn) => $"(&(memberOf={EscapeValue(groupDn)}){IsAGroup})";
+    public static string OpenLdapSubgroups(string groupDn) => $"(&(memberOf={LdapEscape.FilterValue(groupDn)}){IsAGroup})";
 
     private const string NotAGroup = "(!(objectClass=groupOfNames))(!(objectClass=groupOfUniqueNames))";
 

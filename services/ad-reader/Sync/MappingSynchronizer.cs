@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using RescueAdSync.AdReader.Ldap;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
+using RescueAdSync.ServiceDefaults.Tracing;
 
 namespace RescueAdSync.AdReader.Sync;
 
@@ -15,6 +17,9 @@ namespace RescueAdSync.AdReader.Sync;
 public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IOptions<ReaderOptions> options, TimeProvider time, ILogger<MappingSynchronizer> logger,
     SyncLogReporter? syncLog = null, MassChangeGuard? guard = null, FullResync? resync = null)
 {
+    /// <summary>The span of one UserChanged publish, inside the cycle's.</summary>
+    public const string PublishSpan = "publish UserChanged";
+
     private readonly DirSyncChangeFeed _dirSync = new(logger);
     private readonly UnsettledChanges _unsettled = new();
     private readonly GroupChecks _groupChecks = new();
@@ -158,6 +163,12 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
 
         async Task PublishOneAsync(UserChanged message)
         {
+            // A child of the cycle's span; MassTransit's send span below it carries the trace to the provisioner.
+            using var span = AdSyncActivitySource.Source.StartActivity(PublishSpan, ActivityKind.Internal);
+            span?.SetTag("adsync.mapping_id", message.MappingId.ToString());
+            span?.SetTag("adsync.directory_user_id", message.DirectoryUserId);
+            span?.SetTag("adsync.version", message.Version);
+            span?.SetTag("adsync.state", message.State.ToString());
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
@@ -170,6 +181,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
             }
             catch (Exception ex)
             {
+                span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
                 // The first failure is the cause; publishes cancelled by the abort below are only its consequence.
                 Interlocked.CompareExchange(ref firstFailure, ex, null);
                 await abort.CancelAsync();

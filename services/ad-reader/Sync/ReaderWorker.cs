@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using RescueAdSync.AdReader.Leadership;
 using RescueAdSync.AdReader.Ldap;
+using RescueAdSync.ServiceDefaults.Tracing;
 
 namespace RescueAdSync.AdReader.Sync;
 
@@ -33,6 +34,9 @@ public sealed class ReaderWorker(
     private static readonly TimeSpan FollowerPoll = TimeSpan.FromMilliseconds(250);
 
     private static readonly TimeSpan MinimumGap = TimeSpan.FromSeconds(1);
+
+    /// <summary>The span of one reader cycle.</summary>
+    public const string CycleSpan = "reader cycle";
 
     private int _bindFailures;
     private int _term;
@@ -127,17 +131,26 @@ public sealed class ReaderWorker(
     /// Runs one cycle over every mapping; returns the configured poll interval, or null before any configuration.
     /// The whole poll (configuration refresh, bind, high-water mark, every mapping) is timed in
     /// <see cref="ReaderMetrics.PollDuration"/>; each mapping's part in <see cref="ReaderMetrics.CycleDuration"/>.
+    /// With tracing on, the cycle is one span (<see cref="CycleSpan"/>) and the root of every publish it makes.
     /// </summary>
     public async Task<TimeSpan?> RunCycleAsync(CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var polled = true;
+        // A root of its own: nothing the worker did before belongs to this cycle's trace.
+        Activity.Current = null;
+        using var span = AdSyncActivitySource.Source.StartActivity(CycleSpan);
         try
         {
             var interval = await PollAsync(cancellationToken);
             // Null: no configuration yet, nothing was polled.
             polled = interval is not null;
             return interval;
+        }
+        catch (Exception ex) when (span is not null)
+        {
+            span.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
         }
         finally
         {
@@ -158,6 +171,7 @@ public sealed class ReaderWorker(
         var directory = configuration.Directory;
         var interval = TimeSpan.FromSeconds(Math.Max(1, directory.PollIntervalSeconds));
         var correlationId = Guid.NewGuid();
+        Activity.Current?.SetTag("adsync.correlation_id", correlationId.ToString());
         string[] secrets = [directory.BindPassword];
 
         IDirectorySession session;

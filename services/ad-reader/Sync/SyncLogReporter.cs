@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.ServiceDefaults;
+using RescueAdSync.ServiceDefaults.Tracing;
 
 namespace RescueAdSync.AdReader.Sync;
 
@@ -33,7 +34,8 @@ public sealed class SyncLogReporter(IConfigApi configApi, IOptions<ReaderOptions
         try
         {
             await configApi.AddSyncLogAsync(new NewSyncLogEntry(SyncLogLevel.Error, Source, operation, message,
-                MappingId: mappingId, WillRetry: true, CorrelationId: correlationId), cancellationToken);
+                MappingId: mappingId, WillRetry: true, CorrelationId: correlationId,
+                TraceId: AdSyncActivitySource.CurrentTraceId()), cancellationToken);
             _lastWritten[mappingId] = (message, now);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -65,7 +67,7 @@ public sealed class SyncLogReporter(IConfigApi configApi, IOptions<ReaderOptions
             await configApi.AddSyncLogAsync(SyncLogUser.Fit(new NewSyncLogEntry(SyncLogLevel.Warning, Source, "read-member",
                 $"Member {printableDn} was skipped: {reason}. It keeps its last known state until the entry is fixed in the directory.",
                 MappingId: mappingId, DirectoryUserId: directoryUserId, ErrorCode: "MEMBER_SKIPPED", WillRetry: true,
-                CorrelationId: correlationId, DisplayName: displayName, Email: email)), cancellationToken);
+                CorrelationId: correlationId, TraceId: AdSyncActivitySource.CurrentTraceId(), DisplayName: displayName, Email: email)), cancellationToken);
             _skippedReported[key] = reason;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -141,10 +141,7 @@ public static class HistoryApi
         }
 
         errors.Required($"{field}.directoryUserId", entry.DirectoryUserId, 128);
-        if (entry.TraceId is { Length: > 32 })
-        {
-            errors.Add($"{field}.traceId", "At most 32 characters.");
-        }
+        SettingsValidator.TraceId(errors, $"{field}.traceId", entry.TraceId);
     }
 
     /// <summary>

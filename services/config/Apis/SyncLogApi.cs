@@ -46,6 +46,7 @@ public static class SyncLogApi
             ErrorCode = entry.ErrorCode,
             WillRetry = entry.WillRetry,
             CorrelationId = entry.CorrelationId,
+            TraceId = entry.TraceId,
         };
         db.SyncLog.Add(row);
         await db.SaveChangesAsync(cancellationToken);
@@ -117,5 +118,5 @@ public static class SyncLogApi
 
     private static SyncLogEntry ToEntry(SyncLogRow row) => new(
         row.Id, row.Time, row.Level, row.Source, row.Operation, row.Message, row.MappingId, row.DirectoryUserId, row.ErrorCode,
-        row.WillRetry, row.CorrelationId, row.DisplayName, row.Email);
+        row.WillRetry, row.CorrelationId, row.TraceId, row.DisplayName, row.Email);
 }

@@ -95,6 +95,7 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.DisplayName).HasMaxLength(HistoryModel.MaxName);
             e.Property(x => x.Email).HasMaxLength(HistoryModel.MaxEmail);
             e.Property(x => x.ErrorCode).HasMaxLength(128);
+            e.Property(x => x.TraceId).HasMaxLength(32);
             e.HasIndex(x => x.Time);
             e.HasIndex(x => new { x.MappingId, x.Time });
             e.HasIndex(x => new { x.DirectoryUserId, x.Time });

@@ -31,4 +31,7 @@ public sealed class SyncLogRow
     public bool WillRetry { get; set; }
 
     public Guid? CorrelationId { get; set; }
+
+    /// <summary>The OpenTelemetry trace the entry was written in (32 lowercase hex digits), if tracing was on.</summary>
+    public string? TraceId { get; set; }
 }

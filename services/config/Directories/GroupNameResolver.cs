@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using RescueAdSync.Contracts.Config;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.Config.Directories;
 
@@ -29,29 +30,9 @@ public sealed class GroupNameResolver(ILogger<GroupNameResolver> logger)
         // libldap calls block; keep them off the request thread's synchronous path.
         Task.Run(() => Resolve(directory, groupName), cancellationToken);
 
-    /// <summary>RFC 4515: *, (, ), \ and NUL become \XX; other characters stay (the filter is sent as UTF-8).</summary>
-    public static string EscapeFilterValue(string value)
-    {
-        var escaped = new StringBuilder(value.Length);
-        foreach (var c in value)
-        {
-            escaped.Append(c switch
-            {
-                '*' => "\\2a",
-                '(' => "\\28",
-                ')' => "\\29",
-                '\\' => "\\5c",
-                '\0' => "\\00",
-                _ => c.ToString(),
-            });
-        }
-
-        return escaped.ToString();
-    }
-
     public static string Filter(DirectoryKind kind, string groupName)
     {
-        var value = EscapeFilterValue(groupName);
+        var value = LdapEscape.FilterValue(groupName);
         return kind == DirectoryKind.ActiveDirectory
             ? $"(&(objectClass=group)(|(cn={value})(sAMAccountName={value})))"
             : $"(&(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=posixGroup))(cn={value}))";

@@ -142,10 +142,25 @@ public static class SettingsValidator
             errors.Add("errorCode", "At most 128 characters.");
         }
 
+        TraceId(errors, "traceId", entry.TraceId);
         // Optional, but when given, text like the history's: it is shown in tables and terminals as it is.
         errors.OptionalText("displayName", entry.DisplayName, HistoryModel.MaxName);
         errors.OptionalText("email", entry.Email, HistoryModel.MaxEmail);
         return errors;
+    }
+
+    /// <summary>A W3C trace id as OpenTelemetry writes it (32 lowercase hex digits, not all zero), or absent.</summary>
+    public static void TraceId(ValidationErrors errors, string field, string? traceId)
+    {
+        if (traceId is null)
+        {
+            return;
+        }
+
+        if (traceId.Length != 32 || !traceId.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f')) || traceId.All(c => c == '0'))
+        {
+            errors.Add(field, "Must be a trace id of 32 lowercase hexadecimal digits (not all zero), or absent.");
+        }
     }
 
     private static void Secret(ValidationErrors errors, string field, string? value, bool stored)

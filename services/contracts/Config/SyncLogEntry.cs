@@ -12,6 +12,7 @@ namespace RescueAdSync.Contracts.Config;
 /// <param name="ErrorCode">A machine-readable error code, if any.</param>
 /// <param name="WillRetry">Whether the system retries on its own.</param>
 /// <param name="CorrelationId">The correlation id of the message or cycle, if any.</param>
+/// <param name="TraceId">The OpenTelemetry trace it was written in, if tracing was on.</param>
 /// <param name="DisplayName">The name of the directory user concerned; null when the entry is not about a user, or its writer did not know it.</param>
 /// <param name="Email">The email of the directory user concerned; null likewise.</param>
 public sealed record SyncLogEntry(
@@ -26,5 +27,6 @@ public sealed record SyncLogEntry(
     string? ErrorCode,
     bool WillRetry,
     Guid? CorrelationId,
+    string? TraceId = null,
     string? DisplayName = null,
     string? Email = null);

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using MassTransit;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.Provisioner.Rescue;
 using RescueAdSync.Provisioner.Sync;
 using RescueAdSync.ServiceDefaults;
+using RescueAdSync.ServiceDefaults.Tracing;
 
 namespace RescueAdSync.Provisioner.Consumers;
 
@@ -14,7 +16,28 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
     // Longer Retry-After values are left to the retry policy's own growing intervals rather than holding the message here.
     private static readonly TimeSpan MaxRetryAfterWait = TimeSpan.FromSeconds(30);
 
+    /// <summary>The span of one message's handling, a child of MassTransit's consume span (and so of the reader's trace).</summary>
+    public const string HandleSpan = "provision UserChanged";
+
     public async Task Consume(ConsumeContext<UserChanged> context)
+    {
+        using var span = AdSyncActivitySource.Source.StartActivity(HandleSpan);
+        span?.SetTag("adsync.mapping_id", context.Message.MappingId.ToString());
+        span?.SetTag("adsync.directory_user_id", context.Message.DirectoryUserId);
+        span?.SetTag("adsync.version", context.Message.Version);
+        span?.SetTag("adsync.state", context.Message.State.ToString());
+        try
+        {
+            await ApplyAsync(context);
+        }
+        catch (Exception ex) when (span is not null)
+        {
+            span.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task ApplyAsync(ConsumeContext<UserChanged> context)
     {
         var change = context.Message;
         var ct = context.CancellationToken;

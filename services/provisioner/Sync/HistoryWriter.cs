@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Threading.Channels;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.ServiceDefaults;
+using RescueAdSync.ServiceDefaults.Tracing;
 
 namespace RescueAdSync.Provisioner.Sync;
 
@@ -16,6 +18,9 @@ public sealed class HistoryWriter : IAsyncDisposable
 {
     private const int MaxBatch = 100;
 
+    /// <summary>The span a batch of history entries is sent in.</summary>
+    public const string WriteSpan = "write history";
+
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IServiceScopeFactory _scopes;
     private readonly ILogger<HistoryWriter> _logger;
@@ -25,7 +30,9 @@ public sealed class HistoryWriter : IAsyncDisposable
     public HistoryWriter(IServiceScopeFactory scopes, ILogger<HistoryWriter> logger)
     {
         (_scopes, _logger) = (scopes, logger);
-        _loop = Task.Run(RunAsync);
+        // The loop outlives the message whose handling created it: it must not run inside that message's trace.
+        using (ExecutionContext.SuppressFlow())
+            _loop = Task.Run(RunAsync);
     }
 
     /// <summary>Completes when the entry is stored (or the config service has no history); throws when the request failed.</summary>
@@ -33,7 +40,8 @@ public sealed class HistoryWriter : IAsyncDisposable
     {
         if (_unsupported)
             return Task.CompletedTask;
-        var pending = new Pending(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+            Activity.Current?.Context ?? default);
         if (!_queue.Writer.TryWrite(pending))
             throw new ObjectDisposedException(nameof(HistoryWriter));
         return pending.Done.Task.WaitAsync(ct);
@@ -52,6 +60,10 @@ public sealed class HistoryWriter : IAsyncDisposable
 
     private async Task SendAsync(List<Pending> batch)
     {
+        // Like a link-write batch: in the trace of its first entry, linked to the others'.
+        using var span = AdSyncActivitySource.Source.StartActivity(WriteSpan, ActivityKind.Internal, batch[0].Trace,
+            links: batch.Skip(1).Where(p => p.Trace != default).Select(p => new ActivityLink(p.Trace)));
+        span?.SetTag("adsync.entry_count", batch.Count);
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
@@ -73,6 +85,7 @@ public sealed class HistoryWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             foreach (var pending in batch)
                 pending.Done.TrySetException(ex);
         }
@@ -84,5 +97,6 @@ public sealed class HistoryWriter : IAsyncDisposable
         await _loop;
     }
 
-    private sealed record Pending(NewHistoryEntry Entry, TaskCompletionSource Done);
+    /// <param name="Trace">The span the entry was written in (default: none).</param>
+    private sealed record Pending(NewHistoryEntry Entry, TaskCompletionSource Done, ActivityContext Trace);
 }

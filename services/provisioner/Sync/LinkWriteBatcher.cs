@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using System.Threading.Channels;
 using Prometheus;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.ServiceDefaults;
+using RescueAdSync.ServiceDefaults.Tracing;
 
 namespace RescueAdSync.Provisioner.Sync;
 
@@ -14,11 +16,16 @@ namespace RescueAdSync.Provisioner.Sync;
 /// Nothing waits to fill a batch: a write goes out at once when a request slot is free, and the writes that arrive
 /// while both slots are busy leave together in the next request. Each link keeps its own compare-and-set and its own
 /// answer. A config service without the endpoint (older than the provisioner during an upgrade) gets single PUTs.
+/// With tracing on, a request is sent in a "write links" span inside the trace of its first write, linked to the
+/// traces of the others.
 /// </summary>
 public sealed class LinkWriteBatcher : IAsyncDisposable
 {
     /// <summary>Requests in flight at once: one being answered while the next gathers.</summary>
     public const int RequestsInFlight = 2;
+
+    /// <summary>The span a batch of link writes is sent in.</summary>
+    public const string WriteSpan = "write links";
 
     /// <summary>The config service's limit per request (LinksApi.MaxBatch).</summary>
     private const int MaxBatch = 100;
@@ -38,13 +45,16 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
     public LinkWriteBatcher(IServiceScopeFactory scopes, ILogger<LinkWriteBatcher> logger)
     {
         (_scopes, _logger) = (scopes, logger);
-        _loop = Task.Run(RunAsync);
+        // The loop outlives the message whose handling created it: it must not run inside that message's trace.
+        using (ExecutionContext.SuppressFlow())
+            _loop = Task.Run(RunAsync);
     }
 
     /// <summary>What PUT /api/links/{directoryUserId} would answer for this link; throws when the request failed.</summary>
     public Task<LinkWriteResult> WriteAsync(TechnicianLink link, CancellationToken ct)
     {
-        var pending = new Pending(link, new TaskCompletionSource<LinkWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(link, new TaskCompletionSource<LinkWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously),
+            Activity.Current?.Context ?? default);
         if (!_queue.Writer.TryWrite(pending))
             throw new ObjectDisposedException(nameof(LinkWriteBatcher));
         // A cancelled caller stops waiting; a write already on its way is still carried out, as a single PUT would be.
@@ -65,6 +75,9 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
 
     private async Task SendAsync(List<Pending> batch)
     {
+        using var span = AdSyncActivitySource.Source.StartActivity(WriteSpan, ActivityKind.Internal, batch[0].Trace,
+            links: batch.Skip(1).Where(p => p.Trace != default).Select(p => new ActivityLink(p.Trace)));
+        span?.SetTag("adsync.link_count", batch.Count);
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
@@ -76,6 +89,7 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             foreach (var pending in batch)
                 pending.Result.TrySetException(ex);
         }
@@ -137,5 +151,6 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
         _slots.Dispose();
     }
 
-    private sealed record Pending(TechnicianLink Link, TaskCompletionSource<LinkWriteResult> Result);
+    /// <param name="Trace">The span the write was asked for in (default: none).</param>
+    private sealed record Pending(TechnicianLink Link, TaskCompletionSource<LinkWriteResult> Result, ActivityContext Trace);
 }

@@ -45,7 +45,8 @@ public sealed partial class SyncStack : IAsyncDisposable
     public string Output => string.Join("\n", _processes.Select(p => $"===== {p.Name}\n{p.Output}"));
 
     public static async Task<SyncStack> StartAsync(RabbitMqBroker broker, DirectoryConnectionSettings directory, string sourceGroupDn, string name,
-        IReadOnlyDictionary<string, string?>? configEnvironment = null, IReadOnlyDictionary<string, string?>? provisionerEnvironment = null)
+        IReadOnlyDictionary<string, string?>? configEnvironment = null, IReadOnlyDictionary<string, string?>? provisionerEnvironment = null,
+        IReadOnlyDictionary<string, string?>? readerEnvironment = null)
     {
         var vhost = $"{name}-{Guid.NewGuid():N}";
         await CreateVirtualHostAsync(broker, vhost);
@@ -55,7 +56,8 @@ public sealed partial class SyncStack : IAsyncDisposable
         var stack = new SyncStack(emulator);
         try
         {
-            await stack.InitializeAsync(broker, vhost, emulator, directory, sourceGroupDn, name, configEnvironment, provisionerEnvironment);
+            await stack.InitializeAsync(broker, vhost, emulator, directory, sourceGroupDn, name, configEnvironment, provisionerEnvironment,
+                readerEnvironment);
             return stack;
         }
         catch
@@ -67,7 +69,7 @@ public sealed partial class SyncStack : IAsyncDisposable
 
     private async Task InitializeAsync(RabbitMqBroker broker, string vhost, ServiceProcess emulator,
         DirectoryConnectionSettings directory, string sourceGroupDn, string name, IReadOnlyDictionary<string, string?>? configEnvironment,
-        IReadOnlyDictionary<string, string?>? provisionerEnvironment)
+        IReadOnlyDictionary<string, string?>? provisionerEnvironment, IReadOnlyDictionary<string, string?>? readerEnvironment)
     {
         _broker = broker;
         VirtualHost = vhost;
@@ -85,7 +87,7 @@ public sealed partial class SyncStack : IAsyncDisposable
         MappingId = (await created.Content.ReadFromJsonAsync<Mapping>())!.Id;
 
         await StartAsync($"{name}-provisioner", "provisioner", "RescueAdSync.Provisioner", ServiceEnvironment(config, _provisionerKey).Overlay(provisionerEnvironment));
-        await StartAsync($"{name}-ad-reader", "ad-reader", "RescueAdSync.AdReader", ServiceEnvironment(config, _readerKey));
+        await StartAsync($"{name}-ad-reader", "ad-reader", "RescueAdSync.AdReader", ServiceEnvironment(config, _readerKey).Overlay(readerEnvironment));
     }
 
     /// <summary>Starts the config service and submits the Rescue account, as the operator does first.</summary>

@@ -70,6 +70,38 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
     private long Usn(string name) => long.Parse(Admin.Read(UserDn(name), "uSNChanged"), CultureInfo.InvariantCulture);
 
     [Fact]
+    public async Task Last_comma_first_names_stay_members_of_a_group_typed_with_another_escaping_when_they_change()
+    {
+        // Active Directory stores "Doe, John" as CN=Doe\, John; the operator typed the group with \2C and in capitals.
+        string Person(string cn) => $"CN={cn},{Ou}";
+        var storedGroup = $"CN=Help\\, Desk {_suffix},{Ou}";
+        foreach (var (cn, login, mail) in new[] { ("Doe\\, John", "jdoe", "john.doe"), ("Roe\\, Jane", "jroe", "jane.roe") })
+        {
+            Admin.Add(Person(cn), ("objectClass", ["user"]), ("sAMAccountName", [$"{login}{_suffix}"]), ("sn", [cn[..3]]),
+                ("mail", [$"{mail}{_suffix}@example.org"]), ("userAccountControl", [Enabled]));
+        }
+
+        Admin.Add(storedGroup, ("objectClass", ["group"]), ("sAMAccountName", [$"help{_suffix}"]),
+            ("member", [Person("Doe\\, John"), Person("Roe\\, Jane")]));
+        var typed = new FakeConfigApi(
+            new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, [samba.Dc.Url], samba.Dc.AdminBindName,
+                samba.Dc.AdminPassword, samba.Dc.BaseDn, PollIntervalSeconds: 1),
+            new Mapping(_mappingId, $"CN=HELP\\2C DESK {_suffix.ToUpperInvariant()},{Ou.ToUpperInvariant()}", 42, false, true, DateTimeOffset.UtcNow));
+        await using var reader = await ReaderHost.StartAsync(typed, rabbit.Broker);
+        var initial = await Capture.WaitForAsync(_mappingId, 2);
+        Assert.All(initial, m => Assert.Equal(UserState.Enabled, m.State));
+
+        // A change to a member is read incrementally: the member stays in the group, whatever the DN's escaping.
+        Admin.Replace(Person("Doe\\, John"), "mail", $"john.doe.new{_suffix}@example.org");
+        var changed = (await Capture.WaitForAsync(_mappingId, 3))[2];
+        Assert.Equal(($"john.doe.new{_suffix}@example.org", UserState.Enabled), (changed.Email, changed.State));
+
+        Admin.RemoveValue(storedGroup, "member", Person("Roe\\, Jane"));
+        var removed = (await Capture.WaitForAsync(_mappingId, 4))[3];
+        Assert.Equal(($"jane.roe{_suffix}@example.org", UserState.OutOfScope), (removed.Email, removed.State));
+    }
+
+    [Fact]
     public async Task A_user_created_in_the_group_is_published_enabled_with_objectGUID_and_uSNChanged()
     {
         AddGroup();

@@ -41,7 +41,7 @@ public sealed class ReaderHost : IAsyncDisposable
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddServiceDefaults();
+        builder.AddServiceDefaults("ad-reader");
         builder.AddConfigClient();
         builder.AddMessaging(bus => bus.AddReaderConsumers());
         builder.AddReader();

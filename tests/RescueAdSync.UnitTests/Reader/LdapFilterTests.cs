@@ -1,4 +1,5 @@
 using RescueAdSync.AdReader.Ldap;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.UnitTests.Reader;
 
@@ -12,9 +13,10 @@ public sealed class LdapFilterTests
     [InlineData("nul\0", "nul\\00")]
     [InlineData("CN=Smith\\, John,OU=x", "CN=Smith\\5c, John,OU=x")]
     [InlineData("Ünïcödé", "Ünïcödé")]
+    [InlineData("Zoë", "Zoë")]
     public void Values_are_escaped_per_rfc_4515(string value, string expected)
     {
-        Assert.Equal(expected, LdapFilter.EscapeValue(value));
+        Assert.Equal(expected, LdapEscape.FilterValue(value));
     }
 
     [Theory]
@@ -24,7 +26,7 @@ public sealed class LdapFilterTests
     [InlineData("cn=techs)(|(memberOf=*")]
     public void Injection_attempts_cannot_change_the_filter_shape(string groupDn)
     {
-        var escaped = LdapFilter.EscapeValue(groupDn);
+        var escaped = LdapEscape.FilterValue(groupDn);
 
         // Whatever the value, the filter is the fixed template with an escaped value that has no filter syntax left.
         Assert.Equal($"(&(memberOf={escaped})(!(objectClass=groupOfNames))(!(objectClass=groupOfUniqueNames)))", LdapFilter.OpenLdapMembers(groupDn));
@@ -52,7 +54,7 @@ public sealed class LdapFilterTests
     [Fact]
     public void Bytes_are_escaped_one_by_one()
     {
-        Assert.Equal("\\00\\ff\\2a", LdapFilter.EscapeBytes([0x00, 0xff, 0x2a]));
+        Assert.Equal("\\00\\ff\\2a", LdapEscape.FilterBytes([0x00, 0xff, 0x2a]));
     }
 
     [Theory]

@@ -154,6 +154,7 @@ public static class LogCommand
         + (Person(e) is { } p ? $"  ({p})" : "")
         + (e.ErrorCode is { } c ? $"  code={c}" : "")
         + (e.WillRetry ? "  (will retry)" : "")
+        + (wide && e.TraceId is { } trace ? $"  trace={trace}" : "")
         + $"  {(wide ? e.Message : Formats.Truncate(e.Message, 120)).ReplaceLineEndings(" ")}";
 
     private static TextTable NewTable() => new("Time", "Level", "Source", "Operation", "Mapping", "User", "Name", "Code", "Retry", "Message");
@@ -177,5 +178,5 @@ public static class LogCommand
         Person(e) is { } person ? (wide ? person : Formats.Truncate(person, 60)) : "-",
         e.ErrorCode ?? "-",
         Formats.YesNo(e.WillRetry),
-        wide ? e.Message : Formats.Truncate(e.Message, 80));
+        wide ? e.Message + (e.TraceId is { } trace ? $" (trace {trace})" : "") : Formats.Truncate(e.Message, 80));
 }

@@ -593,6 +593,10 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.Property<DateTimeOffset>("Time")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<bool>("WillRetry")
                         .HasColumnType("boolean");
 

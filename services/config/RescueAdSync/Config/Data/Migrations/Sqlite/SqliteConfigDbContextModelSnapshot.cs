@@ -583,6 +583,10 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.Property<long>("Time")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("TraceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("WillRetry")
                         .HasColumnType("INTEGER");
 
