@@ -47,6 +47,7 @@ public static class ConfigServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddHttpClient<RescueAccountVerifier>();
+        builder.Services.AddSingleton<TechnicianGroupNames>();
         builder.AddConfigChanges();
         builder.Services.AddTransient<IStartupFilter, Web.SecurityHeadersStartupFilter>();
         builder.Services.AddHostedService<SyncLogRetention>();
@@ -73,6 +74,7 @@ public static class ConfigServiceExtensions
         api.MapMappingsApi();
         api.MapLinksApi();
         api.MapSyncLogApi();
+        api.MapTechnicianGroupsApi();
         api.MapHistoryApi();
         api.MapReaderStateApi();
         api.MapReaderStateSummaryApi();

@@ -13,7 +13,7 @@ public sealed class SyncLogWriter(IConfigApi config, ILogger<SyncLogWriter> logg
 {
     public async Task WriteAsync(NewSyncLogEntry entry, CancellationToken ct = default)
     {
-        entry = entry.TraceId is null ? entry with { TraceId = AdSyncActivitySource.CurrentTraceId() } : entry;
+        entry = SyncLogUser.Fit(entry.TraceId is null ? entry with { TraceId = AdSyncActivitySource.CurrentTraceId() } : entry);
         var level = entry.Level switch
         {
             SyncLogLevel.Error => LogLevel.Error,

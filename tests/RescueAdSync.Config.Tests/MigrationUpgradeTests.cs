@@ -167,6 +167,8 @@ public sealed class MigrationUpgradeTests
         var log = Assert.Single((await factory.Admin.GetFromJsonAsync<SyncLogEntry[]>("/api/sync-log"))!);
         Assert.Equal(("written by the previous release", "INVALIDPARAM_EMAIL", Written), (log.Message, log.ErrorCode, log.Time));
         Assert.Null(log.TraceId);
+        // Entries from before the log named people have no name or email, and say so.
+        Assert.Equal((null, null), (log.DisplayName, log.Email));
 
         // The tables the upgrade added work for the rows that were already there.
         var state = new HttpRequestMessage(HttpMethod.Put, $"/api/reader-state/{MappingId}")

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.Contracts.Operations;
 
@@ -50,6 +51,26 @@ public class ProvisionRequestsApiTests(ConfigApiFactory factory) : IClassFixture
         var log = (await factory.Admin.GetFromJsonAsync<SyncLogEntry[]>($"/api/sync-log?mappingId={mapping.Id}"))!.Select(e => e.ErrorCode).ToList();
         Assert.Contains("PROVISION_REQUESTED", log);
         Assert.Contains("PROVISION_DONE", log);
+    }
+
+    [Fact]
+    public async Task The_result_entry_in_the_sync_log_names_the_user_as_the_history_last_recorded_them()
+    {
+        var mapping = await CreateMappingAsync();
+        var userId = Guid.NewGuid().ToString("D");
+        var request = await RequestAsync(mapping, "lmartin");
+        (await factory.Reader.PostAsJsonAsync($"/api/provision-requests/{request.Id}/published", new ProvisionPublished(userId))).EnsureSuccessStatusCode();
+        (await factory.Provisioner.PostAsJsonAsync("/api/history/batch", new[]
+        {
+            new NewHistoryEntry(HistoryAction.Skipped, mapping.Id, userId, "Lena Martin", "lena.martin@example.org", "lmartin", null, null, 3,
+                UserState.Enabled, "nothing to do"),
+        })).EnsureSuccessStatusCode();
+
+        (await factory.Provisioner.PostAsJsonAsync($"/api/provision-requests/{request.Id}/result", new ProvisionOutcome("Unchanged", 4712))).EnsureSuccessStatusCode();
+
+        var done = Assert.Single((await factory.Admin.GetFromJsonAsync<SyncLogEntry[]>($"/api/sync-log?mappingId={mapping.Id}"))!,
+            e => e.ErrorCode == "PROVISION_DONE");
+        Assert.Equal((userId, "Lena Martin", "lena.martin@example.org"), (done.DirectoryUserId, done.DisplayName, done.Email));
     }
 
     [Fact]

@@ -46,7 +46,8 @@ public class SecretRedactionTests(ConfigApiFactory factory) : IClassFixture<Conf
         await ConfigureSecretsAsync();
         var user = "user-" + LabPassword;
         var entry = new NewSyncLogEntry(SyncLogLevel.Error, "reader " + Samples.BindPassword, "bind " + Samples.MahPassword,
-            $"Bind failed with {Everything}", Guid.NewGuid(), user, "E_" + Samples.DefaultPassword, WillRetry: true);
+            $"Bind failed with {Everything}", Guid.NewGuid(), user, "E_" + Samples.DefaultPassword, WillRetry: true,
+            DisplayName: "Ann " + Samples.ServiceToken, Email: $"ann.{LabPassword}@example.org");
 
         var response = await factory.Reader.PostAsJsonAsync("/api/sync-log", entry);
 
@@ -55,6 +56,7 @@ public class SecretRedactionTests(ConfigApiFactory factory) : IClassFixture<Conf
         var stored = (await factory.Admin.GetFromJsonAsync<SyncLogEntry[]>($"/api/sync-log?mappingId={entry.MappingId}"))!;
         var read = Assert.Single(stored);
         Assert.Equal(("reader ***", "bind ***", "user-***", "E_***"), (read.Source, read.Operation, read.DirectoryUserId, read.ErrorCode));
+        Assert.Equal(("Ann ***", "ann.***@example.org"), (read.DisplayName, read.Email));
         Assert.Equal("Bind failed with *** | *** | *** | *** | ***", read.Message);
         await AssertNowhereAsync(created, JsonSerializer.Serialize(stored));
     }

@@ -56,6 +56,50 @@ public class SyncLogApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApi
         Assert.True(entry.WillRetry);
     }
 
+    [Fact]
+    public async Task Entry_about_a_user_is_stored_and_read_back_with_the_users_name_and_email_and_other_entries_without()
+    {
+        var mapping = Guid.NewGuid();
+        var user = Guid.NewGuid().ToString("D");
+        var about = await factory.Provisioner.PostAsJsonAsync("/api/sync-log",
+            Entry(SyncLogLevel.Error, "Rescue refused the email", mapping, user) with { DisplayName = " Zoë Ångström ", Email = "zoe.angstrom@example.org" });
+        Assert.Equal(HttpStatusCode.Created, about.StatusCode);
+        Assert.Equal(("Zoë Ångström", "zoe.angstrom@example.org"),
+            (await about.Content.ReadFromJsonAsync<SyncLogEntry>()) is { } created ? (created.DisplayName, created.Email) : default);
+        await factory.Reader.PostAsJsonAsync("/api/sync-log", Entry(SyncLogLevel.Warning, "LDAP answered slowly", mapping));
+        await factory.Reader.PostAsJsonAsync("/api/sync-log", Entry(SyncLogLevel.Warning, "blank name", mapping) with { DisplayName = "  ", Email = "" });
+
+        var read = (await factory.Admin.GetFromJsonAsync<SyncLogEntry[]>($"/api/sync-log?mappingId={mapping}"))!;
+
+        Assert.Equal([("blank name", null, null), ("LDAP answered slowly", null, null), ("Rescue refused the email", "Zoë Ångström", "zoe.angstrom@example.org")],
+            read.Select(e => (e.Message, e.DisplayName, e.Email)));
+        var json = await factory.Admin.GetStringAsync($"/api/sync-log?mappingId={mapping}&level=Error");
+        Assert.Contains("\"displayName\":\"Zoë Ångström\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"email\":\"zoe.angstrom@example.org\"", json, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("displayName", "Ann\nInjected line", "control characters")]
+    [InlineData("displayName", "Ann\u0000", "control characters")]
+    [InlineData("email", "ann@example.org\r\n", "control characters")]
+    [InlineData("displayName", "257", "At most 256 characters")]
+    [InlineData("email", "321", "At most 320 characters")]
+    public async Task Name_or_email_with_control_characters_or_too_long_is_refused_with_400_naming_the_field(string field, string value, string problem)
+    {
+        var mapping = Guid.NewGuid();
+        // A number stands for a value of that many characters.
+        var text = int.TryParse(value, out var length) ? new string('a', length) : value;
+        var entry = Entry(SyncLogLevel.Error, "refused", mapping, "u-1");
+        entry = field == "email" ? entry with { Email = text } : entry with { DisplayName = text };
+
+        var response = await factory.Provisioner.PostAsJsonAsync("/api/sync-log", entry);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("errors");
+        Assert.Contains(problem, errors.GetProperty(field)[0].GetString(), StringComparison.Ordinal);
+        Assert.Empty((await factory.Admin.GetFromJsonAsync<SyncLogEntry[]>($"/api/sync-log?mappingId={mapping}"))!);
+    }
+
     [Theory]
     [InlineData("take=501")]
     [InlineData("take=0")]

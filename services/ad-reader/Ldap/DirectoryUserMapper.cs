@@ -48,8 +48,7 @@ public static class DirectoryUserMapper
             reason = kind == DirectoryKind.ActiveDirectory ? "no readable uSNChanged" : "no readable entryCSN";
             return false;
         }
-        var name = Configured(entry, nameAttribute) ?? DisplayName(entry);
-        var email = Configured(entry, emailAttribute) ?? Email(entry);
+        var (name, email) = NameAndEmail(entry, nameAttribute, emailAttribute);
         if (ContainsControl(name) || ContainsControl(email))
         {
             reason = "control characters in the name or email";
@@ -66,6 +65,10 @@ public static class DirectoryUserMapper
         };
         return true;
     }
+
+    /// <summary>The name and email by the mapping's rules, as the entry has them (not checked: a skipped member is named by them too).</summary>
+    public static (string Name, string Email) NameAndEmail(LdapEntry entry, string? nameAttribute = null, string? emailAttribute = null) =>
+        (Configured(entry, nameAttribute) ?? DisplayName(entry), Configured(entry, emailAttribute) ?? Email(entry));
 
     /// <summary>
     /// displayName, else givenName + sn, else cn. Half a name ("Anders" from sn alone) is worse than the cn, so

@@ -98,7 +98,8 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         {
             if (syncLog is not null)
             {
-                await syncLog.ReportSkippedMemberAsync(mapping.Id, skipped.Id, skipped.DistinguishedName, skipped.Reason, correlationId, cancellationToken);
+                await syncLog.ReportSkippedMemberAsync(mapping.Id, skipped.Id, skipped.DistinguishedName, skipped.DisplayName, skipped.Email,
+                    skipped.Reason, correlationId, cancellationToken);
             }
         }
 
@@ -375,10 +376,11 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
             unreadable.Add(id);
         }
         logger.LogWarning("Mapping {MappingId}: skipped member {Dn}: {Reason}", mapping.Id, entry.DistinguishedName, reason);
-        skipped.Add(new SkippedMember(id, entry.DistinguishedName, reason ?? "unreadable entry"));
+        var (name, email) = DirectoryUserMapper.NameAndEmail(entry, mapping.NameAttribute, mapping.EmailAttribute);
+        skipped.Add(new SkippedMember(id, entry.DistinguishedName, reason ?? "unreadable entry", name, email));
     }
 
-    private sealed record SkippedMember(string? Id, string DistinguishedName, string Reason);
+    private sealed record SkippedMember(string? Id, string DistinguishedName, string Reason, string DisplayName, string Email);
 
     private sealed record ReadResult(IReadOnlyCollection<DirectoryUser> Members, IReadOnlySet<string> Unreadable, IReadOnlySet<string> Gone,
         IReadOnlyList<SkippedMember> Skipped);

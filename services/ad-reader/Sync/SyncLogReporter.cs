@@ -50,8 +50,10 @@ public sealed class SyncLogReporter(IConfigApi configApi, IOptions<ReaderOptions
     /// A member the reader refused (control characters, over-long name, no id). Written once per member and
     /// reason, not every poll: the entry keeps its last known state until it is fixed in the directory.
     /// </summary>
-    public async Task ReportSkippedMemberAsync(Guid mappingId, string? directoryUserId, string distinguishedName, string reason,
-        Guid correlationId, CancellationToken cancellationToken)
+    /// <param name="displayName">The member's name as far as the entry has one (it may be what made it unusable).</param>
+    /// <param name="email">The member's email likewise.</param>
+    public async Task ReportSkippedMemberAsync(Guid mappingId, string? directoryUserId, string distinguishedName, string? displayName, string? email,
+        string reason, Guid correlationId, CancellationToken cancellationToken)
     {
         var key = (mappingId, directoryUserId ?? distinguishedName);
         if (_skippedReported.TryGetValue(key, out var last) && last == reason)
@@ -62,10 +64,10 @@ public sealed class SyncLogReporter(IConfigApi configApi, IOptions<ReaderOptions
         var printableDn = new string(distinguishedName.Take(256).Select(c => char.IsControl(c) ? '?' : c).ToArray());
         try
         {
-            await configApi.AddSyncLogAsync(new NewSyncLogEntry(SyncLogLevel.Warning, Source, "read-member",
+            await configApi.AddSyncLogAsync(SyncLogUser.Fit(new NewSyncLogEntry(SyncLogLevel.Warning, Source, "read-member",
                 $"Member {printableDn} was skipped: {reason}. It keeps its last known state until the entry is fixed in the directory.",
                 MappingId: mappingId, DirectoryUserId: directoryUserId, ErrorCode: "MEMBER_SKIPPED", WillRetry: true,
-                CorrelationId: correlationId, TraceId: AdSyncActivitySource.CurrentTraceId()), cancellationToken);
+                CorrelationId: correlationId, TraceId: AdSyncActivitySource.CurrentTraceId(), DisplayName: displayName, Email: email)), cancellationToken);
             _skippedReported[key] = reason;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

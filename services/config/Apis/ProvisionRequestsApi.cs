@@ -184,6 +184,13 @@ public static class ProvisionRequestsApi
         row.CompletedAt = now;
         row.Revision++;
         var failed = row.Status == ProvisionStatus.Failed;
+        // Named as the history last recorded the user (the provisioner writes it with the link, before it reports the result);
+        // a user the sync never applied a change to has no name here.
+        var person = row.DirectoryUserId is { } userId
+            ? await db.History.AsNoTracking().Where(h => h.DirectoryUserId == userId)
+                .OrderByDescending(h => h.Time).ThenByDescending(h => h.Id)
+                .Select(h => new { h.DisplayName, h.Email }).FirstOrDefaultAsync(cancellationToken)
+            : null;
         db.SyncLog.Add(new SyncLogRow
         {
             Time = now, Level = failed ? SyncLogLevel.Error : SyncLogLevel.Info, Source = "config", Operation = "provision",
@@ -193,6 +200,8 @@ public static class ProvisionRequestsApi
                 : $"Provisioned '{row.User}' on demand ({row.Id}): {row.Outcome}, technician {row.TechnicianNodeId}.",
             MappingId = row.MappingId,
             DirectoryUserId = row.DirectoryUserId,
+            DisplayName = string.IsNullOrEmpty(person?.DisplayName) ? null : person.DisplayName,
+            Email = string.IsNullOrEmpty(person?.Email) ? null : person.Email,
         });
         if (await WriteConflicts.SaveAsync(db, cancellationToken) is { } conflict)
         {

@@ -40,6 +40,9 @@ public static class SyncLogApi
             Message = entry.Message,
             MappingId = entry.MappingId,
             DirectoryUserId = entry.DirectoryUserId,
+            // Blank means unknown: stored as null, so "not about a user" reads the same whichever way a writer said it.
+            DisplayName = string.IsNullOrWhiteSpace(entry.DisplayName) ? null : entry.DisplayName.Trim(),
+            Email = string.IsNullOrWhiteSpace(entry.Email) ? null : entry.Email.Trim(),
             ErrorCode = entry.ErrorCode,
             WillRetry = entry.WillRetry,
             CorrelationId = entry.CorrelationId,
@@ -115,5 +118,5 @@ public static class SyncLogApi
 
     private static SyncLogEntry ToEntry(SyncLogRow row) => new(
         row.Id, row.Time, row.Level, row.Source, row.Operation, row.Message, row.MappingId, row.DirectoryUserId, row.ErrorCode,
-        row.WillRetry, row.CorrelationId, row.TraceId);
+        row.WillRetry, row.CorrelationId, row.TraceId, row.DisplayName, row.Email);
 }

@@ -92,6 +92,8 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.Operation).HasMaxLength(128);
             e.Property(x => x.Message).HasMaxLength(4000);
             e.Property(x => x.DirectoryUserId).HasMaxLength(128);
+            e.Property(x => x.DisplayName).HasMaxLength(HistoryModel.MaxName);
+            e.Property(x => x.Email).HasMaxLength(HistoryModel.MaxEmail);
             e.Property(x => x.ErrorCode).HasMaxLength(128);
             e.Property(x => x.TraceId).HasMaxLength(32);
             e.HasIndex(x => x.Time);

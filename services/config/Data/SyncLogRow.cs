@@ -21,6 +21,11 @@ public sealed class SyncLogRow
 
     public string? DirectoryUserId { get; set; }
 
+    /// <summary>The user's name when the entry is about a user, so the log names the person and not only the id.</summary>
+    public string? DisplayName { get; set; }
+
+    public string? Email { get; set; }
+
     public string? ErrorCode { get; set; }
 
     public bool WillRetry { get; set; }

@@ -1,3 +1,4 @@
+using RescueAdSync.Config.Data;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
 
@@ -142,6 +143,9 @@ public static class SettingsValidator
         }
 
         TraceId(errors, "traceId", entry.TraceId);
+        // Optional, but when given, text like the history's: it is shown in tables and terminals as it is.
+        errors.OptionalText("displayName", entry.DisplayName, HistoryModel.MaxName);
+        errors.OptionalText("email", entry.Email, HistoryModel.MaxEmail);
         return errors;
     }
 

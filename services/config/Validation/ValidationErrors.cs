@@ -84,6 +84,24 @@ public sealed class ValidationErrors
         }
     }
 
+    /// <summary>Null or empty, or at most <paramref name="maxLength"/> characters with no control character.</summary>
+    public void OptionalText(string field, string? value, int maxLength)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        if (value.Length > maxLength)
+        {
+            Add(field, $"At most {maxLength} characters.");
+        }
+        else if (IndexOfControl(value) is var at and >= 0)
+        {
+            Add(field, $"Must not contain control characters (U+{(int)value[at]:X4} at position {at}).");
+        }
+    }
+
     public IDictionary<string, string[]> ToDictionary() => errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 
     /// <summary>A NUL or other control character in a DN is never a real group; it cut LDAP filters and logs short.</summary>

@@ -69,6 +69,42 @@
     return td;
   }
 
+  // A cell whose text may be too long for its column: cut with an ellipsis by the stylesheet, the whole text as the tooltip.
+  function longCell(row, text, className) {
+    const td = row.insertCell();
+    td.className = className ? `long ${className}` : "long";
+    const clip = document.createElement("div");
+    clip.className = "clip";
+    clip.textContent = text ?? "";
+    td.append(clip);
+    td.title = text ?? "";
+    return td;
+  }
+
+  // The user an entry is about: the name and email as the writer knew them, then the directory id (the tooltip says which is which).
+  function userCell(row, entry) {
+    const td = row.insertCell();
+    td.className = "user";
+    if (!entry.directoryUserId && !entry.displayName && !entry.email) {
+      td.textContent = "—";
+      return td;
+    }
+    const lines = [
+      ["user-name", entry.displayName],
+      ["user-email", entry.email],
+      ["user-id", entry.directoryUserId],
+    ].filter(([, text]) => text);
+    for (const [className, text] of lines) {
+      const line = document.createElement("span");
+      line.className = className;
+      line.textContent = text;
+      td.append(line);
+    }
+    td.title = [entry.displayName, entry.email && `<${entry.email}>`, entry.directoryUserId && `directory id ${entry.directoryUserId}`]
+      .filter(Boolean).join(" ");
+    return td;
+  }
+
   function definitionList(list, pairs) {
     list.replaceChildren();
     for (const [term, value, className] of pairs) {
@@ -136,9 +172,32 @@
     return seconds < 120 ? `${seconds} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
   }
 
+  // The Technician Group's name from Rescue (through the config service, which keeps it briefly). Never fails the page:
+  // without a name the node id alone is shown, with the reason as the tooltip.
+  async function technicianGroupNames(ids) {
+    const names = new Map();
+    await Promise.all([...new Set(ids)].map(async (id) => {
+      try {
+        const { data } = await api(`/api/technician-groups/${id}`);
+        names.set(id, { name: data?.name ?? null, problem: data?.problem ?? "unknown" });
+      } catch (e) {
+        names.set(id, { name: null, problem: e.message || String(e) });
+      }
+    }));
+    return names;
+  }
+
+  function technicianGroupCell(row, id, names) {
+    const known = names.get(id);
+    const td = cell(row, `${known?.name ?? "unknown"} (${id})`, known?.name ? "group" : "group unknown");
+    td.title = known?.name ? `Technician Group ${id} in Rescue: ${known.name}` : `Name unknown: ${known?.problem ?? "Rescue was not asked"}`;
+    return td;
+  }
+
   async function loadMappings() {
     const { data } = await api("/api/mappings");
     state.mappings = data;
+    const groupNames = technicianGroupNames(data.map((m) => m.technicianGroupId));
     const select = $("filter-mapping");
     const chosen = select.value;
     select.replaceChildren(new Option("any", ""));
@@ -154,13 +213,14 @@
       return { mapping: m, counts, errorCount: errors.total, lastError: errors.data[0], lastCycle: cycle.data?.updatedAt };
     }));
 
+    const names = await groupNames;
     const body = $("mappings-table").tBodies[0];
     body.replaceChildren();
     for (const { mapping, counts, errorCount, lastError, lastCycle } of statuses) {
       const row = body.insertRow();
       row.dataset.mappingId = mapping.id;
-      cell(row, mapping.sourceGroupDn);
-      cell(row, String(mapping.technicianGroupId), "number");
+      longCell(row, mapping.sourceGroupDn, "dn");
+      technicianGroupCell(row, mapping.technicianGroupId, names);
       cell(row, yesNo(mapping.enabled));
       cell(row, String(counts.total), "number");
       cell(row, String(counts.Enabled), "number");
@@ -170,7 +230,7 @@
       cell(row, String(errorCount), errorCount > 0 ? "number bad" : "number");
       cell(row, formatTime(lastCycle), "time");
       cell(row, lag(lastCycle, counts.lastApplied), "number");
-      cell(row, lastError ? `${formatTime(lastError.time)} ${lastError.message}` : "—", lastError ? "bad" : "");
+      longCell(row, lastError ? `${formatTime(lastError.time)} ${lastError.message}` : "—", lastError ? "bad message-text" : "message-text");
       cell(row, mapping.openPlanStatus ? mapping.openPlanStatus.toUpperCase() : "ok", mapping.openPlanStatus === "Held" ? "bad" : "");
       const button = document.createElement("button");
       button.type = "button";
@@ -215,9 +275,9 @@
       cell(row, entry.level, `level-${entry.level}`);
       cell(row, entry.source);
       cell(row, entry.operation);
-      cell(row, entry.mappingId ? mappingName(entry.mappingId) : "—");
-      cell(row, entry.directoryUserId ?? "—");
-      cell(row, entry.message.length > 140 ? `${entry.message.slice(0, 139)}…` : entry.message);
+      longCell(row, entry.mappingId ? mappingName(entry.mappingId) : "—", "dn");
+      userCell(row, entry);
+      longCell(row, entry.message, "message-text");
       const open = () => showDetails(entry, row);
       row.addEventListener("click", open);
       row.addEventListener("keydown", (e) => { if (e.key === "Enter") open(); });
@@ -240,6 +300,8 @@
       ["Source", entry.source],
       ["Operation", entry.operation],
       ["Mapping", entry.mappingId ? `${mappingName(entry.mappingId)} (${entry.mappingId})` : null],
+      ["Name", entry.displayName],
+      ["Email", entry.email],
       ["Directory user", entry.directoryUserId],
       ["Error code", entry.errorCode],
       ["Will retry", yesNo(entry.willRetry)],

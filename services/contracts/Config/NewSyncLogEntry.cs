@@ -11,6 +11,8 @@ namespace RescueAdSync.Contracts.Config;
 /// <param name="WillRetry">Whether the system will retry on its own.</param>
 /// <param name="CorrelationId">The correlation id of the message or cycle, if any.</param>
 /// <param name="TraceId">The OpenTelemetry trace the entry was written in (32 lowercase hex digits), if tracing is on.</param>
+/// <param name="DisplayName">The name of the directory user concerned (as the directory has it), if the entry is about a user.</param>
+/// <param name="Email">The email of the directory user concerned, if the entry is about a user.</param>
 public sealed record NewSyncLogEntry(
     SyncLogLevel Level,
     string Source,
@@ -21,4 +23,6 @@ public sealed record NewSyncLogEntry(
     string? ErrorCode = null,
     bool WillRetry = false,
     Guid? CorrelationId = null,
-    string? TraceId = null);
+    string? TraceId = null,
+    string? DisplayName = null,
+    string? Email = null);

@@ -65,7 +65,7 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
                 ProvisionerMetrics.Operations.WithLabels("failed").Inc();
                 await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", ex.Method,
                     $"Rescue rejected the change ({change.State}): {ex.Message}", change.MappingId, change.DirectoryUserId,
-                    ex.Code, false, change.CorrelationId), ct);
+                    ex.Code, false, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
                 await (reporter?.FailedAsync(change, $"Rescue rejected the change ({ex.Code}): {ex.Message}", ct) ?? Task.CompletedTask);
                 return;
             }
@@ -73,7 +73,7 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
             {
                 ProvisionerMetrics.Operations.WithLabels("failed").Inc();
                 await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Warning, "provisioner", ex.Method, ex.Message,
-                    change.MappingId, change.DirectoryUserId, ex.Code, true, change.CorrelationId), ct);
+                    change.MappingId, change.DirectoryUserId, ex.Code, true, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
                 // Honour the server's Retry-After before the retry policy schedules the next attempt.
                 if (ex.RetryAfter is { } wait && wait > TimeSpan.Zero)
                     await Task.Delay(wait < MaxRetryAfterWait ? wait : MaxRetryAfterWait, clock, ct);
@@ -86,7 +86,7 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
                 await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner",
                     ex is UnknownMappingException ? "resolve-mapping" : "validate",
                     $"{ex.Message} The message was moved to the user-changed_error queue.", NullIfEmpty(change.MappingId), change.DirectoryUserId,
-                    ex is UnknownMappingException ? "UNKNOWN_MAPPING" : "INVALID_MESSAGE", false, change.CorrelationId), ct);
+                    ex is UnknownMappingException ? "UNKNOWN_MAPPING" : "INVALID_MESSAGE", false, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
                 await (reporter?.FailedAsync(change, ex.Message, ct) ?? Task.CompletedTask);
                 throw;
             }

@@ -40,7 +40,7 @@ public sealed class DelayedRedeliveryFilter(IReadOnlyList<int> delaysSeconds, Sy
             await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Warning, "provisioner", "redeliver",
                 $"The change ({change.State}) still failed after the immediate retries ({Describe(ex)}); it is tried again in {delay} s " +
                 $"(delayed redelivery {count + 1} of {delaysSeconds.Count}).",
-                change.MappingId == Guid.Empty ? null : change.MappingId, change.DirectoryUserId, "DELAYED_REDELIVERY", true, change.CorrelationId));
+                change.MappingId == Guid.Empty ? null : change.MappingId, change.DirectoryUserId, "DELAYED_REDELIVERY", true, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email));
         }
     }
 

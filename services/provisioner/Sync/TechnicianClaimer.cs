@@ -56,7 +56,7 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
                     await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", "link",
                         $"Technician {existing.NodeId} has this user's email but is already linked to another directory user; " +
                         "two directory users share one email address. Nothing was changed; correct the mail in the directory.",
-                        change.MappingId, change.DirectoryUserId, "EMAIL_LINKED_TO_OTHER_USER", false, change.CorrelationId), ct);
+                        change.MappingId, change.DirectoryUserId, "EMAIL_LINKED_TO_OTHER_USER", false, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
                     // Nothing was created: the intent written above must not send this user's next change looking for orphans.
                     if (intentWrite is not null && await links.PutAsync(Claim(change, mapping, link, node: null, pending: null), ct) != LinkWrite.Stored)
                         return Lost(change);
@@ -119,7 +119,7 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
                 case LinkWrite.Stored:
                     await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Info, "provisioner", "createUser",
                         $"Technician {orphan.NodeId}, left empty by an interrupted createUser, was claimed for this user instead of creating another.",
-                        change.MappingId, change.DirectoryUserId, CorrelationId: change.CorrelationId), ct);
+                        change.MappingId, change.DirectoryUserId, CorrelationId: change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
                     return TechnicianClaim.Linked(orphan.NodeId, null);
                 case LinkWrite.LinkedElsewhere:
                     continue;

@@ -54,7 +54,7 @@ public sealed class TechnicianProvisioner(
         {
             await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", "validate",
                 "The directory user has no usable name or email (mail / userPrincipalName); Rescue requires both.",
-                change.MappingId, change.DirectoryUserId, "MISSING_NAME_OR_EMAIL", false, change.CorrelationId), ct);
+                change.MappingId, change.DirectoryUserId, "MISSING_NAME_OR_EMAIL", false, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
             await history.WriteAsync(HistoryEntries.Skipped(change, "The directory user has no usable name or email; Rescue requires both."), ct);
             return ProvisioningResult.Skipped;
         }
@@ -93,7 +93,7 @@ public sealed class TechnicianProvisioner(
             {
                 await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Warning, "provisioner", "getUser_v3",
                     $"Technician node {nodeId} linked to this user no longer exists in Rescue; nothing was changed.",
-                    change.MappingId, change.DirectoryUserId, "INVALIDPARAM_NODE", false, change.CorrelationId), ct);
+                    change.MappingId, change.DirectoryUserId, "INVALIDPARAM_NODE", false, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
                 await history.WriteAsync(HistoryEntries.Skipped(change,
                     $"Technician node {nodeId} linked to this user no longer exists in Rescue; nothing was changed.", nodeId), ct);
                 return ProvisioningResult.Skipped;
@@ -162,14 +162,14 @@ public sealed class TechnicianProvisioner(
                 $"Rescue refused {await DescribeAsync(ex.Code, command, ct)} for new technician {command.NodeId} ({ex.Code}). The technician was " +
                 "created but is empty and unusable; it stays reserved for this user and is completed as soon as the directory " +
                 "value is corrected (no second technician is created).",
-                change.MappingId, change.DirectoryUserId, ex.Code, false, change.CorrelationId), ct);
+                change.MappingId, change.DirectoryUserId, ex.Code, false, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
             return false;
         }
         catch (RescueApiException ex) when (ex.Code == NoMobileLicenceCode && command.MobileAddon)
         {
             await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Warning, "provisioner", ex.Method,
                 $"No free mobile licence for technician {command.NodeId}: the rest of the change was applied without the mobile add-on.",
-                change.MappingId, change.DirectoryUserId, ex.Code, false, change.CorrelationId), ct);
+                change.MappingId, change.DirectoryUserId, ex.Code, false, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
             await rescue.SetUserAsync(command with { MobileAddon = false }, ct);
             return true;
         }

@@ -34,6 +34,30 @@ public sealed class LogCommandTests(ConfigStack stack)
     }
 
     [Fact]
+    public async Task Log_names_the_person_an_entry_is_about_in_the_table_and_in_json()
+    {
+        var mapping = (await stack.AddMappingAsync($"CN=Names-{Guid.NewGuid():N},DC=corp,DC=example,DC=org")).Id;
+        await stack.WriteLogAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", "setUser_v2", "Rescue refused the email",
+            mapping, "carol-guid", "INVALIDPARAM_EMAIL", DisplayName: "Carol Chen", Email: "carol.chen@example.org"));
+        await stack.WriteLogAsync(new NewSyncLogEntry(SyncLogLevel.Warning, "ad-reader", "read-group", "Slow LDAP answer", mapping));
+
+        var table = await stack.RunCliAsync("log", "--mapping", mapping.ToString());
+        table.AssertExit(0);
+        var header = table.Stdout.Split('\n')[0];
+        Assert.Contains("Name", header);
+        var carol = Assert.Single(table.Stdout.Split('\n'), line => line.Contains("Rescue refused the email", StringComparison.Ordinal));
+        Assert.Contains("carol-guid", carol);
+        Assert.Contains("Carol Chen <carol.chen@example.org>", carol);
+
+        var entries = (await stack.RunCliAsync("log", "--mapping", mapping.ToString(), "--json")).Json().GetProperty("entries");
+        Assert.Equal(("Carol Chen", "carol.chen@example.org"),
+            (entries[1].GetProperty("displayName").GetString(), entries[1].GetProperty("email").GetString()));
+        // An entry about no user names nobody.
+        Assert.Equal(JsonValueKind.Null, entries[0].GetProperty("displayName").ValueKind);
+        Assert.Equal(JsonValueKind.Null, entries[0].GetProperty("email").ValueKind);
+    }
+
+    [Fact]
     public async Task Log_pages_newest_first_and_tells_the_next_skip()
     {
         var mapping = (await stack.AddMappingAsync($"CN=Paging-{Guid.NewGuid():N},DC=corp,DC=example,DC=org")).Id;

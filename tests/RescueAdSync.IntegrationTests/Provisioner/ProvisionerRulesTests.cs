@@ -63,7 +63,7 @@ public sealed class ProvisionerRulesTests(RabbitMqFixture rabbit)
     }
 
     [Fact]
-    public async Task An_email_held_by_another_technician_is_refused_and_the_log_names_the_email_and_its_holder()
+    public async Task An_email_held_by_another_technician_is_refused_and_the_log_names_the_user_the_email_and_its_holder()
     {
         await using var stack = await SyncStack.StartProvisionersAsync(rabbit.Broker, "p-email-taken");
         var holder = await stack.Emulator.CreateTechnicianAsync(stack.TechnicianGroupId, "Hand Made", $"taken{_id}@example.org");
@@ -75,7 +75,10 @@ public sealed class ProvisionerRulesTests(RabbitMqFixture rabbit)
         await stack.EventuallyAsync(async () => (await stack.GetSyncLogAsync()).Any(e => e.ErrorCode == "INVALIDPARAM_EMAIL_ALREADY_IN_USE"
             && e.Message.Contains($"'taken{_id}@example.org'", StringComparison.Ordinal)
             && e.Message.Contains($"technician {holder}", StringComparison.Ordinal)
-            && e.Message.Contains($"for technician {technician.NodeId}", StringComparison.Ordinal)), "the refusal naming the email and the technician holding it");
+            && e.Message.Contains($"for technician {technician.NodeId}", StringComparison.Ordinal)
+            // The entry names the person, as the change had them, not only the directory id.
+            && e.DirectoryUserId == $"u-{_id}" && e.DisplayName == "Fay Field" && e.Email == $"taken{_id}@example.org"),
+            "the refusal naming the user, the email and the technician holding it");
         var technicians = await stack.Emulator.GetTechniciansAsync();
         Assert.Equal($"fay{_id}@example.org", technicians.Single(t => t.NodeId == technician.NodeId).Email);
         Assert.Equal("Hand Made", technicians.Single(t => t.NodeId == holder).Name);

@@ -48,8 +48,10 @@ public sealed class DirectoryEdgeCaseTests(SlapdFixture slapd, RabbitMqFixture r
         var second = site.AddUser("second", $"Second {_id}", mail, member: true);
 
         await site.Stack.EventuallyAsync(async () => (await site.Stack.GetSyncLogAsync()).Any(e =>
-            e.DirectoryUserId == second && e.ErrorCode == "EMAIL_LINKED_TO_OTHER_USER" && e.Level == SyncLogLevel.Error),
-            "the sync-log entry of the second user of the shared mail", TimeSpan.FromSeconds(30));
+            e.DirectoryUserId == second && e.ErrorCode == "EMAIL_LINKED_TO_OTHER_USER" && e.Level == SyncLogLevel.Error
+            // Named as the directory has the user: the reader read it, the provisioner wrote it.
+            && e.DisplayName == $"Second {_id}" && e.Email == mail),
+            "the sync-log entry of the second user of the shared mail, naming that user", TimeSpan.FromSeconds(30));
         await site.AddPlainMemberAndWaitAsync("plain");
 
         var technicians = await site.Stack.Emulator.GetTechniciansAsync();

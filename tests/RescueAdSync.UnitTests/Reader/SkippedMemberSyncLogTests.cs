@@ -72,6 +72,18 @@ public sealed class SkippedMemberSyncLogTests
     }
 
     [Fact]
+    public async Task The_warning_names_the_skipped_member_with_its_email_and_the_control_characters_shown_as_question_marks()
+    {
+        var bob = Guid.NewGuid();
+        _session.Members = [User(bob, 70, "Bob\nBrown", "bob.brown@x.example")];
+
+        await FullCycleAsync();
+
+        var warning = Assert.Single(Skipped);
+        Assert.Equal(("Bob?Brown", "bob.brown@x.example"), (warning.DisplayName, warning.Email));
+    }
+
+    [Fact]
     public async Task Another_reason_or_another_member_is_news_and_gets_its_own_warning()
     {
         var bob = Guid.NewGuid();
@@ -109,8 +121,8 @@ public sealed class SkippedMemberSyncLogTests
     {
         var dn = "CN=evil\r\nInjected: line," + new string('x', 400) + ",DC=x";
 
-        await _reporter.ReportSkippedMemberAsync(Mapping.Id, null, dn, "control characters in the name or email", Guid.NewGuid(), CancellationToken.None);
-        await _reporter.ReportSkippedMemberAsync(Mapping.Id, null, dn, "control characters in the name or email", Guid.NewGuid(), CancellationToken.None);
+        await _reporter.ReportSkippedMemberAsync(Mapping.Id, null, dn, null, null, "control characters in the name or email", Guid.NewGuid(), CancellationToken.None);
+        await _reporter.ReportSkippedMemberAsync(Mapping.Id, null, dn, null, null, "control characters in the name or email", Guid.NewGuid(), CancellationToken.None);
 
         var warning = Assert.Single(Skipped);
         Assert.DoesNotContain('\n', warning.Message);

@@ -151,12 +151,22 @@ public static class LogCommand
         $"{Formats.Time(e.Time)}  {e.Level,-7}  {e.Source}  {e.Operation}"
         + (e.MappingId is { } m ? $"  mapping={(wide ? m.ToString() : m.ToString()[..8])}" : "")
         + (e.DirectoryUserId is { } u ? $"  user={u}" : "")
+        + (Person(e) is { } p ? $"  ({p})" : "")
         + (e.ErrorCode is { } c ? $"  code={c}" : "")
         + (e.WillRetry ? "  (will retry)" : "")
         + (wide && e.TraceId is { } trace ? $"  trace={trace}" : "")
         + $"  {(wide ? e.Message : Formats.Truncate(e.Message, 120)).ReplaceLineEndings(" ")}";
 
-    private static TextTable NewTable() => new("Time", "Level", "Source", "Operation", "Mapping", "User", "Code", "Retry", "Message");
+    private static TextTable NewTable() => new("Time", "Level", "Source", "Operation", "Mapping", "User", "Name", "Code", "Retry", "Message");
+
+    /// <summary>The person the entry is about, as the writer knew them: "Name &lt;email&gt;", or null when the entry names nobody.</summary>
+    private static string? Person(SyncLogEntry e) => (e.DisplayName, e.Email) switch
+    {
+        (null, null) => null,
+        ({ } name, null) => name,
+        (null, { } email) => $"<{email}>",
+        ({ } name, { } email) => $"{name} <{email}>",
+    };
 
     private static void AddRow(TextTable table, SyncLogEntry e, bool wide) => table.Add(
         Formats.Time(e.Time),
@@ -165,6 +175,7 @@ public static class LogCommand
         e.Operation,
         e.MappingId is { } m ? (wide ? m.ToString() : m.ToString()[..8]) : "-",
         e.DirectoryUserId ?? "-",
+        Person(e) is { } person ? (wide ? person : Formats.Truncate(person, 60)) : "-",
         e.ErrorCode ?? "-",
         Formats.YesNo(e.WillRetry),
         wide ? e.Message + (e.TraceId is { } trace ? $" (trace {trace})" : "") : Formats.Truncate(e.Message, 80));

@@ -1,0 +1,40 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace RescueAdSync.Config.Data.Migrations.PostgreSql
+{
+    /// <inheritdoc />
+    public partial class SyncLogNames : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "DisplayName",
+                table: "sync_log",
+                type: "character varying(256)",
+                maxLength: 256,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Email",
+                table: "sync_log",
+                type: "character varying(320)",
+                maxLength: 320,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "DisplayName",
+                table: "sync_log");
+
+            migrationBuilder.DropColumn(
+                name: "Email",
+                table: "sync_log");
+        }
+    }
+}
