@@ -65,8 +65,8 @@ public sealed class AdminPageLayoutTests(ConfigStack stack, ITestOutputHelper ou
         var row = page.Locator($"#mappings-table tr[data-mapping-id='{mapping}']");
         await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync($"{groupName} ({technicianGroup})");
         await Expect(row.Locator("td").Nth(11)).ToContainTextAsync("Rescue rejected the change");
-        await AssertFitsAsync(page, "mappings");
         Print(await ScreenshotAsync(page, "admin-1400-mappings.png"));
+        await AssertFitsAsync(page, "mappings");
 
         await page.ClickAsync("nav .tab[data-tab='log']");
         await page.SelectOptionAsync("#filter-mapping", mapping.ToString());
@@ -79,8 +79,8 @@ public sealed class AdminPageLayoutTests(ConfigStack stack, ITestOutputHelper ou
         await Expect(userCell.Locator(".user-id")).ToHaveTextAsync(user);
         // The message is cut on the page, whole in the tooltip.
         await Expect(entry.Locator("td").Nth(6)).ToHaveAttributeAsync("title", message);
-        await AssertFitsAsync(page, "log");
         Print(await ScreenshotAsync(page, "admin-1400-log.png"));
+        await AssertFitsAsync(page, "log");
 
         await entry.ClickAsync();
         await Expect(page.Locator("#details-list")).ToContainTextAsync(name);
@@ -98,11 +98,15 @@ public sealed class AdminPageLayoutTests(ConfigStack stack, ITestOutputHelper ou
               tables: [...document.querySelectorAll("table")]
                 .filter((t) => t.offsetParent !== null)
                 .map((t) => ({ id: t.id, right: Math.ceil(t.getBoundingClientRect().right) })),
+              widest: [...document.querySelectorAll("body *")]
+                .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > window.innerWidth)
+                .slice(-3).map((e) => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${e.className} ends at ${Math.ceil(e.getBoundingClientRect().right)}: ${(e.textContent ?? "").slice(0, 80)}`),
             })
             """);
         var measured = JsonSerializer.Deserialize<Measurement>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         Assert.Equal(Width, measured.Viewport);
-        Assert.True(measured.ScrollWidth <= Width, $"{where}: the page is {measured.ScrollWidth} px wide at a {Width} px viewport.");
+        Assert.True(measured.ScrollWidth <= Width,
+            $"{where}: the page is {measured.ScrollWidth} px wide at a {Width} px viewport; past it: {string.Join(" | ", measured.Widest)}");
         Assert.NotEmpty(measured.Tables);
         Assert.All(measured.Tables, t => Assert.True(t.Right <= measured.Viewport,
             $"{where}: table #{t.Id} ends at {t.Right} px, past the {measured.Viewport} px viewport."));
@@ -122,7 +126,7 @@ public sealed class AdminPageLayoutTests(ConfigStack stack, ITestOutputHelper ou
         Console.WriteLine($"Screenshot: {screenshot}");
     }
 
-    private sealed record Measurement(int Viewport, int ScrollWidth, TableEdge[] Tables);
+    private sealed record Measurement(int Viewport, int ScrollWidth, TableEdge[] Tables, string[] Widest);
 
     private sealed record TableEdge(string Id, int Right);
 }
