@@ -115,9 +115,11 @@ started=$SECONDS
 for svc in rescue-emulator config ad-reader provisioner; do
   t=$SECONDS
   log "building $registry/$svc:$tag"
-  "$engine" build -q "${format[@]}" -f "services/$svc/Dockerfile" -t "$registry/$svc:$tag" \
+  build_log=$(mktemp)
+  "$engine" build "${format[@]}" -f "services/$svc/Dockerfile" -t "$registry/$svc:$tag" \
     --build-arg "SDK_IMAGE=$sdk_image" --build-arg "RUNTIME_BASE=$runtime_base" --build-arg "NATIVE_LIBS_IMAGE=$native_image" \
-    . >/dev/null || die "the $svc image did not build"
+    . >"$build_log" 2>&1 || { grep -v 'since it is a socket' "$build_log" | tail -n 40 >&2; rm -f "$build_log"; die "the $svc image did not build"; }
+  rm -f "$build_log"
   log "built $registry/$svc:$tag in $((SECONDS - t)) s"
 done
 {

@@ -6,7 +6,8 @@
 # median per image.
 #
 # Usage: deploy/containers/start-time.sh [runs]   (default 5; build.sh first)
-# Environment: IMAGE_REGISTRY (rescue-adsync), IMAGE_TAG (latest), CONTAINER_ENGINE (docker|podman).
+# Environment: IMAGE_REGISTRY (rescue-adsync), IMAGE_TAG (latest), CONTAINER_ENGINE (docker|podman),
+# START_TIME_SERVICES (which images, default "config ad-reader provisioner rescue-emulator").
 set -euo pipefail
 runs=${1:-5}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "start-time.sh: runs must be a positive number, not \"$runs\"" >&2; exit 2; }
@@ -43,7 +44,7 @@ settings() { # <service>: sets opts to the -e options it needs to start
 
 now() { date +%s%N; }
 echo "start-time.sh: $engine, $runs runs per image, start-to-ready = run until /health/live answers 200"
-for svc in config ad-reader provisioner rescue-emulator; do
+for svc in ${START_TIME_SERVICES:-config ad-reader provisioner rescue-emulator}; do
   image=$registry/$svc:$tag
   "$engine" image inspect "$image" >/dev/null 2>&1 || { echo "start-time.sh: no image $image (run build.sh)" >&2; exit 1; }
   times=()
