@@ -14,8 +14,13 @@
 # Either way the images docker-compose.yml should use are written to deploy/containers/images.env (not committed),
 # which deploy/containers/e2e.sh adds to its .env.
 #
+# Each service image must stay within IMAGE_SIZE_LIMIT_MB (120 MB, the size the engine reports, as printed): the images
+# are all built and images.env written first, then build.sh exits 3 naming every image over the limit. A failure and
+# not a warning because a warning scrolls by unread in a CI log while the images grow; 0 turns the check off.
+#
 # Usage: deploy/containers/build.sh [--local-bases]   (--local-bases: do not even try the registry)
-# Environment: IMAGE_REGISTRY (rescue-adsync), IMAGE_TAG (latest), CONTAINER_ENGINE (docker|podman).
+# Environment: IMAGE_REGISTRY (rescue-adsync), IMAGE_TAG (latest), CONTAINER_ENGINE (docker|podman),
+# IMAGE_SIZE_LIMIT_MB (120; 0: no limit).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -40,6 +45,8 @@ format=()
 [ "$engine" = podman ] && format=(--format docker --network host)
 registry=${IMAGE_REGISTRY:-rescue-adsync}
 tag=${IMAGE_TAG:-latest}
+size_limit=${IMAGE_SIZE_LIMIT_MB:-120}
+[[ $size_limit =~ ^[0-9]+$ ]] || die "IMAGE_SIZE_LIMIT_MB must be a whole number of MB (0: no limit), not \"$size_limit\""
 local_base=localhost/rescue-adsync-base
 
 exists() { "$engine" image inspect "$1" >/dev/null 2>&1; }
@@ -108,9 +115,11 @@ started=$SECONDS
 for svc in rescue-emulator config ad-reader provisioner; do
   t=$SECONDS
   log "building $registry/$svc:$tag"
-  "$engine" build -q "${format[@]}" -f "services/$svc/Dockerfile" -t "$registry/$svc:$tag" \
+  build_log=$(mktemp)
+  "$engine" build "${format[@]}" -f "services/$svc/Dockerfile" -t "$registry/$svc:$tag" \
     --build-arg "SDK_IMAGE=$sdk_image" --build-arg "RUNTIME_BASE=$runtime_base" --build-arg "NATIVE_LIBS_IMAGE=$native_image" \
-    . >/dev/null || die "the $svc image did not build"
+    . >"$build_log" 2>&1 || { grep -v 'since it is a socket' "$build_log" | tail -n 40 >&2; rm -f "$build_log"; die "the $svc image did not build"; }
+  rm -f "$build_log"
   log "built $registry/$svc:$tag in $((SECONDS - t)) s"
 done
 {
@@ -141,9 +150,18 @@ standin CURL_IMAGE curlimages/curl:8.11.1 curl
 standin PROMETHEUS_IMAGE prom/prometheus:v2.55.1 prometheus
 mv "$images_env.new" "$images_env"
 
-log "images ($((SECONDS - started)) s):"
+log "images ($((SECONDS - started)) s; limit: ${size_limit} MB each, 0 = none):"
+over=()
 for svc in config ad-reader provisioner rescue-emulator; do
   size=$("$engine" image inspect "$registry/$svc:$tag" --format '{{.Size}}')
-  printf 'build.sh:   %-40s %6.1f MB\n' "$registry/$svc:$tag" "$(awk -v b="$size" 'BEGIN { print b / 1000000 }')"
+  mb=$(awk -v b="$size" 'BEGIN { printf "%.1f", b / 1000000 }')
+  verdict=""
+  if [ "$size_limit" != 0 ] && [ "$size" -gt $((size_limit * 1000000)) ]; then verdict="  OVER ${size_limit} MB"; over+=("$svc ($mb MB)"); fi
+  printf 'build.sh:   %-40s %6s MB%s\n' "$registry/$svc:$tag" "$mb" "$verdict"
 done
 log "compose images: $(tr '\n' ' ' <"$images_env")"
+if [ ${#over[@]} -gt 0 ]; then
+  echo "build.sh: over the ${size_limit} MB image size limit: ${over[*]}. The images are built and images.env written;" \
+       "see docs/operations.md (\"Images\") for what makes up their size. IMAGE_SIZE_LIMIT_MB=0 turns the check off." >&2
+  exit 3
+fi

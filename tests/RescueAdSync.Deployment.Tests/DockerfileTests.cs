@@ -48,7 +48,8 @@ public sealed partial class DockerfileTests
         Assert.True(restore > 0, "no `RUN dotnet restore` line");
         var beforeRestore = lines.Take(restore).Where(l => l.StartsWith("COPY ", StringComparison.Ordinal)).ToList();
 
-        Assert.Contains(beforeRestore, l => l.Contains("global.json") && l.Contains("Directory.Build.props") && l.Contains("Directory.Packages.props"));
+        Assert.Contains(beforeRestore, l => l.Contains("global.json") && l.Contains("Directory.Build.props") && l.Contains("Directory.Build.targets")
+            && l.Contains("Directory.Packages.props"));
         foreach (var project in ProjectClosure(ProjectFile(service)))
         {
             var relative = Path.GetRelativePath(Repository.Root, project).Replace('\\', '/');
@@ -75,6 +76,69 @@ public sealed partial class DockerfileTests
         // The restore resolves the same runtime packs the publish uses.
         Assert.Contains(lines, l => l.Contains(" dotnet restore ") && l.Contains("-r linux-x64") && l.Contains("-p:PublishReadyToRun=true"));
         Assert.Contains($"ENTRYPOINT [\"/app/{Assembly(service)}\"]", lines);
+    }
+
+    /// <summary>
+    /// What keeps each image within 120 MB (docs/operations.md, "Images"): the framework trimmed (partial mode only),
+    /// no debug symbols, and the repository's Directory.Build.targets in the build context, which holds the rest.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void Publish_trims_the_framework_only_without_symbols_with_the_repository_publish_settings(string service)
+    {
+        var lines = Lines(service);
+        var publish = Assert.Single(lines, l => l.StartsWith("RUN ", StringComparison.Ordinal) && l.Contains(" dotnet publish "));
+        foreach (var option in new[] { "-p:PublishTrimmed=true", "-p:TrimMode=partial", "-p:DebugType=none" })
+        {
+            Assert.Contains(option, publish);
+        }
+
+        Assert.DoesNotContain("TrimMode=full", publish);
+        Assert.DoesNotContain("SuppressTrimAnalysisWarnings", publish);
+        Assert.DoesNotContain("NoWarn", publish);
+        // Trimming needs the ILLink package: the separate restore must ask for it, or `publish --no-restore` fails.
+        Assert.Contains(lines, l => l.Contains(" dotnet restore ") && l.Contains("-p:PublishTrimmed=true"));
+        var restore = lines.FindIndex(l => l.StartsWith("RUN ", StringComparison.Ordinal) && l.Contains(" dotnet restore "));
+        Assert.Contains(lines.Take(restore), l => l.StartsWith("COPY ", StringComparison.Ordinal) && l.Contains(" Directory.Build.targets "));
+    }
+
+    /// <summary>
+    /// Directory.Build.targets holds the trimmed publish's settings. Losing one of them either grows the images again
+    /// (ReadyToRun of the NuGet libraries, unused native libraries, satellite assemblies) or breaks the services at run
+    /// time (reflection-based JSON is off by default in a trimmed app), and only these two trim warnings may be
+    /// demoted, never all of them.
+    /// </summary>
+    [Fact]
+    public void The_trimmed_publish_keeps_reflection_json_drops_what_containers_never_load_and_demotes_only_two_trim_warnings()
+    {
+        var targets = XDocument.Parse(Repository.Read("Directory.Build.targets"));
+        var trimmed = targets.Root!.Elements("PropertyGroup")
+            .Single(g => g.Attribute("Condition")?.Value == "'$(PublishTrimmed)' == 'true'");
+        string Property(string name) => trimmed.Element(name)?.Value ?? "";
+
+        Assert.Equal("partial", Property("TrimMode"));
+        Assert.Equal("true", Property("JsonSerializerIsReflectionEnabledByDefault"));
+        Assert.Equal("en", Property("SatelliteResourceLanguages"));
+        Assert.Equal("$(WarningsNotAsErrors);IL2026;IL2104", Property("WarningsNotAsErrors"));
+        Assert.DoesNotContain(targets.Descendants(), e => e.Name.LocalName is "NoWarn" or "SuppressTrimAnalysisWarnings" or "ILLinkTreatWarningsAsErrors");
+
+        // Full trimming is refused, not silently accepted.
+        Assert.Contains(targets.Root.Elements("Target"), t => t.Attribute("Name")?.Value == "RejectFullTrimming"
+            && t.Element("Error") is not null && t.Attribute("BeforeTargets")?.Value == "PrepareForPublish");
+
+        // ReadyToRun leaves the NuGet libraries as IL.
+        var readyToRun = targets.Root.Elements("Target").Single(t => t.Attribute("Name")?.Value == "LimitReadyToRunToTheStartupPath");
+        Assert.Equal("_PrepareForReadyToRunCompilation", readyToRun.Attribute("BeforeTargets")?.Value);
+        Assert.Contains(readyToRun.Descendants("PublishReadyToRunExclude"), e => e.Attribute("Condition")!.Value.Contains("'%(PackageId)' != ''"));
+
+        // The runtime pack's native libraries a container never loads are not published.
+        var natives = targets.Root.Elements("Target").Single(t => t.Attribute("Name")?.Value == "RemoveUnusedRuntimeNatives");
+        foreach (var library in new[] { "libmscordbi.so", "libclrgc.so", "libclrgcexp.so", "libcoreclrtraceptprovider.so" })
+        {
+            Assert.Contains($";{library};", natives.Descendants("_UnusedRuntimeNatives").Single().Value);
+        }
+
+        Assert.Contains(natives.Descendants("ResolvedFileToPublish"), e => e.Attribute("Remove") is not null);
     }
 
     [Theory]
