@@ -12,12 +12,12 @@ public static class TechnicianGroupsApi
     public static RouteGroupBuilder MapTechnicianGroupsApi(this IEndpointRouteBuilder api)
     {
         var group = api.MapGroup("/technician-groups").WithTags("Technician groups");
-        group.MapGet("/{id:long}", GetAsync).RequireRoles(Roles.Admin);
+        group.MapGet("/{nodeId:long}", GetAsync).RequireRoles(Roles.Admin);
         return group;
     }
 
     /// <summary>Always 200: a name Rescue cannot give is a null name with the reason, never an error for the page that shows it.</summary>
     public static async Task<Ok<TechnicianGroupName>> GetAsync(
-        long id, ConfigDbContext db, TechnicianGroupNames names, RescueAccountVerifier verifier, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await names.GetAsync(db, verifier, id, cancellationToken));
+        long nodeId, ConfigDbContext db, TechnicianGroupNames names, RescueAccountVerifier verifier, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await names.GetAsync(db, verifier, nodeId, cancellationToken));
 }
