@@ -121,6 +121,48 @@ public sealed class GroupNameResolutionTests : IAsyncLifetime
         Assert.Contains("No group named", await ErrorAsync(await MapByNameAsync("samba", $"u{suffix}"), "sourceGroupName"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Group_look_ups_on_a_domain_controller_that_requires_signing_use_TLS_with_the_readers_certificate_rules()
+    {
+        var ip = Environment.GetEnvironmentVariable("ADSYNC_TEST_SAMBA_HARDENED_IP") is { Length: > 0 } set ? set : "127.0.0.43";
+        await using var samba = await SambaDc.StartHardenedAsync(ip);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        await samba.SambaToolAsync("group", "add", $"Signed Desk {suffix}");
+        var ldaps = $"ldaps://{samba.HostName}";
+        async Task<HttpResponseMessage> MapAsync(string name, DirectoryConnectionSettings directory)
+        {
+            var stored = await _factory.Admin.PutAsJsonAsync($"/api/directories/{name}", directory);
+            Assert.True(stored.StatusCode == HttpStatusCode.OK, await stored.Content.ReadAsStringAsync());
+            return await MapByNameAsync(name, $"Signed Desk {suffix}");
+        }
+
+        // A password on plain LDAP is refused by the DC; the answer says what to use instead.
+        var plain = await MapAsync("plain", new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, [samba.Url], samba.AdminBindName, samba.AdminPassword, samba.BaseDn));
+        Assert.Equal(HttpStatusCode.BadGateway, plain.StatusCode);
+        var plainText = await plain.Content.ReadAsStringAsync();
+        Assert.True(plainText.Contains("requires LDAP signing", StringComparison.Ordinal), plainText);
+        Assert.Contains("ldaps://", plainText, StringComparison.Ordinal);
+
+        // The DC's certificate comes from Samba's own CA, which the system does not trust: refused, naming the CA setting.
+        var untrusted = await MapAsync("untrusted", new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, [ldaps], samba.AdminBindName, samba.AdminPassword, samba.BaseDn,
+            TlsMode: DirectoryTlsMode.Ldaps));
+        Assert.Equal(HttpStatusCode.BadGateway, untrusted.StatusCode);
+        Assert.Contains("caBundlePem", await untrusted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Trusted through the connection's CA bundle, or accepted unchecked only when the connection says so.
+        var trusted = await MapAsync("trusted", new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, [ldaps], samba.AdminBindName, samba.AdminPassword, samba.BaseDn,
+            TlsMode: DirectoryTlsMode.Ldaps, CaBundlePem: samba.CaCertificatePem));
+        Assert.True(trusted.StatusCode == HttpStatusCode.Created, await trusted.Content.ReadAsStringAsync());
+        var insecure = await MapAsync("insecure", new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, [ldaps], samba.AdminBindName, samba.AdminPassword, samba.BaseDn,
+            TlsMode: DirectoryTlsMode.Ldaps, AllowInsecureTls: true));
+        Assert.True(insecure.StatusCode == HttpStatusCode.Created, await insecure.Content.ReadAsStringAsync());
+
+        // The certificate is for the DC's host name: the same server by its address is another name, refused.
+        var wrongName = await MapAsync("wrongname", new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, [$"ldaps://{ip}"], samba.AdminBindName, samba.AdminPassword, samba.BaseDn,
+            TlsMode: DirectoryTlsMode.Ldaps, CaBundlePem: samba.CaCertificatePem));
+        Assert.Equal(HttpStatusCode.BadGateway, wrongName.StatusCode);
+    }
+
     private static async Task<string> ErrorAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -1,16 +1,11 @@
 using System.DirectoryServices.Protocols;
-using System.Net;
 using Microsoft.Extensions.Options;
 using RescueAdSync.Contracts.Config;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.AdReader.Ldap;
 
-/// <summary>Binds with System.DirectoryServices.Protocols (simple bind, LDAPv3, no referral chasing), failing over across URLs.</summary>
-/// <remarks>
-/// TLS comes from the directory connection: tlsMode (StartTLS before the bind, or ldaps://), its CA bundle, and the
-/// insecure flag. The certificate check is set on every TLS connection (<see cref="LibLdapTls"/>), so a change of the
-/// flag takes effect at the next connect and never leaks from one directory connection to another.
-/// </remarks>
+/// <summary>Binds through <see cref="LdapConnectionFactory"/> (its TLS rules, LDAPv3, no referral chasing), failing over across URLs.</summary>
 public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILogger<LdapDirectoryConnector> logger, Sync.ReaderAttributeSet? attributes = null)
     : IDirectoryConnector
 {
@@ -23,30 +18,7 @@ public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILog
     /// </summary>
     internal static readonly TimeSpan ServerDownRetryPause = TimeSpan.FromMilliseconds(500);
 
-    private readonly Dictionary<string, string> _trustDirectories = new(StringComparer.Ordinal);
     private volatile string? _lastGood;
-
-    /// <summary>
-    /// libldap (GnuTLS on Debian) takes a directory of trusted certificates, not PEM text: each distinct bundle is
-    /// written into a private directory of its own, so that nothing else in a shared folder becomes trusted by accident.
-    /// </summary>
-    private string? TrustDirectory(string? pem)
-    {
-        if (string.IsNullOrWhiteSpace(pem))
-        {
-            return null;
-        }
-        lock (_trustDirectories)
-        {
-            if (!_trustDirectories.TryGetValue(pem, out var directory))
-            {
-                directory = Directory.CreateTempSubdirectory("adsync-reader-ca-").FullName;
-                File.WriteAllText(Path.Combine(directory, "ca-bundle.pem"), pem);
-                _trustDirectories[pem] = directory;
-            }
-            return directory;
-        }
-    }
 
     private void WarnIfInsecure(DirectoryConnectionSettings settings)
     {
@@ -58,14 +30,13 @@ public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILog
 
     public IDirectorySession Connect(DirectoryConnectionSettings settings)
     {
-        if (settings.ServerUrls.Count == 0)
+        try
         {
-            throw new DirectoryReadException("The directory connection has no server URL.");
+            LdapConnectionFactory.EnsureBindIdentity(settings);
         }
-        // An empty password turns a simple bind into an anonymous one that "succeeds" and then reads nothing.
-        if (string.IsNullOrEmpty(settings.BindPassword) || string.IsNullOrWhiteSpace(settings.BindDn))
+        catch (DirectoryConnectionException ex)
         {
-            throw new DirectoryReadException("The directory connection has no bind identity or no bind password.");
+            throw new DirectoryReadException(ex.Message);
         }
         WarnIfInsecure(settings);
         var failures = new List<string>();
@@ -78,16 +49,16 @@ public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILog
                 LdapConnection? connection = null;
                 try
                 {
-                    connection = Open(url, settings);
-                    connection.Bind(new NetworkCredential(settings.BindDn, settings.BindPassword));
+                    connection = LdapConnectionFactory.Open(url, settings, TimeSpan.FromSeconds(options.Value.LdapTimeoutSeconds));
+                    LdapConnectionFactory.Bind(connection, settings);
                     _lastGood = url;
                     return new LdapDirectorySession(connection, url, settings, options.Value, attributes?.Extra);
                 }
-                catch (Exception ex) when (ex is LdapException or DirectoryOperationException or UriFormatException or DirectoryReadException or IOException)
+                catch (Exception ex) when (LdapConnectionFactory.IsConnectionFailure(ex) || ex is DirectoryReadException)
                 {
                     connection?.Dispose();
                     // Exception messages from libldap never contain the password; the bind DN is not a secret.
-                    var reason = ex is LdapException ldap ? LdapFailureReason.Describe(url, ldap, settings) : ex.Message;
+                    var reason = LdapFailureReason.Describe(url, ex, settings);
                     if (attempt == 1 && LdapFailureReason.IsServerDown(ex))
                     {
                         logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}; trying this server once more in {PauseMs} ms",
@@ -102,61 +73,5 @@ public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILog
             }
         }
         throw new DirectoryReadException($"No directory server accepted the bind as '{settings.BindDn}': {string.Join("; ", failures)}");
-    }
-
-    private LdapConnection Open(string url, DirectoryConnectionSettings settings)
-    {
-        var uri = new Uri(url);
-        var secure = uri.Scheme.Equals("ldaps", StringComparison.OrdinalIgnoreCase);
-        if (!secure && !uri.Scheme.Equals("ldap", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new DirectoryReadException($"Unsupported URL scheme '{uri.Scheme}' (use ldap:// or ldaps://).");
-        }
-        var port = uri.IsDefaultPort || uri.Port <= 0 ? (secure ? 636 : 389) : uri.Port;
-        // One server per connection: libldap's own multi-URI fallback would hide which server answered.
-        var connection = new LdapConnection(new LdapDirectoryIdentifier(uri.Host, port, fullyQualifiedDnsHostName: false, connectionless: false))
-        {
-            AuthType = AuthType.Basic,
-            Timeout = TimeSpan.FromSeconds(options.Value.LdapTimeoutSeconds),
-        };
-        connection.SessionOptions.ProtocolVersion = 3;
-        connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
-        var startTls = !secure && settings.TlsMode == DirectoryTlsMode.StartTls;
-        // Windows (not a target: the reader ships as a Linux container) trusts the machine store instead.
-        if ((secure || startTls) && !OperatingSystem.IsWindows())
-        {
-            try
-            {
-                // Stated on every connection: "accept anything" only when configured, never inherited from ldap.conf or
-                // the environment, and never leaking from one connection of this process to another.
-                LibLdapTls.SetRequireCertificate(connection, settings.AllowInsecureTls ? LibLdapTls.Never : LibLdapTls.Demand);
-                if (TrustDirectory(settings.CaBundlePem) is { } directory)
-                {
-                    connection.SessionOptions.TrustedCertificatesDirectory = directory;
-                }
-                // libldap keeps TLS settings in a context; a new one is needed for the settings above to take effect.
-                connection.SessionOptions.StartNewTlsSessionContext();
-            }
-            catch
-            {
-                connection.Dispose();
-                throw;
-            }
-        }
-        if (secure)
-        {
-            connection.SessionOptions.SecureSocketLayer = true;
-        }
-        else if (startTls)
-        {
-            // On Linux the connection only exists after a first bind, and StartTLS before it fails as "server unavailable".
-            // An anonymous bind opens it without sending anything secret; StartTLS then throws if the certificate is not
-            // trusted, before the real bind sends the password.
-            connection.AuthType = AuthType.Anonymous;
-            connection.Bind();
-            connection.SessionOptions.StartTransportLayerSecurity(null);
-            connection.AuthType = AuthType.Basic;
-        }
-        return connection;
     }
 }

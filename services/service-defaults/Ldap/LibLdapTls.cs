@@ -2,15 +2,15 @@ using System.DirectoryServices.Protocols;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace RescueAdSync.AdReader.Ldap;
+namespace RescueAdSync.ServiceDefaults.Ldap;
 
 /// <summary>
 /// Sets libldap's certificate check (LDAP_OPT_X_TLS_REQUIRE_CERT) on one connection, which System.DirectoryServices.Protocols
 /// does not expose on Linux. Per connection, not per process: the LDAPTLS_REQCERT environment variable and ldap.conf's
 /// TLS_REQCERT are read once per process by libldap, so they can neither be switched on for one directory nor be relied
-/// on to be "demand"; the reader therefore states the check explicitly on every TLS connection.
+/// on to be "demand"; every TLS connection therefore states the check explicitly.
 /// </summary>
-internal static class LibLdapTls
+public static class LibLdapTls
 {
     /// <summary>LDAP_OPT_X_TLS_REQUIRE_CERT from ldap.h.</summary>
     private const int RequireCertOption = 0x6006;
@@ -38,10 +38,10 @@ internal static class LibLdapTls
     /// </summary>
     public static void SetRequireCertificate(LdapConnection connection, int level)
     {
-        var setter = Setter.Value ?? throw new DirectoryReadException("libldap could not be loaded to set the TLS certificate check.");
+        var setter = Setter.Value ?? throw new DirectoryConnectionException("libldap could not be loaded to set the TLS certificate check.");
         if (HandleField?.GetValue(connection) is not SafeHandle handle || handle.IsInvalid)
         {
-            throw new DirectoryReadException("This runtime's LDAP connection exposes no libldap handle: the TLS certificate check cannot be set.");
+            throw new DirectoryConnectionException("This runtime's LDAP connection exposes no libldap handle: the TLS certificate check cannot be set.");
         }
         var added = false;
         try
@@ -51,7 +51,7 @@ internal static class LibLdapTls
             var result = setter(handle.DangerousGetHandle(), RequireCertOption, ref value);
             if (result != 0)
             {
-                throw new DirectoryReadException($"libldap refused the TLS certificate check setting (LDAP {result}).");
+                throw new DirectoryConnectionException($"libldap refused the TLS certificate check setting (LDAP {result}).");
             }
         }
         finally
