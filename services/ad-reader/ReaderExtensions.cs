@@ -24,7 +24,7 @@ public static class ReaderExtensions
         // Settings that moved to the config service (per connection, per mapping) refuse to start instead of being ignored.
         builder.Services.AddSingleton<IValidateOptions<ReaderOptions>>(new MovedReaderSettings(builder.Configuration));
         builder.Services.AddSingleton<ReaderAttributeSet>();
-        builder.Services.AddSingleton<ConfigChangeSignal>();
+        builder.Services.AddSingleton<CycleTrigger>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IDirectoryConnector, LdapDirectoryConnector>();
         if (builder.Configuration.GetValue<ReaderStateStoreKind>($"{ReaderOptions.Section}:StateStore") == ReaderStateStoreKind.Memory)
@@ -48,7 +48,6 @@ public static class ReaderExtensions
         builder.Services.AddSingleton<MappingSynchronizer>();
         AddLeaderElection(builder);
         builder.Services.AddHostedService<ReaderWorker>();
-        builder.Services.AddSingleton<CycleTrigger>();
         builder.Services.AddHostedService<ChangeNotificationListener>();
 
         builder.Services.AddHealthChecks()

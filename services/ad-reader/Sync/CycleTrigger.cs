@@ -1,8 +1,9 @@
 namespace RescueAdSync.AdReader.Sync;
 
 /// <summary>
-/// Starts the next reader cycle early. Only a wake-up: what the cycle publishes is still decided by its own read of the
-/// directory, so a lost or spurious signal changes nothing but latency.
+/// Starts the next reader cycle early: a directory change notification (<see cref="ChangeNotificationListener"/>) or a
+/// configuration change (<see cref="ConfigChangedConsumer"/>). Only a wake-up: the cycle fetches the configuration and
+/// decides what changed by its own read of the directory, so a lost or spurious signal changes nothing but latency.
 /// </summary>
 public sealed class CycleTrigger
 {

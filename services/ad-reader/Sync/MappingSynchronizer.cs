@@ -47,13 +47,20 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
             && previous.NestedGroups == nested
             && previous.AttributeRules == rules
             && DistinguishedNames.AreEqual(previous.SourceGroupDn, mapping.SourceGroupDn);
-        var reconcile = previous is null
-            || now - previous.LastFullReadAt >= TimeSpan.FromMinutes(options.Value.ReconcileMinutes ?? directory.ReconcileMinutes)
-            || FullResync.Requested(mapping);
-        // A higher mapping handed users over, or newly claims one of ours: look again even if the directory is unchanged.
-        var priorityMoved = claims is not null && (claims.HandoversPending || claims.AnyClaimedByHigher(mapping, previous));
-        var idle = comparable && !reconcile && !priorityMoved && unsettled is null && previous!.Mark.Version == mark.Version;
-        if (idle && _groupChecks.IsFresh(session, directory, mapping, mark, now))
+        var facts = new CycleFacts(
+            HasState: previous is not null,
+            Comparable: comparable,
+            ResyncRequested: FullResync.Requested(mapping),
+            ReconcileDue: previous is not null
+                && now - previous.LastFullReadAt >= TimeSpan.FromMinutes(options.Value.ReconcileMinutes ?? directory.ReconcileMinutes),
+            Nested: nested,
+            MarkMoved: previous is null || previous.Mark.Version != mark.Version,
+            GroupChanged: false,
+            // A higher mapping handed users over, or newly claims one of ours: look again even if the directory is unchanged.
+            HandoversPending: claims?.HandoversPending ?? false,
+            ClaimedByHigher: claims?.AnyClaimedByHigher(mapping, previous) ?? false,
+            Unsettled: unsettled is not null);
+        if (CyclePlan.MayBeIdle(facts) && _groupChecks.IsFresh(session, directory, mapping, mark, now))
         {
             // Nothing at all was written to the directory since the group was last read (GroupChecks).
             return 0;
@@ -71,12 +78,12 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
             throw;
         }
         _groupChecks.Read(session, directory, mapping, mark, now);
-        if (idle)
+        var plan = CyclePlan.Decide(facts with { GroupChanged = previous is not null && groupVersion > previous.Mark.Version });
+        if (plan.Kind == CycleKind.Idle)
         {
             return 0;
         }
-        var full = !comparable || reconcile || nested || groupVersion > previous!.Mark.Version || (claims?.HandoversPending ?? false)
-            || unsettled is not null;
+        var full = plan.Kind == CycleKind.Full;
         // Run also before a full read, for the cookie; its changes are used only when they follow a stored cookie
         // (the first round reports every user, which a full read does better).
         var dirSync = _dirSync.Read(session, directory, comparable ? previous!.DirSyncCookie : null, options.Value.DirSync && !nested, now);
@@ -84,6 +91,10 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         var read = full ? null : ReadChanges(session, directory, mapping, previous!, now, feed);
         if (read is null)
         {
+            if (!full)
+            {
+                logger.LogDebug("Mapping {MappingId}: the directory cannot tell which users were deleted since the mark; reading the group in full.", mapping.Id);
+            }
             full = true;
             read = ReadFull(session, directory, mapping, previous, now, nested);
         }
@@ -136,8 +147,9 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         await (resync?.CompletedAsync(mapping, outgoing.Count, cancellationToken) ?? Task.CompletedTask);
         if (diff.Messages.Count > 0)
         {
-            logger.LogInformation("Mapping {MappingId}: {Mode} read, published {Count} changes (correlation {CorrelationId}).",
-                mapping.Id, full ? "full" : feed is null ? "incremental" : "DirSync", diff.Messages.Count, correlationId);
+            logger.LogInformation("Mapping {MappingId}: {Mode} read{Reason}, published {Count} changes (correlation {CorrelationId}).",
+                mapping.Id, full ? "full" : feed is null ? "incremental" : "DirSync",
+                plan.Reason == FullReadReason.None ? "" : $" ({plan.Reason})", diff.Messages.Count, correlationId);
         }
         return outgoing.Count;
     }

@@ -25,10 +25,9 @@ public sealed class ReaderWorker(
     IServiceScopeFactory scopeFactory,
     IOptions<ReaderOptions> options,
     ILogger<ReaderWorker> logger,
-    ConfigChangeSignal? changes = null,
-    CycleTrigger? wakeUp = null,
-    OnDemandProvisioning? onDemand = null,
-    PreviewReader? previews = null) : BackgroundService
+    CycleTrigger wakeUp,
+    OnDemandProvisioning onDemand,
+    PreviewReader previews) : BackgroundService
 {
     /// <summary>How often a follower looks whether it became leader; short, so a takeover starts reading at once.</summary>
     private static readonly TimeSpan FollowerPoll = TimeSpan.FromMilliseconds(250);
@@ -84,7 +83,7 @@ public sealed class ReaderWorker(
                 // A bug in one cycle must not end the loop: the next cycle starts from the last stored state.
                 logger.LogError(ex, "Reader cycle failed unexpectedly.");
             }
-            if (!await DelayAsync(interval, cycle.Token, stoppingToken, wakeUp, changes))
+            if (!await DelayAsync(interval, cycle.Token, stoppingToken, wakeUp))
             {
                 return;
             }
@@ -92,12 +91,11 @@ public sealed class ReaderWorker(
     }
 
     /// <summary>Waits; false when the host is stopping. Losing the lease only cuts the wait short.</summary>
-    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken wait, CancellationToken stoppingToken, CycleTrigger? wakeUp = null,
-        ConfigChangeSignal? changes = null)
+    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken wait, CancellationToken stoppingToken, CycleTrigger? wakeUp = null)
     {
         try
         {
-            if (wakeUp is null && changes is null)
+            if (wakeUp is null)
             {
                 await Task.Delay(delay, wait);
                 return !stoppingToken.IsCancellationRequested;
@@ -108,17 +106,7 @@ public sealed class ReaderWorker(
             var gap = delay < MinimumGap ? delay : MinimumGap;
             await Task.Delay(gap, wait);
             using var waited = CancellationTokenSource.CreateLinkedTokenSource(wait);
-            var rest = delay - gap;
-            var waits = new List<Task> { Task.Delay(rest, waited.Token) };
-            if (wakeUp is not null)
-            {
-                waits.Add(wakeUp.WaitAsync(waited.Token));
-            }
-            if (changes is not null)
-            {
-                waits.Add(changes.WaitAsync(rest, waited.Token));
-            }
-            await Task.WhenAny(waits);
+            await Task.WhenAny(Task.Delay(delay - gap, waited.Token), wakeUp.WaitAsync(waited.Token));
             await waited.CancelAsync();
         }
         catch (OperationCanceledException)
@@ -186,7 +174,7 @@ public sealed class ReaderWorker(
         {
             health.BindFailed(ex.Message);
             await FailAllAsync(configuration, "bind", ex.Message, correlationId, secrets, cancellationToken);
-            await (previews?.FailAsync(configuration, ex.Message, correlationId, cancellationToken) ?? Task.CompletedTask);
+            await previews.FailAsync(configuration, ex.Message, correlationId, cancellationToken);
             // Every server refused or is down: hammering them every poll helps nobody.
             return Backoff.Delay(interval, ++_bindFailures, TimeSpan.FromSeconds(options.Value.MaxBackoffSeconds));
         }
@@ -213,7 +201,7 @@ public sealed class ReaderWorker(
                 try
                 {
                     await synchronizer.SyncAsync(session, directory, mapping, highWaterMark, publisher, correlationId, cancellationToken, claims);
-                    await (onDemand?.RunAsync(session, directory, mapping, publisher, correlationId, cancellationToken, claims) ?? Task.CompletedTask);
+                    await onDemand.RunAsync(session, directory, mapping, publisher, correlationId, cancellationToken, claims);
                     syncLog.Recovered(mapping.Id);
                     WatermarkMetrics.Succeeded(label);
                 }
@@ -239,7 +227,7 @@ public sealed class ReaderWorker(
                     ReaderMetrics.CycleDuration.WithLabels(label).Observe(stopwatch.Elapsed.TotalSeconds);
                 }
             }
-            await (previews?.RunAsync(session, configuration, highWaterMark, publisher, correlationId, cancellationToken) ?? Task.CompletedTask);
+            await previews.RunAsync(session, configuration, highWaterMark, publisher, correlationId, cancellationToken);
         }
         return interval;
     }
