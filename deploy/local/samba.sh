@@ -7,6 +7,7 @@
 # SAMBA_HARDENED=yes runs the DC as enterprises run AD: its own DNS server on <ip>:53 (the DC's SRV and
 # A records), the KDC, an ldap/ service principal for Kerberos binds, and LDAP signing required
 # ("ldap server require strong auth"): a simple bind on plain ldap:// is refused.
+# SAMBA_NETBIOS_NAME names the DC (DC1 → dc1.example.org); by default a hardened DC is named after its address.
 set -euo pipefail
 
 REALM=EXAMPLE.ORG
@@ -37,6 +38,7 @@ netbios_name() {
   local n
   # A hardened DC is named after its address (127.0.0.41 → DC41, dc41.example.org), so that several can run on
   # one machine and each host name can resolve to its own address.
+  if [ -n "${SAMBA_NETBIOS_NAME:-}" ]; then echo "$SAMBA_NETBIOS_NAME"; return; fi
   if [ "$HARDENED" = yes ] && [ -f "$DIR/ip" ]; then echo "DC$(cut -d. -f4 <"$DIR/ip")"; return; fi
   n=$(hostname -s | tr '[:lower:]' '[:upper:]' | tr -c 'A-Z0-9-\n' '-')
   echo "${n:0:15}"
