@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Net;
+using RescueAdSync.IntegrationTests.Infrastructure;
+using RescueAdSync.TestInfrastructure;
+using Xunit.Abstractions;
+
+namespace RescueAdSync.IntegrationTests.Reliability;
+
+/// <summary>
+/// Two config-service replicas on one PostgreSQL behind one address (a round-robin balancer), the reader and the
+/// provisioner knowing only that address: one replica SIGKILLed while directory changes stream in. The balancer sends new
+/// connections to the replica still alive, so the services see a dropped connection at most, never an outage.
+/// </summary>
+[Collection(SlapdCollection.Name)]
+public sealed class ConfigReplicaTests(SlapdFixture slapd, RabbitMqFixture rabbit, ITestOutputHelper output) : IClassFixture<RabbitMqFixture>
+{
+    [Fact]
+    public async Task One_of_two_config_replicas_killed_mid_stream_the_other_serves_and_nothing_is_lost_duplicated_or_deleted()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        await using var stream = await DirectoryChangeStream.StartAsync(slapd.Server, rabbit.Broker, "rel-config-replica",
+            new Dictionary<string, string?>
+            {
+                ["Database__Provider"] = "PostgreSql",
+                ["ConnectionStrings__Config"] = postgres.ConnectionString,
+            },
+            configReplicas: 2);
+        var stack = stream.Stack;
+        var balancer = stack.ConfigBalancer!;
+        var replicas = stack.Replicas("config");
+        Assert.Equal(2, replicas.Count);
+        // Two readers: their leader lease is kept by whichever replica each renewal reaches.
+        await stack.StartReplicaAsync("ad-reader");
+        var readers = stack.Replicas("ad-reader");
+        await ScaleOutFaultTests.OnlyLeaderAsync(stack, readers);
+        // Both replicas served the stack before the fault (else this would be a one-replica test).
+        Assert.True(balancer.ConnectionsTo(0) > 0 && balancer.ConnectionsTo(1) > 0, balancer.ToString());
+
+        var victim = replicas[0];
+        var servedBySurvivor = 0;
+        var failovers = 0;
+        var timings = await stream.RunAsync(async () =>
+        {
+            var failoversBefore = balancer.Failovers;
+            var survivorBefore = balancer.ConnectionsTo(1);
+            victim.Kill();
+
+            // Right after the kill, the one address answers every request, each on a new connection: no outage.
+            using (var http = new HttpClient { BaseAddress = new Uri(balancer.Url), Timeout = TimeSpan.FromSeconds(30) })
+            {
+                http.DefaultRequestHeaders.ConnectionClose = true;
+                for (var i = 0; i < 6; i++)
+                    Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+            }
+
+            // The reader and the provisioner reconnect by themselves and reach the survivor; the dead replica stays dead
+            // for the rest of the stream and until the emulator has converged.
+            await stack.EventuallyAsync(() => Task.FromResult(balancer.Failovers > failoversBefore && balancer.ConnectionsTo(1) > survivorBefore + 6),
+                "connections refused by the killed replica and sent to the survivor", TimeSpan.FromSeconds(60));
+            await Task.Delay(FaultToleranceTests.CrashPause);
+            servedBySurvivor = balancer.ConnectionsTo(1) - survivorBefore;
+            failovers = balancer.Failovers - failoversBefore;
+        });
+        Assert.Null(victim.ProcessId);
+        Assert.Equal(0, balancer.Unrouted);
+        output.WriteLine($"Two config replicas on PostgreSQL, one SIGKILLed: {timings}; after the kill {servedBySurvivor} connections " +
+            $"to the survivor, {failovers} refused by the dead replica and sent on; {balancer}");
+
+        // Back: it serves again from the shared database, and the readers still have exactly one leader.
+        await victim.StartAgainAsync();
+        var before = balancer.ConnectionsTo(0);
+        await stack.EventuallyAsync(() => Task.FromResult(balancer.ConnectionsTo(0) > before), "connections to the restarted replica");
+        var leader = await ScaleOutFaultTests.OnlyLeaderAsync(stack, readers);
+        output.WriteLine($"Leader at the end: {leader.Name}");
+        await stream.AssertMatchesDirectoryAsync();
+    }
+}
