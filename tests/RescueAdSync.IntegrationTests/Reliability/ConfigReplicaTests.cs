@@ -68,8 +68,16 @@ public sealed class ConfigReplicaTests(SlapdFixture slapd, RabbitMqFixture rabbi
 
         // Back: it serves again from the shared database, and the readers still have exactly one leader.
         await victim.StartAgainAsync();
+        // (The services keep their open connections to the survivor; new connections are shared again.)
         var before = balancer.ConnectionsTo(0);
-        await stack.EventuallyAsync(() => Task.FromResult(balancer.ConnectionsTo(0) > before), "connections to the restarted replica");
+        using (var http = new HttpClient { BaseAddress = new Uri(balancer.Url), Timeout = TimeSpan.FromSeconds(30) })
+        {
+            http.DefaultRequestHeaders.ConnectionClose = true;
+            http.DefaultRequestHeaders.Authorization = stack.ConfigAdmin.DefaultRequestHeaders.Authorization;
+            for (var i = 0; i < 4; i++)
+                Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/mappings")).StatusCode);
+        }
+        Assert.True(balancer.ConnectionsTo(0) > before, balancer.ToString());
         var leader = await ScaleOutFaultTests.OnlyLeaderAsync(stack, readers);
         output.WriteLine($"Leader at the end: {leader.Name}");
         await stream.AssertMatchesDirectoryAsync();
