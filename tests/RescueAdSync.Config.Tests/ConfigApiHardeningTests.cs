@@ -268,13 +268,20 @@ public class ConfigApiHardeningTests(ConfigApiFactory factory) : IClassFixture<C
             Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync("/api/mappings")).StatusCode);
         }
 
-        var blocked = await own.Admin.GetAsync("/api/mappings");
+        var blocked = await wrong.GetAsync("/api/mappings");
         Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
-        Assert.InRange(blocked.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 60);
+        var retryAfter = blocked.Headers.RetryAfter!.Delta!.Value.TotalSeconds;
+        Assert.InRange(retryAfter, 1, 60);
         Assert.Equal("application/problem+json", blocked.Content.Headers.ContentType?.MediaType);
         var problem = await blocked.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(429, problem.GetProperty("status").GetInt32());
-        Assert.Contains("Retry-After", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Too many failed authentications from this address.", problem.GetProperty("title").GetString());
+        // What happened (the limit), when to retry (the same seconds as the header) and that a valid key still passes.
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains("more than 2 unknown API keys within a minute", detail, StringComparison.Ordinal);
+        Assert.Contains($"refused for {retryAfter:0} more seconds (Retry-After)", detail, StringComparison.Ordinal);
+        Assert.Contains("valid key are not affected", detail, StringComparison.Ordinal);
+        Assert.Equal(retryAfter, problem.GetProperty("retryAfterSeconds").GetInt32());
     }
 
     [Theory]

@@ -18,19 +18,12 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     private const string BlockedItem = "adsync.auth.blocked";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (limiter.IsBlocked(client, out var retryAfter))
-        {
-            Context.Items[BlockedItem] = retryAfter;
-            return Task.FromResult(AuthenticateResult.Fail("Too many failed authentications."));
-        }
-
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         const string prefix = "Bearer ";
@@ -38,25 +31,34 @@ public sealed class ApiKeyAuthenticationHandler(
         var found = key.Length > 0 ? store.Find(key) : null;
         if (found is not { } match)
         {
-            limiter.RecordFailure(client);
+            // Only a failed authentication is counted and refused: a valid key always passes, so someone else's wrong key
+            // from the same address (an operator on the host of the reader and provisioner) never locks a service out.
+            var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            var verdict = await limiter.RecordFailureAsync(client, Context.RequestAborted);
             // The presented key is never logged: a typo of a real key is almost the key.
-            Logger.LogWarning("Rejected an API key from {Client}", client);
-            return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
+            Logger.LogWarning("Rejected an API key from {Client}{Limited}", client, verdict.Blocked ? " (past the limit of failed authentications: 429)" : "");
+            if (verdict.Blocked)
+            {
+                Context.Items[BlockedItem] = verdict.RetryAfter;
+                return AuthenticateResult.Fail("Too many failed authentications.");
+            }
+
+            return AuthenticateResult.Fail("Unknown API key.");
         }
 
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.Name, match.Name), new Claim(ClaimTypes.Role, match.Role)],
             SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         if (Context.Items.TryGetValue(BlockedItem, out var value) && value is TimeSpan retryAfter)
         {
-            var seconds = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            var seconds = (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Response.Headers.RetryAfter = seconds;
+            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             await Context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = Context,
@@ -64,7 +66,9 @@ public sealed class ApiKeyAuthenticationHandler(
                 {
                     Status = StatusCodes.Status429TooManyRequests,
                     Title = "Too many failed authentications from this address.",
-                    Detail = $"Requests from this address are refused for {seconds} seconds (Retry-After), even with a right key.",
+                    Detail = $"This address presented more than {limiter.Limit} unknown API keys within a minute. Requests from it with "
+                        + $"an unknown key are refused for {seconds} more seconds (Retry-After); requests with a valid key are not affected.",
+                    Extensions = { ["retryAfterSeconds"] = seconds },
                 },
             });
             return;

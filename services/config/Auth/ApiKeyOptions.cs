@@ -10,6 +10,9 @@ public sealed class ApiKeyOptions
 
     public List<ApiKeyEntry> ApiKeys { get; set; } = [];
 
-    /// <summary>Failed authentications allowed per client address and minute before it gets 429.</summary>
+    /// <summary>
+    /// Failed authentications (unknown keys) allowed per client address and minute; further unknown keys from it get 429
+    /// until the minute is over. Requests with a valid key are never refused by this limit. Shared by all replicas on PostgreSQL.
+    /// </summary>
     public int FailedAttemptsPerMinute { get; set; } = 10;
 }

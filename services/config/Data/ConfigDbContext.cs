@@ -32,6 +32,8 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<HistoryRow> History => Set<HistoryRow>();
 
+    public DbSet<AuthFailureRow> AuthFailures => Set<AuthFailureRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<RescueAccountRow>(e =>
@@ -117,6 +119,14 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
             e.HasKey(x => x.Name);
             e.Property(x => x.Name).HasMaxLength(200);
             e.Property(x => x.Holder).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<AuthFailureRow>(e =>
+        {
+            e.ToTable("auth_failure");
+            e.HasKey(x => x.Client);
+            e.Property(x => x.Client).HasMaxLength(AuthFailureRow.MaxClientLength);
+            e.HasIndex(x => x.WindowStart);
         });
 
         modelBuilder.ConfigureOperations();

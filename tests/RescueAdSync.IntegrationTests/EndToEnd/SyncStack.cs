@@ -46,14 +46,14 @@ public sealed partial class SyncStack : IAsyncDisposable
 
     public static async Task<SyncStack> StartAsync(RabbitMqBroker broker, DirectoryConnectionSettings directory, string sourceGroupDn, string name,
         IReadOnlyDictionary<string, string?>? configEnvironment = null, IReadOnlyDictionary<string, string?>? provisionerEnvironment = null,
-        IReadOnlyDictionary<string, string?>? readerEnvironment = null)
+        IReadOnlyDictionary<string, string?>? readerEnvironment = null, int configReplicas = 1)
     {
         var vhost = $"{name}-{Guid.NewGuid():N}";
         await CreateVirtualHostAsync(broker, vhost);
 
         var emulator = await ServiceProcess.StartAsync($"{name}-rescue-emulator",
             RepoPaths.ServiceDll("rescue-emulator", "RescueAdSync.RescueEmulator"), new Dictionary<string, string?>());
-        var stack = new SyncStack(emulator);
+        var stack = new SyncStack(emulator) { _configReplicas = configReplicas };
         try
         {
             await stack.InitializeAsync(broker, vhost, emulator, directory, sourceGroupDn, name, configEnvironment, provisionerEnvironment,
@@ -96,7 +96,7 @@ public sealed partial class SyncStack : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? configEnvironment = null)
     {
         var dataDir = Directory.CreateTempSubdirectory("adsync-e2e-config-").FullName;
-        var config = await StartAsync($"{name}-config", "config", "RescueAdSync.Config", new Dictionary<string, string?>
+        var environment = new Dictionary<string, string?>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__Config"] = $"Data Source={Path.Combine(dataDir, "config.db")}",
@@ -107,8 +107,10 @@ public sealed partial class SyncStack : IAsyncDisposable
             ["Auth__ApiKeys__1__Role"] = "reader",
             ["Auth__ApiKeys__2__Key"] = _provisionerKey,
             ["Auth__ApiKeys__2__Role"] = "provisioner",
-        }.Overlay(configEnvironment));
-        ConfigAdmin.BaseAddress = new Uri(config.Url);
+        }.Overlay(configEnvironment);
+        var config = await StartAsync($"{name}-config", "config", "RescueAdSync.Config", environment);
+        await StartConfigReplicasAsync(name, environment);
+        ConfigAdmin.BaseAddress = new Uri(ConfigUrl);
         ConfigAdmin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _adminKey);
         _emulatorApiUrl = $"{emulator.Url}/API/";
         await PutAsync("/api/rescue-account", new RescueAccountSettings(
@@ -118,7 +120,7 @@ public sealed partial class SyncStack : IAsyncDisposable
 
     private Dictionary<string, string?> ServiceEnvironment(ServiceProcess config, string key) => new()
     {
-        ["ConfigService__Url"] = config.Url,
+        ["ConfigService__Url"] = _configBalancer?.Url ?? config.Url,
         ["ConfigService__ApiKey"] = key,
         ["RabbitMq__Host"] = _broker!.Host,
         ["RabbitMq__Port"] = _broker.AmqpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -176,6 +178,8 @@ public sealed partial class SyncStack : IAsyncDisposable
     {
         foreach (var process in Enumerable.Reverse(_processes))
             await process.DisposeAsync();
+        if (_configBalancer is not null)
+            await _configBalancer.DisposeAsync();
         _emulatorHttp.Dispose();
         ConfigAdmin.Dispose();
     }

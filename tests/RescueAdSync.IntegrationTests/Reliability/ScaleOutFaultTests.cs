@@ -58,7 +58,7 @@ public sealed class ScaleOutFaultTests(SlapdFixture slapd, RabbitMqFixture rabbi
         output.WriteLine($"Leader at the end: {after.Name}");
     }
 
-    private static async Task<ServiceProcess> OnlyLeaderAsync(SyncStack stack, IReadOnlyList<ServiceProcess> readers)
+    internal static async Task<ServiceProcess> OnlyLeaderAsync(SyncStack stack, IReadOnlyList<ServiceProcess> readers)
     {
         ServiceProcess? leader = null;
         await stack.EventuallyAsync(async () =>

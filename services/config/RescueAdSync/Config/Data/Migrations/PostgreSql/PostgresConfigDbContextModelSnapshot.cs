@@ -23,6 +23,25 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.AuthFailureRow", b =>
+                {
+                    b.Property<string>("Client")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Client");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("auth_failure", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.DirectoryConnectionRow", b =>
                 {
                     b.Property<int>("Id")

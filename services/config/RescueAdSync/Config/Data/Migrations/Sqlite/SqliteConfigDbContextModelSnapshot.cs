@@ -17,6 +17,25 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("RescueAdSync.Config.Data.AuthFailureRow", b =>
+                {
+                    b.Property<string>("Client")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Client");
+
+                    b.HasIndex("WindowStart");
+
+                    b.ToTable("auth_failure", (string)null);
+                });
+
             modelBuilder.Entity("RescueAdSync.Config.Data.DirectoryConnectionRow", b =>
                 {
                     b.Property<int>("Id")
