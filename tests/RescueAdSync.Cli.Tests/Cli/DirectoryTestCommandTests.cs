@@ -1,7 +1,11 @@
 using System.DirectoryServices.Protocols;
 using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
 using RescueAdSync.Cli.Tests.Infrastructure;
+using RescueAdSync.Cli.Tests.WebUi;
 using RescueAdSync.TestInfrastructure;
+using static Microsoft.Playwright.Assertions;
 
 namespace RescueAdSync.Cli.Tests.Cli;
 
@@ -72,6 +76,45 @@ public sealed class DirectoryTestCommandTests(ConfigStack stack) : IAsyncLifetim
         var gone = await stack.RunCliAsync("directory", "test", "--name", name);
         gone.AssertExit(3);
         Assert.Contains("adsync directory set --name", gone.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_admin_page_tests_a_chosen_connection_and_shows_each_check_with_its_fix()
+    {
+        var name = $"web-{Guid.NewGuid():N}"[..16];
+        // The right server and a wrong password: the bind line fails and says what to do.
+        var set = await stack.RunCliWithInputAsync("not-the-password\n", "directory", "set", "--name", name, "--kind", "OpenLdap",
+            "--server", Slapd.Url, "--bind-dn", Slapd.AdminDn, "--base-dn", Slapd.BaseDn);
+        set.AssertExit(0);
+        try
+        {
+            await using var chromium = await HeadlessChromium.LaunchAsync();
+            var page = await chromium.Browser.NewPageAsync();
+            await page.GotoAsync($"{stack.ConfigUrl}/admin/");
+            await page.FillAsync("#api-key", stack.AdminKey);
+            await page.ClickAsync("#login-form button[type='submit']");
+            await page.ClickAsync("nav .tab[data-tab='settings']");
+            await Expect(page.Locator($"#directory-test-name option[value='{name}']")).ToHaveCountAsync(1);
+            await page.SelectOptionAsync("#directory-test-name", name);
+            await page.ClickAsync("#directory-test");
+
+            var rows = page.Locator("#directory-test-table tbody tr");
+            await Expect(rows).ToHaveCountAsync(3);
+            await Expect(rows.Nth(0).Locator("td")).ToHaveTextAsync(new Regex[]
+            {
+                new("^PASS$"), new("^server$"), new($"^{Regex.Escape(Slapd.Url)} answered in \\d+ ms$"), new("^$"),
+            });
+            await Expect(rows.Nth(2).Locator("td").Nth(0)).ToHaveTextAsync("FAIL");
+            await Expect(rows.Nth(2).Locator("td").Nth(2)).ToContainTextAsync("The supplied credential is invalid");
+            await Expect(rows.Nth(2).Locator("td").Nth(3)).ToContainTextAsync("adsync directory set --bind-dn");
+            await Expect(page.Locator("#directory-test-summary")).ToHaveTextAsync($"{name}: 1 failed, 0 warning(s).");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestResultsFolder.Get("screenshots"), "admin-directory-test.png"), FullPage = true });
+            Assert.DoesNotContain("not-the-password", await page.ContentAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            (await stack.RunCliAsync("directory", "remove", name)).AssertExit(0);
+        }
     }
 
     private LdapConnection Bind()
