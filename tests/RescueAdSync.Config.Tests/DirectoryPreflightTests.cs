@@ -53,7 +53,7 @@ public sealed class DirectoryPreflightTests : IAsyncLifetime
         Assert.Equal(DirectoryCheckStatus.Pass, Line(report, "server").Status);
         var bind = Line(report, "bind");
         Assert.Equal(DirectoryCheckStatus.Fail, bind.Status);
-        Assert.True(bind.Detail.Contains("credential is invalid (LDAP 49)", StringComparison.Ordinal), Describe(report));
+        Assert.True(bind.Detail.Contains("The supplied credential is invalid. (LDAP 49)", StringComparison.Ordinal), Describe(report));
         Assert.Contains("--bind-dn", bind.Fix, StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-password", Describe(report), StringComparison.Ordinal);
         Assert.DoesNotContain(report.Checks, check => check.Check is "base-dn" or "mapping");
