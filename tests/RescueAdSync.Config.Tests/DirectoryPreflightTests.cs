@@ -3,11 +3,12 @@ using System.Net;
 using System.Net.Http.Json;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.TestInfrastructure;
+using Xunit.Abstractions;
 
 namespace RescueAdSync.Config.Tests;
 
 /// <summary>The directory preflight (POST /api/directories/{name}/test, and the answer to a save) against real slapd and Samba AD.</summary>
-public sealed class DirectoryPreflightTests : IAsyncLifetime
+public sealed class DirectoryPreflightTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly ConfigApiFactory _factory = new();
     private SlapdServer? _slapd;
@@ -172,7 +173,9 @@ public sealed class DirectoryPreflightTests : IAsyncLifetime
     {
         var response = await _factory.Admin.PostAsync($"/api/directories/{name}/test", content: null);
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<DirectoryPreflightReport>())!;
+        var report = (await response.Content.ReadFromJsonAsync<DirectoryPreflightReport>())!;
+        output.WriteLine(Describe(report));
+        return report;
     }
 
     private async Task<Guid> MapAsync(string directory, string groupDn)
