@@ -179,9 +179,34 @@ public sealed partial class DirectoryPreflight(TimeProvider time, ILogger<Direct
         }
         catch (Exception ex) when (LdapConnectionFactory.IsConnectionFailure(ex))
         {
-            // The bind itself succeeded; a server without RFC 4532 simply cannot say more.
+            // The bind itself succeeded; without RFC 4532 (Samba) the account's entry is the closest the server can say.
+            var entry = settings.Kind == DirectoryKind.ActiveDirectory ? AccountEntry(connection, settings.BindDn) : null;
             return new DirectoryCheck("bind", DirectoryCheckStatus.Pass,
-                $"Bound at {session.Url} as {settings.BindDn}; the server does not answer Who am I? ({ex.Message}).");
+                $"Bound at {session.Url} as {settings.BindDn}{(entry is null ? "" : $", the account {entry}")}; the server does not answer Who am I? ({ex.Message}).");
+        }
+    }
+
+    /// <summary>The DN of the Active Directory account a bind name (DN, user@domain or DOMAIN\user) names; null when not found.</summary>
+    private static string? AccountEntry(LdapConnection connection, string bindName)
+    {
+        var account = bindName.Contains('\\', StringComparison.Ordinal) ? bindName[(bindName.LastIndexOf('\\') + 1)..]
+            : bindName.Contains('@', StringComparison.Ordinal) ? bindName[..bindName.LastIndexOf('@')]
+            : null;
+        var filter = $"(|(distinguishedName={LdapEscape.FilterValue(bindName)})(userPrincipalName={LdapEscape.FilterValue(bindName)})"
+            + (account is null ? ")" : $"(sAMAccountName={LdapEscape.FilterValue(account)}))");
+        try
+        {
+            if (RootDse(connection, "defaultNamingContext").FirstOrDefault() is not { } root)
+            {
+                return null;
+            }
+            var request = new SearchRequest(root, $"(&(objectClass=user){filter})", SearchScope.Subtree, "1.1") { SizeLimit = 2 };
+            var entries = ((SearchResponse)connection.SendRequest(request, Timeout)).Entries;
+            return entries.Count == 1 ? entries[0].DistinguishedName : null;
+        }
+        catch (Exception ex) when (LdapConnectionFactory.IsConnectionFailure(ex))
+        {
+            return null;
         }
     }
 
