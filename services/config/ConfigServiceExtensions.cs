@@ -48,6 +48,7 @@ public static class ConfigServiceExtensions
             .ValidateOnStart();
         builder.Services.AddHttpClient<RescueAccountVerifier>();
         builder.Services.AddSingleton<TechnicianGroupNames>();
+        builder.Services.AddSingleton<DirectoryPreflight>();
         builder.AddConfigChanges();
         builder.Services.AddTransient<IStartupFilter, Web.SecurityHeadersStartupFilter>();
         builder.Services.AddHostedService<SyncLogRetention>();

@@ -21,6 +21,7 @@ public sealed class AuthorizationTests(ConfigApiFactory factory) : IClassFixture
         { "PUT", "/api/directories/some-directory", "admin" },
         { "DELETE", "/api/directories/some-directory", "admin" },
         { "GET", "/api/directories/some-directory/credentials", "reader" },
+        { "POST", "/api/directories/some-directory/test", "admin" },
         { "GET", "/api/mappings", "admin,reader,provisioner" },
         { "GET", $"/api/mappings/{SomeId}", "admin,reader,provisioner" },
         { "POST", "/api/mappings", "admin" },

@@ -11,6 +11,7 @@ public static class ExitCodes
     public const int ServerError = 5;
     public const int Timeout = 6;
     public const int OperationFailed = 7;
+    public const int ChecksFailed = 8;
 
     public const string Help = """
         Exit codes:
@@ -22,5 +23,6 @@ public static class ExitCodes
           5  the config service failed (HTTP 5xx or an answer the CLI does not understand)
           6  timed out waiting for the services to finish an operation (e.g. the reader applying an approved plan)
           7  the operation ran and failed (e.g. provision: unknown user, not a member of the mapping's group, Rescue refused it)
+          8  a check failed (directory test: a FAIL line; warnings alone exit 0)
         """;
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using RescueAdSync.Config.Auth;
 using RescueAdSync.Config.Data;
+using RescueAdSync.Config.Directories;
 using RescueAdSync.Config.Secrets;
 using RescueAdSync.Config.Validation;
 using RescueAdSync.Contracts.Config;
@@ -23,13 +24,15 @@ public static partial class DirectoryApi
         named.MapGet("/{name}", GetAsync).RequireRoles(Roles.Admin, Roles.Reader);
         named.MapPut("/{name}", PutAsync).RequireRoles(Roles.Admin);
         named.MapDelete("/{name}", DeleteAsync).RequireRoles(Roles.Admin);
+        named.MapPost("/{name}/test", TestAsync).RequireRoles(Roles.Admin);
         named.MapGet("/{name}/credentials", GetCredentialsAsync).RequireRoles(Roles.Reader).NoStore();
 
         var group = api.MapGroup("/directory").WithTags("Directory");
         group.MapGet("/", (ConfigDbContext db, HttpContext http, CancellationToken ct) => GetAsync(DirectoryNames.Default, db, http, ct))
             .RequireRoles(Roles.Admin, Roles.Reader);
         group.MapPut("/", (DirectoryConnectionSettings settings, ConfigDbContext db, SecretProtector protector, TimeProvider time, ConfigChangeNotifier notifier,
-                HttpContext http, CancellationToken ct) => PutAsync(DirectoryNames.Default, settings, db, protector, time, notifier, http, ct))
+                DirectoryPreflight preflight, HttpContext http, CancellationToken ct) =>
+                PutAsync(DirectoryNames.Default, settings, db, protector, time, notifier, preflight, http, ct))
             .RequireRoles(Roles.Admin);
         group.MapGet("/credentials", (ConfigDbContext db, SecretProtector protector, HttpContext http, CancellationToken ct) =>
                 GetCredentialsAsync(DirectoryNames.Default, db, protector, http, ct))
@@ -70,9 +73,13 @@ public static partial class DirectoryApi
         return ETags.NotModified(http.Request, etag) ? TypedResults.StatusCode(StatusCodes.Status304NotModified) : TypedResults.Ok(ToView(row));
     }
 
+    /// <summary>
+    /// Saves the connection, then answers it with the preflight of the connection as saved: a failing check does not
+    /// refuse the save (the directory may be fixed next, or be down for a moment), it tells the operator at once.
+    /// </summary>
     public static async Task<Results<Ok<DirectoryConnectionView>, ValidationProblem, ProblemHttpResult>> PutAsync(
         string name, DirectoryConnectionSettings settings, ConfigDbContext db, SecretProtector protector, TimeProvider time,
-        ConfigChangeNotifier notifier, HttpContext http, CancellationToken cancellationToken)
+        ConfigChangeNotifier notifier, DirectoryPreflight preflight, HttpContext http, CancellationToken cancellationToken)
     {
         var result = await PutOnceAsync(name, settings, db, protector, time, notifier, http, cancellationToken);
         if (result.Result is ProblemHttpResult { StatusCode: StatusCodes.Status409Conflict } && !ETags.HasIfMatch(http.Request))
@@ -83,7 +90,32 @@ public static partial class DirectoryApi
             result = await PutOnceAsync(name, settings, db, protector, time, notifier, http, cancellationToken);
         }
 
-        return result;
+        if (result.Result is not Ok<DirectoryConnectionView> { Value: { } saved })
+        {
+            return result;
+        }
+
+        var row = await FindAsync(db.DirectoryConnections.AsNoTracking(), saved.Name, cancellationToken);
+        return row is null
+            ? result
+            : TypedResults.Ok(saved with { Preflight = await PreflightAsync(row, db, protector, preflight, cancellationToken) });
+    }
+
+    /// <summary>The directory preflight: the stored connection checked as the reader would use it, line by line.</summary>
+    public static async Task<Results<Ok<DirectoryPreflightReport>, NotFound>> TestAsync(
+        string name, ConfigDbContext db, SecretProtector protector, DirectoryPreflight preflight, CancellationToken cancellationToken)
+    {
+        var row = await FindAsync(db.DirectoryConnections.AsNoTracking(), name, cancellationToken);
+        return row is null ? TypedResults.NotFound() : TypedResults.Ok(await PreflightAsync(row, db, protector, preflight, cancellationToken));
+    }
+
+    private static async Task<DirectoryPreflightReport> PreflightAsync(DirectoryConnectionRow row, ConfigDbContext db, SecretProtector protector,
+        DirectoryPreflight preflight, CancellationToken cancellationToken)
+    {
+        var mappings = await db.Mappings.AsNoTracking().Where(m => m.Directory == row.Name).OrderBy(m => m.Priority)
+            .Select(m => new PreflightMapping(m.Id, m.SourceGroupDn, m.Nested))
+            .ToListAsync(cancellationToken);
+        return await preflight.RunAsync(row.Name, ToSettings(row, protector), mappings, cancellationToken);
     }
 
     private static async Task<Results<Ok<DirectoryConnectionView>, ValidationProblem, ProblemHttpResult>> PutOnceAsync(

@@ -142,9 +142,11 @@
     $("logout").hidden = true;
     $("login-view").hidden = false;
     $("api-key").value = "";
-    for (const id of ["mappings-table", "log-table", "plans-table", "plan-changes", "history-table"]) $(id).tBodies[0].replaceChildren();
+    for (const id of ["mappings-table", "log-table", "plans-table", "plan-changes", "history-table", "directory-test-table"]) $(id).tBodies[0].replaceChildren();
     for (const id of ["account-list", "directory-list", "details-list", "plan-list"]) $(id).replaceChildren();
     $("plan-details").hidden = true;
+    $("directory-test-summary").hidden = true;
+    $("directory-test-table").hidden = true;
     resetActions();
     showMessage(reason || "");
   }
@@ -554,9 +556,60 @@
     ] : [["Status", "Not set yet (adsync directory set)", "bad"]]);
   }
 
+  async function loadDirectoryNames() {
+    const { data } = await api("/api/directories");
+    const select = $("directory-test-name");
+    const chosen = select.value;
+    select.replaceChildren(...(data || []).map((d) => {
+      const option = document.createElement("option");
+      option.value = d.name;
+      option.textContent = d.name;
+      return option;
+    }));
+    if (chosen && (data || []).some((d) => d.name === chosen)) select.value = chosen;
+    $("directory-test").disabled = !(data && data.length);
+  }
+
+  const CHECK_LABELS = { Pass: "PASS", Warn: "WARN", Fail: "FAIL" };
+
+  async function testDirectory() {
+    const name = $("directory-test-name").value;
+    if (!name) return;
+    const summary = $("directory-test-summary");
+    $("directory-test").disabled = true;
+    summary.hidden = false;
+    summary.className = "hint";
+    summary.textContent = `Testing ${name}…`;
+    try {
+      const { data } = await api(`/api/directories/${encodeURIComponent(name)}/test`, storedKey(), "POST");
+      if (!data) {
+        summary.textContent = `The directory connection ${name} no longer exists.`;
+        return;
+      }
+      const body = $("directory-test-table").tBodies[0];
+      body.replaceChildren();
+      for (const check of data.checks) {
+        const row = body.insertRow();
+        cell(row, CHECK_LABELS[check.status] || check.status, `check-${check.status}`);
+        cell(row, check.check);
+        cell(row, check.detail);
+        cell(row, check.fix);
+      }
+      $("directory-test-table").hidden = false;
+      const failed = data.checks.filter((c) => c.status === "Fail").length;
+      const warned = data.checks.filter((c) => c.status === "Warn").length;
+      summary.className = failed ? "bad" : "good";
+      summary.textContent = failed || warned
+        ? `${name}: ${failed} failed, ${warned} warning(s).`
+        : `${name}: every check passed.`;
+    } finally {
+      $("directory-test").disabled = false;
+    }
+  }
+
   async function loadAll() {
     await loadMappings();
-    await Promise.all([loadLog(), loadSettings(), loadPlans()]);
+    await Promise.all([loadLog(), loadSettings(), loadDirectoryNames(), loadPlans()]);
   }
 
   function selectTab(name) {
@@ -648,6 +701,7 @@
     $("resync-yes").addEventListener("click", () => resync().catch(fail));
     $("resync-no").addEventListener("click", () => { actions.resyncMapping = null; $("resync-confirm").hidden = true; });
     $("provision-form").addEventListener("submit", (e) => { e.preventDefault(); provision().catch(fail); });
+    $("directory-test-form").addEventListener("submit", (e) => { e.preventDefault(); testDirectory().catch(fail); });
     $("history-search").addEventListener("submit", (e) => { e.preventDefault(); searchHistory().catch(fail); });
     $("log-filters").addEventListener("submit", (e) => {
       e.preventDefault();

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace RescueAdSync.Contracts.Config;
 
 /// <summary>A directory connection as shown to administrators: the bind password is never returned.</summary>
@@ -14,6 +16,7 @@ namespace RescueAdSync.Contracts.Config;
 /// <param name="AllowInsecureTls">Whether server certificates go unverified (labs only).</param>
 /// <param name="DisabledAttribute">OpenLDAP: the attribute that marks a disabled account, if any.</param>
 /// <param name="ReconcileMinutes">Minutes between two full reads of each mapping.</param>
+/// <param name="Preflight">The answer to a save only: the connection checked as saved (see <see cref="DirectoryPreflightReport"/>).</param>
 public sealed record DirectoryConnectionView(
     DirectoryKind Kind,
     IReadOnlyList<string> ServerUrls,
@@ -27,4 +30,5 @@ public sealed record DirectoryConnectionView(
     string? CaBundlePem = null,
     bool AllowInsecureTls = false,
     string? DisabledAttribute = null,
-    int ReconcileMinutes = 360);
+    int ReconcileMinutes = 360,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DirectoryPreflightReport? Preflight = null);

@@ -6,7 +6,7 @@ using RescueAdSync.Contracts.Config;
 namespace RescueAdSync.Cli.Commands;
 
 /// <summary>
-/// <c>adsync directory list|show|set|remove</c>: the LDAP / Active Directory connections the ad-readers use. Without
+/// <c>adsync directory list|show|set|test|remove</c>: the LDAP / Active Directory connections the ad-readers use. Without
 /// --name a command works on the connection named "default".
 /// </summary>
 public static class DirectoryCommands
@@ -19,6 +19,7 @@ public static class DirectoryCommands
         directory.Add(List(runner));
         directory.Add(Show(runner));
         directory.Add(Set(runner));
+        directory.Add(Test(runner));
         directory.Add(Remove(runner));
         return directory;
     }
@@ -125,9 +126,80 @@ public static class DirectoryCommands
                 parse.GetValue(reconcile) ?? stored?.ReconcileMinutes ?? 360);
             var saved = await context.Api.SendAsync<DirectoryConnectionView>(HttpMethod.Put, path, settings, current?.ETag, What, ct);
             Write(context, saved.Value);
+            if (!context.Json && saved.Value.Preflight is { } preflight)
+            {
+                // Saved either way: a failing check says what to fix next, it does not undo the save.
+                context.Out.WriteLine();
+                WriteChecks(context, preflight);
+            }
+
             return ExitCodes.Ok;
         });
         return set;
+    }
+
+    private static Command Test(CommandRunner runner)
+    {
+        var name = NameOption();
+        var test = new Command("test", $"""
+            Check a directory connection as the reader will use it: which servers answer and how fast, TLS, the bind
+            identity as the server sees it, the base DN, DirSync (Active Directory) or contextCSN and accesslog
+            (OpenLDAP), and each mapping's group. One line per check, PASS, WARN or FAIL, with the fix under a warning
+            or a failure. Exits 0 when nothing failed (warnings allowed), {ExitCodes.ChecksFailed} when a check failed.
+            """) { name };
+        runner.SetAction(test, async (parse, context, ct) =>
+        {
+            var directoryName = parse.GetValue(name);
+            DirectoryPreflightReport report;
+            try
+            {
+                report = (await context.Api.SendAsync<DirectoryPreflightReport>(HttpMethod.Post, $"{PathOf(directoryName)}/test", body: null, ifMatch: null,
+                    What, ct)).Value;
+            }
+            catch (CliException e) when (e.ExitCode == ExitCodes.NotFound)
+            {
+                throw new CliException(ExitCodes.NotFound,
+                    $"The directory connection '{directoryName}' is not set yet: run 'adsync directory set{(directoryName == DirectoryNames.Default ? "" : $" --name {directoryName}")}'.");
+            }
+
+            if (context.Json)
+            {
+                context.WriteJson(report);
+            }
+            else
+            {
+                WriteChecks(context, report);
+            }
+
+            return report.Status == DirectoryCheckStatus.Fail ? ExitCodes.ChecksFailed : ExitCodes.Ok;
+        });
+        return test;
+    }
+
+    /// <summary>One line per check, the fix indented under it, and a closing count.</summary>
+    private static void WriteChecks(CliContext context, DirectoryPreflightReport report)
+    {
+        var width = report.Checks.Select(check => check.Check.Length).DefaultIfEmpty(0).Max();
+        foreach (var check in report.Checks)
+        {
+            var status = check.Status switch
+            {
+                DirectoryCheckStatus.Pass => "PASS",
+                DirectoryCheckStatus.Warn => "WARN",
+                _ => "FAIL",
+            };
+            context.Out.WriteLine($"{status}  {check.Check.PadRight(width)}  {check.Detail}");
+            if (check.Fix is { } fix)
+            {
+                context.Out.WriteLine($"{new string(' ', 6 + width)}  fix: {fix}");
+            }
+        }
+
+        var failures = report.Checks.Count(check => check.Status == DirectoryCheckStatus.Fail);
+        var warnings = report.Checks.Count(check => check.Status == DirectoryCheckStatus.Warn);
+        context.Note(failures == 0 && warnings == 0
+            ? $"Directory connection '{report.Name}': every check passed."
+            : $"Directory connection '{report.Name}': {failures} failed, {warnings} warning(s).");
     }
 
     private static Command Remove(CommandRunner runner)
