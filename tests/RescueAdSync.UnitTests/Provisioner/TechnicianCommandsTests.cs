@@ -11,7 +11,7 @@ public sealed class TechnicianCommandsTests
     [Fact]
     public void Status_only_update_writes_the_technicians_own_fields_back_and_disabling_drops_the_mobile_add_on()
     {
-        var command = TechnicianCommands.StatusOnly(Moved, enabled: false, mappingMobileAddon: true);
+        var command = ProvisioningDecision.StatusOnly(Moved, enabled: false, mappingMobileAddon: true);
 
         Assert.Equal(new SetUserCommand(42, "Admin's Name", "kept@example.org", false, false, true, "nick", "sso", "desc"), command);
     }
@@ -19,8 +19,8 @@ public sealed class TechnicianCommandsTests
     [Fact]
     public void Status_only_update_of_an_enabled_technician_keeps_its_current_mobile_add_on()
     {
-        Assert.True(TechnicianCommands.StatusOnly(Moved, enabled: true, mappingMobileAddon: false).MobileAddon);
-        Assert.False(TechnicianCommands.StatusOnly(Moved with { HasMobileAddon = false }, enabled: true, mappingMobileAddon: true).MobileAddon);
+        Assert.True(ProvisioningDecision.StatusOnly(Moved, enabled: true, mappingMobileAddon: false).MobileAddon);
+        Assert.False(ProvisioningDecision.StatusOnly(Moved with { HasMobileAddon = false }, enabled: true, mappingMobileAddon: true).MobileAddon);
     }
 
     [Fact]
@@ -28,8 +28,8 @@ public sealed class TechnicianCommandsTests
     {
         var disabled = Moved with { Status = "Disabled", HasMobileAddon = false };
 
-        Assert.True(TechnicianCommands.StatusOnly(disabled, enabled: true, mappingMobileAddon: true).MobileAddon);
-        Assert.False(TechnicianCommands.StatusOnly(disabled, enabled: true, mappingMobileAddon: false).MobileAddon);
+        Assert.True(ProvisioningDecision.StatusOnly(disabled, enabled: true, mappingMobileAddon: true).MobileAddon);
+        Assert.False(ProvisioningDecision.StatusOnly(disabled, enabled: true, mappingMobileAddon: false).MobileAddon);
     }
 
     [Fact]
@@ -37,9 +37,9 @@ public sealed class TechnicianCommandsTests
     {
         var command = new SetUserCommand(42, "Admin's Name", "KEPT@example.org", true, true, true);
 
-        Assert.True(TechnicianCommands.IsApplied(Moved with { Status = "Online" }, command));
-        Assert.False(TechnicianCommands.IsApplied(Moved with { Status = "Disabled" }, command));
-        Assert.False(TechnicianCommands.IsApplied(Moved, command with { MobileAddon = false }));
-        Assert.False(TechnicianCommands.IsApplied(Moved, command with { Name = "Directory Name" }));
+        Assert.True(ProvisioningDecision.IsApplied(Moved with { Status = "Online" }, command));
+        Assert.False(ProvisioningDecision.IsApplied(Moved with { Status = "Disabled" }, command));
+        Assert.False(ProvisioningDecision.IsApplied(Moved, command with { MobileAddon = false }));
+        Assert.False(ProvisioningDecision.IsApplied(Moved, command with { Name = "Directory Name" }));
     }
 }
