@@ -41,32 +41,17 @@ public sealed class PreviewPlanner(IRescueClient rescue, LinkStore links, IPrevi
     {
         // A disabled mapping is planned as it would be once enabled: a preview is how one checks it before enabling it.
         var mapping = await cache.FindMappingAsync(change.MappingId, ct) is { } found ? found with { Enabled = true } : null;
-        TechnicianLink? link = null;
-        var plan = ProvisioningDecision.Screen(change, mapping);
-        if (plan is null)
-        {
-            link = await links.GetAsync(change.DirectoryUserId, ct);
-            plan = ProvisioningDecision.IfStale(change, link);
-        }
-        if (plan is null)
-        {
-            RescueTechnician? technician;
-            string? heldBy = null;
-            if (link?.TechnicianNodeId is { } linked)
+        var (plan, link) = await ProvisioningDecision.DecideAsync(change, mapping,
+            readLink: () => links.GetAsync(change.DirectoryUserId, ct),
+            getTechnician: node => rescue.GetAsync(node, ct),
+            findByEmail: async _ =>
             {
-                technician = await rescue.GetAsync(linked, ct);
-            }
-            else
-            {
-                technician = await rescue.FindByEmailAsync(change.Email, ct);
-                if (technician is not null && await OwnerAsync(technician.NodeId, ct) is { } owner && owner.DirectoryUserId != change.DirectoryUserId)
-                    heldBy = owner.DirectoryUserId;
-            }
-            var placement = heldBy is null && ProvisioningDecision.NeedsPlacement(change, mapping!, technician)
-                ? await groups.IsDirectMemberAsync(mapping!.TechnicianGroupId, technician!.NodeId, ct) ? Placement.InGroup : Placement.Moved
-                : Placement.NotAsked;
-            plan = ProvisioningDecision.Decide(change, mapping, link, technician, placement, heldBy);
-        }
+                var technician = await rescue.FindByEmailAsync(change.Email, ct);
+                return technician is not null && await OwnerAsync(technician.NodeId, ct) is { } owner && owner.DirectoryUserId != change.DirectoryUserId
+                    ? (technician, owner.DirectoryUserId)
+                    : (technician, null);
+            },
+            isInGroup: node => groups.IsDirectMemberAsync(mapping!.TechnicianGroupId, node, ct));
         return Render(plan, change, link);
     }
 

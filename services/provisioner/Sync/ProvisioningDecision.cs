@@ -99,6 +99,29 @@ public static class ProvisioningDecision
         string? emailHeldBy = null) =>
         Screen(change, mapping) ?? IfStale(change, link) ?? ForTechnician(change, mapping!, link, technician, placement, emailHeldBy);
 
+    /// <summary>
+    /// <see cref="Decide"/> with its facts read as the rules need them, each only when the rules before it left the plan open:
+    /// the link, then the linked technician or the one with the user's email (with the other user that holds it, if one
+    /// does), then, only when the plan depends on it, whether the technician is still in the mapping's group. The consumer
+    /// and a preview read the same facts in the same order; they differ in how the email's technician is looked for (the
+    /// consumer claims it at once, a preview only asks who holds it).
+    /// </summary>
+    public static async Task<(Plan Plan, TechnicianLink? Link)> DecideAsync(UserChanged change, Mapping? mapping,
+        Func<Task<TechnicianLink?>> readLink, Func<long, Task<RescueTechnician?>> getTechnician,
+        Func<TechnicianLink?, Task<(RescueTechnician? Technician, string? HeldBy)>> findByEmail, Func<long, Task<bool>> isInGroup)
+    {
+        if (Screen(change, mapping) is { } skip)
+            return (skip, null);
+        var link = await readLink();
+        if (IfStale(change, link) is { } stale)
+            return (stale, link);
+        var (technician, heldBy) = link?.TechnicianNodeId is { } linked ? (await getTechnician(linked), null) : await findByEmail(link);
+        var placement = heldBy is null && NeedsPlacement(change, mapping!, technician)
+            ? await isInGroup(technician!.NodeId) ? Placement.InGroup : Placement.Moved
+            : Placement.NotAsked;
+        return (Decide(change, mapping, link, technician, placement, heldBy), link);
+    }
+
     /// <summary>The rules decided before the link is read: the mapping and the user's own values.</summary>
     public static Plan? Screen(UserChanged change, Mapping? mapping)
     {
@@ -167,9 +190,11 @@ public static class ProvisioningDecision
 
         if (IsNew(technician))
             return new Plan.Create(technician.NodeId, ForChange(technician.NodeId, change, mapping, technician), RecoverOrphan: false);
-        var wanted = ForChange(technician.NodeId, change, mapping, technician);
-        var moved = placement == Placement.Moved && NeedsPlacement(change, mapping, technician);
-        var command = moved ? StatusOnly(technician, enabled, mapping.MobileAddon) : wanted;
+        var needsPlacement = NeedsPlacement(change, mapping, technician);
+        if (needsPlacement && placement == Placement.NotAsked)
+            throw new ArgumentException("The plan depends on whether the technician is still in the mapping's group; it was not asked.", nameof(placement));
+        var moved = placement == Placement.Moved && needsPlacement;
+        var command = moved ? StatusOnly(technician, enabled, mapping.MobileAddon) : ForChange(technician.NodeId, change, mapping, technician);
         if (link?.TechnicianNodeId is null)
             return new Plan.Link(technician, command, moved);
         if (IsApplied(technician, command))

@@ -17,6 +17,7 @@ namespace RescueAdSync.Provisioner.Sync;
 /// never share one: a user whose fresh technician was claimed first by such a recovery takes the recoverer's orphan.</item>
 /// </list>
 /// A crash at any point therefore ends, after the redelivery, with exactly one technician per user and none left empty.
+/// What to do with the user is <see cref="ProvisioningDecision"/>'s; this is how it is done safely.
 /// </summary>
 public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, SyncLogWriter syncLog, TimeProvider clock, ILogger<TechnicianClaimer> logger)
 {

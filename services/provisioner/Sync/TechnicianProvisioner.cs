@@ -35,33 +35,19 @@ public sealed class TechnicianProvisioner(
         var mapping = await cache.FindMappingAsync(change.MappingId, ct)
             ?? throw new UnknownMappingException(change.MappingId);
 
-        TechnicianLink? link = null;
         var intentWritten = false;
-        var plan = ProvisioningDecision.Screen(change, mapping);
-        if (plan is null)
-        {
-            link = await links.GetAsync(change.DirectoryUserId, ct);
-            plan = ProvisioningDecision.IfStale(change, link);
-        }
-        if (plan is null)
-        {
-            RescueTechnician? technician;
-            string? heldBy = null;
-            if (link?.TechnicianNodeId is { } linked)
+        var (plan, link) = await ProvisioningDecision.DecideAsync(change, mapping,
+            readLink: () => links.GetAsync(change.DirectoryUserId, ct),
+            getTechnician: node => rescue.GetAsync(node, ct),
+            findByEmail: async link =>
             {
-                technician = await rescue.GetAsync(linked, ct);
-            }
-            else
-            {
-                (technician, intentWritten) = await claimer.FindAsync(change, mapping, link, ct);
-                if (technician is not null && !await claimer.ClaimExistingAsync(change, mapping, link, technician.NodeId, intentWritten, ct))
-                    heldBy = ProvisioningDecision.AnotherUser;
-            }
-            var placement = heldBy is null && ProvisioningDecision.NeedsPlacement(change, mapping, technician)
-                ? await groups.IsDirectMemberAsync(mapping.TechnicianGroupId, technician!.NodeId, ct) ? Placement.InGroup : Placement.Moved
-                : Placement.NotAsked;
-            plan = ProvisioningDecision.Decide(change, mapping, link, technician, placement, heldBy);
-        }
+                // Claimed before anything is decided about it: a technician another user holds is never written (rule 6).
+                (var technician, intentWritten) = await claimer.FindAsync(change, mapping, link, ct);
+                return technician is not null && !await claimer.ClaimExistingAsync(change, mapping, link, technician.NodeId, intentWritten, ct)
+                    ? (technician, ProvisioningDecision.AnotherUser)
+                    : (technician, null);
+            },
+            isInGroup: node => groups.IsDirectMemberAsync(mapping.TechnicianGroupId, node, ct));
 
         var result = await ExecuteAsync(plan, change, mapping, link, intentWritten, ct);
         return new ProvisioningOutcome(result, plan.Label(result));
