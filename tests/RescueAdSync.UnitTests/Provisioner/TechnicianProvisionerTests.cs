@@ -1,5 +1,4 @@
 using System.Net;
-using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -61,7 +60,7 @@ public sealed class TechnicianProvisionerTests : IAsyncDisposable
 
     private async Task<ProvisioningOutcome> ApplyAsync(UserChanged change)
     {
-        var config = Fake.Create<IConfigApi>(new Dictionary<string, Func<object?[], object?>>
+        var config = FakeApi.Create<IConfigApi>(new Dictionary<string, Func<object?[], object?>>
         {
             [nameof(IConfigApi.GetRescueCredentialsAsync)] = _ => Task.FromResult(new RescueCredentials("http://rescue", "token", "Default-Pass-1", DateTimeOffset.UnixEpoch)),
             [nameof(IConfigApi.GetMappingsAsync)] = _ => Task.FromResult<IReadOnlyList<Mapping>>([TheMapping]),
@@ -75,7 +74,7 @@ public sealed class TechnicianProvisionerTests : IAsyncDisposable
             [nameof(IConfigApi.AddHistoryAsync)] = a =>
             {
                 _history.AddRange((IReadOnlyList<NewHistoryEntry>)a[0]!);
-                return Task.FromResult<IApiResponse>(Fake.Response<object>(new object()));
+                return Task.FromResult<IApiResponse>(FakeApi.Response<object>(new object()));
             },
         });
         var options = Options.Create(new ProvisionerOptions());
@@ -96,7 +95,7 @@ public sealed class TechnicianProvisionerTests : IAsyncDisposable
     {
         if (_concurrentWrite is { } write && ++_linkReads == write.Read)
             _links[user] = write.Link;
-        return Fake.Response(_links.GetValueOrDefault(user));
+        return FakeApi.Response(_links.GetValueOrDefault(user));
     }
 
     /// <summary>The config service's compare-and-set: a newer stored version wins, a link's technician never changes, a technician has one user.</summary>
@@ -115,7 +114,7 @@ public sealed class TechnicianProvisionerTests : IAsyncDisposable
         if (refused is null)
         {
             _links[link.DirectoryUserId] = link with { History = null };
-            return Fake.Response<object>(new object());
+            return FakeApi.Response<object>(new object());
         }
         if (link.History is not null)
             _history.Remove(link.History);
@@ -426,27 +425,5 @@ public sealed class TechnicianProvisionerTests : IAsyncDisposable
         }
 
         public Task<RescueAccountInfo> GetAccountAsync(CancellationToken ct) => throw new NotSupportedException();
-    }
-
-    /// <summary>Interfaces answered by name; any other call fails the test.</summary>
-    private class Fake : DispatchProxy
-    {
-        private Dictionary<string, Func<object?[], object?>> _answers = [];
-
-        public static T Create<T>(Dictionary<string, Func<object?[], object?>> answers)
-            where T : class
-        {
-            var proxy = Create<T, Fake>();
-            ((Fake)(object)proxy)._answers = answers;
-            return proxy;
-        }
-
-        public static IApiResponse<T> Response<T>(T? content)
-            where T : class =>
-            new ApiResponse<T>(new HttpResponseMessage(content is null ? HttpStatusCode.NotFound : HttpStatusCode.OK) { RequestMessage = new HttpRequestMessage() },
-                content, new RefitSettings());
-
-        protected override object? Invoke(MethodInfo? method, object?[]? args) =>
-            _answers.TryGetValue(method!.Name, out var answer) ? answer(args ?? []) : throw new NotSupportedException($"{method.Name} must not be called.");
     }
 }
