@@ -47,11 +47,11 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
             await authGate.WaitUntilOpenAsync(ct);
             try
             {
-                var result = await provisioner.ApplyAsync(change, ct);
-                ProvisionerMetrics.Operations.WithLabels(result.ToString().ToLowerInvariant()).Inc();
-                if (result is ProvisioningResult.Created or ProvisioningResult.Updated or ProvisioningResult.Unchanged)
+                var outcome = await provisioner.ApplyAsync(change, ct);
+                ProvisionerMetrics.Operations.WithLabels(outcome.Result.ToString().ToLowerInvariant()).Inc();
+                if (outcome.Result is ProvisioningResult.Created or ProvisioningResult.Updated or ProvisioningResult.Unchanged)
                     ProvisionerMetrics.SyncLag.Observe(Math.Max(0, (clock.GetUtcNow() - change.ObservedAt).TotalSeconds));
-                await (links is null ? Task.CompletedTask : reporter?.ReportAsync(change, result, links, ct, provisioner.OutcomeDetail) ?? Task.CompletedTask);
+                await (links is null ? Task.CompletedTask : reporter?.ReportAsync(change, outcome, links, ct) ?? Task.CompletedTask);
                 return;
             }
             catch (RescueApiException ex) when (ex.Kind == RescueErrorKind.Authentication)

@@ -12,7 +12,7 @@ namespace RescueAdSync.Provisioner.Operations;
 /// </summary>
 public sealed class ProvisionReporter(IOperationsApi operations, ILogger<ProvisionReporter> logger)
 {
-    public async Task ReportAsync(UserChanged change, ProvisioningResult result, LinkStore links, CancellationToken ct, string? detail = null)
+    public async Task ReportAsync(UserChanged change, ProvisioningOutcome outcome, LinkStore links, CancellationToken ct)
     {
         if (change.ProvisionRequestId is not { } id)
         {
@@ -27,27 +27,17 @@ public sealed class ProvisionReporter(IOperationsApi operations, ILogger<Provisi
         {
             logger.LogWarning("Provision request {RequestId}: reading the link failed ({Error}); reporting without the node id.", id, ex.Message);
         }
-        var error = result switch
+        var error = outcome.Result switch
         {
             ProvisioningResult.Failed => "Rescue refused the values of the new technician (see the sync log for the code).",
             ProvisioningResult.Skipped => "Nothing was applied: the user has no usable name or email, the mapping is disabled, or the linked technician no longer exists (see the sync log).",
             _ => null,
         };
-        await SendAsync(id, new ProvisionOutcome(result == ProvisioningResult.Failed ? "Failed" : detail ?? Describe(change, result), nodeId, error), ct);
+        await SendAsync(id, new ProvisionOutcome(outcome.Label, nodeId, error), ct);
     }
 
     public Task FailedAsync(UserChanged change, string error, CancellationToken ct) =>
         change.ProvisionRequestId is { } id ? SendAsync(id, new ProvisionOutcome("Failed", null, error), ct) : Task.CompletedTask;
-
-    /// <summary>
-    /// Created / Updated name what Rescue saw, or the provisioner's detail: Linked, Enabled, Disabled; Stale means a newer
-    /// state of the user was already applied.
-    /// </summary>
-    private static string Describe(UserChanged change, ProvisioningResult result) => result switch
-    {
-        ProvisioningResult.Updated when change.State != UserState.Enabled => "Disabled",
-        _ => result.ToString(),
-    };
 
     private async Task SendAsync(Guid id, ProvisionOutcome outcome, CancellationToken ct)
     {

@@ -3,7 +3,6 @@ using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.Contracts.Previews;
 using RescueAdSync.Provisioner.Configuration;
-using RescueAdSync.Provisioner.Operations;
 using RescueAdSync.Provisioner.Rescue;
 using RescueAdSync.Provisioner.Sync;
 using RescueAdSync.ServiceDefaults;
@@ -11,9 +10,8 @@ using RescueAdSync.ServiceDefaults;
 namespace RescueAdSync.Provisioner.Previews;
 
 /// <summary>
-/// Computes a preview's plan: for every state the reader would publish, what <see cref="TechnicianProvisioner"/> and
-/// <see cref="TechnicianClaimer"/> would do with it, decided by the same rules (<see cref="ForcedVersions"/>,
-/// <see cref="TechnicianCommands"/>), but through read calls only: getUser_v3, getHierarchy_v2 and the link table.
+/// Computes a preview's plan: for every state the reader would publish, the <see cref="Plan"/> the consumer would execute,
+/// decided by <see cref="ProvisioningDecision"/> from read calls only: getUser_v3, getHierarchy_v2 and the link table.
 /// Nothing is created, set, linked or logged.
 /// </summary>
 public sealed class PreviewPlanner(IRescueClient rescue, LinkStore links, IPreviewsApi previews, ConfigCache cache, TechnicianGroupCache groups)
@@ -41,75 +39,54 @@ public sealed class PreviewPlanner(IRescueClient rescue, LinkStore links, IPrevi
     /// <summary>One state: the planned change, or null when applying it would change nothing.</summary>
     public async Task<PreviewItem?> PlanAsync(UserChanged change, CancellationToken ct)
     {
-        var mapping = await cache.FindMappingAsync(change.MappingId, ct);
         // A disabled mapping is planned as it would be once enabled: a preview is how one checks it before enabling it.
-        if (mapping is null)
-            return Skip(change, $"Mapping {change.MappingId} was deleted since the directory was read: its users are not provisioned.");
-        if (string.IsNullOrWhiteSpace(change.Email) || string.IsNullOrWhiteSpace(change.DisplayName))
-            return Skip(change, "The directory user has no usable name or email (mail / userPrincipalName); Rescue requires both.");
+        var mapping = await cache.FindMappingAsync(change.MappingId, ct) is { } found ? found with { Enabled = true } : null;
+        var (plan, link) = await ProvisioningDecision.DecideAsync(change, mapping,
+            readLink: () => links.GetAsync(change.DirectoryUserId, ct),
+            getTechnician: node => rescue.GetAsync(node, ct),
+            findByEmail: async _ =>
+            {
+                var technician = await rescue.FindByEmailAsync(change.Email, ct);
+                return technician is not null && await OwnerAsync(technician.NodeId, ct) is { } owner && owner.DirectoryUserId != change.DirectoryUserId
+                    ? (technician, owner.DirectoryUserId)
+                    : (technician, null);
+            },
+            isInGroup: node => groups.IsDirectMemberAsync(mapping!.TechnicianGroupId, node, ct));
+        return Render(plan, change, link);
+    }
 
-        var link = await links.GetAsync(change.DirectoryUserId, ct);
-        if (link is not null && ForcedVersions.IsStale(link.Version, change))
-            return null; // This version (or a newer one) is applied already.
-
-        RescueTechnician? technician;
-        long nodeId;
-        var linking = false;
-        if (link?.TechnicianNodeId is not { } linkedNode)
+    private static PreviewItem? Render(Plan plan, UserChanged change, TechnicianLink? link)
+    {
+        switch (plan)
         {
-            if (await rescue.FindByEmailAsync(change.Email, ct) is { } existing)
-            {
-                if (await OwnerAsync(existing.NodeId, ct) is { } owner && owner.DirectoryUserId != change.DirectoryUserId)
-                    return Skip(change, $"Technician {existing.NodeId} has this user's email but is already linked to another directory user " +
-                        $"({owner.DirectoryUserId}): two directory users share one email address. Nothing would be changed.", existing.NodeId, Fields(existing));
-                (technician, nodeId, linking) = (existing, existing.NodeId, true);
-            }
-            else if (change.State != UserState.Enabled)
-            {
-                return null; // No technician and none wanted: nothing to disable, no licence to spend.
-            }
-            else
-            {
-                return Item(PreviewAction.Create, change, null, null, Desired(change, mapping),
-                    link?.CreatePendingSince is null ? null : "An interrupted create is completed: an empty technician left in the group is used, or a new one created.");
-            }
+            case Plan.Skip skip:
+                return Item(PreviewAction.Skip, change, skip.NodeId ?? skip.Technician?.NodeId, skip.Technician is { } held ? Fields(held) : null, null,
+                    skip.Note ?? skip.Reason);
+            case Plan.Create { NodeId: null } create:
+                return Item(PreviewAction.Create, change, null, null, Fields(create.Command),
+                    create.RecoverOrphan ? "An interrupted create is completed: an empty technician left in the group is used, or a new one created." : null);
+            case Plan.Create create:
+                return Item(link?.TechnicianNodeId is null ? PreviewAction.Link : PreviewAction.Create, change, create.NodeId, null, Fields(create.Command),
+                    "Technician left empty by an interrupted create: it is completed, no second one is created.");
+            case Plan.Link linking:
+                return Item(PreviewAction.Link, change, linking.Technician.NodeId, Fields(linking.Technician), Fields(linking.Command),
+                    linking.Moved ? MovedNote : "An existing technician has this user's email: it is linked to the user, not duplicated (rule 5, docs/rules.md).");
+            case Plan.Write write:
+                var (before, after) = (Fields(write.Technician), Fields(write.Command));
+                var note = write is Plan.StatusOnly ? MovedNote : null;
+                var action = (before.Enabled, after.Enabled) switch
+                {
+                    (true, false) => PreviewAction.Disable,
+                    (false, true) => PreviewAction.Enable,
+                    _ => PreviewAction.Update,
+                };
+                if (action == PreviewAction.Update && before == after)
+                    note = (note is null ? "" : note + " ") + $"Only the mobile add-on changes ({(write.Command.MobileAddon ? "given" : "taken away")}).";
+                return Item(action, change, write.Technician.NodeId, before, after, note);
+            default:
+                // Stale (this version, or a newer one, is applied already), no change, or no technician and none wanted.
+                return null;
         }
-        else
-        {
-            nodeId = linkedNode;
-            technician = await rescue.GetAsync(nodeId, ct);
-            if (technician is null)
-                return Skip(change, $"Technician node {nodeId} linked to this user no longer exists in Rescue; nothing would be changed.", nodeId);
-        }
-
-        var moved = false;
-        var command = TechnicianCommands.ForChange(nodeId, change, mapping, technician, password: null);
-        command = await TechnicianCommands.ForPlaceAsync(command, technician, mapping, async () =>
-        {
-            var direct = await groups.IsDirectMemberAsync(mapping.TechnicianGroupId, nodeId, ct);
-            moved = !direct;
-            return direct;
-        });
-        var after = new TechnicianFields(command.Name, command.Email, command.Enabled);
-        var note = moved ? MovedNote : null;
-        if (TechnicianCommands.IsNew(technician))
-            return Item(linking ? PreviewAction.Link : PreviewAction.Create, change, nodeId, null, after,
-                "Technician left empty by an interrupted create: it is completed, no second one is created.");
-        var before = Fields(technician!);
-        if (linking)
-            return Item(PreviewAction.Link, change, nodeId, before, after,
-                note ?? "An existing technician has this user's email: it is linked to the user, not duplicated (rule 5, docs/rules.md).");
-        if (TechnicianCommands.IsApplied(technician!, command))
-            return null;
-        var action = (before.Enabled, after.Enabled) switch
-        {
-            (true, false) => PreviewAction.Disable,
-            (false, true) => PreviewAction.Enable,
-            _ => PreviewAction.Update,
-        };
-        if (action == PreviewAction.Update && before == after)
-            note = (note is null ? "" : note + " ") + $"Only the mobile add-on changes ({(command.MobileAddon ? "given" : "taken away")}).";
-        return Item(action, change, nodeId, before, after, note);
     }
 
     private async Task<TechnicianLinkOwner?> OwnerAsync(long nodeId, CancellationToken ct)
@@ -122,13 +99,10 @@ public sealed class PreviewPlanner(IRescueClient rescue, LinkStore links, IPrevi
         return response.Content;
     }
 
-    private static TechnicianFields Desired(UserChanged change, Mapping mapping) => new(change.DisplayName, change.Email, change.State == UserState.Enabled);
+    private static TechnicianFields Fields(SetUserCommand command) => new(command.Name, command.Email, command.Enabled);
 
     private static TechnicianFields Fields(RescueTechnician technician) => new(technician.Name, technician.Email, technician.Enabled);
 
     private static PreviewItem Item(PreviewAction action, UserChanged change, long? nodeId, TechnicianFields? before, TechnicianFields? after, string? note) =>
         new(action, change.MappingId, change.DirectoryUserId, change.DistinguishedName, change.State, nodeId, before, after, note);
-
-    private static PreviewItem Skip(UserChanged change, string reason, long? nodeId = null, TechnicianFields? before = null) =>
-        Item(PreviewAction.Skip, change, nodeId, before, null, reason);
 }

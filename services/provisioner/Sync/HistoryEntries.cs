@@ -23,7 +23,7 @@ public static class HistoryEntries
     {
         if (!written && !linkedExisting)
             return null;
-        if (!linkedExisting && TechnicianCommands.IsNew(before))
+        if (!linkedExisting && ProvisioningDecision.IsNew(before))
             return For(HistoryAction.Created, change, nodeId);
 
         var nameBefore = before!.Name != command.Name ? before.Name : null;

@@ -12,3 +12,6 @@ public enum ProvisioningResult
     /// <summary>Rescue refused the values of a new technician; recorded in the sync log, not retried.</summary>
     Failed,
 }
+
+/// <summary>What applying one change did, and the operator's word for it (provision on demand shows it).</summary>
+public sealed record ProvisioningOutcome(ProvisioningResult Result, string Label);

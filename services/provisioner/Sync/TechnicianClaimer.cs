@@ -17,16 +17,19 @@ namespace RescueAdSync.Provisioner.Sync;
 /// never share one: a user whose fresh technician was claimed first by such a recovery takes the recoverer's orphan.</item>
 /// </list>
 /// A crash at any point therefore ends, after the redelivery, with exactly one technician per user and none left empty.
+/// What to do with the user is <see cref="ProvisioningDecision"/>'s; this is how it is done safely.
 /// </summary>
 public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, SyncLogWriter syncLog, TimeProvider clock, ILogger<TechnicianClaimer> logger)
 {
     public const string TechnicianType = "Technician";
 
-    public async Task<TechnicianClaim> ClaimAsync(UserChanged change, Mapping mapping, TechnicianLink? link, CancellationToken ct)
+    /// <summary>
+    /// Asks Rescue for a technician with the user's email. An enabled user without a technician almost always gets a new
+    /// one, so the intent is written meanwhile: one config-service round trip fewer before createUser. When one is found,
+    /// its claim replaces the intent. (A user whose link already shows an intent recovers first, see <see cref="CreateAsync"/>.)
+    /// </summary>
+    public async Task<(RescueTechnician? Existing, bool IntentWritten)> FindAsync(UserChanged change, Mapping mapping, TechnicianLink? link, CancellationToken ct)
     {
-        // An enabled user without a technician almost always gets a new one, so the intent is written while Rescue is asked
-        // for a technician with the user's email: one config-service round trip fewer before createUser. When one is found,
-        // its claim below replaces the intent. (A user whose link already shows an intent recovers first, see below.)
         var intentWrite = change.State == UserState.Enabled && link?.CreatePendingSince is null
             ? links.PutAsync(Claim(change, mapping, link, node: null, pending: clock.GetUtcNow()), ct)
             : null;
@@ -42,56 +45,47 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
             throw;
         }
         if (intentWrite is not null && await intentWrite != LinkWrite.Stored)
-            return Lost(change);
+            throw Lost(change);
+        return (existing, intentWrite is not null);
+    }
 
-        // Rule 5 of docs/rules.md: a technician with the same email is linked to, not duplicated. Claimed before it is written to,
-        // so a technician another user already holds is never changed.
-        if (existing is not null)
+    /// <summary>
+    /// Links the technician that has the user's email (rule 5), before anything is written to it, so that a technician another
+    /// user already holds is never changed: false when another user's link holds it (the intent written meanwhile is withdrawn).
+    /// </summary>
+    public async Task<bool> ClaimExistingAsync(UserChanged change, Mapping mapping, TechnicianLink? link, long nodeId, bool intentWritten, CancellationToken ct)
+    {
+        switch (await links.PutAsync(Claim(change, mapping, link, nodeId, pending: null), ct))
         {
-            switch (await links.PutAsync(Claim(change, mapping, link, existing.NodeId, pending: null), ct))
-            {
-                case LinkWrite.Stored:
-                    return TechnicianClaim.Linked(existing.NodeId, existing);
-                case LinkWrite.LinkedElsewhere:
-                    await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", "link",
-                        $"Technician {existing.NodeId} has this user's email but is already linked to another directory user; " +
-                        "two directory users share one email address. Nothing was changed; correct the mail in the directory.",
-                        change.MappingId, change.DirectoryUserId, "EMAIL_LINKED_TO_OTHER_USER", false, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
-                    // Nothing was created: the intent written above must not send this user's next change looking for orphans.
-                    if (intentWrite is not null && await links.PutAsync(Claim(change, mapping, link, node: null, pending: null), ct) != LinkWrite.Stored)
-                        return Lost(change);
-                    return TechnicianClaim.Finished(ProvisioningResult.Skipped,
-                        $"Technician {existing.NodeId} has this user's email but is linked to another directory user: two users share one email.");
-                default:
-                    return Lost(change);
-            }
+            case LinkWrite.Stored:
+                return true;
+            case LinkWrite.LinkedElsewhere:
+                // Nothing was created: the intent written meanwhile must not send this user's next change looking for orphans.
+                if (intentWritten && await links.PutAsync(Claim(change, mapping, link, node: null, pending: null), ct) != LinkWrite.Stored)
+                    throw Lost(change);
+                return false;
+            default:
+                throw Lost(change);
         }
+    }
 
-        if (link?.CreatePendingSince is not null && await AdoptOrphanAsync(change, mapping, link, ct) is { } adopted)
+    /// <summary>
+    /// The technician a new user gets: after an interrupted create (<paramref name="recover"/>) an orphan of it, else one made
+    /// by createUser between the intent and the claim.
+    /// </summary>
+    public async Task<long> CreateAsync(UserChanged change, Mapping mapping, TechnicianLink? link, bool recover, bool intentWritten, CancellationToken ct)
+    {
+        if (recover && await AdoptOrphanAsync(change, mapping, link, ct) is { } adopted)
             return adopted;
 
-        if (change.State != UserState.Enabled)
-        {
-            // Nothing to disable and no licence to spend, but the version is recorded, in a link without a technician, so
-            // that an older Enabled version redelivered later is recognised as stale instead of creating one.
-            // The history entry rides on that link write (stored only if the link is).
-            var skipped = HistoryEntries.Skipped(change,
-                $"The user has no technician and is not enabled (the user was {HistoryEntries.DisabledBecause(change.State)}): nothing to disable, no licence spent.");
-            var write = await links.PutAsync(new TechnicianLink(change.DirectoryUserId, mapping.Id, null, change.Version, change.State,
-                clock.GetUtcNow(), link?.CreatePendingSince, skipped), ct);
-            return write == LinkWrite.Stored
-                ? TechnicianClaim.Finished(ProvisioningResult.Skipped, reason: null)
-                : TechnicianClaim.Finished(ProvisioningResult.Stale, "A newer version of the user was applied meanwhile: this change was dropped.");
-        }
-
         // After a recovery that found no orphan the intent is written again (with the time of this attempt).
-        if (intentWrite is null && await links.PutAsync(Claim(change, mapping, link, node: null, pending: clock.GetUtcNow()), ct) != LinkWrite.Stored)
-            return Lost(change);
+        if (!intentWritten && await links.PutAsync(Claim(change, mapping, link, node: null, pending: clock.GetUtcNow()), ct) != LinkWrite.Stored)
+            throw Lost(change);
         var created = await rescue.CreateUserAsync(mapping.TechnicianGroupId, ct);
         switch (await links.PutAsync(Claim(change, mapping, link, created, pending: null), ct))
         {
             case LinkWrite.Stored:
-                return TechnicianClaim.Linked(created, null);
+                return created;
             case LinkWrite.LinkedElsewhere:
                 // Another user, recovering from its own interrupted createUser, took this empty technician; its orphan
                 // (if its createUser got that far) is free for us now.
@@ -100,11 +94,12 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
                 return await AdoptOrphanAsync(change, mapping, link, ct)
                     ?? throw new LinkRaceException($"The technician created for {change.DirectoryUserId} was claimed by another user; creating again.");
             default:
-                return Lost(change);
+                throw Lost(change);
         }
     }
 
-    private async Task<TechnicianClaim?> AdoptOrphanAsync(UserChanged change, Mapping mapping, TechnicianLink? link, CancellationToken ct)
+    /// <summary>Claims an empty technician in the mapping's group, left by an interrupted createUser; null when there is none free.</summary>
+    public async Task<long?> AdoptOrphanAsync(UserChanged change, Mapping mapping, TechnicianLink? link, CancellationToken ct)
     {
         var group = mapping.TechnicianGroupId;
         var nodes = await rescue.GetHierarchyAsync(group, ct);
@@ -120,11 +115,11 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
                     await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Info, "provisioner", "createUser",
                         $"Technician {orphan.NodeId}, left empty by an interrupted createUser, was claimed for this user instead of creating another.",
                         change.MappingId, change.DirectoryUserId, CorrelationId: change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
-                    return TechnicianClaim.Linked(orphan.NodeId, null);
+                    return orphan.NodeId;
                 case LinkWrite.LinkedElsewhere:
                     continue;
                 default:
-                    return Lost(change);
+                    throw Lost(change);
             }
         }
         return null;
@@ -136,6 +131,6 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
 
     // Refused as stale (a newer version was applied) or bound (another instance linked this user meanwhile): with one consumer
     // per user neither happens; if it does, start over from the link as it is now.
-    private static TechnicianClaim Lost(UserChanged change) =>
-        throw new LinkRaceException($"The link of {change.DirectoryUserId} changed while this change was being applied.");
+    private static LinkRaceException Lost(UserChanged change) =>
+        new($"The link of {change.DirectoryUserId} changed while this change was being applied.");
 }

@@ -1,20 +1,18 @@
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.Provisioner.Configuration;
-using RescueAdSync.Provisioner.Operations;
 using RescueAdSync.Provisioner.Rescue;
 using RescueAdSync.ServiceDefaults;
 
 namespace RescueAdSync.Provisioner.Sync;
 
 /// <summary>
-/// Applies one <see cref="UserChanged"/> to Rescue. Idempotent: the link's version in the config
-/// service says what was already applied, so a duplicate or stale message changes nothing.
-/// Never deletes and never moves a technician (rules 1 and 4, docs/rules.md): the Rescue client cannot. A technician that is
-/// not (or no longer) directly in the mapping's group was moved by a Rescue admin: it only gets status updates.
-/// Every outcome worth an operator's look goes to the user's history (<see cref="HistoryEntries"/>): an applied change's
-/// entry rides on the link write that records it (same request, so an initial sync pays no request for its history),
-/// a skipped or stale change's entry goes through the <see cref="HistoryWriter"/>'s batches.
+/// Applies one <see cref="UserChanged"/> to Rescue: gathers what <see cref="ProvisioningDecision"/> needs (read calls, and
+/// the claim of a technician that has the user's email), then executes its <see cref="Plan"/> with the claim protocol of
+/// <see cref="TechnicianClaimer"/>. Idempotent: the link's version in the config service says what was already applied,
+/// so a duplicate or stale message changes nothing. Every outcome worth an operator's look goes to the user's history
+/// (<see cref="HistoryEntries"/>): an applied change's entry rides on the link write that records it (same request, so an
+/// initial sync pays no request for its history), a skipped or stale change's entry goes through the <see cref="HistoryWriter"/>'s batches.
 /// </summary>
 public sealed class TechnicianProvisioner(
     IRescueClient rescue,
@@ -30,103 +28,98 @@ public sealed class TechnicianProvisioner(
     public const string NoMobileLicenceCode = "INVALIDPARAM_MOBILEADDON";
     private const string EmailInUseCode = "INVALIDPARAM_EMAIL_ALREADY_IN_USE";
 
-    /// <summary>
-    /// What the last <see cref="ApplyAsync"/> did, in the operator's words (provision on demand shows it): Linked (an
-    /// existing technician with the user's email was adopted), Enabled (a disabled technician enabled again), Disabled,
-    /// or null when the <see cref="ProvisioningResult"/> says it all.
-    /// </summary>
-    public string? OutcomeDetail { get; private set; }
-
-    public async Task<ProvisioningResult> ApplyAsync(UserChanged change, CancellationToken ct)
+    public async Task<ProvisioningOutcome> ApplyAsync(UserChanged change, CancellationToken ct)
     {
-        OutcomeDetail = null;
         if (string.IsNullOrWhiteSpace(change.DirectoryUserId) || change.MappingId == Guid.Empty)
             throw new InvalidUserChangedException("no directory user id or mapping id");
         var mapping = await cache.FindMappingAsync(change.MappingId, ct)
             ?? throw new UnknownMappingException(change.MappingId);
-        if (!mapping.Enabled)
-        {
-            await history.WriteAsync(HistoryEntries.Skipped(change, "The mapping is disabled: its changes are not applied."), ct);
-            return ProvisioningResult.Skipped;
-        }
 
-        if (string.IsNullOrWhiteSpace(change.Email) || string.IsNullOrWhiteSpace(change.DisplayName))
-        {
-            await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", "validate",
-                "The directory user has no usable name or email (mail / userPrincipalName); Rescue requires both.",
-                change.MappingId, change.DirectoryUserId, "MISSING_NAME_OR_EMAIL", false, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
-            await history.WriteAsync(HistoryEntries.Skipped(change, "The directory user has no usable name or email; Rescue requires both."), ct);
-            return ProvisioningResult.Skipped;
-        }
-
-        var link = await links.GetAsync(change.DirectoryUserId, ct);
-        if (link is not null && ForcedVersions.IsStale(link.Version, change))
-            return await StaleAsync(change, link, ct);
-
-        RescueTechnician? technician;
-        long nodeId;
-        var linkedExisting = false;
-        // True when this message has just written the link (a claim): a compare-and-set on the version it read, so no newer
-        // version can have been applied before that write.
-        var linkJustWritten = false;
-        if (link?.TechnicianNodeId is not { } linkedNode)
-        {
-            var claim = await claimer.ClaimAsync(change, mapping, link, ct);
-            if (claim.Done is { } done)
+        var intentWritten = false;
+        var (plan, link) = await ProvisioningDecision.DecideAsync(change, mapping,
+            readLink: () => links.GetAsync(change.DirectoryUserId, ct),
+            getTechnician: node => rescue.GetAsync(node, ct),
+            findByEmail: async link =>
             {
-                if (claim.Reason is { } reason)
+                // Claimed before anything is decided about it: a technician another user holds is never written (rule 6).
+                (var technician, intentWritten) = await claimer.FindAsync(change, mapping, link, ct);
+                return technician is not null && !await claimer.ClaimExistingAsync(change, mapping, link, technician.NodeId, intentWritten, ct)
+                    ? (technician, ProvisioningDecision.AnotherUser)
+                    : (technician, null);
+            },
+            isInGroup: node => groups.IsDirectMemberAsync(mapping.TechnicianGroupId, node, ct));
+
+        var result = await ExecuteAsync(plan, change, mapping, link, intentWritten, ct);
+        return new ProvisioningOutcome(result, plan.Label(result));
+    }
+
+    private async Task<ProvisioningResult> ExecuteAsync(Plan plan, UserChanged change, Mapping mapping, TechnicianLink? link, bool intentWritten, CancellationToken ct)
+    {
+        switch (plan)
+        {
+            case Plan.Skip skip:
+                if (skip.Log is { } line)
                 {
-                    await history.WriteAsync(done == ProvisioningResult.Stale
-                        ? HistoryEntries.Dropped(change, reason)
-                        : HistoryEntries.Skipped(change, reason), ct);
+                    await syncLog.WriteAsync(new NewSyncLogEntry(line.Level, "provisioner", line.Operation, line.Message, change.MappingId,
+                        change.DirectoryUserId, line.Code, false, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
                 }
-                return done;
-            }
-            (nodeId, technician, linkJustWritten) = (claim.NodeId, claim.Technician, true);
-            linkedExisting = technician is not null && !string.IsNullOrEmpty(technician.Email);
-        }
-        else
-        {
-            nodeId = linkedNode;
-            technician = await rescue.GetAsync(nodeId, ct);
-            if (technician is null)
-            {
-                await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Warning, "provisioner", "getUser_v3",
-                    $"Technician node {nodeId} linked to this user no longer exists in Rescue; nothing was changed.",
-                    change.MappingId, change.DirectoryUserId, "INVALIDPARAM_NODE", false, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
-                await history.WriteAsync(HistoryEntries.Skipped(change,
-                    $"Technician node {nodeId} linked to this user no longer exists in Rescue; nothing was changed.", nodeId), ct);
+                await history.WriteAsync(HistoryEntries.Skipped(change, skip.Reason, skip.NodeId), ct);
                 return ProvisioningResult.Skipped;
-            }
+            case Plan.Stale stale:
+                return await StaleAsync(change, stale, ct);
+            case Plan.NoTechnician none:
+                if (none.RecoverOrphan && await claimer.AdoptOrphanAsync(change, mapping, link, ct) is { } orphan)
+                    return await WriteAsync(change, mapping, orphan, null, ProvisioningDecision.ForChange(orphan, change, mapping, null), justClaimed: true, ct: ct);
+                // The version is recorded, in a link without a technician, so that an older Enabled version redelivered later is
+                // recognised as stale instead of creating one. The history entry rides on that link write (stored only if the link is).
+                var recorded = await links.PutAsync(new TechnicianLink(change.DirectoryUserId, mapping.Id, null, change.Version, change.State,
+                    clock.GetUtcNow(), link?.CreatePendingSince, HistoryEntries.Skipped(change, none.Reason)), ct);
+                if (recorded == LinkWrite.Stored)
+                    return ProvisioningResult.Skipped;
+                await history.WriteAsync(HistoryEntries.Dropped(change, "A newer version of the user was applied meanwhile: this change was dropped."), ct);
+                return ProvisioningResult.Stale;
+            case Plan.Create create:
+                // A technician linked but left empty was claimed earlier (a compare-and-set that proved the version then);
+                // one claimed by this message just now proved it already.
+                var node = create.NodeId ?? await claimer.CreateAsync(change, mapping, link, create.RecoverOrphan, intentWritten, ct);
+                return await WriteAsync(change, mapping, node, null, create.Command with { NodeId = node },
+                    justClaimed: create.NodeId is null || link?.TechnicianNodeId is null, ct: ct);
+            case Plan.Link linking:
+                return await WriteAsync(change, mapping, linking.Technician.NodeId, linking.Technician, linking.Command, justClaimed: true, linked: true, ct: ct);
+            case Plan.Write write:
+                return await WriteAsync(change, mapping, write.Technician.NodeId, write.Technician, write.Command, justClaimed: false,
+                    statusOnly: write is Plan.StatusOnly, ct: ct);
+            case Plan.NoChange same:
+                return await WriteAsync(change, mapping, same.Technician.NodeId, same.Technician, null, justClaimed: false, ct: ct);
+            default:
+                throw new InvalidOperationException($"Unknown plan {plan.GetType().Name}.");
         }
+    }
 
-        var isNew = TechnicianCommands.IsNew(technician);
-        var wanted = TechnicianCommands.ForChange(nodeId, change, mapping, technician, isNew ? (await cache.GetAsync(ct)).DefaultPassword : null);
-        var command = await TechnicianCommands.ForPlaceAsync(wanted, technician, mapping,
-            () => groups.IsDirectMemberAsync(mapping.TechnicianGroupId, nodeId, ct));
-
-        var result = ProvisioningResult.Unchanged;
-        if (isNew || !TechnicianCommands.IsApplied(technician!, command))
+    /// <summary>
+    /// setUser_v2 when the technician differs (<paramref name="command"/> null: it does not), then the link records the
+    /// version with the history entry. <paramref name="justClaimed"/>: the link was written by this message (a compare-and-set
+    /// on the version it read), so no newer version can have been applied since.
+    /// </summary>
+    private async Task<ProvisioningResult> WriteAsync(UserChanged change, Mapping mapping, long nodeId, RescueTechnician? before, SetUserCommand? command,
+        bool justClaimed, bool linked = false, bool statusOnly = false, CancellationToken ct = default)
+    {
+        var isNew = ProvisioningDecision.IsNew(before);
+        var written = command is not null && (isNew || !ProvisioningDecision.IsApplied(before!, command));
+        if (written)
         {
             // Defence in depth for ordering (see UserChangedConsumerDefinition): if another instance applied a newer
-            // version since the first read, this one is stale and must not reach Rescue. After a claim the link was just
-            // written with a compare-and-set on that first read's version, which already proved it; reading it again
-            // would cost a config-service round trip per new user for nothing.
-            if (!linkJustWritten && await links.GetAsync(change.DirectoryUserId, ct) is { } latest && ForcedVersions.IsStale(latest.Version, change))
-                return await StaleAsync(change, latest, ct);
-            if (!await SetUserAsync(command, change, isNew, ct))
+            // version since the first read, this one is stale and must not reach Rescue.
+            if (!justClaimed && ProvisioningDecision.IfStale(change, await links.GetAsync(change.DirectoryUserId, ct)) is Plan.Stale stale)
+                return await StaleAsync(change, stale, ct);
+            var password = isNew ? (await cache.GetAsync(ct)).DefaultPassword : null;
+            if (!await SetUserAsync(command! with { Password = password }, change, isNew, ct))
                 return ProvisioningResult.Failed;
-            result = isNew ? ProvisioningResult.Created : ProvisioningResult.Updated;
         }
-
-        OutcomeDetail = linkedExisting ? "Linked"
-            : result != ProvisioningResult.Updated ? null
-            : change.State != UserState.Enabled ? (technician!.Enabled ? "Disabled" : null)
-            : technician!.Enabled ? null : "Enabled";
+        var result = !written ? ProvisioningResult.Unchanged : isNew ? ProvisioningResult.Created : ProvisioningResult.Updated;
 
         // Refused only as stale (another instance applied a newer version since): ours is then harmless.
-        var entry = HistoryEntries.ForApplied(change, nodeId, technician, command, linkedExisting, statusOnly: command != wanted,
-            written: result != ProvisioningResult.Unchanged);
+        var entry = command is null ? null : HistoryEntries.ForApplied(change, nodeId, before, command, linked, statusOnly, written);
         await links.PutAsync(new TechnicianLink(change.DirectoryUserId, mapping.Id, nodeId, change.Version, change.State, clock.GetUtcNow(),
             History: entry), ct);
         logger.LogInformation("{Result} technician {NodeId} for {DirectoryUserId} (version {Version}, {State})",
@@ -134,9 +127,9 @@ public sealed class TechnicianProvisioner(
         return result;
     }
 
-    private async Task<ProvisioningResult> StaleAsync(UserChanged change, TechnicianLink applied, CancellationToken ct)
+    private async Task<ProvisioningResult> StaleAsync(UserChanged change, Plan.Stale stale, CancellationToken ct)
     {
-        if (HistoryEntries.Stale(change, applied.Version, applied.TechnicianNodeId) is { } entry)
+        if (HistoryEntries.Stale(change, stale.AppliedVersion, stale.NodeId) is { } entry)
             await history.WriteAsync(entry, ct);
         return ProvisioningResult.Stale;
     }

@@ -80,7 +80,7 @@ public sealed class HistoryEntriesTests
     public void A_technician_moved_by_an_admin_gets_a_StatusOnly_entry_without_before_values()
     {
         var change = Change("Ann Jones", state: UserState.Deleted);
-        var entry = HistoryEntries.ForApplied(change, 41, Technician(), TechnicianCommands.StatusOnly(Technician(), false, false), false, statusOnly: true, written: true)!;
+        var entry = HistoryEntries.ForApplied(change, 41, Technician(), ProvisioningDecision.StatusOnly(Technician(), false, false), false, statusOnly: true, written: true)!;
         Assert.Equal((HistoryAction.StatusOnly, (string?)null), (entry.Action, entry.NameBefore));
         Assert.Contains("it was disabled (the user was deleted in the directory)", entry.Reason, StringComparison.Ordinal);
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Reflection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Refit;
@@ -26,15 +25,15 @@ public sealed class PreviewPlannerTests
 
     private PreviewPlanner Planner()
     {
-        var config = Fake.Create<IConfigApi>(new Dictionary<string, Func<object?[], object?>>
+        var config = FakeApi.Create<IConfigApi>(new Dictionary<string, Func<object?[], object?>>
         {
             [nameof(IConfigApi.GetRescueCredentialsAsync)] = _ => Task.FromResult(new RescueCredentials("http://rescue", "token", "Secret-Default-1", DateTimeOffset.UnixEpoch)),
             [nameof(IConfigApi.GetMappingsAsync)] = _ => Task.FromResult<IReadOnlyList<Mapping>>(_mappings),
-            [nameof(IConfigApi.GetLinkAsync)] = a => Task.FromResult(Fake.Response(_links.GetValueOrDefault((string)a[0]!))),
+            [nameof(IConfigApi.GetLinkAsync)] = a => Task.FromResult(FakeApi.Response(_links.GetValueOrDefault((string)a[0]!))),
         });
-        var previews = Fake.Create<IPreviewsApi>(new Dictionary<string, Func<object?[], object?>>
+        var previews = FakeApi.Create<IPreviewsApi>(new Dictionary<string, Func<object?[], object?>>
         {
-            [nameof(IPreviewsApi.GetTechnicianLinkAsync)] = a => Task.FromResult(Fake.Response(_owners.GetValueOrDefault((long)a[0]!))),
+            [nameof(IPreviewsApi.GetTechnicianLinkAsync)] = a => Task.FromResult(FakeApi.Response(_owners.GetValueOrDefault((long)a[0]!))),
         });
         var options = Options.Create(new ProvisionerOptions());
         return new PreviewPlanner(_rescue, new LinkStore(config), previews,
@@ -192,26 +191,5 @@ public sealed class PreviewPlannerTests
             ]);
 
         public Task<RescueAccountInfo> GetAccountAsync(CancellationToken ct) => throw new NotSupportedException();
-    }
-
-    /// <summary>Interfaces answered by name; any other call fails the test.</summary>
-    private class Fake : DispatchProxy
-    {
-        private Dictionary<string, Func<object?[], object?>> _answers = [];
-
-        public static T Create<T>(Dictionary<string, Func<object?[], object?>> answers)
-            where T : class
-        {
-            var proxy = Create<T, Fake>();
-            ((Fake)(object)proxy)._answers = answers;
-            return proxy;
-        }
-
-        public static IApiResponse<T> Response<T>(T? content)
-            where T : class =>
-            new ApiResponse<T>(new HttpResponseMessage(content is null ? HttpStatusCode.NotFound : HttpStatusCode.OK) { RequestMessage = new HttpRequestMessage() }, content, new RefitSettings());
-
-        protected override object? Invoke(MethodInfo? method, object?[]? args) =>
-            _answers.TryGetValue(method!.Name, out var answer) ? answer(args ?? []) : throw new NotSupportedException($"{method.Name} must not be called.");
     }
 }

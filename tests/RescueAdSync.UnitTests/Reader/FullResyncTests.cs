@@ -5,7 +5,7 @@ using RescueAdSync.AdReader.Ldap;
 using RescueAdSync.AdReader.Sync;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
-using RescueAdSync.Provisioner.Operations;
+using RescueAdSync.Provisioner.Sync;
 
 namespace RescueAdSync.UnitTests.Reader;
 
@@ -46,7 +46,7 @@ public sealed class FullResyncTests
     public void A_forced_message_reapplies_the_same_version_but_never_an_older_one(long applied, long version, bool force, bool stale)
     {
         var change = new UserChanged(Guid.NewGuid(), "u", version, "U", "u@x", UserState.Enabled, "CN=u", DateTimeOffset.UtcNow, Guid.NewGuid(), force);
-        Assert.Equal(stale, ForcedVersions.IsStale(applied, change));
+        Assert.Equal(stale, ProvisioningDecision.IsStale(applied, change));
     }
 
     private static LdapEntry User(Guid id, long usn, string mail) =>
