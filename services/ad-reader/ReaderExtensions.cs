@@ -1,3 +1,4 @@
+using RescueAdSync.ServiceDefaults.Ldap;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RescueAdSync.AdReader.Leadership;
@@ -26,6 +27,7 @@ public static class ReaderExtensions
         builder.Services.AddSingleton<ReaderAttributeSet>();
         builder.Services.AddSingleton<ConfigChangeSignal>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DomainControllerLocator>();
         builder.Services.AddSingleton<IDirectoryConnector, LdapDirectoryConnector>();
         if (builder.Configuration.GetValue<ReaderStateStoreKind>($"{ReaderOptions.Section}:StateStore") == ReaderStateStoreKind.Memory)
         {
