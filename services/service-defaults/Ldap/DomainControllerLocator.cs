@@ -190,18 +190,23 @@ public sealed partial class DomainControllerLocator
         {
             return false;
         }
-        if (IPAddress.TryParse(value, out var address) && !value.StartsWith('['))
+        if (IPAddress.TryParse(value, out var address) && !value.StartsWith('[') && IsDottedQuadOrIPv6(value, address))
         {
             endpoint = new IPEndPoint(address, 53);
             return true;
         }
-        if (IPEndPoint.TryParse(value, out var parsed) && parsed.Port is > 0 and <= 65535)
+        if (IPEndPoint.TryParse(value, out var parsed) && parsed.Port is > 0 and <= 65535
+            && IsDottedQuadOrIPv6(value[..value.LastIndexOf(':')].Trim('[', ']'), parsed.Address))
         {
             endpoint = parsed;
             return true;
         }
         return false;
     }
+
+    /// <summary>IPAddress also takes the old short forms (192.0.2 is 192.0.0.2): a name server is written in four parts.</summary>
+    private static bool IsDottedQuadOrIPv6(string text, IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || text.Count(c => c == '.') == 3;
 
     [GeneratedRegex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")]
     private static partial Regex Label();
