@@ -87,6 +87,8 @@ public sealed partial class DomainControllerLocator
 
     private IReadOnlyList<string> Discover(DirectoryConnectionSettings settings, string domain, string key)
     {
+        // An answer that cannot be renewed is not kept either: the next connect asks DNS again.
+        _known.TryRemove(key, out _);
         var client = CreateClient(settings.DnsServer);
         var asked = string.Join(", ", client.NameServers.Select(server => server.ToString()));
         var site = string.IsNullOrWhiteSpace(settings.Site) ? null : settings.Site.Trim();

@@ -137,4 +137,39 @@ public sealed class DomainDiscoveryReaderTests(HardenedSambaFixture samba, Rabbi
         Assert.Contains($"ldap://{second}:{HardenedSambaFixture.DeadPort}: ", message, StringComparison.Ordinal);
         Assert.True(message.IndexOf(first, StringComparison.Ordinal) < message.IndexOf(second, StringComparison.Ordinal), message);
     }
+
+    /// <summary>A clock the test moves.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    [Fact]
+    public async Task Dns_is_asked_again_when_every_known_domain_controller_failed_and_after_an_hour()
+    {
+        var site = $"moving{_suffix}";
+        var first = $"old{_suffix}.{Dc.Domain}";
+        await samba.AddMsdcsSrvAsync($"_ldap._tcp.{site}._sites.dc", first, 389, 0, 100);
+        var clock = new ManualClock();
+        var locator = new ServiceDefaults.Ldap.DomainControllerLocator(clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ServiceDefaults.Ldap.DomainControllerLocator>.Instance);
+        var settings = Config(DirectoryTlsMode.StartTls, site: site).Directory;
+
+        // The first server serves: nothing more is asked.
+        Assert.Equal($"ldap://{first}:389", locator.Candidates(settings).First());
+        await samba.AddMsdcsSrvAsync($"_ldap._tcp.{site}._sites.dc", Dc.HostName!, 389, 10, 100);
+        Assert.Equal([$"ldap://{first}:389"], locator.Candidates(settings).Take(1));
+
+        // Within the hour the known answer is used; once it is exhausted (every server failed) DNS is asked and the new one follows.
+        Assert.Equal([$"ldap://{first}:389", $"ldap://{Dc.HostName}:389"], locator.Candidates(settings).ToList());
+
+        // An answer older than an hour is not used: the record added now is in the first list.
+        var third = $"new{_suffix}.{Dc.Domain}";
+        Assert.Equal($"ldap://{first}:389", locator.Candidates(settings).First());
+        await samba.AddMsdcsSrvAsync($"_ldap._tcp.{site}._sites.dc", third, 389, 20, 100);
+        Assert.Equal([$"ldap://{first}:389"], locator.Candidates(settings).Take(1));
+        clock.Now += ServiceDefaults.Ldap.DomainControllerLocator.MaxAge;
+        Assert.Equal([$"ldap://{first}:389", $"ldap://{Dc.HostName}:389", $"ldap://{third}:389"], locator.Candidates(settings).Take(3).ToList());
+    }
 }
