@@ -6,7 +6,7 @@ using RescueAdSync.Contracts.Config;
 namespace RescueAdSync.Config.Tests;
 
 /// <summary>A directory connection that names an Active Directory domain (domain controllers found in DNS) instead of server URLs.</summary>
-public sealed class DirectoryDomainApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
+public class DirectoryDomainApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
 {
     private static DirectoryConnectionSettings ByDomain(string? domain = "Corp.Example.com.", string? site = null, string? dnsServer = null) =>
         new(DirectoryKind.ActiveDirectory, [], "adsync@corp.example.com", Samples.BindPassword, "", TlsMode: DirectoryTlsMode.Ldaps,
