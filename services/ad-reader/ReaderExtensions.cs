@@ -1,10 +1,10 @@
-using RescueAdSync.ServiceDefaults.Ldap;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RescueAdSync.AdReader.Leadership;
 using RescueAdSync.AdReader.Ldap;
 using RescueAdSync.AdReader.Sync;
 using RescueAdSync.ServiceDefaults;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.AdReader;
 

@@ -1,6 +1,6 @@
-using RescueAdSync.ServiceDefaults.Ldap;
 using RescueAdSync.Config.Directories;
 using RescueAdSync.ServiceDefaults;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.Config;
 
