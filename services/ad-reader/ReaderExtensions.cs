@@ -4,6 +4,7 @@ using RescueAdSync.AdReader.Leadership;
 using RescueAdSync.AdReader.Ldap;
 using RescueAdSync.AdReader.Sync;
 using RescueAdSync.ServiceDefaults;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.AdReader;
 
@@ -26,6 +27,7 @@ public static class ReaderExtensions
         builder.Services.AddSingleton<ReaderAttributeSet>();
         builder.Services.AddSingleton<CycleTrigger>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DomainControllerLocator>();
         builder.Services.AddSingleton<IDirectoryConnector, LdapDirectoryConnector>();
         if (builder.Configuration.GetValue<ReaderStateStoreKind>($"{ReaderOptions.Section}:StateStore") == ReaderStateStoreKind.Memory)
         {

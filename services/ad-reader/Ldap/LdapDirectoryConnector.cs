@@ -5,8 +5,12 @@ using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.AdReader.Ldap;
 
-/// <summary>Binds through <see cref="LdapConnectionFactory"/> (its TLS rules, LDAPv3, no referral chasing), failing over across URLs.</summary>
-public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILogger<LdapDirectoryConnector> logger, Sync.ReaderAttributeSet? attributes = null)
+/// <summary>
+/// Binds through <see cref="LdapConnectionFactory"/> (its TLS rules, LDAPv3, no referral chasing), failing over across the
+/// servers <see cref="DomainControllerLocator"/> names: the URLs given, or the domain's controllers found in DNS.
+/// </summary>
+public sealed class LdapDirectoryConnector(
+    IOptions<ReaderOptions> options, ILogger<LdapDirectoryConnector> logger, DomainControllerLocator locator, Sync.ReaderAttributeSet? attributes = null)
     : IDirectoryConnector
 {
     /// <summary>
@@ -40,38 +44,57 @@ public sealed class LdapDirectoryConnector(IOptions<ReaderOptions> options, ILog
         }
         WarnIfInsecure(settings);
         var failures = new List<string>();
-        // Stay on the server that worked last: AD USNs are per DC, so switching servers forces a full read.
-        var ordered = settings.ServerUrls.OrderBy(url => url == _lastGood ? 0 : 1).ToList();
-        foreach (var url in ordered)
+        try
         {
-            for (var attempt = 1; ; attempt++)
+            // Stay on the server that worked last: AD USNs are per DC, so switching servers forces a full read.
+            foreach (var url in locator.Candidates(settings, preferred: _lastGood))
             {
-                LdapConnection? connection = null;
-                try
+                if (TryConnect(url, settings, failures) is { } session)
                 {
-                    connection = LdapConnectionFactory.Open(url, settings, TimeSpan.FromSeconds(options.Value.LdapTimeoutSeconds));
-                    LdapConnectionFactory.Bind(connection, settings);
-                    _lastGood = url;
-                    return new LdapDirectorySession(connection, url, settings, options.Value, attributes?.Extra);
-                }
-                catch (Exception ex) when (LdapConnectionFactory.IsConnectionFailure(ex) || ex is DirectoryReadException)
-                {
-                    connection?.Dispose();
-                    // Exception messages from libldap never contain the password; the bind DN is not a secret.
-                    var reason = LdapFailureReason.Describe(url, ex, settings);
-                    if (attempt == 1 && LdapFailureReason.IsServerDown(ex))
-                    {
-                        logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}; trying this server once more in {PauseMs} ms",
-                            url, settings.BindDn, reason, (int)ServerDownRetryPause.TotalMilliseconds);
-                        Thread.Sleep(ServerDownRetryPause);
-                        continue;
-                    }
-                    logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}", url, settings.BindDn, reason);
-                    failures.Add($"{url}: {reason}");
-                    break;
+                    return session;
                 }
             }
         }
+        catch (DirectoryConnectionException ex) when (failures.Count == 0)
+        {
+            // DNS named no domain controller: that sentence alone says what to fix.
+            throw new DirectoryReadException(ex.Message);
+        }
+        catch (DirectoryConnectionException ex)
+        {
+            failures.Add(ex.Message);
+        }
         throw new DirectoryReadException($"No directory server accepted the bind as '{settings.BindDn}': {string.Join("; ", failures)}");
+    }
+
+    private LdapDirectorySession? TryConnect(string url, DirectoryConnectionSettings settings, List<string> failures)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            LdapConnection? connection = null;
+            try
+            {
+                connection = LdapConnectionFactory.Open(url, settings, TimeSpan.FromSeconds(options.Value.LdapTimeoutSeconds));
+                LdapConnectionFactory.Bind(connection, settings);
+                _lastGood = url;
+                return new LdapDirectorySession(connection, url, settings, options.Value, attributes?.Extra);
+            }
+            catch (Exception ex) when (LdapConnectionFactory.IsConnectionFailure(ex) || ex is DirectoryReadException)
+            {
+                connection?.Dispose();
+                // Exception messages from libldap never contain the password; the bind DN is not a secret.
+                var reason = LdapFailureReason.Describe(url, ex, settings);
+                if (attempt == 1 && LdapFailureReason.IsServerDown(ex))
+                {
+                    logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}; trying this server once more in {PauseMs} ms",
+                        url, settings.BindDn, reason, (int)ServerDownRetryPause.TotalMilliseconds);
+                    Thread.Sleep(ServerDownRetryPause);
+                    continue;
+                }
+                logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}", url, settings.BindDn, reason);
+                failures.Add($"{url}: {reason}");
+                return null;
+            }
+        }
     }
 }

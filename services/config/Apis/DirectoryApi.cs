@@ -8,6 +8,7 @@ using RescueAdSync.Config.Directories;
 using RescueAdSync.Config.Secrets;
 using RescueAdSync.Config.Validation;
 using RescueAdSync.Contracts.Config;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.Config.Apis;
 
@@ -152,10 +153,15 @@ public static partial class DirectoryApi
         }
 
         row.Kind = settings.Kind;
-        row.ServerUrls = settings.ServerUrls.Select(url => url.Trim()).ToList();
+        row.Domain = DomainControllerLocator.NormalizeDomain(settings.Domain);
+        row.Site = string.IsNullOrWhiteSpace(settings.Site) ? null : settings.Site.Trim();
+        row.DnsServer = string.IsNullOrWhiteSpace(settings.DnsServer) ? null : settings.DnsServer.Trim();
+        row.ServerUrls = (settings.ServerUrls ?? []).Select(url => url.Trim()).ToList();
         row.BindDn = settings.BindDn.Trim();
         row.BindPasswordEncrypted = RescueAccountApi.Encrypt(protector, settings.BindPassword, SecretPurposes.BindPassword, row.BindPasswordEncrypted);
-        row.BaseDn = settings.BaseDn.Trim();
+        row.BaseDn = string.IsNullOrWhiteSpace(settings.BaseDn) && row.Domain is not null
+            ? DomainControllerLocator.BaseDnOf(row.Domain)
+            : settings.BaseDn.Trim();
         row.PollIntervalSeconds = settings.PollIntervalSeconds;
         row.TlsMode = settings.TlsMode;
         row.CaBundlePem = string.IsNullOrWhiteSpace(settings.CaBundlePem) ? null : settings.CaBundlePem.Trim() + "\n";
@@ -239,7 +245,10 @@ public static partial class DirectoryApi
         row.CaBundlePem,
         row.AllowInsecureTls,
         row.DisabledAttribute,
-        row.ReconcileMinutes);
+        row.ReconcileMinutes,
+        row.Domain,
+        row.Site,
+        row.DnsServer);
 
     public static Task<DirectoryConnectionRow?> FindAsync(IQueryable<DirectoryConnectionRow> rows, string? name, CancellationToken cancellationToken)
     {
@@ -249,7 +258,8 @@ public static partial class DirectoryApi
 
     private static DirectoryConnectionView ToView(DirectoryConnectionRow row) => new(
         row.Kind, row.ServerUrls, row.BindDn, row.BindPasswordEncrypted.Length > 0, row.BaseDn, row.PollIntervalSeconds, row.UpdatedAt,
-        row.Name, row.TlsMode, row.CaBundlePem, row.AllowInsecureTls, row.DisabledAttribute, row.ReconcileMinutes);
+        row.Name, row.TlsMode, row.CaBundlePem, row.AllowInsecureTls, row.DisabledAttribute, row.ReconcileMinutes,
+        row.Domain, row.Site, row.DnsServer);
 
     [GeneratedRegex(DirectoryNames.Pattern)]
     private static partial Regex NamePattern();

@@ -1,5 +1,6 @@
 using RescueAdSync.Config.Directories;
 using RescueAdSync.ServiceDefaults;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.Config;
 
@@ -11,6 +12,7 @@ public static class ConfigChangesExtensions
     /// </summary>
     public static IHostApplicationBuilder AddConfigChanges(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<DomainControllerLocator>();
         builder.Services.AddSingleton<GroupNameResolver>();
         builder.Services.AddScoped<ConfigChangeNotifier>();
         if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{RabbitMqOptions.Section}:Host"]))

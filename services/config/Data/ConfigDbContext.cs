@@ -58,6 +58,9 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.TlsMode).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.CaBundlePem).HasMaxLength(65536);
             e.Property(x => x.DisabledAttribute).HasMaxLength(64);
+            e.Property(x => x.Domain).HasMaxLength(253);
+            e.Property(x => x.Site).HasMaxLength(63);
+            e.Property(x => x.DnsServer).HasMaxLength(64);
         });
 
         modelBuilder.Entity<MappingRow>(e =>

@@ -33,6 +33,14 @@ public sealed class DirectoryConnectionRow
 
     public int ReconcileMinutes { get; set; } = 360;
 
+    /// <summary>The Active Directory domain whose domain controllers are found in DNS; null when ServerUrls are given.</summary>
+    public string? Domain { get; set; }
+
+    public string? Site { get; set; }
+
+    /// <summary>IP[:port] of the name server asked for SRV records; null: the system's resolvers.</summary>
+    public string? DnsServer { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>Bumped on every write; the ETag, and the concurrency token that makes If-Match atomic.</summary>

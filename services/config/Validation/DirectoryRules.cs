@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using RescueAdSync.Contracts.Config;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.Config.Validation;
 
@@ -79,9 +80,52 @@ public static partial class DirectoryRules
             }
         }
 
+        var byDomain = !string.IsNullOrWhiteSpace(settings.Domain);
+        if (!string.IsNullOrWhiteSpace(settings.Site))
+        {
+            if (!byDomain)
+            {
+                errors.Add("site", "Only with a domain: the site chooses which of the domain's controllers are asked first.");
+            }
+            else if (!DomainControllerLocator.IsValidSite(settings.Site))
+            {
+                errors.Add("site", "Must be an Active Directory site name as it appears in DNS: 1 to 63 letters, digits or '-', e.g. Default-First-Site-Name.");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(settings.DnsServer))
+        {
+            if (!byDomain)
+            {
+                errors.Add("dnsServer", "Only with a domain: it is the name server asked for the domain controllers.");
+            }
+            else if (!DomainControllerLocator.TryParseDnsServer(settings.DnsServer, out _))
+            {
+                errors.Add("dnsServer", "Must be an IP address with an optional port, e.g. 192.0.2.53 or 192.0.2.53:53 or [2001:db8::53]:53.");
+            }
+        }
+
         if (settings.ReconcileMinutes is < 1 or > 10_080)
         {
             errors.Add("reconcileMinutes", "Must be between 1 and 10080 (a week).");
+        }
+    }
+
+    /// <summary>A connection that finds its domain controllers in DNS: a valid domain, site and name server, no server URLs.</summary>
+    public static void ValidateDomain(ValidationErrors errors, DirectoryConnectionSettings settings)
+    {
+        if (settings.Domain!.Trim().Length > 253 || !DomainControllerLocator.IsValidDomain(settings.Domain))
+        {
+            errors.Add("domain", "Must be a DNS domain name such as corp.example.com (letters, digits and '-' in dot-separated labels).");
+        }
+        else if (settings.Kind != DirectoryKind.ActiveDirectory)
+        {
+            errors.Add("domain", "Only for ActiveDirectory: the SRV records that name domain controllers are Active Directory's; give OpenLDAP servers as serverUrls.");
+        }
+
+        if (settings.ServerUrls is { Count: > 0 })
+        {
+            errors.Add("serverUrls", "Give either a domain or server URLs, not both: with a domain the servers are found in DNS.");
         }
     }
 

@@ -32,9 +32,14 @@ public static class SettingsValidator
             errors.Add("kind", "Must be ActiveDirectory or OpenLdap.");
         }
 
-        if (settings.ServerUrls is null || settings.ServerUrls.Count == 0)
+        var byDomain = !string.IsNullOrWhiteSpace(settings.Domain);
+        if (byDomain)
         {
-            errors.Add("serverUrls", "At least one ldap:// or ldaps:// URL is required.");
+            DirectoryRules.ValidateDomain(errors, settings);
+        }
+        else if (settings.ServerUrls is null || settings.ServerUrls.Count == 0)
+        {
+            errors.Add("serverUrls", "Give a domain (its domain controllers are found in DNS) or at least one ldap:// or ldaps:// URL.");
         }
         else if (settings.ServerUrls.Count > MaxServerUrls)
         {
@@ -55,7 +60,11 @@ public static class SettingsValidator
         // Not checked as a DN: Active Directory also binds as user@domain or DOMAIN\user. Control characters never belong in it.
         errors.RequiredText("bindDn", settings.BindDn, 1024);
         Secret(errors, "bindPassword", settings.BindPassword, secretsStored);
-        errors.DistinguishedName("baseDn", settings.BaseDn);
+        // With a domain an empty base DN means the domain's own naming context.
+        if (!byDomain || !string.IsNullOrWhiteSpace(settings.BaseDn))
+        {
+            errors.DistinguishedName("baseDn", settings.BaseDn);
+        }
         if (settings.PollIntervalSeconds is < 1 or > 86_400)
         {
             errors.Add("pollIntervalSeconds", "Must be between 1 and 86400.");

@@ -542,7 +542,11 @@
     const d = directory.data;
     definitionList($("directory-list"), d ? [
       ["Kind", d.kind],
-      ["Servers", d.serverUrls.join("\n")],
+      ...(d.domain ? [
+        ["Domain", `${d.domain} (domain controllers found in DNS)`],
+        ["Site", d.site],
+        ["DNS server", d.dnsServer ?? "the system's resolvers"],
+      ] : [["Servers", d.serverUrls.join("\n")]]),
       ["Bind DN", d.bindDn],
       ["Bind password", ...secret(d.bindPasswordSet)],
       ["Base DN", d.baseDn],

@@ -5,10 +5,10 @@ namespace RescueAdSync.Contracts.Config;
 /// connection named "default"), and as served to the reader (GET /api/directories/{name}/credentials).
 /// </summary>
 /// <param name="Kind">Active Directory or OpenLDAP.</param>
-/// <param name="ServerUrls">ldap:// or ldaps:// URLs, tried in order.</param>
+/// <param name="ServerUrls">ldap:// or ldaps:// URLs, tried in order; empty when <paramref name="Domain"/> is set.</param>
 /// <param name="BindDn">Bind identity: a DN or a UPN.</param>
 /// <param name="BindPassword">Bind password (secret).</param>
-/// <param name="BaseDn">Search base for users.</param>
+/// <param name="BaseDn">Search base for users; with a domain, empty means the domain's own (DC=corp,DC=example,DC=com).</param>
 /// <param name="PollIntervalSeconds">Seconds between two reader cycles.</param>
 /// <param name="TlsMode">None, StartTls or Ldaps; must agree with the URLs' scheme (ldaps:// for Ldaps, ldap:// otherwise).</param>
 /// <param name="CaBundlePem">PEM CA certificates that may sign the servers' certificates; the system store when null.</param>
@@ -18,6 +18,12 @@ namespace RescueAdSync.Contracts.Config;
 /// pwdAccountLockedTime. Null: every OpenLDAP member is Enabled.
 /// </param>
 /// <param name="ReconcileMinutes">Minutes between two full reads of each mapping's membership (default 360).</param>
+/// <param name="Domain">
+/// Active Directory DNS domain (corp.example.com) whose domain controllers are found through DNS SRV records, instead of
+/// <paramref name="ServerUrls"/>. A connection has either a domain or server URLs.
+/// </param>
+/// <param name="Site">With a domain: the Active Directory site whose domain controllers are asked first.</param>
+/// <param name="DnsServer">With a domain: the name server asked for the SRV records (IP, optional :port); null: the system's resolvers.</param>
 public sealed record DirectoryConnectionSettings(
     DirectoryKind Kind,
     IReadOnlyList<string> ServerUrls,
@@ -29,4 +35,7 @@ public sealed record DirectoryConnectionSettings(
     string? CaBundlePem = null,
     bool AllowInsecureTls = false,
     string? DisabledAttribute = null,
-    int ReconcileMinutes = 360);
+    int ReconcileMinutes = 360,
+    string? Domain = null,
+    string? Site = null,
+    string? DnsServer = null);

@@ -16,6 +16,9 @@ namespace RescueAdSync.Contracts.Config;
 /// <param name="AllowInsecureTls">Whether server certificates go unverified (labs only).</param>
 /// <param name="DisabledAttribute">OpenLDAP: the attribute that marks a disabled account, if any.</param>
 /// <param name="ReconcileMinutes">Minutes between two full reads of each mapping.</param>
+/// <param name="Domain">The Active Directory domain whose domain controllers are found in DNS; null when server URLs are given.</param>
+/// <param name="Site">The Active Directory site whose domain controllers are asked first, if any.</param>
+/// <param name="DnsServer">The name server asked for the SRV records; null: the system's resolvers.</param>
 /// <param name="Preflight">The answer to a save only: the connection checked as saved (see <see cref="DirectoryPreflightReport"/>).</param>
 public sealed record DirectoryConnectionView(
     DirectoryKind Kind,
@@ -31,4 +34,7 @@ public sealed record DirectoryConnectionView(
     bool AllowInsecureTls = false,
     string? DisabledAttribute = null,
     int ReconcileMinutes = 360,
+    string? Domain = null,
+    string? Site = null,
+    string? DnsServer = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DirectoryPreflightReport? Preflight = null);

@@ -19,9 +19,9 @@ public static class LdapConnectionFactory
     /// <summary>Refuses settings that cannot bind before any server is asked.</summary>
     public static void EnsureBindIdentity(DirectoryConnectionSettings settings)
     {
-        if (settings.ServerUrls.Count == 0)
+        if ((settings.ServerUrls ?? []).Count == 0 && string.IsNullOrWhiteSpace(settings.Domain))
         {
-            throw new DirectoryConnectionException("The directory connection has no server URL.");
+            throw new DirectoryConnectionException("The directory connection has neither a domain nor a server URL.");
         }
         // An empty password turns a simple bind into an anonymous one that "succeeds" and then reads nothing.
         if (string.IsNullOrEmpty(settings.BindPassword) || string.IsNullOrWhiteSpace(settings.BindDn))

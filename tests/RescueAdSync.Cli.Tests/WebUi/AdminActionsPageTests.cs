@@ -165,6 +165,23 @@ public sealed class AdminActionsPageTests(ConfigStack stack) : IAsyncLifetime
         Assert.DoesNotContain(bindPassword, await page.ContentAsync());
     }
 
+    [Fact]
+    public async Task Settings_show_a_directory_connection_given_by_its_domain_and_not_server_urls()
+    {
+        // The default connection, by domain; the other tests that read it set it themselves first.
+        (await stack.RunCliWithInputAsync("Bind-Secret-43\n", "directory", "set", "--kind", "ActiveDirectory", "--domain", "corp.example.org",
+            "--site", "Lyon", "--tls", "Ldaps", "--bind-dn", "adsync@corp.example.org", "--base-dn", "")).AssertExit(0);
+
+        var page = await OpenActionsAsync();
+        await page.ClickAsync("nav .tab[data-tab='settings']");
+        var directory = page.Locator("#directory-list");
+        await Expect(directory).ToContainTextAsync("Domaincorp.example.org (domain controllers found in DNS)");
+        await Expect(directory).ToContainTextAsync("SiteLyon");
+        await Expect(directory).ToContainTextAsync("DNS serverthe system's resolvers");
+        await Expect(directory).ToContainTextAsync("Base DNDC=corp,DC=example,DC=org");
+        await Expect(directory).Not.ToContainTextAsync("Servers");
+    }
+
     private async Task<IPage> OpenActionsAsync()
     {
         // Several mappings exist in the shared stack; make sure of it for the "name the mapping" case.

@@ -4,6 +4,7 @@ using RescueAdSync.AdReader;
 using RescueAdSync.AdReader.Ldap;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.IntegrationTests.Infrastructure;
+using RescueAdSync.ServiceDefaults.Ldap;
 
 namespace RescueAdSync.IntegrationTests.Reader;
 
@@ -22,7 +23,8 @@ public sealed class ServerDownRetryTests(SlapdFixture slapd) : IDisposable
     private LdapDirectoryConnector Connector()
     {
         _loggerFactory.AddProvider(_logs);
-        return new LdapDirectoryConnector(Options.Create(new ReaderOptions()), _loggerFactory.CreateLogger<LdapDirectoryConnector>());
+        return new LdapDirectoryConnector(Options.Create(new ReaderOptions()), _loggerFactory.CreateLogger<LdapDirectoryConnector>(),
+            new DomainControllerLocator(TimeProvider.System, _loggerFactory.CreateLogger<DomainControllerLocator>()));
     }
 
     private DirectoryConnectionSettings Settings(string[] urls, string? password = null) =>

@@ -15,7 +15,7 @@ public static class DirectoryCommands
 
     public static Command Create(CommandRunner runner)
     {
-        var directory = new Command("directory", "Directory connections: LDAP URLs, TLS, bind identity, base DN, poll and reconciliation intervals.");
+        var directory = new Command("directory", "Directory connections: the Active Directory domain or LDAP URLs, TLS, bind identity, base DN, poll and reconciliation intervals.");
         directory.Add(List(runner));
         directory.Add(Show(runner));
         directory.Add(Set(runner));
@@ -47,7 +47,7 @@ public static class DirectoryCommands
             var table = new TextTable("Name", "Kind", "Servers", "TLS", "Base DN", "Updated");
             foreach (var d in directories)
             {
-                table.Add(d.Name, d.Kind.ToString(), string.Join(", ", d.ServerUrls), d.TlsMode.ToString(), d.BaseDn, Formats.Time(d.UpdatedAt));
+                table.Add(d.Name, d.Kind.ToString(), Servers(d), d.TlsMode.ToString(), d.BaseDn, Formats.Time(d.UpdatedAt));
             }
 
             table.WriteTo(context.Out);
@@ -77,9 +77,15 @@ public static class DirectoryCommands
     {
         var name = NameOption();
         var kind = new Option<DirectoryKind?>("--kind") { Description = "ActiveDirectory or OpenLdap (default: the stored one)." };
+        var domain = new Option<string?>("--domain")
+        {
+            Description = "The Active Directory domain, e.g. corp.example.com: its domain controllers are found through DNS SRV records (instead of --server).",
+        };
+        var site = new Option<string?>("--site") { Description = "With --domain: the Active Directory site whose domain controllers are asked first; \"\" for none." };
+        var dnsServer = new Option<string?>("--dns-server") { Description = "With --domain: the name server asked for the SRV records, IP[:PORT] (default: the system's resolvers); \"\" for the system's." };
         var servers = new Option<string[]>("--server")
         {
-            Description = "An ldap:// or ldaps:// URL; repeat for several servers (default: the stored ones).",
+            Description = "An ldap:// or ldaps:// URL; repeat for several servers (instead of --domain; default: the stored ones).",
             Arity = ArgumentArity.OneOrMore,
         };
         var bindDn = new Option<string?>("--bind-dn") { Description = "The bind identity (DN or user@domain)." };
@@ -98,7 +104,7 @@ public static class DirectoryCommands
             The bind password is read from the first line of standard input, or prompted without echo on a terminal;
             an empty line keeps the stored one. It is never accepted as an argument: arguments are visible to every
             local user (ps, /proc/<pid>/cmdline) and stay in shell history.
-            """) { name, kind, servers, bindDn, baseDn, poll, tls, caBundle, noCaBundle, insecure, disabledAttribute, reconcile, keepSecrets };
+            """) { name, kind, domain, site, dnsServer, servers, bindDn, baseDn, poll, tls, caBundle, noCaBundle, insecure, disabledAttribute, reconcile, keepSecrets };
         runner.SetAction(set, async (parse, context, ct) =>
         {
             var path = PathOf(parse.GetValue(name));
@@ -111,19 +117,32 @@ public static class DirectoryCommands
             var current = await context.Api.FindAsync<DirectoryConnectionView>(path, What, ct);
             var password = parse.GetValue(keepSecrets) ? "" : SecretReader.Read("Bind password");
             var given = parse.GetValue(servers);
+            var givenDomain = parse.GetValue(domain)?.Trim();
+            if (given is { Length: > 0 } && !string.IsNullOrEmpty(givenDomain))
+            {
+                throw new CliException(ExitCodes.Usage, "--domain and --server contradict each other: give the domain (its domain controllers are found in DNS) or server URLs.");
+            }
+
             var stored = current?.Value;
+            // A new choice of servers replaces the other one: --server forgets the stored domain, --domain the stored URLs.
+            var useDomain = !string.IsNullOrEmpty(givenDomain) ? givenDomain : given is { Length: > 0 } ? null : stored?.Domain;
+            var sameDomain = useDomain is not null && string.Equals(useDomain.TrimEnd('.'), stored?.Domain, StringComparison.OrdinalIgnoreCase);
             var settings = new DirectoryConnectionSettings(
                 parse.GetValue(kind) ?? stored?.Kind ?? DirectoryKind.ActiveDirectory,
-                given is { Length: > 0 } ? given : stored?.ServerUrls ?? [],
+                given is { Length: > 0 } ? given : useDomain is not null ? [] : stored?.ServerUrls ?? [],
                 parse.GetValue(bindDn) ?? stored?.BindDn ?? "",
                 password,
-                parse.GetValue(baseDn) ?? stored?.BaseDn ?? "",
+                // A new domain brings its own base DN (empty: the service derives it) unless one is given.
+                parse.GetValue(baseDn) ?? (useDomain is null || sameDomain ? stored?.BaseDn ?? "" : ""),
                 parse.GetValue(poll) ?? stored?.PollIntervalSeconds ?? 2,
                 parse.GetValue(tls) ?? stored?.TlsMode ?? DirectoryTlsMode.None,
                 parse.GetValue(noCaBundle) ? null : pem ?? stored?.CaBundlePem,
                 parse.GetValue(insecure) ?? stored?.AllowInsecureTls ?? false,
                 parse.GetValue(disabledAttribute) is { } attribute ? (attribute.Length == 0 ? null : attribute) : stored?.DisabledAttribute,
-                parse.GetValue(reconcile) ?? stored?.ReconcileMinutes ?? 360);
+                parse.GetValue(reconcile) ?? stored?.ReconcileMinutes ?? 360,
+                useDomain,
+                useDomain is null ? null : Blank(parse.GetValue(site) ?? (sameDomain ? stored?.Site : null)),
+                useDomain is null ? null : Blank(parse.GetValue(dnsServer) ?? (sameDomain ? stored?.DnsServer : null)));
             var saved = await context.Api.SendAsync<DirectoryConnectionView>(HttpMethod.Put, path, settings, current?.ETag, What, ct);
             Write(context, saved.Value);
             if (!context.Json && saved.Value.Preflight is { } preflight)
@@ -224,6 +243,11 @@ public static class DirectoryCommands
         return remove;
     }
 
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string Servers(DirectoryConnectionView directory) =>
+        directory.Domain is { } domain ? $"domain {domain} (DNS)" : string.Join(", ", directory.ServerUrls);
+
     private static string ReadPem(FileInfo file)
     {
         try
@@ -247,7 +271,16 @@ public static class DirectoryCommands
         var table = new TextTable("Setting", "Value");
         table.Add("Name", directory.Name);
         table.Add("Kind", directory.Kind.ToString());
-        table.Add("Servers", string.Join(", ", directory.ServerUrls));
+        if (directory.Domain is { } domain)
+        {
+            table.Add("Domain", $"{domain} (domain controllers found in DNS)");
+            table.Add("Site", directory.Site ?? "—");
+            table.Add("DNS server", directory.DnsServer ?? "the system's resolvers");
+        }
+        else
+        {
+            table.Add("Servers", string.Join(", ", directory.ServerUrls));
+        }
         table.Add("TLS", directory.TlsMode.ToString());
         table.Add("CA bundle", directory.CaBundlePem is null ? "system store" : "set");
         table.Add("Insecure TLS", Formats.YesNo(directory.AllowInsecureTls));

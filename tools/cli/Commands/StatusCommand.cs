@@ -43,7 +43,7 @@ public static class StatusCommand
             ? $"Rescue account: {a.ApiBaseUrl} as {a.MahEmail}; service token {Formats.SetOrNot(a.ServiceTokenSet)}, default password {Formats.SetOrNot(a.DefaultPasswordSet)}"
             : "Rescue account: not set (adsync account set)");
         output.WriteLine(status.Directory is { } d
-            ? $"Directory: {d.Kind} {string.Join(", ", d.ServerUrls)} base {d.BaseDn}; bind password {Formats.SetOrNot(d.BindPasswordSet)}"
+            ? $"Directory: {d.Kind} {(d.Domain is { } domain ? $"domain {domain}" : string.Join(", ", d.ServerUrls))} base {d.BaseDn}; bind password {Formats.SetOrNot(d.BindPasswordSet)}"
             : "Directory: not set (adsync directory set)");
         output.WriteLine();
 

@@ -72,6 +72,14 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("DnsServer")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -95,6 +103,10 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.PrimitiveCollection<List<string>>("ServerUrls")
                         .IsRequired()
                         .HasColumnType("text[]");
+
+                    b.Property<string>("Site")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
 
                     b.Property<string>("TlsMode")
                         .IsRequired()

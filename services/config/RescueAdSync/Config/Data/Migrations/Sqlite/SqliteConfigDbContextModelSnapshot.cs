@@ -66,6 +66,14 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DnsServer")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -88,6 +96,10 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
 
                     b.PrimitiveCollection<string>("ServerUrls")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Site")
+                        .HasMaxLength(63)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TlsMode")
