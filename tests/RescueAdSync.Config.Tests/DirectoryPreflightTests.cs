@@ -142,6 +142,21 @@ public sealed class DirectoryPreflightTests(ITestOutputHelper output) : IAsyncLi
         Assert.Contains("Replicating Directory Changes", dirsync.Fix, StringComparison.Ordinal);
         Assert.Contains($"reader{suffix}", Line(fallback, "bind").Detail, StringComparison.OrdinalIgnoreCase);
 
+        // A domain instead of servers: the domain controllers DNS names are the servers tried, and the "dns" line says so.
+        var byDomain = ldaps with { ServerUrls = [], Domain = samba.Domain, DnsServer = ip };
+        var domainPut = await _factory.Admin.PutAsJsonAsync("/api/directories/domain", byDomain);
+        Assert.True(domainPut.StatusCode == HttpStatusCode.OK, await domainPut.Content.ReadAsStringAsync());
+        var discovered = await TestAsync("domain");
+        Assert.True(discovered.Status == DirectoryCheckStatus.Pass, Describe(discovered));
+        Assert.Equal(["dns", "server", "tls", "bind", "base-dn", "dirsync"], discovered.Checks.Select(c => c.Check));
+        Assert.Contains($"1 domain controller(s) for {samba.Domain}", Line(discovered, "dns").Detail, StringComparison.Ordinal);
+        Assert.Contains($"ldaps://{samba.HostName}:636 answered", Line(discovered, "server").Detail, StringComparison.OrdinalIgnoreCase);
+        var unknownDomain = await _factory.Admin.PutAsJsonAsync("/api/directories/nodomain", byDomain with { Domain = "nowhere.example.org" });
+        var noDc = (await unknownDomain.Content.ReadFromJsonAsync<DirectoryConnectionView>())!.Preflight!;
+        Assert.Equal(DirectoryCheckStatus.Fail, Line(noDc, "dns").Status);
+        Assert.Contains("No domain controller found for nowhere.example.org", Line(noDc, "dns").Detail, StringComparison.Ordinal);
+        Assert.Contains("dig SRV", Line(noDc, "dns").Fix, StringComparison.Ordinal);
+
         // A password bind on plain LDAP is refused by a DC that requires signing; the fail line names what to use.
         var plain = ldaps with { ServerUrls = [samba.Url], TlsMode = DirectoryTlsMode.None, CaBundlePem = null };
         var put = await _factory.Admin.PutAsJsonAsync("/api/directories/plain", plain);

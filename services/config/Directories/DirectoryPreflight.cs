@@ -11,7 +11,7 @@ namespace RescueAdSync.Config.Directories;
 /// relies on, and each mapping's group. Every connection goes through <see cref="LdapConnectionFactory"/>, so the
 /// preflight binds exactly as the reader does. Each check is one small function returning its lines.
 /// </summary>
-public sealed partial class DirectoryPreflight(TimeProvider time, ILogger<DirectoryPreflight> logger)
+public sealed partial class DirectoryPreflight(TimeProvider time, DomainControllerLocator locator, ILogger<DirectoryPreflight> logger)
 {
     /// <summary>Per server and per request: short enough that a save with a dead server still answers quickly.</summary>
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
@@ -30,8 +30,9 @@ public sealed partial class DirectoryPreflight(TimeProvider time, ILogger<Direct
     public DirectoryPreflightReport Run(string name, DirectoryConnectionSettings settings, IReadOnlyList<PreflightMapping> mappings)
     {
         var checks = new List<DirectoryCheck>();
-        using var session = Connect(settings, checks);
-        checks.AddRange(TlsChecks(settings));
+        var servers = Servers(settings, checks);
+        using var session = Connect(settings, servers, checks);
+        checks.AddRange(TlsChecks(settings, servers));
         checks.Add(BindCheck(settings, session));
         if (session.Connection is { } connection)
         {
@@ -61,10 +62,37 @@ public sealed partial class DirectoryPreflight(TimeProvider time, ILogger<Direct
         Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && uri.IsLoopback;
 
     /// <summary>
+    /// The servers to try, as the reader finds them: the connection's URLs, or for a domain the domain controllers DNS
+    /// names (a "dns" line says how many, or why none).
+    /// </summary>
+    private IReadOnlyList<string> Servers(DirectoryConnectionSettings settings, List<DirectoryCheck> checks)
+    {
+        if (DomainControllerLocator.NormalizeDomain(settings.Domain) is not { } domain)
+        {
+            return settings.ServerUrls ?? [];
+        }
+        var site = string.IsNullOrWhiteSpace(settings.Site) ? "" : $", site {settings.Site.Trim()} first";
+        try
+        {
+            var urls = locator.Candidates(settings).ToList();
+            checks.Add(new DirectoryCheck("dns", DirectoryCheckStatus.Pass,
+                $"DNS names {urls.Count} domain controller(s) for {domain}{site}, tried in this order: {string.Join(", ", urls)}"));
+            return urls;
+        }
+        catch (DirectoryConnectionException ex)
+        {
+            checks.Add(new DirectoryCheck("dns", DirectoryCheckStatus.Fail, ex.Message,
+                $"Check the domain's spelling and that the name server asked has its SRV records (dig SRV _ldap._tcp.dc._msdcs.{domain} @<server>); "
+                + "point dnsServer at a domain controller or at a resolver that forwards the AD zone (adsync directory set --dns-server …)."));
+            return [];
+        }
+    }
+
+    /// <summary>
     /// Tries every server in order (one line each: answered, with the time, or why not) and keeps the first one that
     /// took the bind for the checks that follow. A server that answered but refused the bind still answered.
     /// </summary>
-    private Session Connect(DirectoryConnectionSettings settings, List<DirectoryCheck> checks)
+    private Session Connect(DirectoryConnectionSettings settings, IReadOnlyList<string> servers, List<DirectoryCheck> checks)
     {
         var session = new Session();
         var unreachable = new List<(string Url, TimeSpan Elapsed, string Reason)>();
@@ -78,7 +106,7 @@ public sealed partial class DirectoryPreflight(TimeProvider time, ILogger<Direct
             session.BindFailure = ex.Message;
             return session;
         }
-        foreach (var url in settings.ServerUrls)
+        foreach (var url in servers)
         {
             var started = time.GetTimestamp();
             LdapConnection? connection = null;
@@ -130,12 +158,12 @@ public sealed partial class DirectoryPreflight(TimeProvider time, ILogger<Direct
 
     private static string Milliseconds(TimeSpan elapsed) => $"{Math.Round(elapsed.TotalMilliseconds):0} ms";
 
-    private static IEnumerable<DirectoryCheck> TlsChecks(DirectoryConnectionSettings settings)
+    private static IEnumerable<DirectoryCheck> TlsChecks(DirectoryConnectionSettings settings, IReadOnlyList<string> servers)
     {
         var trust = string.IsNullOrWhiteSpace(settings.CaBundlePem) ? "the system CA store" : "the connection's caBundlePem";
         if (settings.TlsMode == DirectoryTlsMode.None)
         {
-            var remote = settings.ServerUrls.Where(url => !IsOnThisHost(url)).ToList();
+            var remote = servers.Where(url => !IsOnThisHost(url)).ToList();
             yield return remote.Count == 0
                 ? new DirectoryCheck("tls", DirectoryCheckStatus.Pass, "No TLS, to a server on this host only (loopback): nothing crosses the network.")
                 : new DirectoryCheck("tls", DirectoryCheckStatus.Warn,
