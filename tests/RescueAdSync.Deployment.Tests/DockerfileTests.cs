@@ -165,15 +165,16 @@ public sealed partial class DockerfileTests
 
     /// <summary>
     /// System.DirectoryServices.Protocols loads libldap at run time; chiseled images have neither it nor apt. Every
-    /// service that references the package (the ad-reader reads the directory, config resolves group names) copies
-    /// libldap from a stage that installs it; the others do not carry it.
+    /// service that references the package itself (the ad-reader reads the directory, config resolves group names and
+    /// runs the preflight) copies libldap from a stage that installs it; the others do not carry it. The shared
+    /// connection code in service-defaults compiles against the package, but only these services call it.
     /// </summary>
     [Theory]
     [MemberData(nameof(Services))]
     public void Services_that_use_System_DirectoryServices_Protocols_get_libldap_in_their_image(string service)
     {
-        var usesLdap = ProjectClosure(ProjectFile(service)).Any(p => XDocument.Load(p).Descendants("PackageReference")
-            .Any(r => r.Attribute("Include")?.Value == "System.DirectoryServices.Protocols"));
+        var usesLdap = XDocument.Load(ProjectFile(service)).Descendants("PackageReference")
+            .Any(r => r.Attribute("Include")?.Value == "System.DirectoryServices.Protocols");
         var lines = Lines(service);
         var copies = RuntimeStage(service).Any(l => l.StartsWith("COPY --from=native /native/ /", StringComparison.Ordinal));
         Assert.Equal(usesLdap, copies);
