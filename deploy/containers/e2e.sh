@@ -5,7 +5,8 @@
 #   every service healthy; the demo group's members become technicians in the Rescue emulator (time from `up`
 #   printed); the adsync CLI talks to the config service; a directory change arrives in Rescue; `adsync mapping add
 #   --group-name` resolves the name in the config container (needs libldap there); each service container restarted
-#   or stopped while the directory changes loses nothing; `docker-compose down` leaves no container running; with
+#   or stopped while the directory changes loses nothing; a Kerberos bind with a mounted keytab to a Samba AD DC that
+#   requires LDAP signing (deploy/containers/test-dc, e2e-kerberos.yml); `docker-compose down` leaves no container running; with
 #   podman, `podman kube play` of the rendered k8s/overlays/dev (deploy/containers/kube-play.py) starts every pod and
 #   each container stays up and live.
 # Cleans up (down -v, the podman service it started, temp files) on every exit.
@@ -281,6 +282,65 @@ if wait_technicians 30 alice@example.org bob@example.org carol@example.org erin@
   pass "after every restart all earlier technicians are still there"
 else
   fail "technicians missing after the restarts: $(enabled_technicians | tr '\n' ' ')"
+fi
+
+# --- Kerberos: a domain controller that requires LDAP signing, the keytab mounted into the services ----------------
+# A Samba AD DC (deploy/containers/test-dc) joins the stack as dc1.example.org; a password bind on plain LDAP is refused
+# there. The config service and the ad-reader get the service account's keytab as a mounted file
+# (deploy/containers/e2e-kerberos.yml), the directory connection "corp" says --auth Kerberos, and a member of an AD
+# group becomes a technician.
+kerberos() { E2E_KEYTAB="$work/sync.keytab" docker-compose -p "$project" -f "$root/docker-compose.yml" -f "$root/$here/e2e-kerberos.yml" --env-file "$work/.env" "$@"; }
+dc_image=localhost/rescue-adsync-test/dc:latest
+format=()
+[ "$engine" = podman ] && format=(--format docker --network host)
+native_image=$(sed -n 's/^NATIVE_LIBS_IMAGE=//p' "$here/images.env")
+krb_password="Sync-$(rand 6)-1!"
+: >"$work/sync.keytab"
+if ! "$engine" build -q "${format[@]}" -t "$dc_image" --build-arg "DEBIAN_IMAGE=${native_image:-debian:bookworm-slim}" \
+     -f "$here/test-dc/Dockerfile" deploy >"$work/dc-build.log" 2>&1; then
+  fail "the test domain controller image did not build: $(tail -n 5 "$work/dc-build.log" | tr '\n' ' ')"
+elif ! TEST_DC_IMAGE=$dc_image kerberos up -d --no-deps test-dc >"$work/dc-up.log" 2>&1; then
+  fail "the test domain controller did not start: $(tail -n 5 "$work/dc-up.log" | tr '\n' ' ')"
+else
+  deadline=$((SECONDS + 180))
+  until kerberos logs --no-color test-dc 2>/dev/null | grep -q 'samba AD DC ready' || [ $SECONDS -ge $deadline ]; do sleep 1; done
+  dc=$(kerberos ps -q test-dc)
+  smb=/var/lib/adsync-dc/etc/smb.conf
+  if ! kerberos logs --no-color test-dc 2>/dev/null | grep -q 'samba AD DC ready'; then
+    fail "the test domain controller is not ready: $(kerberos logs --no-color --tail 10 test-dc 2>&1 | tr '\n' ' ' | cut -c1-600)"
+  elif ! "$engine" exec "$dc" bash -c "set -e
+      samba-tool user create rescue-sync '$krb_password' -s $smb
+      samba-tool user create kerb1 '$krb_password' --given-name=Kerb --surname=One --mail-address=kerb1@example.org -s $smb
+      samba-tool group add 'Rescue Kerberos' -s $smb
+      samba-tool group addmembers 'Rescue Kerberos' kerb1 -s $smb
+      samba-tool domain exportkeytab /tmp/sync.keytab --principal=rescue-sync@EXAMPLE.ORG -s $smb" >"$work/dc-setup.log" 2>&1 \
+     || ! "$engine" cp "$dc:/tmp/sync.keytab" "$work/sync.keytab"; then
+    fail "the service account and its keytab could not be made on the test DC: $(tail -n 5 "$work/dc-setup.log" | tr '\n' ' ')"
+  else
+    # The services run as the user app (1654): the mounted keytab must be readable by it.
+    chmod 0644 "$work/sync.keytab"
+    kerberos up -d --no-deps --no-build config ad-reader >"$work/krb-up.log" 2>&1 || fail "recreating config and ad-reader with the keytab failed: $(tail -n 3 "$work/krb-up.log")"
+    if wait_healthy config 180 && wait_healthy ad-reader 180 \
+       && adsync directory set --name corp --kind ActiveDirectory --server ldap://dc1.example.org --base-dn DC=example,DC=org \
+            --auth Kerberos --principal rescue-sync@EXAMPLE.ORG --keytab "$work/sync.keytab" >"$work/krb-directory.txt" 2>&1; then
+      pass "a Kerberos directory connection to a DC that requires signing is saved"
+      if adsync directory test --name corp >"$work/krb-test.txt" 2>&1; then
+        pass "adsync directory test passes for the Kerberos connection (bind from the config container)"
+      else
+        fail "adsync directory test --name corp: $(cat "$work/krb-test.txt")"
+      fi
+      if adsync mapping add --directory corp --group-name 'Rescue Kerberos' --technician-group "$support_id" >"$work/krb-mapping.txt" 2>&1 \
+         && wait_technicians 120 kerb1@example.org; then
+        pass "the ad-reader binds with the mounted keytab: the AD group's member is a technician in Rescue"
+      else
+        fail "kerb1 did not arrive in Rescue: $(cat "$work/krb-mapping.txt")"
+        kerberos logs --no-color --tail 30 ad-reader >&2 || true
+      fi
+    else
+      fail "the Kerberos directory connection was not saved: $(cat "$work/krb-directory.txt" 2>/dev/null)"
+      kerberos logs --no-color --tail 30 config ad-reader >&2 || true
+    fi
+  fi
 fi
 
 # --- down leaves nothing --------------------------------------------------------------------------------------------
