@@ -56,6 +56,8 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.TlsMode).HasConversion<string>().HasMaxLength(16);
             e.Property(x => x.CaBundlePem).HasMaxLength(65536);
             e.Property(x => x.DisabledAttribute).HasMaxLength(64);
+            e.Property(x => x.Auth).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.KerberosPrincipal).HasMaxLength(256);
         });
 
         modelBuilder.Entity<MappingRow>(e =>

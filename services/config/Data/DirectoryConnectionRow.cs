@@ -33,6 +33,15 @@ public sealed class DirectoryConnectionRow
 
     public int ReconcileMinutes { get; set; } = 360;
 
+    /// <summary>Simple (bind DN and password) or Kerberos (principal and keytab).</summary>
+    public DirectoryAuth Auth { get; set; }
+
+    /// <summary>Kerberos: the principal the services bind as, user@REALM.</summary>
+    public string? KerberosPrincipal { get; set; }
+
+    /// <summary>Kerberos: the principal's keytab, base64, encrypted like the bind password ("" when none).</summary>
+    public string KeytabEncrypted { get; set; } = "";
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>Bumped on every write; the ETag, and the concurrency token that makes If-Match atomic.</summary>

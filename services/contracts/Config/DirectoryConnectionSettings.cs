@@ -6,8 +6,8 @@ namespace RescueAdSync.Contracts.Config;
 /// </summary>
 /// <param name="Kind">Active Directory or OpenLDAP.</param>
 /// <param name="ServerUrls">ldap:// or ldaps:// URLs, tried in order.</param>
-/// <param name="BindDn">Bind identity: a DN or a UPN.</param>
-/// <param name="BindPassword">Bind password (secret).</param>
+/// <param name="BindDn">Bind identity for a Simple bind: a DN or a UPN (empty for Kerberos).</param>
+/// <param name="BindPassword">Bind password for a Simple bind (secret; empty for Kerberos).</param>
 /// <param name="BaseDn">Search base for users.</param>
 /// <param name="PollIntervalSeconds">Seconds between two reader cycles.</param>
 /// <param name="TlsMode">None, StartTls or Ldaps; must agree with the URLs' scheme (ldaps:// for Ldaps, ldap:// otherwise).</param>
@@ -18,6 +18,12 @@ namespace RescueAdSync.Contracts.Config;
 /// pwdAccountLockedTime. Null: every OpenLDAP member is Enabled.
 /// </param>
 /// <param name="ReconcileMinutes">Minutes between two full reads of each mapping's membership (default 360).</param>
+/// <param name="Auth">Simple (bind DN and password) or Kerberos (principal and keytab).</param>
+/// <param name="KerberosPrincipal">Kerberos: the service's principal, user@REALM (e.g. rescue-sync@CORP.EXAMPLE.COM).</param>
+/// <param name="KeytabBase64">
+/// Kerberos: the principal's keytab file (MIT format, as exported by ktpass or samba-tool), base64 (secret). Empty on an
+/// update keeps the stored one.
+/// </param>
 public sealed record DirectoryConnectionSettings(
     DirectoryKind Kind,
     IReadOnlyList<string> ServerUrls,
@@ -29,4 +35,7 @@ public sealed record DirectoryConnectionSettings(
     string? CaBundlePem = null,
     bool AllowInsecureTls = false,
     string? DisabledAttribute = null,
-    int ReconcileMinutes = 360);
+    int ReconcileMinutes = 360,
+    DirectoryAuth Auth = DirectoryAuth.Simple,
+    string? KerberosPrincipal = null,
+    string? KeytabBase64 = null);

@@ -14,6 +14,9 @@ namespace RescueAdSync.Contracts.Config;
 /// <param name="AllowInsecureTls">Whether server certificates go unverified (labs only).</param>
 /// <param name="DisabledAttribute">OpenLDAP: the attribute that marks a disabled account, if any.</param>
 /// <param name="ReconcileMinutes">Minutes between two full reads of each mapping.</param>
+/// <param name="Auth">Simple or Kerberos.</param>
+/// <param name="KerberosPrincipal">Kerberos: the principal the services bind as.</param>
+/// <param name="KeytabSet">Whether a keytab is stored (it is never returned).</param>
 public sealed record DirectoryConnectionView(
     DirectoryKind Kind,
     IReadOnlyList<string> ServerUrls,
@@ -27,4 +30,7 @@ public sealed record DirectoryConnectionView(
     string? CaBundlePem = null,
     bool AllowInsecureTls = false,
     string? DisabledAttribute = null,
-    int ReconcileMinutes = 360);
+    int ReconcileMinutes = 360,
+    DirectoryAuth Auth = DirectoryAuth.Simple,
+    string? KerberosPrincipal = null,
+    bool KeytabSet = false);

@@ -31,6 +31,11 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.Property<bool>("AllowInsecureTls")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Auth")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("BaseDn")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -52,6 +57,14 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.Property<string>("DisabledAttribute")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("KerberosPrincipal")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("KeytabEncrypted")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("Kind")
                         .IsRequired()

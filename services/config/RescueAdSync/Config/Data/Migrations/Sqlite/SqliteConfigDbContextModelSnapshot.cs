@@ -25,6 +25,11 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.Property<bool>("AllowInsecureTls")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Auth")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BaseDn")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -45,6 +50,14 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
 
                     b.Property<string>("DisabledAttribute")
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KerberosPrincipal")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeytabEncrypted")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Kind")
