@@ -16,17 +16,17 @@ namespace RescueAdSync.ServiceDefaults.Ldap;
 /// keeps its security context, and later searches need no lock.
 /// </summary>
 /// <remarks>
-/// krb5.conf: one realm per principal's realm, its KDCs the hosts of the connection's server URLs (every Active
-/// Directory domain controller is a KDC); no DNS look-up of KDCs or realms and no reverse DNS (rdns = false), so the
-/// service ticket is for ldap/&lt;host as written in the URL&gt;.
+/// krb5.conf, one per connection: the principal's realm, its KDCs the hosts of the connection's server URLs (every
+/// Active Directory domain controller is a KDC); no DNS look-up of KDCs or realms and no reverse DNS (rdns = false), so
+/// the service ticket is for ldap/&lt;host as written in the URL&gt;.
 /// </remarks>
 public static class KerberosEnvironment
 {
     private static readonly Lock Gate = new();
-    private static readonly Dictionary<string, SortedSet<string>> RealmKdcs = new(StringComparer.Ordinal);
-    private static readonly Dictionary<string, string> Identities = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, Identity> Identities = new(StringComparer.Ordinal);
     private static string? _root;
     private static string? _active;
+    private static readonly Dictionary<string, string> CacheByPrincipal = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// A keytab file mounted into the container (the services' setting Directory:KeytabFile, environment
@@ -37,6 +37,15 @@ public static class KerberosEnvironment
 
     /// <summary>Ticket lifetime asked of the KDC (krb5.conf ticket_lifetime); null: the KDC's own (10 hours on AD).</summary>
     public static TimeSpan? TicketLifetime { get; set; }
+
+    /// <summary>The credential cache file of the principal's latest keytab (its tickets), or null before its first bind.</summary>
+    public static string? CredentialCache(string principal)
+    {
+        lock (Gate)
+        {
+            return CacheByPrincipal.TryGetValue(principal, out var path) ? path : null;
+        }
+    }
 
     /// <summary>The realm of a principal user@REALM, or null when it has none.</summary>
     public static string? RealmOf(string? principal)
@@ -56,41 +65,37 @@ public static class KerberosEnvironment
         var realm = RealmOf(principal) ?? throw new DirectoryConnectionException(
             "The directory connection's Kerberos principal must be user@REALM (e.g. rescue-sync@CORP.EXAMPLE.COM).");
         var keytab = LoadKeytab(settings, principal!);
+        // Every Active Directory domain controller is a KDC: the connection's server hosts are its realm's KDCs.
+        var kdcs = settings.ServerUrls
+            .Select(url => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : "")
+            .Where(host => host.Length > 0)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToList();
         lock (Gate)
         {
             var root = Root();
-            var configChanged = false;
-            if (!RealmKdcs.TryGetValue(realm, out var kdcs))
+            var key = Convert.ToHexString(SHA256.HashData([.. Encoding.UTF8.GetBytes($"{principal}\n{string.Join(' ', kdcs)}\n"), .. keytab]))[..32];
+            if (!Identities.TryGetValue(key, out var identity))
             {
-                RealmKdcs[realm] = kdcs = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
-            }
-            foreach (var url in settings.ServerUrls)
-            {
-                if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Host.Length > 0)
-                {
-                    configChanged |= kdcs.Add(uri.Host);
-                }
-            }
-            var configPath = Path.Combine(root, "krb5.conf");
-            if (configChanged || !File.Exists(configPath))
-            {
-                WritePrivate(configPath, Encoding.UTF8.GetBytes(Krb5Conf(realm)));
-            }
-
-            var key = Convert.ToHexString(SHA256.HashData([.. Encoding.UTF8.GetBytes(principal! + "\n"), .. keytab]))[..32];
-            if (!Identities.TryGetValue(key, out var directory))
-            {
-                directory = Path.Combine(root, key);
+                var directory = Path.Combine(root, key);
                 Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
                 WritePrivate(Path.Combine(directory, "keytab"), keytab);
-                Identities[key] = directory;
+                Identities[key] = identity = new Identity(directory);
             }
-            var keytabPath = Path.Combine(directory, "keytab");
-            if (_active != key || configChanged)
+            var configPath = Path.Combine(identity.Directory, "krb5.conf");
+            var rewrite = !identity.ConfigWritten || identity.Lifetime != TicketLifetime;
+            if (rewrite)
+            {
+                WritePrivate(configPath, Encoding.UTF8.GetBytes(Krb5Conf(realm, kdcs)));
+                identity.ConfigWritten = true;
+                identity.Lifetime = TicketLifetime;
+            }
+            CacheByPrincipal[principal!] = Path.Combine(identity.Directory, "ccache");
+            if (_active != key || rewrite)
             {
                 NativeEnvironment.Set("KRB5_CONFIG", configPath);
-                NativeEnvironment.Set("KRB5_CLIENT_KTNAME", "FILE:" + keytabPath);
-                NativeEnvironment.Set("KRB5CCNAME", "FILE:" + Path.Combine(directory, "ccache"));
+                NativeEnvironment.Set("KRB5_CLIENT_KTNAME", "FILE:" + Path.Combine(identity.Directory, "keytab"));
+                NativeEnvironment.Set("KRB5CCNAME", "FILE:" + Path.Combine(identity.Directory, "ccache"));
                 _active = key;
             }
             bind();
@@ -144,11 +149,21 @@ public static class KerberosEnvironment
         }
     }
 
-    private static string Krb5Conf(string defaultRealm)
+    /// <summary>One principal, keytab and set of KDCs: a private directory with its keytab, krb5.conf and credential cache.</summary>
+    private sealed class Identity(string directory)
+    {
+        public string Directory { get; } = directory;
+
+        public bool ConfigWritten { get; set; }
+
+        public TimeSpan? Lifetime { get; set; }
+    }
+
+    private static string Krb5Conf(string realm, IReadOnlyList<string> kdcs)
     {
         var text = new StringBuilder();
         text.Append("[libdefaults]\n")
-            .Append("\tdefault_realm = ").Append(defaultRealm).Append('\n')
+            .Append("\tdefault_realm = ").Append(realm).Append('\n')
             .Append("\trdns = false\n")
             .Append("\tdns_canonicalize_hostname = false\n")
             .Append("\tdns_lookup_kdc = false\n")
@@ -157,17 +172,13 @@ public static class KerberosEnvironment
         {
             text.Append("\tticket_lifetime = ").Append((long)Math.Max(1, lifetime.TotalSeconds)).Append("s\n");
         }
-        text.Append("[realms]\n");
-        foreach (var (realm, kdcs) in RealmKdcs.OrderBy(r => r.Key, StringComparer.Ordinal))
+        // The block form: MIT's parser does not take "REALM = { kdc = host }" on one line.
+        text.Append("[realms]\n\t").Append(realm).Append(" = {\n");
+        foreach (var kdc in kdcs)
         {
-            // The block form: MIT's parser does not take "REALM = { kdc = host }" on one line.
-            text.Append('\t').Append(realm).Append(" = {\n");
-            foreach (var kdc in kdcs)
-            {
-                text.Append("\t\tkdc = ").Append(kdc).Append('\n');
-            }
-            text.Append("\t}\n");
+            text.Append("\t\tkdc = ").Append(kdc).Append('\n');
         }
+        text.Append("\t}\n");
         return text.ToString();
     }
 
