@@ -98,9 +98,21 @@ public static class KerberosEnvironment
                 NativeEnvironment.Set("KRB5CCNAME", "FILE:" + Path.Combine(identity.Directory, "ccache"));
                 _active = key;
             }
-            bind();
+            try
+            {
+                bind();
+            }
+            catch (System.DirectoryServices.Protocols.LdapException ex) when (IsExpiredTicket(ex))
+            {
+                // A cached ticket that expired between MIT's validity check and the server's: start from the keytab again.
+                File.Delete(Path.Combine(identity.Directory, "ccache"));
+                bind();
+            }
         }
     }
+
+    private static bool IsExpiredTicket(System.DirectoryServices.Protocols.LdapException exception) =>
+        exception.ServerErrorMessage?.Contains("Ticket expired", StringComparison.OrdinalIgnoreCase) == true;
 
     /// <summary>
     /// The principal's keys: from the mounted keytab file when the services have one (Directory:KeytabFile), read again
