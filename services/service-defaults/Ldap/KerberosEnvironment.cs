@@ -201,6 +201,20 @@ public static class KerberosEnvironment
         {
             var root = Directory.CreateTempSubdirectory("adsync-krb5-").FullName;
             File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            // The keytab copies and tickets do not outlive the process (a container's /tmp goes with it anyway).
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try
+                {
+                    Directory.Delete(root, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            };
             _root = root;
         }
         return _root;
