@@ -93,6 +93,29 @@ public sealed class KerberosReaderTests(HardenedSambaFixture samba, RabbitMqFixt
     }
 
     [Fact]
+    public async Task A_keytab_mounted_as_a_file_wins_over_the_stored_one()
+    {
+        var directory = await ServiceAccountAsync($"mounted{_suffix}");
+        var mounted = Path.Combine(samba.KeytabDirectory, $"mounted{_suffix}.keytab");
+        var groupDn = await GroupWithMembersAsync("gina");
+        // The stored keytab is another account's: only the mounted file can make this bind work.
+        var other = await ServiceAccountAsync($"other{_suffix}");
+        var config = new FakeConfigApi(directory with { KeytabBase64 = other.KeytabBase64 },
+            new Mapping(_mappingId, groupDn, 42, false, true, DateTimeOffset.UtcNow));
+        try
+        {
+            await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker,
+                new Dictionary<string, string?> { ["Directory:KeytabFile"] = mounted });
+            Assert.Equal($"gina{_suffix}@example.org", Assert.Single(await Capture.WaitForAsync(_mappingId, 1, TimeSpan.FromSeconds(60))).Email);
+            Assert.Empty(config.SyncLog);
+        }
+        finally
+        {
+            KerberosEnvironment.KeytabFile = null;
+        }
+    }
+
+    [Fact]
     public async Task Tickets_that_expire_are_renewed_from_the_keytab_and_the_next_sync_has_no_error()
     {
         // Samba's KDC refuses a ticket-granting ticket with less than about two minutes left ("Ticket expired"), before
