@@ -9,6 +9,8 @@ set -euo pipefail
 # What running the stack needs: the directory, the broker and the tools run.sh calls.
 RUN_PACKAGES=(
   slapd ldap-utils libldap-2.5-0
+  # Kerberos binds with a keytab: Cyrus SASL's GSSAPI plugin and MIT Kerberos's libraries.
+  libsasl2-modules-gssapi-mit libgssapi-krb5-2
   rabbitmq-server
   curl python3 iproute2
 )

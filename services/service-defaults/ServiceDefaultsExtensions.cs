@@ -26,6 +26,16 @@ public static class ServiceDefaultsExtensions
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
         builder.AddTracing(serviceName);
+        // A keytab mounted into the container (a Kubernetes secret) for Kerberos binds; it wins over a stored one.
+        if (builder.Configuration["Directory:KeytabFile"] is { Length: > 0 } keytabFile)
+        {
+            Ldap.KerberosEnvironment.KeytabFile = keytabFile;
+        }
+        // The Kerberos ticket lifetime asked of the KDC, e.g. 00:05:00; unset: the KDC's (10 hours on Active Directory).
+        if (builder.Configuration["Directory:KerberosTicketLifetime"] is { Length: > 0 } lifetime)
+        {
+            Ldap.KerberosEnvironment.TicketLifetime = TimeSpan.Parse(lifetime, System.Globalization.CultureInfo.InvariantCulture);
+        }
         Prometheus.Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = instrument => instrument.Meter.Name == RepublishedMeter);
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);

@@ -163,6 +163,51 @@ public sealed class GroupNameResolutionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadGateway, wrongName.StatusCode);
     }
 
+    [Fact]
+    public async Task Group_look_ups_bind_with_a_Kerberos_keytab_on_plain_ldap_to_a_domain_controller_that_requires_signing()
+    {
+        var ip = Environment.GetEnvironmentVariable("ADSYNC_TEST_SAMBA_HARDENED_IP") is { Length: > 0 } set ? set : "127.0.0.43";
+        await using var samba = await SambaDc.StartHardenedAsync(ip);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        await samba.SambaToolAsync("group", "add", $"Kerberos Desk {suffix}");
+        var keytab = Path.Combine(Path.GetTempPath(), $"lookup-{suffix}.keytab");
+        try
+        {
+            await samba.CreateUserWithKeytabAsync($"lookup{suffix}", "Svc-Passw0rd!1", keytab);
+            var directory = new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, [$"ldap://{samba.HostName}"], "", "", samba.BaseDn,
+                Auth: DirectoryAuth.Kerberos, KerberosPrincipal: $"lookup{suffix}@{samba.Realm}",
+                KeytabBase64: Convert.ToBase64String(await File.ReadAllBytesAsync(keytab)));
+            var stored = await _factory.Admin.PutAsJsonAsync("/api/directories/kerberos", directory);
+            Assert.True(stored.StatusCode == HttpStatusCode.OK, await stored.Content.ReadAsStringAsync());
+
+            var created = await MapByNameAsync("kerberos", $"kerberos desk {suffix}");
+            Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+            Assert.Equal($"CN=Kerberos Desk {suffix},CN=Users,DC=example,DC=org", (await created.Content.ReadFromJsonAsync<Mapping>())!.SourceGroupDn,
+                StringComparer.OrdinalIgnoreCase);
+
+            // The keys of an old password: a 502 that says to export a new keytab, and nothing stored.
+            await samba.SambaToolAsync("user", "create", $"stale{suffix}", "Svc-Passw0rd!1");
+            await samba.SambaToolAsync("domain", "exportkeytab", keytab + ".stale", $"--principal=stale{suffix}@{samba.Realm}");
+            await samba.SambaToolAsync("user", "setpassword", $"stale{suffix}", "--newpassword=Svc-Passw0rd!2");
+            var stale = directory with
+            {
+                KerberosPrincipal = $"stale{suffix}@{samba.Realm}",
+                KeytabBase64 = Convert.ToBase64String(await File.ReadAllBytesAsync(keytab + ".stale")),
+            };
+            Assert.Equal(HttpStatusCode.OK, (await _factory.Admin.PutAsJsonAsync("/api/directories/stale", stale)).StatusCode);
+            var refused = await MapByNameAsync("stale", $"kerberos desk {suffix}", technicianGroupId: 43);
+            Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
+            var text = await refused.Content.ReadAsStringAsync();
+            Assert.True(text.Contains("export a new keytab", StringComparison.Ordinal), text);
+            Assert.DoesNotContain(stale.KeytabBase64, text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(keytab);
+            File.Delete(keytab + ".stale");
+        }
+    }
+
     private static async Task<string> ErrorAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

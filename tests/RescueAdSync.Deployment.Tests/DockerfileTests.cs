@@ -166,7 +166,7 @@ public sealed partial class DockerfileTests
     /// <summary>
     /// System.DirectoryServices.Protocols loads libldap at run time; chiseled images have neither it nor apt. Every
     /// service that references the package itself (the ad-reader reads the directory, config resolves group names and
-    /// runs the preflight) copies libldap from a stage that installs it; the others do not carry it. The shared
+    /// runs the preflight) copies libldap (and the SASL GSSAPI plugin Kerberos binds need) from a stage that installs it; the others do not carry it. The shared
     /// connection code in service-defaults compiles against the package, but only these services call it.
     /// </summary>
     [Theory]
@@ -184,6 +184,9 @@ public sealed partial class DockerfileTests
                 .TakeWhile(l => !l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
             Assert.Contains(native, l => Regex.IsMatch(l, @"apt-get install[^\n]*libldap2") && Regex.IsMatch(l, @"apt-get install[^\n]*libldap-2\.5-0"));
             Assert.Contains(native, l => l.Contains("/native"));
+            // Kerberos binds: Cyrus SASL's GSSAPI plugin (and MIT Kerberos's libraries it links) go into the image too.
+            Assert.Contains(native, l => Regex.IsMatch(l, @"apt-get install[^\n]*libsasl2-modules-gssapi-mit"));
+            Assert.Contains(native, l => l.Contains("sasl2/libgssapiv2.so.2", StringComparison.Ordinal));
             Assert.Contains(lines, l => l == "ARG NATIVE_LIBS_IMAGE=ubuntu:24.04");
         }
     }

@@ -64,7 +64,7 @@ public sealed class LdapDirectoryConnector(
         {
             failures.Add(ex.Message);
         }
-        throw new DirectoryReadException($"No directory server accepted the bind as '{settings.BindDn}': {string.Join("; ", failures)}");
+        throw new DirectoryReadException($"No directory server accepted the bind as '{LdapConnectionFactory.BindIdentity(settings)}': {string.Join("; ", failures)}");
     }
 
     private LdapDirectorySession? TryConnect(string url, DirectoryConnectionSettings settings, List<string> failures)
@@ -87,11 +87,11 @@ public sealed class LdapDirectoryConnector(
                 if (attempt == 1 && LdapFailureReason.IsServerDown(ex))
                 {
                     logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}; trying this server once more in {PauseMs} ms",
-                        url, settings.BindDn, reason, (int)ServerDownRetryPause.TotalMilliseconds);
+                        url, LdapConnectionFactory.BindIdentity(settings), reason, (int)ServerDownRetryPause.TotalMilliseconds);
                     Thread.Sleep(ServerDownRetryPause);
                     continue;
                 }
-                logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}", url, settings.BindDn, reason);
+                logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}", url, LdapConnectionFactory.BindIdentity(settings), reason);
                 failures.Add($"{url}: {reason}");
                 return null;
             }

@@ -38,7 +38,7 @@ public sealed class DirSyncChangeFeed(ILogger logger)
             _refusedUntil = now + RetryAfterRefusal;
             logger.LogInformation(
                 "DirSync was refused for {BindDn} on {Server} (the account needs 'Replicating Directory Changes'); polling uSNChanged instead.",
-                directory.BindDn, session.ServerUrl);
+                ServiceDefaults.Ldap.LdapConnectionFactory.BindIdentity(directory), session.ServerUrl);
         }
         return changes;
     }

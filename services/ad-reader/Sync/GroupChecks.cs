@@ -34,7 +34,7 @@ public sealed class GroupChecks
     public void Forget(Guid mappingId) => _checks.TryRemove(mappingId, out _);
 
     private static Check Key(IDirectorySession session, DirectoryConnectionSettings directory, Mapping mapping, HighWaterMark mark) =>
-        new(session.ServerUrl, directory.BindDn, mapping.SourceGroupDn, mark.ServerIdentity, mark.Version, default);
+        new(session.ServerUrl, ServiceDefaults.Ldap.LdapConnectionFactory.BindIdentity(directory), mapping.SourceGroupDn, mark.ServerIdentity, mark.Version, default);
 
     private sealed record Check(string Server, string BindDn, string GroupDn, string MarkServer, long MarkVersion, DateTimeOffset At);
 }

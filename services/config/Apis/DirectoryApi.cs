@@ -138,7 +138,8 @@ public static partial class DirectoryApi
             return ETags.PreconditionFailed();
         }
 
-        var errors = SettingsValidator.Validate(settings, secretsStored: row is not null);
+        var errors = SettingsValidator.Validate(settings, secretsStored: row is { BindPasswordEncrypted.Length: > 0 },
+            keytabStored: row is { KeytabEncrypted.Length: > 0 });
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -157,7 +158,7 @@ public static partial class DirectoryApi
         row.Site = string.IsNullOrWhiteSpace(settings.Site) ? null : settings.Site.Trim();
         row.DnsServer = string.IsNullOrWhiteSpace(settings.DnsServer) ? null : settings.DnsServer.Trim();
         row.ServerUrls = (settings.ServerUrls ?? []).Select(url => url.Trim()).ToList();
-        row.BindDn = settings.BindDn.Trim();
+        row.BindDn = settings.BindDn?.Trim() ?? "";
         row.BindPasswordEncrypted = RescueAccountApi.Encrypt(protector, settings.BindPassword, SecretPurposes.BindPassword, row.BindPasswordEncrypted);
         row.BaseDn = string.IsNullOrWhiteSpace(settings.BaseDn) && row.Domain is not null
             ? DomainControllerLocator.BaseDnOf(row.Domain)
@@ -168,6 +169,21 @@ public static partial class DirectoryApi
         row.AllowInsecureTls = settings.AllowInsecureTls;
         row.DisabledAttribute = string.IsNullOrWhiteSpace(settings.DisabledAttribute) ? null : settings.DisabledAttribute.Trim();
         row.ReconcileMinutes = settings.ReconcileMinutes;
+        row.Auth = settings.Auth;
+        row.KerberosPrincipal = settings.Auth == DirectoryAuth.Kerberos ? settings.KerberosPrincipal?.Trim() : null;
+        // Kerberos needs no bind password, and a Simple connection no keytab: switching forgets the other's secret.
+        if (settings.Auth == DirectoryAuth.Kerberos)
+        {
+            row.KeytabEncrypted = RescueAccountApi.Encrypt(protector, settings.KeytabBase64?.Trim() ?? "", SecretPurposes.Keytab, row.KeytabEncrypted);
+            if (string.IsNullOrEmpty(settings.BindPassword))
+            {
+                row.BindPasswordEncrypted = "";
+            }
+        }
+        else
+        {
+            row.KeytabEncrypted = "";
+        }
         row.UpdatedAt = time.UtcNowForStorage();
         row.Revision++;
         if (await WriteConflicts.SaveAsync(db, http.Request, cancellationToken) is { } conflict)
@@ -233,12 +249,12 @@ public static partial class DirectoryApi
         return TypedResults.Ok(ToSettings(row, protector));
     }
 
-    /// <summary>The connection with its bind password in clear, for the reader and the group-name resolver.</summary>
+    /// <summary>The connection with its bind password and keytab in clear, for the reader and the group-name resolver.</summary>
     public static DirectoryConnectionSettings ToSettings(DirectoryConnectionRow row, SecretProtector protector) => new(
         row.Kind,
         row.ServerUrls,
         row.BindDn,
-        protector.Unprotect(row.BindPasswordEncrypted, SecretPurposes.BindPassword),
+        row.BindPasswordEncrypted.Length > 0 ? protector.Unprotect(row.BindPasswordEncrypted, SecretPurposes.BindPassword) : "",
         row.BaseDn,
         row.PollIntervalSeconds,
         row.TlsMode,
@@ -248,7 +264,10 @@ public static partial class DirectoryApi
         row.ReconcileMinutes,
         row.Domain,
         row.Site,
-        row.DnsServer);
+        row.DnsServer,
+        row.Auth,
+        row.KerberosPrincipal,
+        row.KeytabEncrypted.Length > 0 ? protector.Unprotect(row.KeytabEncrypted, SecretPurposes.Keytab) : null);
 
     public static Task<DirectoryConnectionRow?> FindAsync(IQueryable<DirectoryConnectionRow> rows, string? name, CancellationToken cancellationToken)
     {
@@ -259,7 +278,8 @@ public static partial class DirectoryApi
     private static DirectoryConnectionView ToView(DirectoryConnectionRow row) => new(
         row.Kind, row.ServerUrls, row.BindDn, row.BindPasswordEncrypted.Length > 0, row.BaseDn, row.PollIntervalSeconds, row.UpdatedAt,
         row.Name, row.TlsMode, row.CaBundlePem, row.AllowInsecureTls, row.DisabledAttribute, row.ReconcileMinutes,
-        row.Domain, row.Site, row.DnsServer);
+        row.Domain, row.Site, row.DnsServer,
+        row.Auth, row.KerberosPrincipal, row.KeytabEncrypted.Length > 0);
 
     [GeneratedRegex(DirectoryNames.Pattern)]
     private static partial Regex NamePattern();

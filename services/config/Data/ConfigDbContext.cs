@@ -61,6 +61,8 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.Domain).HasMaxLength(253);
             e.Property(x => x.Site).HasMaxLength(63);
             e.Property(x => x.DnsServer).HasMaxLength(64);
+            e.Property(x => x.Auth).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.KerberosPrincipal).HasMaxLength(256);
         });
 
         modelBuilder.Entity<MappingRow>(e =>

@@ -48,6 +48,7 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<Dat
         foreach (var directory in await db.DirectoryConnections.ToListAsync(cancellationToken))
         {
             directory.BindPasswordEncrypted = Reencrypt(protector, directory.BindPasswordEncrypted, SecretPurposes.BindPassword, ref rotated);
+            directory.KeytabEncrypted = Reencrypt(protector, directory.KeytabEncrypted, SecretPurposes.Keytab, ref rotated);
         }
 
         if (rotated > 0)
@@ -61,7 +62,8 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<Dat
 
     private static string Reencrypt(SecretProtector protector, string stored, string purpose, ref int rotated)
     {
-        if (!protector.IsStale(stored))
+        // An empty column is no secret (a Kerberos connection's bind password, a Simple one's keytab).
+        if (stored.Length == 0 || !protector.IsStale(stored))
         {
             return stored;
         }

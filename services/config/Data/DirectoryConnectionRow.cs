@@ -41,6 +41,15 @@ public sealed class DirectoryConnectionRow
     /// <summary>IP[:port] of the name server asked for SRV records; null: the system's resolvers.</summary>
     public string? DnsServer { get; set; }
 
+    /// <summary>Simple (bind DN and password) or Kerberos (principal and keytab).</summary>
+    public DirectoryAuth Auth { get; set; }
+
+    /// <summary>Kerberos: the principal the services bind as, user@REALM.</summary>
+    public string? KerberosPrincipal { get; set; }
+
+    /// <summary>Kerberos: the principal's keytab, base64, encrypted like the bind password ("" when none).</summary>
+    public string KeytabEncrypted { get; set; } = "";
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>Bumped on every write; the ETag, and the concurrency token that makes If-Match atomic.</summary>

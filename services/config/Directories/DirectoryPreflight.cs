@@ -192,7 +192,7 @@ public sealed partial class DirectoryPreflight(TimeProvider time, DomainControll
             const string skipped = " The base DN, change tracking and mappings were not checked.";
             return session.BindFailure is { } failure
                 ? new DirectoryCheck("bind", DirectoryCheckStatus.Fail,
-                    session.BindFailureUrl is null ? failure + skipped : $"The bind as '{settings.BindDn}' at {session.BindFailureUrl} failed: {failure}.{skipped}",
+                    session.BindFailureUrl is null ? failure + skipped : $"The bind as '{LdapConnectionFactory.BindIdentity(settings)}' at {session.BindFailureUrl} failed: {failure}.{skipped}",
                     session.BindFix ?? "Set the bind DN and the password: adsync directory set --bind-dn … (the password is read from standard input).")
                 : new DirectoryCheck("bind", DirectoryCheckStatus.Fail, "Not tried: no server answered." + skipped, "Make a server answer first (see the server lines).");
         }
@@ -208,9 +208,9 @@ public sealed partial class DirectoryPreflight(TimeProvider time, DomainControll
         catch (Exception ex) when (LdapConnectionFactory.IsConnectionFailure(ex))
         {
             // The bind itself succeeded; without RFC 4532 (Samba) the account's entry is the closest the server can say.
-            var entry = settings.Kind == DirectoryKind.ActiveDirectory ? AccountEntry(connection, settings.BindDn) : null;
+            var entry = settings.Kind == DirectoryKind.ActiveDirectory ? AccountEntry(connection, LdapConnectionFactory.BindIdentity(settings)) : null;
             return new DirectoryCheck("bind", DirectoryCheckStatus.Pass,
-                $"Bound at {session.Url} as {settings.BindDn}{(entry is null ? "" : $", the account {entry}")}; the server does not answer Who am I? ({ex.Message}).");
+                $"Bound at {session.Url} as {LdapConnectionFactory.BindIdentity(settings)}{(entry is null ? "" : $", the account {entry}")}; the server does not answer Who am I? ({ex.Message}).");
         }
     }
 

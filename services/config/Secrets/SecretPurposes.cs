@@ -7,4 +7,5 @@ public static class SecretPurposes
     public const string ServiceToken = "rescue-account.service-token";
     public const string DefaultPassword = "rescue-account.default-password";
     public const string BindPassword = "directory.bind-password";
+    public const string Keytab = "directory.keytab";
 }

@@ -158,6 +158,92 @@ public static partial class DirectoryRules
         }
     }
 
+    /// <summary>A principal user@REALM: a name (no '@', '/' or blanks) and a realm in capitals, as Active Directory spells it.</summary>
+    [GeneratedRegex(@"^[^@/\s\\]{1,256}@[A-Z0-9][A-Z0-9.-]{0,254}$")]
+    private static partial Regex PrincipalPattern();
+
+    /// <summary>Kerberos: a principal user@REALM, a keytab that is one (stored, or given as base64) and holds its keys.</summary>
+    public static void ValidateKerberos(ValidationErrors errors, DirectoryConnectionSettings settings, bool keytabStored)
+    {
+        var principal = settings.KerberosPrincipal?.Trim();
+        var principalValid = false;
+        if (string.IsNullOrEmpty(principal))
+        {
+            errors.Add("kerberosPrincipal", "Required with auth Kerberos: the service's principal, user@REALM (e.g. rescue-sync@CORP.EXAMPLE.COM).");
+        }
+        else if (!PrincipalPattern().IsMatch(principal))
+        {
+            errors.Add("kerberosPrincipal", "Must be user@REALM with the realm in capitals (e.g. rescue-sync@CORP.EXAMPLE.COM).");
+        }
+        else
+        {
+            principalValid = true;
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.KeytabBase64))
+        {
+            if (!keytabStored)
+            {
+                errors.Add("keytabBase64", "Required with auth Kerberos: the principal's keytab (exported with ktpass or samba-tool domain exportkeytab), base64.");
+            }
+        }
+        else if (settings.KeytabBase64.Length > (ServiceDefaults.Ldap.KeytabReader.MaxBytes + 2) / 3 * 4 + 4)
+        {
+            errors.Add("keytabBase64", $"A keytab of at most {ServiceDefaults.Ldap.KeytabReader.MaxBytes} bytes.");
+        }
+        else
+        {
+            byte[]? bytes = null;
+            try
+            {
+                bytes = Convert.FromBase64String(settings.KeytabBase64.Trim());
+            }
+            catch (FormatException)
+            {
+                errors.Add("keytabBase64", "Must be the keytab file's bytes in base64.");
+            }
+            if (bytes is not null)
+            {
+                try
+                {
+                    if (principalValid)
+                    {
+                        ServiceDefaults.Ldap.KeytabReader.Only(bytes, principal!);
+                    }
+                    else
+                    {
+                        ServiceDefaults.Ldap.KeytabReader.Read(bytes);
+                    }
+                }
+                catch (FormatException ex)
+                {
+                    errors.Add("keytabBase64", ex.Message);
+                }
+            }
+        }
+
+        if (!string.IsNullOrEmpty(settings.BindPassword))
+        {
+            errors.Add("bindPassword", "Not used with auth Kerberos: leave it empty, so that no directory password is stored.");
+        }
+
+        if (settings.TlsMode != DirectoryTlsMode.None)
+        {
+            errors.Add("tlsMode", "Kerberos signs and seals the session itself: use ldap:// URLs with tlsMode None.");
+        }
+
+        if (settings.ServerUrls is { Count: > 0 })
+        {
+            for (var i = 0; i < settings.ServerUrls.Count; i++)
+            {
+                if (Uri.TryCreate(settings.ServerUrls[i], UriKind.Absolute, out var uri) && uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6)
+                {
+                    errors.Add($"serverUrls[{i}]", "Kerberos needs the domain controller's host name (its service ticket is for ldap/<host name>), not an IP address.");
+                }
+            }
+        }
+    }
+
     private static int? CountCertificates(string pem)
     {
         try

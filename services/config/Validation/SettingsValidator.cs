@@ -24,7 +24,10 @@ public static class SettingsValidator
         return errors;
     }
 
-    public static ValidationErrors Validate(DirectoryConnectionSettings settings, bool secretsStored)
+    /// <param name="settings">The connection as submitted.</param>
+    /// <param name="secretsStored">Whether a bind password is stored (an empty one keeps it).</param>
+    /// <param name="keytabStored">Whether a keytab is stored (an empty one keeps it).</param>
+    public static ValidationErrors Validate(DirectoryConnectionSettings settings, bool secretsStored, bool keytabStored = false)
     {
         var errors = new ValidationErrors();
         if (!Enum.IsDefined(settings.Kind))
@@ -57,9 +60,24 @@ public static class SettingsValidator
             }
         }
 
-        // Not checked as a DN: Active Directory also binds as user@domain or DOMAIN\user. Control characters never belong in it.
-        errors.RequiredText("bindDn", settings.BindDn, 1024);
-        Secret(errors, "bindPassword", settings.BindPassword, secretsStored);
+        if (!Enum.IsDefined(settings.Auth))
+        {
+            errors.Add("auth", "Must be Simple or Kerberos.");
+        }
+        else if (settings.Auth == DirectoryAuth.Kerberos)
+        {
+            DirectoryRules.ValidateKerberos(errors, settings, keytabStored);
+        }
+        else
+        {
+            // Not checked as a DN: Active Directory also binds as user@domain or DOMAIN\user. Control characters never belong in it.
+            errors.RequiredText("bindDn", settings.BindDn, 1024);
+            Secret(errors, "bindPassword", settings.BindPassword, secretsStored);
+            if (!string.IsNullOrEmpty(settings.KerberosPrincipal) || !string.IsNullOrEmpty(settings.KeytabBase64))
+            {
+                errors.Add("auth", "A Kerberos principal or keytab needs auth Kerberos.");
+            }
+        }
         // With a domain an empty base DN means the domain's own naming context.
         if (!byDomain || !string.IsNullOrWhiteSpace(settings.BaseDn))
         {

@@ -547,8 +547,14 @@
         ["Site", d.site],
         ["DNS server", d.dnsServer ?? "the system's resolvers"],
       ] : [["Servers", d.serverUrls.join("\n")]]),
-      ["Bind DN", d.bindDn],
-      ["Bind password", ...secret(d.bindPasswordSet)],
+      ["Authentication", d.auth === "Kerberos" ? "Kerberos (keytab; signed and sealed)" : "Simple (bind DN and password)"],
+      ...(d.auth === "Kerberos" ? [
+        ["Kerberos principal", d.kerberosPrincipal],
+        ["Keytab", ...secret(d.keytabSet)],
+      ] : [
+        ["Bind DN", d.bindDn],
+        ["Bind password", ...secret(d.bindPasswordSet)],
+      ]),
       ["Base DN", d.baseDn],
       ["Poll interval", `${d.pollIntervalSeconds} s`],
       ["TLS", d.tlsMode],

@@ -6,8 +6,8 @@ namespace RescueAdSync.Contracts.Config;
 /// </summary>
 /// <param name="Kind">Active Directory or OpenLDAP.</param>
 /// <param name="ServerUrls">ldap:// or ldaps:// URLs, tried in order; empty when <paramref name="Domain"/> is set.</param>
-/// <param name="BindDn">Bind identity: a DN or a UPN.</param>
-/// <param name="BindPassword">Bind password (secret).</param>
+/// <param name="BindDn">Bind identity for a Simple bind: a DN or a UPN (empty for Kerberos).</param>
+/// <param name="BindPassword">Bind password for a Simple bind (secret; empty for Kerberos).</param>
 /// <param name="BaseDn">Search base for users; with a domain, empty means the domain's own (DC=corp,DC=example,DC=com).</param>
 /// <param name="PollIntervalSeconds">Seconds between two reader cycles.</param>
 /// <param name="TlsMode">None, StartTls or Ldaps; must agree with the URLs' scheme (ldaps:// for Ldaps, ldap:// otherwise).</param>
@@ -24,6 +24,12 @@ namespace RescueAdSync.Contracts.Config;
 /// </param>
 /// <param name="Site">With a domain: the Active Directory site whose domain controllers are asked first.</param>
 /// <param name="DnsServer">With a domain: the name server asked for the SRV records (IP, optional :port); null: the system's resolvers.</param>
+/// <param name="Auth">Simple (bind DN and password) or Kerberos (principal and keytab).</param>
+/// <param name="KerberosPrincipal">Kerberos: the service's principal, user@REALM (e.g. rescue-sync@CORP.EXAMPLE.COM).</param>
+/// <param name="KeytabBase64">
+/// Kerberos: the principal's keytab file (MIT format, as exported by ktpass or samba-tool), base64 (secret). Empty on an
+/// update keeps the stored one.
+/// </param>
 public sealed record DirectoryConnectionSettings(
     DirectoryKind Kind,
     IReadOnlyList<string> ServerUrls,
@@ -38,4 +44,7 @@ public sealed record DirectoryConnectionSettings(
     int ReconcileMinutes = 360,
     string? Domain = null,
     string? Site = null,
-    string? DnsServer = null);
+    string? DnsServer = null,
+    DirectoryAuth Auth = DirectoryAuth.Simple,
+    string? KerberosPrincipal = null,
+    string? KeytabBase64 = null);

@@ -19,6 +19,9 @@ namespace RescueAdSync.Contracts.Config;
 /// <param name="Domain">The Active Directory domain whose domain controllers are found in DNS; null when server URLs are given.</param>
 /// <param name="Site">The Active Directory site whose domain controllers are asked first, if any.</param>
 /// <param name="DnsServer">The name server asked for the SRV records; null: the system's resolvers.</param>
+/// <param name="Auth">Simple or Kerberos.</param>
+/// <param name="KerberosPrincipal">Kerberos: the principal the services bind as.</param>
+/// <param name="KeytabSet">Whether a keytab is stored (it is never returned).</param>
 /// <param name="Preflight">The answer to a save only: the connection checked as saved (see <see cref="DirectoryPreflightReport"/>).</param>
 public sealed record DirectoryConnectionView(
     DirectoryKind Kind,
@@ -37,4 +40,7 @@ public sealed record DirectoryConnectionView(
     string? Domain = null,
     string? Site = null,
     string? DnsServer = null,
+    DirectoryAuth Auth = DirectoryAuth.Simple,
+    string? KerberosPrincipal = null,
+    bool KeytabSet = false,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DirectoryPreflightReport? Preflight = null);

@@ -23,6 +23,14 @@ public static class LdapConnectionFactory
         {
             throw new DirectoryConnectionException("The directory connection has neither a domain nor a server URL.");
         }
+        if (settings.Auth == DirectoryAuth.Kerberos)
+        {
+            if (KerberosEnvironment.RealmOf(settings.KerberosPrincipal?.Trim()) is null)
+            {
+                throw new DirectoryConnectionException("The directory connection uses Kerberos but has no principal user@REALM.");
+            }
+            return;
+        }
         // An empty password turns a simple bind into an anonymous one that "succeeds" and then reads nothing.
         if (string.IsNullOrEmpty(settings.BindPassword) || string.IsNullOrWhiteSpace(settings.BindDn))
         {
@@ -85,9 +93,44 @@ public static class LdapConnectionFactory
         }
     }
 
-    /// <summary>Binds an opened connection with the directory connection's identity.</summary>
-    public static void Bind(LdapConnection connection, DirectoryConnectionSettings settings) =>
-        connection.Bind(new NetworkCredential(settings.BindDn, settings.BindPassword));
+    /// <summary>Who the connection binds as, for log lines and messages: the bind DN, or the Kerberos principal.</summary>
+    public static string BindIdentity(DirectoryConnectionSettings settings) =>
+        settings.Auth == DirectoryAuth.Kerberos ? settings.KerberosPrincipal?.Trim() ?? "" : settings.BindDn;
+
+    /// <summary>
+    /// Binds an opened connection with the directory connection's identity: a simple bind with the bind DN and password,
+    /// or a SASL GSSAPI bind as the Kerberos principal with the keys of its keytab (<see cref="KerberosEnvironment"/>).
+    /// </summary>
+    /// <remarks>
+    /// On Linux, System.DirectoryServices.Protocols binds AuthType.Kerberos without a credential through
+    /// ldap_sasl_interactive_bind with mechanism GSSAPI (AuthType.Negotiate would ask for GSS-SPNEGO, which Cyrus SASL
+    /// on Debian does not offer). Its SessionOptions.Signing and Sealing are not supported there; Cyrus SASL's GSSAPI
+    /// negotiates integrity and confidentiality by itself (libldap's default security properties allow any strength),
+    /// which is what a domain controller that requires LDAP signing wants on ldap://. Kerberos is not combined with TLS
+    /// (ldaps:// or StartTLS): a domain controller refuses a GSSAPI seal inside TLS, and Samba also refuses the bind
+    /// without one there; the sealed SASL layer protects the session already.
+    /// </remarks>
+    public static void Bind(LdapConnection connection, DirectoryConnectionSettings settings)
+    {
+        if (settings.Auth != DirectoryAuth.Kerberos)
+        {
+            connection.Bind(new NetworkCredential(settings.BindDn, settings.BindPassword));
+            return;
+        }
+        if (OperatingSystem.IsWindows())
+        {
+            throw new DirectoryConnectionException("Kerberos binds with a keytab are supported on Linux only.");
+        }
+        if (settings.TlsMode != DirectoryTlsMode.None)
+        {
+            throw new DirectoryConnectionException("A Kerberos bind signs and seals the session itself: use ldap:// URLs with tlsMode None.");
+        }
+        LibLdapTls.SetOption(connection, LibLdapTls.SaslNoCanonOption, 1, "the SASL host name rule");
+        connection.AuthType = AuthType.Kerberos;
+        connection.Credential = null;
+        var host = (connection.Directory as LdapDirectoryIdentifier)?.Servers is [var server, ..] ? server : null;
+        KerberosEnvironment.Run(settings, host, () => connection.Bind());
+    }
 
     /// <summary>Whether a failed open or bind is one of the directory's own failures rather than a bug of ours.</summary>
     public static bool IsConnectionFailure(Exception exception) =>

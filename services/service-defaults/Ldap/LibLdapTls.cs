@@ -24,7 +24,7 @@ public static class LibLdapTls
     // The names libldap has shipped under: 2.6+ (libldap.so.2), Debian 12's 2.5, older 2.4.
     private static readonly string[] LibraryNames = ["libldap.so.2", "libldap-2.5.so.0", "libldap-2.4.so.2"];
 
-    private static readonly Lazy<SetIntOption?> Setter = new(LoadSetter);
+    private static readonly Lazy<SetIntOption?> Setter = new(() => Load<SetIntOption>());
 
     private static readonly FieldInfo? HandleField =
         typeof(LdapConnection).GetField("_ldapHandle", BindingFlags.Instance | BindingFlags.NonPublic);
@@ -36,22 +36,37 @@ public static class LibLdapTls
     /// Sets the check on <paramref name="connection"/>; a TLS context created afterwards (StartNewTlsSessionContext) uses it.
     /// Throws when it cannot be set, so that a connection never runs with a check other than the one configured.
     /// </summary>
-    public static void SetRequireCertificate(LdapConnection connection, int level)
+    public static void SetRequireCertificate(LdapConnection connection, int level) =>
+        SetOption(connection, RequireCertOption, level, "the TLS certificate check");
+
+    /// <summary>LDAP_OPT_X_SASL_NOCANON: a SASL bind names the server as the URL does, never by a reverse DNS look-up.</summary>
+    internal const int SaslNoCanonOption = 0x610b;
+
+    /// <summary>Sets an integer (or on/off) option of libldap on one connection; throws when it cannot.</summary>
+    internal static void SetOption(LdapConnection connection, int option, int value, string what)
     {
-        var setter = Setter.Value ?? throw new DirectoryConnectionException("libldap could not be loaded to set the TLS certificate check.");
+        var setter = Setter.Value ?? throw new DirectoryConnectionException($"libldap could not be loaded to set {what}.");
+        WithHandle(connection, what, ld =>
+        {
+            var copy = value;
+            return setter(ld, option, ref copy);
+        });
+    }
+
+    private static void WithHandle(LdapConnection connection, string what, Func<IntPtr, int> set)
+    {
         if (HandleField?.GetValue(connection) is not SafeHandle handle || handle.IsInvalid)
         {
-            throw new DirectoryConnectionException("This runtime's LDAP connection exposes no libldap handle: the TLS certificate check cannot be set.");
+            throw new DirectoryConnectionException($"This runtime's LDAP connection exposes no libldap handle: {what} cannot be set.");
         }
         var added = false;
         try
         {
             handle.DangerousAddRef(ref added);
-            var value = level;
-            var result = setter(handle.DangerousGetHandle(), RequireCertOption, ref value);
+            var result = set(handle.DangerousGetHandle());
             if (result != 0)
             {
-                throw new DirectoryConnectionException($"libldap refused the TLS certificate check setting (LDAP {result}).");
+                throw new DirectoryConnectionException($"libldap refused {what} (LDAP {result}).");
             }
         }
         finally
@@ -63,13 +78,13 @@ public static class LibLdapTls
         }
     }
 
-    private static SetIntOption? LoadSetter()
+    private static T? Load<T>() where T : Delegate
     {
         foreach (var name in LibraryNames)
         {
             if (NativeLibrary.TryLoad(name, out var library) && NativeLibrary.TryGetExport(library, "ldap_set_option", out var function))
             {
-                return Marshal.GetDelegateForFunctionPointer<SetIntOption>(function);
+                return Marshal.GetDelegateForFunctionPointer<T>(function);
             }
         }
         return null;

@@ -1,4 +1,5 @@
 using RescueAdSync.Cli.Tests.Infrastructure;
+using RescueAdSync.TestInfrastructure;
 
 namespace RescueAdSync.Cli.Tests.Cli;
 
@@ -69,6 +70,43 @@ public sealed class AccountAndDirectoryCommandTests(ConfigStack stack)
         Assert.Equal("OpenLdap", json.GetProperty("kind").GetString());
         Assert.Equal(2, json.GetProperty("serverUrls").GetArrayLength());
         Assert.Equal(5, json.GetProperty("pollIntervalSeconds").GetInt32());
+    }
+
+    [Fact]
+    public async Task Directory_set_with_Kerberos_takes_the_keytab_from_stdin_or_a_file_and_reads_no_password()
+    {
+        const string name = "kerberos-cli";
+        var keytab = TestKeytab.Create("rescue-sync@CORP.EXAMPLE.COM");
+        var set = await stack.RunCliWithBytesAsync(keytab, "directory", "set", "--name", name, "--kind", "ActiveDirectory",
+            "--server", "ldap://dc1.corp.example.com", "--base-dn", "DC=corp,DC=example,DC=com",
+            "--auth", "Kerberos", "--principal", "rescue-sync@CORP.EXAMPLE.COM", "--keytab-stdin");
+        set.AssertExit(0);
+        Assert.Matches(@"Authentication\s+Kerberos", set.Stdout);
+        Assert.Matches(@"Kerberos principal\s+rescue-sync@CORP.EXAMPLE.COM", set.Stdout);
+        Assert.Matches(@"Keytab\s+set", set.Stdout);
+        Assert.DoesNotContain(Convert.ToBase64String(keytab), set.Stdout + set.Stderr);
+        var json = (await stack.RunCliAsync("directory", "show", "--name", name, "--json")).Json();
+        Assert.Equal(("Kerberos", true, false), (json.GetProperty("auth").GetString(), json.GetProperty("keytabSet").GetBoolean(), json.GetProperty("bindPasswordSet").GetBoolean()));
+
+        // A keytab of another principal is refused by the config service, naming the principals it holds.
+        var other = Path.Combine(Path.GetTempPath(), $"other-{Guid.NewGuid():N}.keytab");
+        await File.WriteAllBytesAsync(other, TestKeytab.Create("someone@CORP.EXAMPLE.COM"));
+        try
+        {
+            var refused = await stack.RunCliAsync("directory", "set", "--name", name, "--keytab", other);
+            refused.AssertExit(1);
+            Assert.Contains("holds no key of rescue-sync@CORP.EXAMPLE.COM", refused.Stderr);
+            Assert.Contains("someone@CORP.EXAMPLE.COM", refused.Stderr);
+        }
+        finally
+        {
+            File.Delete(other);
+        }
+
+        // Keytab options without --auth Kerberos are a usage error, before anything is sent.
+        var simple = await stack.RunCliAsync("directory", "set", "--name", "plain-cli", "--auth", "Simple", "--keytab", "/nonexistent");
+        simple.AssertExit(1);
+        Assert.Contains("need --auth Kerberos", simple.Stderr);
     }
 
     [Fact]

@@ -18,7 +18,14 @@ public static class CliRunner
     /// <param name="stdin">Written to standard input, which is then closed; null closes it at once.</param>
     /// <param name="until">When given, the process is interrupted (SIGINT, as Ctrl-C) once this answers true for its stdout so far (it may act, e.g. write log entries, meanwhile).</param>
     /// <param name="args">The arguments.</param>
-    public static async Task<CliResult> RunAsync(string? url, string? key, string? stdin, Func<string, Task<bool>>? until, params string[] args)
+    public static Task<CliResult> RunAsync(string? url, string? key, string? stdin, Func<string, Task<bool>>? until, params string[] args) =>
+        RunAsync(url, key, stdin, bytes: null, until, args);
+
+    /// <summary>Runs the CLI with <paramref name="bytes"/> (binary, e.g. a keytab) written to its standard input.</summary>
+    public static Task<CliResult> RunWithBytesAsync(string? url, string? key, byte[] bytes, params string[] args) =>
+        RunAsync(url, key, stdin: null, bytes, until: null, args);
+
+    private static async Task<CliResult> RunAsync(string? url, string? key, string? stdin, byte[]? bytes, Func<string, Task<bool>>? until, string[] args)
     {
         if (!File.Exists(DllPath))
         {
@@ -81,6 +88,11 @@ public static class CliRunner
         if (stdin is not null)
         {
             await process.StandardInput.WriteAsync(stdin);
+        }
+        else if (bytes is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(bytes);
+            await process.StandardInput.BaseStream.FlushAsync();
         }
 
         process.StandardInput.Close();

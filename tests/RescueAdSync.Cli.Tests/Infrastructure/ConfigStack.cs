@@ -69,6 +69,8 @@ public sealed class ConfigStack : IAsyncLifetime
 
     public Task<CliResult> RunCliWithInputAsync(string stdin, params string[] args) => CliRunner.RunAsync(ConfigUrl, AdminKey, stdin, args);
 
+    public Task<CliResult> RunCliWithBytesAsync(byte[] stdin, params string[] args) => CliRunner.RunWithBytesAsync(ConfigUrl, AdminKey, stdin, args);
+
     public async Task<SyncLogEntry> WriteLogAsync(NewSyncLogEntry entry)
     {
         var response = await Provisioner.PostAsJsonAsync("/api/sync-log", entry);

@@ -97,14 +97,23 @@ public static class DirectoryCommands
         var insecure = new Option<bool?>("--allow-insecure-tls") { Description = "true: accept any server certificate (labs only; the reader warns at start)." };
         var disabledAttribute = new Option<string?>("--disabled-attribute") { Description = "OpenLDAP: the attribute that marks a disabled account, e.g. pwdAccountLockedTime; \"\" for none." };
         var reconcile = new Option<int?>("--reconcile-minutes") { Description = "Minutes between two full reads of each mapping (1-10080; default 360)." };
-        var keepSecrets = new Option<bool>("--keep-secrets") { Description = "Do not read the bind password; keep the stored one." };
+        var keepSecrets = new Option<bool>("--keep-secrets") { Description = "Do not read the bind password or a keytab; keep the stored one." };
+        var auth = new Option<DirectoryAuth?>("--auth") { Description = "Simple (bind DN and password) or Kerberos (principal and keytab; no password stored); default: the stored one, else Simple." };
+        var principal = new Option<string?>("--principal") { Description = "Kerberos: the service's principal, user@REALM (e.g. rescue-sync@CORP.EXAMPLE.COM)." };
+        var keytab = new Option<FileInfo?>("--keytab") { Description = "Kerberos: the principal's keytab file (from ktpass or samba-tool domain exportkeytab)." };
+        var keytabStdin = new Option<bool>("--keytab-stdin") { Description = "Kerberos: read the keytab's bytes from standard input." };
         var set = new Command("set", """
             Create or update a directory connection.
 
             The bind password is read from the first line of standard input, or prompted without echo on a terminal;
             an empty line keeps the stored one. It is never accepted as an argument: arguments are visible to every
             local user (ps, /proc/<pid>/cmdline) and stay in shell history.
-            """) { name, kind, domain, site, dnsServer, servers, bindDn, baseDn, poll, tls, caBundle, noCaBundle, insecure, disabledAttribute, reconcile, keepSecrets };
+
+            With --auth Kerberos no password is read: the services bind as --principal with the keys of the keytab
+            given by --keytab FILE or --keytab-stdin (its bytes on standard input); without either the stored keytab
+            is kept.
+            """) { name, kind, domain, site, dnsServer, servers, bindDn, baseDn, poll, tls, caBundle, noCaBundle, insecure, disabledAttribute, reconcile, keepSecrets,
+                auth, principal, keytab, keytabStdin };
         runner.SetAction(set, async (parse, context, ct) =>
         {
             var path = PathOf(parse.GetValue(name));
@@ -115,7 +124,26 @@ public static class DirectoryCommands
 
             var pem = parse.GetValue(caBundle) is { } file ? ReadPem(file) : null;
             var current = await context.Api.FindAsync<DirectoryConnectionView>(path, What, ct);
-            var password = parse.GetValue(keepSecrets) ? "" : SecretReader.Read("Bind password");
+            var stored = current?.Value;
+            var authMode = parse.GetValue(auth) ?? stored?.Auth ?? DirectoryAuth.Simple;
+            if (parse.GetValue(keytab) is not null && parse.GetValue(keytabStdin))
+            {
+                throw new CliException(ExitCodes.Usage, "--keytab and --keytab-stdin contradict each other.");
+            }
+            if (authMode != DirectoryAuth.Kerberos && (parse.GetValue(keytab) is not null || parse.GetValue(keytabStdin) || parse.GetValue(principal) is not null))
+            {
+                throw new CliException(ExitCodes.Usage, "--principal, --keytab and --keytab-stdin need --auth Kerberos.");
+            }
+            string? keytabBase64 = null;
+            if (parse.GetValue(keytab) is { } keytabFile)
+            {
+                keytabBase64 = Convert.ToBase64String(ReadKeytab(keytabFile));
+            }
+            else if (parse.GetValue(keytabStdin))
+            {
+                keytabBase64 = Convert.ToBase64String(ReadKeytabFromStdin());
+            }
+            var password = parse.GetValue(keepSecrets) || authMode == DirectoryAuth.Kerberos ? "" : SecretReader.Read("Bind password");
             var given = parse.GetValue(servers);
             var givenDomain = parse.GetValue(domain)?.Trim();
             if (given is { Length: > 0 } && !string.IsNullOrEmpty(givenDomain))
@@ -123,7 +151,6 @@ public static class DirectoryCommands
                 throw new CliException(ExitCodes.Usage, "--domain and --server contradict each other: give the domain (its domain controllers are found in DNS) or server URLs.");
             }
 
-            var stored = current?.Value;
             // A new choice of servers replaces the other one: --server forgets the stored domain, --domain the stored URLs.
             var useDomain = !string.IsNullOrEmpty(givenDomain) ? givenDomain : given is { Length: > 0 } ? null : stored?.Domain;
             var sameDomain = useDomain is not null && string.Equals(useDomain.TrimEnd('.'), stored?.Domain, StringComparison.OrdinalIgnoreCase);
@@ -142,7 +169,10 @@ public static class DirectoryCommands
                 parse.GetValue(reconcile) ?? stored?.ReconcileMinutes ?? 360,
                 useDomain,
                 useDomain is null ? null : Blank(parse.GetValue(site) ?? (sameDomain ? stored?.Site : null)),
-                useDomain is null ? null : Blank(parse.GetValue(dnsServer) ?? (sameDomain ? stored?.DnsServer : null)));
+                useDomain is null ? null : Blank(parse.GetValue(dnsServer) ?? (sameDomain ? stored?.DnsServer : null)),
+                authMode,
+                authMode == DirectoryAuth.Kerberos ? parse.GetValue(principal) ?? stored?.KerberosPrincipal : null,
+                keytabBase64);
             var saved = await context.Api.SendAsync<DirectoryConnectionView>(HttpMethod.Put, path, settings, current?.ETag, What, ct);
             Write(context, saved.Value);
             if (!context.Json && saved.Value.Preflight is { } preflight)
@@ -247,6 +277,49 @@ public static class DirectoryCommands
 
     private static string Servers(DirectoryConnectionView directory) =>
         directory.Domain is { } domain ? $"domain {domain} (DNS)" : string.Join(", ", directory.ServerUrls);
+    /// <summary>Larger than any keytab the config service accepts, so that it names the limit itself.</summary>
+    private const int MaxKeytabRead = 1024 * 1024;
+
+    private static byte[] ReadKeytab(FileInfo file)
+    {
+        try
+        {
+            if (file.Length > MaxKeytabRead)
+            {
+                throw new CliException(ExitCodes.Usage, $"--keytab: '{file.FullName}' is {file.Length} bytes, not a keytab.");
+            }
+            return File.ReadAllBytes(file.FullName);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.Usage, $"--keytab: cannot read '{file.FullName}': {ex.Message}");
+        }
+    }
+
+    private static byte[] ReadKeytabFromStdin()
+    {
+        if (!Console.IsInputRedirected)
+        {
+            throw new CliException(ExitCodes.Usage, "--keytab-stdin: pipe the keytab in (adsync directory set ... --keytab-stdin < rescue-sync.keytab).");
+        }
+        using var input = Console.OpenStandardInput();
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = input.Read(chunk)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxKeytabRead)
+            {
+                throw new CliException(ExitCodes.Usage, "--keytab-stdin: more than 1 MiB on standard input, not a keytab.");
+            }
+        }
+        if (buffer.Length == 0)
+        {
+            throw new CliException(ExitCodes.Usage, "--keytab-stdin: standard input was empty.");
+        }
+        return buffer.ToArray();
+    }
 
     private static string ReadPem(FileInfo file)
     {
@@ -284,8 +357,17 @@ public static class DirectoryCommands
         table.Add("TLS", directory.TlsMode.ToString());
         table.Add("CA bundle", directory.CaBundlePem is null ? "system store" : "set");
         table.Add("Insecure TLS", Formats.YesNo(directory.AllowInsecureTls));
-        table.Add("Bind DN", directory.BindDn);
-        table.Add("Bind password", Formats.SetOrNot(directory.BindPasswordSet));
+        table.Add("Authentication", directory.Auth.ToString());
+        if (directory.Auth == DirectoryAuth.Kerberos)
+        {
+            table.Add("Kerberos principal", directory.KerberosPrincipal ?? "—");
+            table.Add("Keytab", Formats.SetOrNot(directory.KeytabSet));
+        }
+        else
+        {
+            table.Add("Bind DN", directory.BindDn);
+            table.Add("Bind password", Formats.SetOrNot(directory.BindPasswordSet));
+        }
         table.Add("Base DN", directory.BaseDn);
         table.Add("Disabled attribute", directory.DisabledAttribute ?? "—");
         table.Add("Poll interval", $"{directory.PollIntervalSeconds} s");

@@ -50,6 +50,11 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.Property<bool>("AllowInsecureTls")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Auth")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("BaseDn")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -79,6 +84,14 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.Property<string>("Domain")
                         .HasMaxLength(253)
                         .HasColumnType("character varying(253)");
+
+                    b.Property<string>("KerberosPrincipal")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("KeytabEncrypted")
+                        .IsRequired()
+                        .HasColumnType("text");
 
                     b.Property<string>("Kind")
                         .IsRequired()

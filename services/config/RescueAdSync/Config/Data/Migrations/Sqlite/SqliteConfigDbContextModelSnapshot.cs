@@ -44,6 +44,11 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.Property<bool>("AllowInsecureTls")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Auth")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BaseDn")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -72,6 +77,14 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
 
                     b.Property<string>("Domain")
                         .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KerberosPrincipal")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeytabEncrypted")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Kind")
