@@ -93,6 +93,21 @@ public sealed class KerberosReaderTests(HardenedSambaFixture samba, RabbitMqFixt
     }
 
     [Fact]
+    public async Task The_domain_and_the_keytab_are_all_it_takes_domain_controllers_from_DNS_and_a_Kerberos_bind_to_the_one_found()
+    {
+        // The operator's guide set-up: the domain (its DNS names the domain controllers) and the keytab; no server URL,
+        // no bind DN, no password. The domain controller found is the realm's KDC too.
+        var account = await ServiceAccountAsync($"dom{_suffix}");
+        var directory = account with { ServerUrls = [], Domain = Dc.Domain, DnsServer = Dc.Ip };
+        var groupDn = await GroupWithMembersAsync("dora");
+        var config = new FakeConfigApi(directory, new Mapping(_mappingId, groupDn, 42, false, true, DateTimeOffset.UtcNow));
+        await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
+
+        Assert.Equal($"dora{_suffix}@example.org", Assert.Single(await Capture.WaitForAsync(_mappingId, 1, TimeSpan.FromSeconds(60))).Email);
+        Assert.Empty(config.SyncLog);
+    }
+
+    [Fact]
     public async Task A_keytab_mounted_as_a_file_wins_over_the_stored_one()
     {
         var directory = await ServiceAccountAsync($"mounted{_suffix}");
