@@ -62,6 +62,20 @@ public sealed class KerberosDirectoryApiTests(ConfigApiFactory factory) : IClass
     }
 
     [Fact]
+    public async Task With_a_Kerberos_connection_stored_other_writes_still_succeed_and_its_keytab_never_reaches_the_sync_log()
+    {
+        var keytab = TestKeytab.Create(Principal);
+        var base64 = Convert.ToBase64String(keytab);
+        var put = await factory.Admin.PutAsJsonAsync("/api/directories/kerberos-writes", Kerberos(keytab));
+        Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+
+        var logged = await factory.Reader.PostAsJsonAsync("/api/sync-log", new NewSyncLogEntry(SyncLogLevel.Error, "ad-reader", "bind",
+            $"a message that quotes the keytab {base64}"));
+        Assert.True(logged.IsSuccessStatusCode, await logged.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(base64, await factory.Admin.GetStringAsync("/api/sync-log"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_Kerberos_settings_are_refused_naming_the_field_and_the_problem()
     {
         var noKeytab = await ErrorsAsync("k-nokeytab", Kerberos() with { KeytabBase64 = null });

@@ -39,7 +39,7 @@ public sealed class SecretRedactionInterceptor(IServiceProvider services) : Save
         {
             Mask(entries, Load(context,
                 context.Set<RescueAccountRow>().AsNoTracking().ToList(),
-                context.Set<DirectoryConnectionRow>().AsNoTracking().Select(d => d.BindPasswordEncrypted).ToList()));
+                context.Set<DirectoryConnectionRow>().AsNoTracking().Select(d => new DirectorySecrets(d.BindPasswordEncrypted, d.KeytabEncrypted)).ToList()));
         }
 
         return result;
@@ -52,7 +52,8 @@ public sealed class SecretRedactionInterceptor(IServiceProvider services) : Save
         {
             Mask(entries, Load(context,
                 await context.Set<RescueAccountRow>().AsNoTracking().ToListAsync(cancellationToken),
-                await context.Set<DirectoryConnectionRow>().AsNoTracking().Select(d => d.BindPasswordEncrypted).ToListAsync(cancellationToken)));
+                await context.Set<DirectoryConnectionRow>().AsNoTracking().Select(d => new DirectorySecrets(d.BindPasswordEncrypted, d.KeytabEncrypted))
+                    .ToListAsync(cancellationToken)));
         }
 
         return result;
@@ -62,7 +63,10 @@ public sealed class SecretRedactionInterceptor(IServiceProvider services) : Save
         [.. context.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified && !Unmasked.ContainsKey(e.Metadata.ClrType))];
 
     /// <summary>Every stored secret, and those written in this same save.</summary>
-    private SecretRedactor Load(DbContext context, List<RescueAccountRow> accounts, List<string> bindPasswords)
+    /// <summary>A directory connection's encrypted secrets: the bind password (Simple) and the keytab's base64 (Kerberos).</summary>
+    private sealed record DirectorySecrets(string BindPasswordEncrypted, string KeytabEncrypted);
+
+    private SecretRedactor Load(DbContext context, List<RescueAccountRow> accounts, List<DirectorySecrets> directories)
     {
         var sealedSecrets = new List<(string Encrypted, string Purpose)>();
         void AddAccount(RescueAccountRow account)
@@ -73,7 +77,13 @@ public sealed class SecretRedactionInterceptor(IServiceProvider services) : Save
         }
 
         accounts.ForEach(AddAccount);
-        sealedSecrets.AddRange(bindPasswords.Select(p => (p, SecretPurposes.BindPassword)));
+        void AddDirectory(DirectorySecrets directory)
+        {
+            sealedSecrets.Add((directory.BindPasswordEncrypted, SecretPurposes.BindPassword));
+            sealedSecrets.Add((directory.KeytabEncrypted, SecretPurposes.Keytab));
+        }
+
+        directories.ForEach(AddDirectory);
         foreach (var entry in context.ChangeTracker.Entries<RescueAccountRow>().Where(e => e.State is EntityState.Added or EntityState.Modified))
         {
             AddAccount(entry.Entity);
@@ -81,9 +91,11 @@ public sealed class SecretRedactionInterceptor(IServiceProvider services) : Save
 
         foreach (var entry in context.ChangeTracker.Entries<DirectoryConnectionRow>().Where(e => e.State is EntityState.Added or EntityState.Modified))
         {
-            sealedSecrets.Add((entry.Entity.BindPasswordEncrypted, SecretPurposes.BindPassword));
+            AddDirectory(new DirectorySecrets(entry.Entity.BindPasswordEncrypted, entry.Entity.KeytabEncrypted));
         }
 
+        // A secret not set is stored empty (a Kerberos connection has no bind password, a Simple one no keytab).
+        sealedSecrets.RemoveAll(s => s.Encrypted.Length == 0);
         var key = string.Join('\n', sealedSecrets.Select(s => $"{s.Purpose}:{s.Encrypted}"));
         if (cached is { } hit && string.Equals(hit.Key, key, StringComparison.Ordinal))
         {
