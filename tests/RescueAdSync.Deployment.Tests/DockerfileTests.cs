@@ -187,6 +187,8 @@ public sealed partial class DockerfileTests
             // Kerberos binds: Cyrus SASL's GSSAPI plugin (and MIT Kerberos's libraries it links) go into the image too.
             Assert.Contains(native, l => Regex.IsMatch(l, @"apt-get install[^\n]*libsasl2-modules-gssapi-mit"));
             Assert.Contains(native, l => l.Contains("sasl2/libgssapiv2.so.2", StringComparison.Ordinal));
+            // libsasl2 loads only plugin files whose names end in .so: the copy must be named so.
+            Assert.Contains(native, l => l.Contains("/libgssapiv2.so\"", StringComparison.Ordinal));
             Assert.Contains(lines, l => l == "ARG NATIVE_LIBS_IMAGE=ubuntu:24.04");
         }
     }
