@@ -87,36 +87,42 @@ public sealed class BenchOptions
         }
         var unknown = options.Scenarios.Except(AllScenarios).ToList();
         if (unknown.Count > 0)
+        {
             throw new ArgumentException($"Unknown scenario(s) {string.Join(", ", unknown)}; known: {string.Join(", ", AllScenarios)}.");
+        }
+
         return options;
     }
 
     private BenchOptions With(IEnumerable<string>? scenarios = null, int[]? sizes = null, int? sambaSize = null, int? latencyChanges = null,
         int? provisionUsers = null, int[]? instances = null, int[]? latencies = null, bool? readAlone = null, string? output = null,
         string? sambaAddress = null, IReadOnlyDictionary<string, string?>? readerEnvironment = null, string? configDatabase = null) => new()
-    {
-        Quick = Quick,
-        Scenarios = scenarios?.ToHashSet() ?? Scenarios,
-        OpenLdapSizes = sizes ?? OpenLdapSizes,
-        SambaSize = sambaSize ?? SambaSize,
-        LatencyChanges = latencyChanges ?? LatencyChanges,
-        LatencyDirectorySize = LatencyDirectorySize,
-        ProvisionUsers = provisionUsers ?? ProvisionUsers,
-        ProvisionLatenciesMs = latencies ?? ProvisionLatenciesMs,
-        ProvisionInstances = instances ?? ProvisionInstances,
-        ConcurrencyPerInstance = ConcurrencyPerInstance,
-        MeasureReadAlone = readAlone ?? MeasureReadAlone,
-        Output = output ?? Output,
-        SambaAddress = sambaAddress ?? SambaAddress,
-        ReaderEnvironment = readerEnvironment ?? ReaderEnvironment,
-        ConfigDatabase = configDatabase ?? ConfigDatabase,
-    };
+        {
+            Quick = Quick,
+            Scenarios = scenarios?.ToHashSet() ?? Scenarios,
+            OpenLdapSizes = sizes ?? OpenLdapSizes,
+            SambaSize = sambaSize ?? SambaSize,
+            LatencyChanges = latencyChanges ?? LatencyChanges,
+            LatencyDirectorySize = LatencyDirectorySize,
+            ProvisionUsers = provisionUsers ?? ProvisionUsers,
+            ProvisionLatenciesMs = latencies ?? ProvisionLatenciesMs,
+            ProvisionInstances = instances ?? ProvisionInstances,
+            ConcurrencyPerInstance = ConcurrencyPerInstance,
+            MeasureReadAlone = readAlone ?? MeasureReadAlone,
+            Output = output ?? Output,
+            SambaAddress = sambaAddress ?? SambaAddress,
+            ReaderEnvironment = readerEnvironment ?? ReaderEnvironment,
+            ConfigDatabase = configDatabase ?? ConfigDatabase,
+        };
 
     private static Dictionary<string, string?> KeyValue(string text, IReadOnlyDictionary<string, string?> existing)
     {
         var at = text.IndexOf('=', StringComparison.Ordinal);
         if (at <= 0)
+        {
             throw new ArgumentException($"--reader-env needs KEY=VALUE, not '{text}'.\n{Usage}");
+        }
+
         return new Dictionary<string, string?>(existing) { [text[..at]] = text[(at + 1)..] };
     }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a Debian 12 machine without Docker: installs the servers the tests
-# start (idempotent apt-get), builds, runs every test project, then stops anything left running.
+# start (idempotent apt-get), builds, checks the code's conventions (dotnet format, .editorconfig), runs every test
+# project, then stops anything left running.
 # Then builds the container images and runs the compose stack end to end (deploy/containers/build.sh, e2e.sh).
 # Usage: deploy/local/test.sh [--nightly] [--no-containers] [extra dotnet test arguments]
 # Tests marked [Trait("Category", "Nightly")] (30 s outages, the 5-minute soak; docs/reliability.md) are left out
@@ -40,6 +41,9 @@ trap 'bash deploy/local/cleanup.sh >/dev/null 2>&1 || true' EXIT
 
 dotnet build RescueAdSync.slnx -c Release -warnaserror -nologo -v:q
 status=0
+# The code's conventions (.editorconfig: whitespace, braces on every body); a difference fails the run after the tests.
+format_rc=0
+dotnet format RescueAdSync.slnx --verify-no-changes --severity warn --no-restore >"$results/format.log" 2>&1 || format_rc=$?
 dotnet test RescueAdSync.slnx -c Release --no-build --results-directory "$results" \
   --logger "trx;LogFilePrefix=results" --logger "console;verbosity=minimal" ${args[@]+"${args[@]}"} 2>&1 | tee "$results/console.log" || status=$?
 
@@ -63,6 +67,12 @@ if [ "$containers" = 1 ]; then
     status=1
     e2e_line="e2e: 0 passed, 1 failed (build.sh could not build the images)"
   fi
+fi
+
+if [ "$format_rc" != 0 ]; then
+  status=1
+  echo "test.sh: the code does not follow .editorconfig; \`dotnet format RescueAdSync.slnx --severity warn\` fixes it:"
+  grep -E 'error|warning' "$results/format.log" | head -n 20 || cat "$results/format.log"
 fi
 
 # The container checks' line, then one closing line summed over every test project ("Passed!  - Failed: 0, Passed:

@@ -11,7 +11,11 @@ public sealed class SeedLoader(IOptions<EmulatorOptions> options, EmulatorState 
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(options.Value.SeedFile)) return;
+        if (string.IsNullOrWhiteSpace(options.Value.SeedFile))
+        {
+            return;
+        }
+
         await using var file = File.OpenRead(options.Value.SeedFile);
         var seed = await JsonSerializer.DeserializeAsync<EmulatorSeed>(file, Json, cancellationToken)
             ?? throw new InvalidOperationException($"Seed file {options.Value.SeedFile} is empty.");

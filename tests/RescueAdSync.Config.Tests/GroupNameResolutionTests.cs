@@ -31,7 +31,8 @@ public sealed class GroupNameResolutionTests : IAsyncLifetime
     {
         var uri = new Uri(url);
         var connection = new LdapConnection(new LdapDirectoryIdentifier(uri.Host, uri.IsDefaultPort || uri.Port <= 0 ? 389 : uri.Port),
-            new NetworkCredential(user, password), AuthType.Basic) { Timeout = TimeSpan.FromSeconds(30) };
+            new NetworkCredential(user, password), AuthType.Basic)
+        { Timeout = TimeSpan.FromSeconds(30) };
         connection.SessionOptions.ProtocolVersion = 3;
         connection.Bind();
         return connection;

@@ -28,7 +28,10 @@ public class MappingRulesTests(ConfigApiFactory factory) : IClassFixture<ConfigA
     {
         var mapping = await CreateAsync(Samples.Mapping(Group("Rules")) with
         {
-            Nested = true, NameAttribute = "cn", EmailAttribute = "userPrincipalName", Priority = 500_000,
+            Nested = true,
+            NameAttribute = "cn",
+            EmailAttribute = "userPrincipalName",
+            Priority = 500_000,
         });
         Assert.Equal(("default", true, "cn", "userPrincipalName", 500_000),
             (mapping.Directory, mapping.Nested, mapping.NameAttribute, mapping.EmailAttribute, mapping.Priority));
@@ -83,7 +86,10 @@ public class MappingRulesTests(ConfigApiFactory factory) : IClassFixture<ConfigA
 
         var errors = await ErrorsAsync(await factory.Admin.PostAsJsonAsync("/api/mappings", Samples.Mapping(Group("Bad")) with
         {
-            NameAttribute = "display name", EmailAttribute = "(mail=*)", Priority = -1, Directory = "Not_A_Name",
+            NameAttribute = "display name",
+            EmailAttribute = "(mail=*)",
+            Priority = -1,
+            Directory = "Not_A_Name",
         }));
         foreach (var field in new[] { "nameAttribute", "emailAttribute", "priority", "directory" })
         {

@@ -85,8 +85,14 @@ public sealed class OpenHeldPlansUpgradeTests
         var dn = $"CN=Upgrade-{Guid.NewGuid():N},OU=Groups,DC=example,DC=com";
         return new MappingRow
         {
-            Id = Guid.CreateVersion7(), SourceGroupDn = dn, SourceGroupDnKey = dn.ToLowerInvariant(), TechnicianGroupId = 42, Enabled = true,
-            UpdatedAt = DateTimeOffset.UnixEpoch, Revision = 1, Priority = priority,
+            Id = Guid.CreateVersion7(),
+            SourceGroupDn = dn,
+            SourceGroupDnKey = dn.ToLowerInvariant(),
+            TechnicianGroupId = 42,
+            Enabled = true,
+            UpdatedAt = DateTimeOffset.UnixEpoch,
+            Revision = 1,
+            Priority = priority,
         };
     }
 
@@ -97,7 +103,9 @@ public sealed class OpenHeldPlansUpgradeTests
         MappingId = mappingId,
         Status = status,
         Reason = "Would disable 3 of 4.",
-        Disables = 3, EnabledMembers = 4, TotalChanges = 3,
+        Disables = 3,
+        EnabledMembers = 4,
+        TotalChanges = 3,
         ChangesJson = "[]",
         CreatedAt = DateTimeOffset.UnixEpoch.AddYears(56).AddMinutes(minute),
         CorrelationId = Guid.NewGuid(),

@@ -40,7 +40,10 @@ public class RescueAccountApiTests(ConfigApiFactory factory) : IClassFixture<Con
         await rescue.SetTokenAsync("NewToken-112233");
         var update = await factory.Admin.PutAsJsonAsync("/api/rescue-account", Samples.Account(rescue.ApiBaseUrl) with
         {
-            MahEmail = "new-mah@example.com", MahPassword = "", ServiceToken = "NewToken-112233", DefaultPassword = "",
+            MahEmail = "new-mah@example.com",
+            MahPassword = "",
+            ServiceToken = "NewToken-112233",
+            DefaultPassword = "",
         });
         Assert.Equal(HttpStatusCode.OK, update.StatusCode);
         credentials = await factory.Provisioner.GetFromJsonAsync<RescueCredentials>("/api/rescue-account/credentials");

@@ -159,7 +159,11 @@ public sealed class AdminApiTests(EmulatorFactory factory) : IClassFixture<Emula
     public async Task The_example_seed_file_for_the_demo_loads()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "RescueAdSync.slnx"))) root = root.Parent;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "RescueAdSync.slnx")))
+        {
+            root = root.Parent;
+        }
+
         var path = Path.Combine(root!.FullName, "services", "rescue-emulator", "seed.example.json");
 
         using var seeded = factory.WithWebHostBuilder(b => b.UseSetting("Emulator:SeedFile", path));

@@ -24,7 +24,11 @@ public sealed class RescueApiTests(EmulatorFactory factory) : IClassFixture<Emul
             ("authcode", org.Token), ("node", node.ToString()), ("name", name), ("email", email),
             ("status", status), ("mobileaddon", mobile), ("rpataddon", rpat),
         };
-        if (pwd is not null) form.AddRange([("pwd", pwd), ("confpwd", confpwd ?? pwd)]);
+        if (pwd is not null)
+        {
+            form.AddRange([("pwd", pwd), ("confpwd", confpwd ?? pwd)]);
+        }
+
         return factory.CallAsync("setUser_v2", [.. form]);
     }
 
@@ -169,7 +173,10 @@ public sealed class RescueApiTests(EmulatorFactory factory) : IClassFixture<Emul
         Assert.Equal("OK\r\n", await (await browser.PostAsync("/API/login.aspx", Credentials(TestOrganization.MahPassword))).Content.ReadAsStringAsync());
         Assert.StartsWith("OK", await browser.GetStringAsync("/API/getAccount.aspx"));
         for (var i = 2; i <= 10; i++)
+        {
             Assert.Equal("INVALID\r\n", await (await browser.PostAsync("/API/login.aspx", Credentials("wrong"))).Content.ReadAsStringAsync());
+        }
+
         Assert.Equal("LIMITREACHED\r\n", await (await browser.PostAsync("/API/login.aspx", Credentials(TestOrganization.MahPassword))).Content.ReadAsStringAsync());
 
         factory.Time.Advance(TimeSpan.FromMinutes(3.1));
@@ -187,7 +194,10 @@ public sealed class RescueApiTests(EmulatorFactory factory) : IClassFixture<Emul
     public async Task Set_user_validates_every_required_field(string name, string email, string status, string mobile, string rpat, string expected)
     {
         var (org, nodeId) = await CreateTechnicianAsync();
-        if (name == "TOO_LONG") name = new string('a', EmulatorState.NameMaxLength + 1);
+        if (name == "TOO_LONG")
+        {
+            name = new string('a', EmulatorState.NameMaxLength + 1);
+        }
 
         var (_, body) = await SetUserAsync(org, nodeId, name, email, status, mobile, rpat);
 

@@ -14,9 +14,15 @@ internal static class Docker
     private static bool Probe()
     {
         if (Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 })
+        {
             return true;
+        }
+
         if (!File.Exists(Socket))
+        {
             return false;
+        }
+
         try
         {
             using var socket = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

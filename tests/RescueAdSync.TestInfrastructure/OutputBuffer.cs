@@ -11,14 +11,21 @@ internal sealed class OutputBuffer
     public void AppendLine(string? line)
     {
         if (line is null)
+        {
             return;
+        }
+
         lock (_lock)
+        {
             _text.Append(line).Append('\n');
+        }
     }
 
     public override string ToString()
     {
         lock (_lock)
+        {
             return _text.ToString();
+        }
     }
 }

@@ -20,9 +20,14 @@ public static class Ports
         {
             var port = Random.Shared.Next(First, Last);
             if (!Handed.TryAdd(port, 0))
+            {
                 continue;
+            }
+
             if (IsFree(port))
+            {
                 return port;
+            }
         }
         throw new InvalidOperationException($"No free TCP port found between {First} and {Last}.");
     }

@@ -21,7 +21,9 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartAsync(CancellationToken ct = default)
     {
         if (Environment.GetEnvironmentVariable("ADSYNC_TEST_POSTGRES") is { Length: > 0 } external)
+        {
             return new PostgresServer(external, server: null);
+        }
 
         var port = Ports.GetFree();
         var server = new ScriptServer("postgres.sh", RunDirectories.Create("postgres"), [port.ToString(CultureInfo.InvariantCulture)],

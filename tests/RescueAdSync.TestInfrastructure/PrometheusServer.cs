@@ -38,7 +38,10 @@ public sealed class PrometheusServer : IAsyncDisposable
     public static async Task<PrometheusServer> StartAsync(IReadOnlyList<Job> jobs, IReadOnlyList<string>? ruleFiles = null, CancellationToken ct = default)
     {
         if (!File.Exists(Binary))
+        {
             throw new FileNotFoundException($"{Binary} is missing: run deploy/local/install-deps.sh (apt package prometheus).", Binary);
+        }
+
         var dir = RunDirectories.Create("prometheus");
         var rules = new List<string>();
         foreach (var file in ruleFiles ?? [])
@@ -71,7 +74,10 @@ public sealed class PrometheusServer : IAsyncDisposable
         process.OutputDataReceived += (_, e) => output.AppendLine(e.Data);
         process.ErrorDataReceived += (_, e) => output.AppendLine(e.Data);
         if (!process.Start())
+        {
             throw new InvalidOperationException($"Could not start {Binary}.");
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await File.WriteAllTextAsync(Path.Combine(dir, "pid"), process.Id.ToString(CultureInfo.InvariantCulture), ct);
@@ -95,11 +101,17 @@ public sealed class PrometheusServer : IAsyncDisposable
         using var response = await Http.GetAsync($"/api/v1/query?query={Uri.EscapeDataString(promql)}", ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
+        {
             throw new InvalidOperationException($"Prometheus refused the query {promql}: HTTP {(int)response.StatusCode} {body}");
+        }
+
         using var document = JsonDocument.Parse(body);
         var data = document.RootElement.GetProperty("data");
         if (data.GetProperty("resultType").GetString() != "vector")
+        {
             throw new InvalidOperationException($"The query {promql} did not return an instant vector: {body}");
+        }
+
         var series = new List<(IReadOnlyDictionary<string, string>, double)>();
         foreach (var item in data.GetProperty("result").EnumerateArray())
         {
@@ -116,7 +128,10 @@ public sealed class PrometheusServer : IAsyncDisposable
         using var response = await Http.GetAsync(path, ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         if (!response.IsSuccessStatusCode)
+        {
             throw new InvalidOperationException($"Prometheus {path}: HTTP {(int)response.StatusCode} {body}");
+        }
+
         using var document = JsonDocument.Parse(body);
         return document.RootElement.GetProperty("data").Clone();
     }
@@ -129,7 +144,9 @@ public sealed class PrometheusServer : IAsyncDisposable
         {
             yaml.Append("rule_files:\n");
             foreach (var rule in rules)
+            {
                 yaml.Append("  - ").Append(JsonSerializer.Serialize(rule)).Append('\n');
+            }
         }
         yaml.Append("scrape_configs:\n");
         foreach (var job in jobs)
@@ -158,7 +175,9 @@ public sealed class PrometheusServer : IAsyncDisposable
             {
                 using var response = await Http.GetAsync("/-/ready", ct);
                 if (response.IsSuccessStatusCode)
+                {
                     return;
+                }
             }
             catch (HttpRequestException)
             {

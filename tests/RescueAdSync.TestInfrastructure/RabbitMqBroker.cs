@@ -39,9 +39,14 @@ public sealed class RabbitMqBroker : IAsyncDisposable
     public static async Task<RabbitMqBroker> StartAsync(CancellationToken ct = default)
     {
         if (Environment.GetEnvironmentVariable("ADSYNC_TEST_RABBITMQ") is { Length: > 0 } external)
+        {
             return FromUri(new Uri(external));
+        }
+
         if (Docker.IsAvailable)
+        {
             return await StartContainerAsync(ct);
+        }
 
         int amqp = Ports.GetFree(), management = Ports.GetFree(), epmd = Ports.GetFree(), distribution = Ports.GetFree();
         var server = new ScriptServer("rabbitmq.sh", RunDirectories.Create("rabbitmq"),
@@ -70,7 +75,10 @@ public sealed class RabbitMqBroker : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_server is not null)
+        {
             await _server.DisposeAsync();
+        }
+
         if (_container is not null)
         {
             await _container.DisposeAsync();

@@ -22,7 +22,9 @@ public static class RepoPaths
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "RescueAdSync.slnx")))
+            {
                 return dir.FullName;
+            }
         }
         throw new InvalidOperationException($"No RescueAdSync.slnx above {AppContext.BaseDirectory}.");
     }
@@ -33,7 +35,9 @@ public static class RepoPaths
     {
         var tfmDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         if (tfmDir.Parent is { } configDir && configDir.Parent is { Name: "bin" })
+        {
             return configDir.Name;
+        }
 #if DEBUG
         return "Debug";
 #else

@@ -50,7 +50,10 @@ public sealed class RoundRobinBalancer : IAsyncDisposable
     public static RoundRobinBalancer Start(IReadOnlyList<int> backendPorts)
     {
         if (backendPorts.Count == 0)
+        {
             throw new ArgumentException("At least one backend port is needed.", nameof(backendPorts));
+        }
+
         var listener = new TcpListener(IPAddress.Loopback, Ports.GetFree());
         listener.Start();
         return new RoundRobinBalancer(listener, backendPorts.ToArray());
@@ -101,7 +104,10 @@ public sealed class RoundRobinBalancer : IAsyncDisposable
                 {
                     candidate.Dispose();
                     if (_stop.IsCancellationRequested)
+                    {
                         return;
+                    }
+
                     Interlocked.Increment(ref _failovers);
                 }
             }
@@ -134,7 +140,10 @@ public sealed class RoundRobinBalancer : IAsyncDisposable
             {
                 var read = await from.ReceiveAsync(buffer, SocketFlags.None, ct);
                 if (read == 0)
+                {
                     return;
+                }
+
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, ct);
             }
         }

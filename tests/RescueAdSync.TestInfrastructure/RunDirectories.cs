@@ -15,7 +15,10 @@ internal static class RunDirectories
     {
         var dir = Path.Combine(Root, $"test-{Environment.ProcessId}-{name}-{Interlocked.Increment(ref _counter)}");
         if (Directory.Exists(dir))
+        {
             Directory.Delete(dir, recursive: true);
+        }
+
         Directory.CreateDirectory(dir);
         return dir;
     }
@@ -24,7 +27,10 @@ internal static class RunDirectories
     public static void Remove(string dir)
     {
         if (Environment.GetEnvironmentVariable("ADSYNC_KEEP_RUN_DIRS") is { Length: > 0 })
+        {
             return;
+        }
+
         try
         {
             Directory.Delete(dir, recursive: true);

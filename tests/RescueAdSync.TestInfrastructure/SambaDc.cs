@@ -84,7 +84,9 @@ public sealed class SambaDc : IAsyncDisposable
     {
         var password = Environment.GetEnvironmentVariable("ADSYNC_TEST_SAMBA_PASSWORD") is { Length: > 0 } p ? p : DefaultPassword;
         if (Environment.GetEnvironmentVariable("ADSYNC_TEST_SAMBA") is { Length: > 0 } external)
+        {
             return new SambaDc(external, password, Environment.GetEnvironmentVariable("ADSYNC_TEST_SAMBA_SMB_CONF"), server: null);
+        }
 
         var server = new ScriptServer("samba.sh", RunDirectories.Create("samba"), [ip],
             new Dictionary<string, string?> { ["SAMBA_ADMIN_PASSWORD"] = password });

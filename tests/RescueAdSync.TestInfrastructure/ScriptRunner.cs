@@ -36,9 +36,14 @@ internal static class ScriptRunner
             UseShellExecute = false,
         };
         foreach (var arg in args)
+        {
             psi.ArgumentList.Add(arg);
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
             psi.Environment[key] = value;
+        }
 
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         process.StandardInput.Close();

@@ -73,7 +73,10 @@ internal sealed class ScriptServer
         try
         {
             if (_disposed)
+            {
                 return;
+            }
+
             _disposed = true;
             await ScriptRunner.RunAsync(_script, ["stop", RunDir], CancellationToken.None, _environment);
             ServerRegistry.Unregister(this);
@@ -94,7 +97,9 @@ internal sealed class ScriptServer
             try
             {
                 if (int.TryParse(File.ReadAllText(Path.Combine(RunDir, pidFile)).Trim(), out var pid))
+                {
                     Signals.SendToGroup(pid, _exitSignal);
+                }
             }
             catch (IOException)
             {

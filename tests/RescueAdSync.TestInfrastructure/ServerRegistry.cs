@@ -40,7 +40,10 @@ internal static class ServerRegistry
         foreach (var owner in Running.Keys.ToArray())
         {
             if (!Running.TryRemove(owner, out var stop))
+            {
                 continue;
+            }
+
             Log($"{reason}: stopping {owner}");
             // In parallel: the whole exit must fit in the time the test runner waits for its host.
             stops.Add(Task.Run(() =>
@@ -56,7 +59,9 @@ internal static class ServerRegistry
             }));
         }
         if (stops.Count > 0 && !Task.WaitAll([.. stops], ExitBudget))
+        {
             Log($"{reason}: not everything stopped within {ExitBudget.TotalSeconds:0} s; run deploy/local/cleanup.sh");
+        }
     }
 
     private static void Log(string message)

@@ -42,7 +42,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         CancellationToken ct = default)
     {
         if (!File.Exists(dllPath))
+        {
             throw new FileNotFoundException($"{name}: {dllPath} does not exist; build the service first.", dllPath);
+        }
+
         var service = new ServiceProcess(name, dllPath, environment, Ports.GetFree());
         try
         {
@@ -61,7 +64,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         var process = _process;
         if (process is null || process.HasExited)
+        {
             return;
+        }
+
         process.Kill(entireProcessTree: true);
         process.WaitForExit(5000);
     }
@@ -88,7 +94,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_process is { HasExited: false })
+            {
                 throw new InvalidOperationException($"{Name} is still running.");
+            }
+
             await LaunchAsync(CancellationToken.None);
         }
         finally
@@ -103,7 +112,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         try
         {
             if (_disposed)
+            {
                 return;
+            }
+
             _disposed = true;
             await StopCoreAsync();
             ServerRegistry.Unregister(this);
@@ -130,14 +142,19 @@ public sealed class ServiceProcess : IAsyncDisposable
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add(Url);
         foreach (var (key, value) in _environment)
+        {
             psi.Environment[key] = value;
+        }
 
         _output.AppendLine($"----- {Name}: dotnet {Path.GetFileName(_dllPath)} --urls {Url} ({DateTimeOffset.Now:HH:mm:ss.fff})");
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => _output.AppendLine(e.Data);
         process.ErrorDataReceived += (_, e) => _output.AppendLine(e.Data);
         if (!process.Start())
+        {
             throw new InvalidOperationException($"{Name}: could not start dotnet.");
+        }
+
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -163,7 +180,9 @@ public sealed class ServiceProcess : IAsyncDisposable
             {
                 using var response = await http.GetAsync($"{Url}/health/live", ct);
                 if (response.IsSuccessStatusCode)
+                {
                     return;
+                }
             }
             catch (HttpRequestException)
             {
@@ -181,7 +200,10 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         var process = _process;
         if (process is null || process.HasExited)
+        {
             return;
+        }
+
         Signals.Terminate(process.Id);
         using var timeout = new CancellationTokenSource(StopTimeout);
         try

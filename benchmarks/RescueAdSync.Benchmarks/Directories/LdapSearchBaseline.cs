@@ -26,7 +26,10 @@ public static class LdapSearchBaseline
         var counted = await Shell.RunCheckedAsync("ldapsearch", [.. args, "1.1"], ct: ct);
         var entries = counted.Output.Split('\n').Count(l => l.StartsWith("dn: ", StringComparison.Ordinal) || l.StartsWith("dn:: ", StringComparison.Ordinal));
         if (entries != expected)
+        {
             throw new InvalidOperationException($"ldapsearch found {entries} entries, expected {expected}.");
+        }
+
         var timed = await Shell.RunCheckedAsync("ldapsearch", [.. args, .. attributes], discardStdout: true, ct: ct);
         return timed.Elapsed;
     }

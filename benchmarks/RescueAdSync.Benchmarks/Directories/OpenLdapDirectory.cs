@@ -70,7 +70,10 @@ public sealed class OpenLdapDirectory : IAsyncDisposable
         }
         await writer.WriteAsync($"dn: {group}\nobjectClass: groupOfNames\ncn: bench-techs\n".AsMemory(), ct);
         for (var i = 1; i <= users; i++)
+        {
             await writer.WriteAsync($"member: {UserDn(i)}\n".AsMemory(), ct);
+        }
+
         await writer.WriteAsync("\n".AsMemory(), ct);
     }
 
@@ -83,7 +86,10 @@ public sealed class OpenLdapDirectory : IAsyncDisposable
     internal static void TryDelete(string dir)
     {
         if (Environment.GetEnvironmentVariable("ADSYNC_KEEP_RUN_DIRS") is { Length: > 0 })
+        {
             return;
+        }
+
         try
         {
             Directory.Delete(dir, recursive: true);

@@ -62,7 +62,10 @@ public sealed class SambaDirectory : IAsyncDisposable
         }
         await writer.WriteAsync($"dn: CN=bench-techs,{ou}\nobjectClass: group\nsAMAccountName: bench-techs\n".AsMemory(), ct);
         for (var i = 1; i <= users; i++)
+        {
             await writer.WriteAsync($"member: CN={OpenLdapDirectory.UserId(i)},{ou}\n".AsMemory(), ct);
+        }
+
         await writer.WriteAsync("\n".AsMemory(), ct);
     }
 

@@ -26,7 +26,10 @@ public sealed record BenchReport(DateTimeOffset StartedAt, MachineInfo Machine, 
         {
             var load = $"{run.LoadBefore} → {run.LoadAfter}";
             if (run.Error is not null)
+            {
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {run.Scenario} | **failed**: {Escape(run.Error)} | | | | | | {load} |");
+            }
+
             foreach (var r in run.Results)
             {
                 var baseline = r.BaselineValue is { } b ? $"{Format(b)} {r.Unit} ({r.Baseline})" : "";

@@ -9,7 +9,10 @@ public static class Percentiles
     {
         ArgumentNullException.ThrowIfNull(samples);
         if (samples.Count == 0)
+        {
             throw new ArgumentException("No samples.", nameof(samples));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(percentile, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(percentile, 100);
         var sorted = samples.Order().ToArray();

@@ -51,13 +51,18 @@ public static class BenchRunner
             }, context.Cancellation));
         }
         if (options.Scenarios.Contains("latency"))
+        {
             runs.Add(await RunAsync("3 latency", () => LatencyScenario.RunAsync(context), context.Cancellation));
+        }
+
         if (options.Scenarios.Contains("provision"))
         {
             foreach (var latency in options.ProvisionLatenciesMs)
             {
                 foreach (var instances in options.ProvisionInstances)
+                {
                     runs.Add(await RunAsync($"4 provision: {latency} ms, {instances}×", () => ProvisioningScenario.RunAsync(context, latency, instances), context.Cancellation));
+                }
             }
         }
         return runs;

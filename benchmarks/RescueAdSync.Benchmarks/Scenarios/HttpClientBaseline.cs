@@ -21,16 +21,28 @@ public static class HttpClientBaseline
             var email = $"base-{OpenLdapDirectory.Email(i)}";
             var found = await CallAsync(http, "getUser_v3", new() { ["email"] = email, ["authcode"] = token }, token2);
             if (!found.StartsWith("INVALIDPARAM_EMAIL", StringComparison.Ordinal) && !found.StartsWith("OK", StringComparison.Ordinal))
+            {
                 throw new InvalidOperationException($"getUser_v3: {found}");
+            }
+
             var created = await CallAsync(http, "createUser", new() { ["parent"] = groupId.ToString(CultureInfo.InvariantCulture), ["authcode"] = token }, token2);
             var node = created.StartsWith("OK ", StringComparison.Ordinal) ? created[3..].Trim() : throw new InvalidOperationException($"createUser: {created}");
             var set = await CallAsync(http, "setUser_v2", new()
             {
-                ["node"] = node, ["name"] = $"User {i:D6}", ["email"] = email, ["status"] = "Enabled", ["mobileaddon"] = "False",
-                ["rpataddon"] = "False", ["pwd"] = password, ["confpwd"] = password, ["authcode"] = token,
+                ["node"] = node,
+                ["name"] = $"User {i:D6}",
+                ["email"] = email,
+                ["status"] = "Enabled",
+                ["mobileaddon"] = "False",
+                ["rpataddon"] = "False",
+                ["pwd"] = password,
+                ["confpwd"] = password,
+                ["authcode"] = token,
             }, token2);
             if (!set.StartsWith("OK", StringComparison.Ordinal))
+            {
                 throw new InvalidOperationException($"setUser_v2: {set}");
+            }
         });
         return users / stopwatch.Elapsed.TotalSeconds;
     }

@@ -35,7 +35,10 @@ public static class LatencyScenario
         while (PrometheusText.Sum(await BenchStack.GetMetricsAsync(stack.Provisioners[0], ct), "adsync_provisioner_operations_total", "result=\"created\"") < users)
         {
             if (DateTime.UtcNow > deadline)
+            {
                 throw new TimeoutException($"Not all technicians were created.\n{stack.Output}");
+            }
+
             await Task.Delay(500, ct);
         }
 
@@ -57,9 +60,15 @@ public static class LatencyScenario
             {
                 var technicians = await stack.Emulator.GetTechniciansAsync(ct);
                 if (technicians.TryGetValue(OpenLdapDirectory.Email(user), out var t) && t.Name == name)
+                {
                     break;
+                }
+
                 if (stopwatch.Elapsed > TimeSpan.FromSeconds(120))
+                {
                     throw new TimeoutException($"Change {k} did not reach the emulator in 120 s.\n{stack.Output}");
+                }
+
                 await Task.Delay(25, ct);
             }
             latencies.Add(stopwatch.Elapsed.TotalSeconds);

@@ -137,9 +137,15 @@ public static class ProvisioningScenario
                 failed += PrometheusText.Sum(text, "adsync_provisioner_operations_total", "result=\"failed\"");
             }
             if (created >= users)
+            {
                 break;
+            }
+
             if (stopwatch.Elapsed > deadline)
+            {
                 throw new TimeoutException($"{created} of {users} created ({failed} failed) in {deadline.TotalMinutes} minutes.\n{stack.Output}");
+            }
+
             await Task.Delay(200, ct);
         }
         var elapsed = stopwatch.Elapsed.TotalSeconds;
@@ -155,7 +161,10 @@ public static class ProvisioningScenario
         {
             var text = await BenchStack.GetMetricsAsync(provisioner, ct);
             foreach (var method in RescueMethods)
+            {
                 calls[method] = calls.GetValueOrDefault(method) + PrometheusText.Sum(text, "adsync_rescue_requests_total", $"method=\"{method}\"");
+            }
+
             messageSeconds += PrometheusText.Sum(text, "adsync_provisioner_message_duration_seconds_sum");
             messages += PrometheusText.Sum(text, "adsync_provisioner_message_duration_seconds_count");
             rescueSeconds += PrometheusText.Sum(text, "adsync_rescue_request_duration_seconds_sum");
@@ -172,7 +181,9 @@ public static class ProvisioningScenario
         var technicians = (await stack.Emulator.GetTechniciansAsync(ct)).Count;
         BenchContext.Log($"provision: {label}: {elapsed:0.0} s, {technicians} technicians, calls per user: {perUser}{perMessage}; config service: {configTime}; {cpuNote}");
         if (technicians < users)
+        {
             throw new InvalidOperationException($"The provisioners counted {created} created but the emulator holds {technicians} technicians.");
+        }
 
         var is50x3 = latencyMs == 50 && instances == 3 && users >= 10_000;
         return

@@ -27,16 +27,25 @@ public static class PublishBaseline
             if (pending.Count >= inFlight)
             {
                 foreach (var publish in pending)
+                {
                     await publish;
+                }
+
                 pending.Clear();
             }
         }
         foreach (var publish in pending)
+        {
             await publish;
+        }
+
         stopwatch.Stop();
         var queued = await broker.CountAsync();
         if (queued < messages)
+        {
             throw new InvalidOperationException($"The baseline confirmed {messages} publishes but the queue holds {queued}.");
+        }
+
         return messages / stopwatch.Elapsed.TotalSeconds;
     }
 }

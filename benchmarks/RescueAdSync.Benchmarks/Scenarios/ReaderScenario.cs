@@ -51,7 +51,10 @@ public static class ReaderScenario
         var wall = Stopwatch.StartNew();
         var readerEnvironment = new Dictionary<string, string?>(options.ReaderEnvironment);
         if (options.MeasureReadAlone)
+        {
             readerEnvironment["Reader__ReconcileMinutes"] = "1";
+        }
+
         var reader = await stack.StartReaderAsync(readerEnvironment);
         BenchContext.Log($"{target.Label}: reader pid {ProcessMemory.FindPid(reader.Url)?.ToString(CultureInfo.InvariantCulture) ?? "?"}");
         var startup = wall.Elapsed;
@@ -62,11 +65,20 @@ public static class ReaderScenario
         {
             first = await SampleAsync(reader, label, ct);
             if (first.Errors > 0)
+            {
                 throw new InvalidOperationException($"The reader reported a cycle error.\n{stack.Output}");
+            }
+
             if (first.Count >= 1 && first.Published >= n)
+            {
                 break;
+            }
+
             if (wall.Elapsed > TimeSpan.FromMinutes(30))
+            {
                 throw new TimeoutException($"The reader published {first.Published} of {n} in 30 minutes.\n{stack.Output}");
+            }
+
             await Task.Delay(Poll, ct);
         }
         var queued = await broker.CountAsync();
@@ -76,7 +88,9 @@ public static class ReaderScenario
         var rssAfterFirst = ProcessMemory.PeakRssMb(reader.Url);
         BenchContext.Log($"{target.Label}: first cycle {firstCycle:0.000} s, {queued} messages queued");
         if (queued < n)
+        {
             throw new InvalidOperationException($"The reader reported {first.Published} published but the queue holds {queued}.");
+        }
 
         double? readAlone = null;
         if (options.MeasureReadAlone)
@@ -187,13 +201,18 @@ public static class ReaderScenario
             await Task.Delay(Poll, ct);
             var sample = await SampleAsync(reader, label, ct);
             if (sample.Count > previous.Count)
+            {
                 longest = Math.Max(longest, sample.Sum - previous.Sum);
+            }
+
             previous = sample;
             if (sample.At >= due)
             {
                 countAtDue ??= sample.Count;
                 if (sample.Count >= countAtDue + 2)
+                {
                     return longest;
+                }
             }
         }
         throw new TimeoutException("No reconciliation cycle was seen.");
@@ -222,9 +241,15 @@ public static class ReaderScenario
             // Almost always one poll per window (polls are a second apart, the metrics are read every 50 ms); when a
             // window holds more, each counts with the window's mean.
             for (var i = 0; i < next.PollCount - end.PollCount; i++)
+            {
                 pollTimes.Add((next.PollSum - end.PollSum) / (next.PollCount - end.PollCount));
+            }
+
             for (var i = 0; i < next.Count - end.Count; i++)
+            {
                 mappingTimes.Add((next.Sum - end.Sum) / (next.Count - end.Count));
+            }
+
             end = next;
         }
         var after = counter?.Snapshot();
@@ -254,7 +279,9 @@ public static class ReaderScenario
             await Task.Delay(Poll / 2, ct);
             var sample = await SampleAsync(reader, label, ct);
             if (sample.PollCount > known.PollCount)
+            {
                 return sample;
+            }
         }
     }
 }

@@ -10,7 +10,10 @@ public static class SizeComparison
     {
         var results = new List<BenchResult>();
         if (figures.Count < 2)
+        {
             return results;
+        }
+
         var small = figures.MinBy(f => f.Users)!;
         var large = figures.MaxBy(f => f.Users)!;
         var official = small.Users <= 1_000 && large.Users >= 100_000;

@@ -19,7 +19,10 @@ public static class BenchPaths
         var dir = Path.Combine(RunRoot, string.Create(CultureInfo.InvariantCulture,
             $"bench-{Environment.ProcessId}-{name}-{Interlocked.Increment(ref _counter)}"));
         if (Directory.Exists(dir))
+        {
             Directory.Delete(dir, recursive: true);
+        }
+
         Directory.CreateDirectory(dir);
         return dir;
     }

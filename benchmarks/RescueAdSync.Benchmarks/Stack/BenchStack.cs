@@ -100,7 +100,10 @@ public sealed class BenchStack : IAsyncDisposable
     {
         var environment = ServiceEnvironment(_readerKey);
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
             environment[key] = value;
+        }
+
         Reader = await StartProcessAsync("ad-reader", "ad-reader", "RescueAdSync.AdReader", environment);
         return Reader;
     }
@@ -108,7 +111,9 @@ public sealed class BenchStack : IAsyncDisposable
     public async Task StartProvisionersAsync(int instances)
     {
         for (var i = 0; i < instances; i++)
+        {
             Provisioners.Add(await StartProcessAsync($"provisioner-{i}", "provisioner", "RescueAdSync.Provisioner", ServiceEnvironment(_provisionerKey)));
+        }
     }
 
     public static async Task<string> GetMetricsAsync(ServiceProcess service, CancellationToken ct = default)
@@ -146,7 +151,9 @@ public sealed class BenchStack : IAsyncDisposable
     private static async Task EnsureSuccessAsync(HttpResponseMessage response)
     {
         if (!response.IsSuccessStatusCode)
+        {
             throw new HttpRequestException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
     }
 
     private static string NewKey() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
@@ -154,7 +161,10 @@ public sealed class BenchStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var process in Enumerable.Reverse(_processes))
+        {
             await process.DisposeAsync();
+        }
+
         _emulatorHttp.Dispose();
         ConfigAdmin.Dispose();
         Directories.OpenLdapDirectory.TryDelete(_configDir);

@@ -62,13 +62,18 @@ public sealed class BrokerAdmin : IAsyncDisposable
             try
             {
                 if ((await http.GetAsync("/api/overview", ct)).IsSuccessStatusCode)
+                {
                     return;
+                }
             }
             catch (HttpRequestException) when (DateTime.UtcNow < deadline)
             {
             }
             if (DateTime.UtcNow >= deadline)
+            {
                 throw new TimeoutException("RabbitMQ's management API did not answer within 120 s.");
+            }
+
             await Task.Delay(250, ct);
         }
     }
@@ -109,7 +114,10 @@ public sealed class BrokerAdmin : IAsyncDisposable
         {
             var response = await http.GetAsync(path);
             if (response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains($"\"destination\":\"{endpoint}\"", StringComparison.Ordinal))
+            {
                 return;
+            }
+
             await Task.Delay(200);
         }
         throw new TimeoutException($"{UserChangedExchange} was not bound to {endpoint} within {timeout.TotalSeconds:0} s.");

@@ -32,7 +32,10 @@ public sealed class EmulatorClient(HttpClient http)
         var state = await http.GetFromJsonAsync<JsonElement>("/admin/state", Json, ct);
         var result = new Dictionary<string, (string, string)>(StringComparer.OrdinalIgnoreCase);
         foreach (var t in state.GetProperty("technicians").EnumerateArray())
+        {
             result[t.GetProperty("email").GetString() ?? ""] = (t.GetProperty("name").GetString() ?? "", t.GetProperty("status").GetString() ?? "");
+        }
+
         return result;
     }
 

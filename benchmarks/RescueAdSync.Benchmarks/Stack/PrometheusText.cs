@@ -14,7 +14,10 @@ public static class PrometheusText
         {
             var line = raw.Trim();
             if (line.Length == 0 || line[0] == '#' || !line.StartsWith(metric, StringComparison.Ordinal))
+            {
                 continue;
+            }
+
             var rest = line[metric.Length..];
             string labels;
             if (rest.StartsWith('{'))
@@ -33,10 +36,15 @@ public static class PrometheusText
                 continue; // a longer name with the same prefix (…_sum vs …_sum_total)
             }
             if (labelFilter is not null && !labels.Contains(labelFilter, StringComparison.Ordinal))
+            {
                 continue;
+            }
+
             var value = rest.Trim().Split(' ')[0];
             if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
+            {
                 sum += parsed;
+            }
         }
         return sum;
     }
@@ -54,12 +62,18 @@ public static class PrometheusText
             var isSum = line.StartsWith("http_request_duration_seconds_sum{", StringComparison.Ordinal);
             var isCount = line.StartsWith("http_request_duration_seconds_count{", StringComparison.Ordinal);
             if (!isSum && !isCount)
+            {
                 continue;
+            }
+
             var close = line.LastIndexOf('}');
             var labels = line[(line.IndexOf('{', StringComparison.Ordinal) + 1)..close];
             var route = $"{Label(labels, "method")} {Label(labels, "endpoint")}";
             if (!double.TryParse(line[(close + 1)..].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
                 continue;
+            }
+
             var (sum, count) = totals.GetValueOrDefault(route);
             totals[route] = isSum ? (sum + value, count) : (sum, count + value);
         }
@@ -72,7 +86,10 @@ public static class PrometheusText
     {
         var start = labels.IndexOf(name + "=\"", StringComparison.Ordinal);
         if (start < 0)
+        {
             return "";
+        }
+
         start += name.Length + 2;
         var end = labels.IndexOf('"', start);
         return end < 0 ? labels[start..] : labels[start..end];

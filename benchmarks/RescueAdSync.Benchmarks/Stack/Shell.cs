@@ -19,9 +19,14 @@ public static class Shell
             UseShellExecute = false,
         };
         foreach (var arg in args)
+        {
             psi.ArgumentList.Add(arg);
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
             psi.Environment[key] = value;
+        }
 
         var output = new StringBuilder();
         var stopwatch = Stopwatch.StartNew();
@@ -29,12 +34,15 @@ public static class Shell
         // stdout is drained even when discarded: a full pipe would stall ldapsearch and inflate its time.
         var stdout = discardStdout
             ? process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, ct)
-            : process.StandardOutput.ReadToEndAsync(ct).ContinueWith(t => { lock (output) output.Append(t.Result); }, ct, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            : process.StandardOutput.ReadToEndAsync(ct).ContinueWith(t => { lock (output) { output.Append(t.Result); } }, ct, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         if (stdinFile is not null)
         {
             await using (var input = File.OpenRead(stdinFile))
+            {
                 await input.CopyToAsync(process.StandardInput.BaseStream, ct);
+            }
+
             process.StandardInput.Close();
         }
         await process.WaitForExitAsync(ct);
@@ -42,7 +50,10 @@ public static class Shell
         stopwatch.Stop();
         var errors = await stderr;
         lock (output)
+        {
             output.Append(errors);
+        }
+
         return new Outcome(process.ExitCode, output.ToString(), stopwatch.Elapsed);
     }
 
@@ -52,7 +63,10 @@ public static class Shell
         var list = args.ToList();
         var outcome = await RunAsync(file, list, environment, stdinFile, discardStdout, ct);
         if (outcome.ExitCode != 0)
+        {
             throw new InvalidOperationException($"{file} {string.Join(' ', list)} exited with {outcome.ExitCode}:\n{Tail(outcome.Output)}");
+        }
+
         return outcome;
     }
 

@@ -38,7 +38,7 @@ public sealed partial class LdapDirectorySession
                 response = Send(request);
             }
             catch (DirectoryReadException ex) when (ex.InnerException is DirectoryOperationException
-                { Response.ResultCode: ResultCode.InsufficientAccessRights or ResultCode.UnwillingToPerform or ResultCode.UnavailableCriticalExtension })
+            { Response.ResultCode: ResultCode.InsufficientAccessRights or ResultCode.UnwillingToPerform or ResultCode.UnavailableCriticalExtension })
             {
                 // The account lacks "Replicating Directory Changes", or the server does not offer DirSync.
                 return null;
@@ -87,7 +87,8 @@ public sealed partial class LdapDirectorySession
             return known;
         }
         var request = new SearchRequest($"<WKGUID={DeletedObjectsWellKnownGuid},{DefaultNamingContext()}>", "(isDeleted=TRUE)",
-            SearchScope.OneLevel, "1.1") { SizeLimit = 1 };
+            SearchScope.OneLevel, "1.1")
+        { SizeLimit = 1 };
         request.Controls.Add(new ShowDeletedControl { IsCritical = true });
         try
         {

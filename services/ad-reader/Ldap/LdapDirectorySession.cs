@@ -108,7 +108,7 @@ public sealed partial class LdapDirectorySession(LdapConnection connection, stri
                 .ToList();
         }
         catch (DirectoryReadException ex) when (ex.InnerException is DirectoryOperationException
-            { Response.ResultCode: ResultCode.NoSuchObject or ResultCode.InsufficientAccessRights or ResultCode.UndefinedAttributeType })
+        { Response.ResultCode: ResultCode.NoSuchObject or ResultCode.InsufficientAccessRights or ResultCode.UndefinedAttributeType })
         {
             return null;
         }

@@ -66,8 +66,21 @@ public static class HeldPlansApi
         }
 
         // Sorted in memory: SQLite cannot order by DateTimeOffset, and the result is bounded by take anyway.
-        var rows = await query.Select(p => new { p.Id, p.MappingId, p.Status, p.Reason, p.Disables, p.EnabledMembers, p.TotalChanges, p.CreatedAt,
-            p.DecidedAt, p.DecidedBy, p.AppliedAt, p.CorrelationId }).ToListAsync(cancellationToken);
+        var rows = await query.Select(p => new
+        {
+            p.Id,
+            p.MappingId,
+            p.Status,
+            p.Reason,
+            p.Disables,
+            p.EnabledMembers,
+            p.TotalChanges,
+            p.CreatedAt,
+            p.DecidedAt,
+            p.DecidedBy,
+            p.AppliedAt,
+            p.CorrelationId
+        }).ToListAsync(cancellationToken);
         return TypedResults.Ok(rows.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Skip(skip ?? 0).Take(take ?? Paging.DefaultTake)
             .Select(p => new HeldPlan(p.Id, p.MappingId, p.Status, p.Reason, p.Disables, p.EnabledMembers, p.TotalChanges, [], p.CreatedAt,
                 p.DecidedAt, p.DecidedBy, p.AppliedAt, p.CorrelationId))

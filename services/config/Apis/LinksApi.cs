@@ -312,7 +312,9 @@ public static class LinksApi
         detail: $"The link names technician {stored.TechnicianNodeId}; a link's technician never changes.",
         extensions: new Dictionary<string, object?>
         {
-            ["reason"] = TechnicianBound, ["storedVersion"] = stored.Version, ["technicianNodeId"] = stored.TechnicianNodeId,
+            ["reason"] = TechnicianBound,
+            ["storedVersion"] = stored.Version,
+            ["technicianNodeId"] = stored.TechnicianNodeId,
         });
 
     private static async Task<ProblemHttpResult> LinkedElsewhereAsync(ConfigDbContext db, long node, CancellationToken cancellationToken)

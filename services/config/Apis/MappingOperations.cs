@@ -37,7 +37,8 @@ public sealed class MappingOperations
         return new MappingOperations(
             open.GroupBy(p => p.MappingId)
                 .ToDictionary(g => g.Key, g => g.OrderBy(p => p.Status == HeldPlanStatus.Held ? 0 : 1).Select(p => (p.Id, p.Status)).First()),
-            pending.GroupBy(r => r.MappingId).ToDictionary(g => g.Key, g => g.Min(r => r.Id))) { _provisions = provisions };
+            pending.GroupBy(r => r.MappingId).ToDictionary(g => g.Key, g => g.Min(r => r.Id)))
+        { _provisions = provisions };
     }
 
     public IEnumerable<string> ETagParts() =>

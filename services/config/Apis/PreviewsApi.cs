@@ -83,7 +83,11 @@ public static class PreviewsApi
         db.Previews.Add(row);
         db.SyncLog.Add(new SyncLogRow
         {
-            Time = now, Level = SyncLogLevel.Info, Source = "config", Operation = "preview-request", ErrorCode = "PREVIEW_REQUESTED",
+            Time = now,
+            Level = SyncLogLevel.Info,
+            Source = "config",
+            Operation = "preview-request",
+            ErrorCode = "PREVIEW_REQUESTED",
             Message = $"{row.RequestedBy} asked for a preview ({row.Id}) of {(row.MappingId is null ? $"all {mappingIds.Count} enabled mappings" : "the mapping")}: nothing is changed.",
             MappingId = row.MappingId,
         });
@@ -264,7 +268,11 @@ public static class PreviewsApi
             var s = plan.Summary!;
             db.SyncLog.Add(new SyncLogRow
             {
-                Time = now, Level = SyncLogLevel.Info, Source = "config", Operation = "preview", ErrorCode = "PREVIEW_READY",
+                Time = now,
+                Level = SyncLogLevel.Info,
+                Source = "config",
+                Operation = "preview",
+                ErrorCode = "PREVIEW_READY",
                 Message = $"Preview {row.Id} ready: {s.Create} to create, {s.Link} to link, {s.Update} to update, {s.Enable} to enable, " +
                     $"{s.Disable} to disable, {s.Skip} skipped, {s.NoChange} unchanged. Nothing was changed.",
                 MappingId = row.MappingId,

@@ -92,7 +92,11 @@ public static class ProvisionRequestsApi
         db.ProvisionRequests.Add(row);
         db.SyncLog.Add(new SyncLogRow
         {
-            Time = now, Level = SyncLogLevel.Info, Source = "config", Operation = "provision-request", ErrorCode = "PROVISION_REQUESTED",
+            Time = now,
+            Level = SyncLogLevel.Info,
+            Source = "config",
+            Operation = "provision-request",
+            ErrorCode = "PROVISION_REQUESTED",
             Message = $"{row.RequestedBy} asked to provision '{user}' now ({row.Id}): the reader resolves the user at its next cycle of the mapping.",
             MappingId = mappingId,
         });
@@ -193,7 +197,10 @@ public static class ProvisionRequestsApi
             : null;
         db.SyncLog.Add(new SyncLogRow
         {
-            Time = now, Level = failed ? SyncLogLevel.Error : SyncLogLevel.Info, Source = "config", Operation = "provision",
+            Time = now,
+            Level = failed ? SyncLogLevel.Error : SyncLogLevel.Info,
+            Source = "config",
+            Operation = "provision",
             ErrorCode = failed ? "PROVISION_FAILED" : "PROVISION_DONE",
             Message = failed
                 ? $"Provisioning '{row.User}' on demand ({row.Id}) failed: {row.Error}"

@@ -54,7 +54,11 @@ public static class ResyncApi
         db.ResyncRequests.Add(row);
         db.SyncLog.Add(new SyncLogRow
         {
-            Time = now, Level = SyncLogLevel.Info, Source = "config", Operation = "resync-request", ErrorCode = "RESYNC_REQUESTED",
+            Time = now,
+            Level = SyncLogLevel.Info,
+            Source = "config",
+            Operation = "resync-request",
+            ErrorCode = "RESYNC_REQUESTED",
             Message = $"{row.RequestedBy} asked for a full resync ({row.Id}): the reader republishes every user's state at its next cycle of the mapping.",
             MappingId = id,
         });
@@ -100,7 +104,11 @@ public static class ResyncApi
         row.Revision++;
         db.SyncLog.Add(new SyncLogRow
         {
-            Time = now, Level = SyncLogLevel.Info, Source = "config", Operation = "resync", ErrorCode = "RESYNC_DONE",
+            Time = now,
+            Level = SyncLogLevel.Info,
+            Source = "config",
+            Operation = "resync",
+            ErrorCode = "RESYNC_DONE",
             Message = $"Full resync {row.Id} done: the reader republished {completion.Published} user states; the provisioner re-applies each of them.",
             MappingId = row.MappingId,
         });

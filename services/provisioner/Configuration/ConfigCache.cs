@@ -25,7 +25,9 @@ public sealed class ConfigCache(IConfigApi config, IOptions<ProvisionerOptions> 
     {
         var snapshot = await GetSnapshotAsync(ct);
         if (snapshot.Mappings.TryGetValue(mappingId, out var mapping))
+        {
             return mapping;
+        }
         // A mapping created a moment ago may not be in the cache yet: look once more before calling it unknown.
         snapshot = await GetSnapshotAsync(ct, force: true);
         return snapshot.Mappings.GetValueOrDefault(mappingId);
@@ -36,13 +38,18 @@ public sealed class ConfigCache(IConfigApi config, IOptions<ProvisionerOptions> 
         var current = _snapshot;
         var maxAge = TimeSpan.FromSeconds(options.Value.ConfigRefreshSeconds);
         if (current is not null && !force && clock.GetUtcNow() - current.LoadedAt < maxAge)
+        {
             return current;
+        }
 
         await _refresh.WaitAsync(ct);
         try
         {
             if (_snapshot is not null && _snapshot != current)
+            {
                 return _snapshot;
+            }
+
             var credentials = await config.GetRescueCredentialsAsync(ct);
             var mappings = await config.GetMappingsAsync(ct);
             _snapshot = new Snapshot(credentials, mappings.ToDictionary(m => m.Id), clock.GetUtcNow());

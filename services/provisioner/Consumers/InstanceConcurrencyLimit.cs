@@ -30,7 +30,9 @@ public sealed class InstanceConcurrencyLimit(IOptions<ProvisionerOptions> option
             try
             {
                 using (ProvisionerMetrics.MessageDuration.NewTimer())
+                {
                     await next.Send(context);
+                }
             }
             finally
             {

@@ -50,7 +50,10 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
                 var outcome = await provisioner.ApplyAsync(change, ct);
                 ProvisionerMetrics.Operations.WithLabels(outcome.Result.ToString().ToLowerInvariant()).Inc();
                 if (outcome.Result is ProvisioningResult.Created or ProvisioningResult.Updated or ProvisioningResult.Unchanged)
+                {
                     ProvisionerMetrics.SyncLag.Observe(Math.Max(0, (clock.GetUtcNow() - change.ObservedAt).TotalSeconds));
+                }
+
                 await (links is null ? Task.CompletedTask : reporter?.ReportAsync(change, outcome, links, ct) ?? Task.CompletedTask);
                 return;
             }
@@ -76,7 +79,10 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
                     change.MappingId, change.DirectoryUserId, ex.Code, true, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
                 // Honour the server's Retry-After before the retry policy schedules the next attempt.
                 if (ex.RetryAfter is { } wait && wait > TimeSpan.Zero)
+                {
                     await Task.Delay(wait < MaxRetryAfterWait ? wait : MaxRetryAfterWait, clock, ct);
+                }
+
                 throw;
             }
             catch (Exception ex) when (ex is UnknownMappingException or InvalidUserChangedException)

@@ -78,9 +78,13 @@ public sealed class UserChangedConsumerDefinition : ConsumerDefinition<UserChang
             r.Ignore<UnknownMappingException>();
             r.Ignore<InvalidUserChangedException>();
             if (_options.ImmediateRetries > 0)
+            {
                 r.Exponential(_options.ImmediateRetries, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(300));
+            }
             else
+            {
                 r.None();
+            }
         }));
         // One message per user at a time. The partitioner hashes users onto slots, and two users on one slot wait for each
         // other; with only as many slots as messages in flight, such waits made a message take 246 ms instead of 229 ms in

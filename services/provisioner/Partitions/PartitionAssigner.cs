@@ -41,7 +41,11 @@ public sealed class PartitionAssigner(
             do
             {
                 await PublishHeartbeatAsync(stoppingToken);
-                if (DateTime.UtcNow < listenUntil) continue;
+                if (DateTime.UtcNow < listenUntil)
+                {
+                    continue;
+                }
+
                 var members = membership.Live(timeout);
                 try
                 {
@@ -63,7 +67,10 @@ public sealed class PartitionAssigner(
     private async Task ApplyAsync(IReadOnlySet<int> owned, int members, CancellationToken ct)
     {
         foreach (var partition in _connected.Keys.Where(p => !owned.Contains(p)).ToList())
+        {
             await ReleaseAsync(partition, ct);
+        }
+
         var added = owned.Where(p => !_connected.ContainsKey(p)).Order().ToList();
         foreach (var partition in added)
         {
@@ -72,15 +79,22 @@ public sealed class PartitionAssigner(
             _connected[partition] = handle;
         }
         if (added.Count > 0)
+        {
             logger.LogInformation("Consuming partitions {Partitions} of {Total} ({Members} provisioner instances)",
                 string.Join(",", _connected.Keys.Order()), options.Value.Partitions, members);
+        }
+
         PartitionMetrics.Owned.Set(_connected.Count);
         PartitionMetrics.Instances.Set(members);
     }
 
     private async Task ReleaseAsync(int partition, CancellationToken ct)
     {
-        if (!_connected.Remove(partition, out var handle)) return;
+        if (!_connected.Remove(partition, out var handle))
+        {
+            return;
+        }
+
         try
         {
             // Finishes the messages in flight, then cancels the consumer: the next instance in line becomes active.

@@ -17,7 +17,10 @@ public sealed class PartitionMembership(TimeProvider clock)
         var now = clock.GetUtcNow();
         foreach (var (id, seen) in _lastSeen)
         {
-            if (now - seen > timeout) _lastSeen.TryRemove(id, out _);
+            if (now - seen > timeout)
+            {
+                _lastSeen.TryRemove(id, out _);
+            }
         }
         return [.. _lastSeen.Keys.Append(InstanceId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
@@ -27,8 +30,16 @@ public sealed class PartitionMembership(TimeProvider clock)
     {
         var index = members.ToList().IndexOf(instanceId);
         var owned = new HashSet<int>();
-        if (index < 0) return owned;
-        for (var p = index; p < partitions; p += members.Count) owned.Add(p);
+        if (index < 0)
+        {
+            return owned;
+        }
+
+        for (var p = index; p < partitions; p += members.Count)
+        {
+            owned.Add(p);
+        }
+
         return owned;
     }
 }

@@ -24,8 +24,12 @@ public sealed class PartitionTopology(IOptions<RabbitMqOptions> rabbit, IOptions
         var settings = rabbit.Value;
         var factory = new ConnectionFactory
         {
-            HostName = settings.Host, Port = settings.Port, VirtualHost = settings.VirtualHost,
-            UserName = settings.Username, Password = settings.Password, ClientProvidedName = "provisioner-topology",
+            HostName = settings.Host,
+            Port = settings.Port,
+            VirtualHost = settings.VirtualHost,
+            UserName = settings.Username,
+            Password = settings.Password,
+            ClientProvidedName = "provisioner-topology",
         };
         await using var connection = await factory.CreateConnectionAsync(ct);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);

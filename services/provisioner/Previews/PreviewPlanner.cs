@@ -28,9 +28,13 @@ public sealed class PreviewPlanner(IRescueClient rescue, LinkStore links, IPrevi
             foreach (var change in read.Changes)
             {
                 if (await PlanAsync(change, ct) is { } item)
+                {
                     items.Add(item);
+                }
                 else
+                {
                     noChange++;
+                }
             }
         }
         return new PreviewPlan(PreviewSummary.Of(items, noChange), items);
@@ -81,7 +85,10 @@ public sealed class PreviewPlanner(IRescueClient rescue, LinkStore links, IPrevi
                     _ => PreviewAction.Update,
                 };
                 if (action == PreviewAction.Update && before == after)
+                {
                     note = (note is null ? "" : note + " ") + $"Only the mobile add-on changes ({(write.Command.MobileAddon ? "given" : "taken away")}).";
+                }
+
                 return Item(action, change, write.Technician.NodeId, before, after, note);
             default:
                 // Stale (this version, or a newer one, is applied already), no change, or no technician and none wanted.
@@ -93,9 +100,15 @@ public sealed class PreviewPlanner(IRescueClient rescue, LinkStore links, IPrevi
     {
         using var response = await previews.GetTechnicianLinkAsync(nodeId, ct);
         if (response.StatusCode == HttpStatusCode.NotFound)
+        {
             return null;
+        }
+
         if (!response.IsSuccessStatusCode || response.Content is null)
+        {
             throw new HttpRequestException($"Config service answered {(int?)response.StatusCode} reading the link of technician {nodeId}.");
+        }
+
         return response.Content;
     }
 

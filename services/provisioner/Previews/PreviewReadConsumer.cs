@@ -24,7 +24,9 @@ public sealed class PreviewReadConsumer(IPreviewsApi previews, PreviewPlanner pl
             return;
         }
         if (!input.IsSuccessStatusCode || input.Content is null)
+        {
             throw new HttpRequestException($"Config service answered {(int?)input.StatusCode} reading preview {id}.");
+        }
 
         PreviewPlan plan;
         try
@@ -49,7 +51,10 @@ public sealed class PreviewReadConsumer(IPreviewsApi previews, PreviewPlanner pl
         }
         using var stored = await previews.StorePlanAsync(id, plan, ct);
         if (!stored.IsSuccessStatusCode)
+        {
             throw new HttpRequestException($"Config service answered {(int?)stored.StatusCode} storing the plan of preview {id}.");
+        }
+
         logger.LogInformation("Preview {PreviewId}: {Outcome}.", id, plan.Error is null ? $"plan of {plan.Items!.Count} changes stored" : $"failed: {plan.Error}");
     }
 }

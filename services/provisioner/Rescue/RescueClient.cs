@@ -54,10 +54,26 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
             ["mobileaddon"] = command.Enabled && command.MobileAddon ? "True" : "False",
             ["rpataddon"] = command.RpatAddon ? "True" : "False",
         };
-        if (command.Nick is not null) form["nick"] = command.Nick;
-        if (command.SsoId is not null) form["ssoid"] = command.SsoId;
-        if (command.Description is not null) form["description"] = command.Description;
-        if (command.Password is not null) form["pwd"] = form["confpwd"] = command.Password;
+        if (command.Nick is not null)
+        {
+            form["nick"] = command.Nick;
+        }
+
+        if (command.SsoId is not null)
+        {
+            form["ssoid"] = command.SsoId;
+        }
+
+        if (command.Description is not null)
+        {
+            form["description"] = command.Description;
+        }
+
+        if (command.Password is not null)
+        {
+            form["pwd"] = form["confpwd"] = command.Password;
+        }
+
         await CallAsync("setUser_v2", (api, f) => api.SetUserAsync(f, ct), form, ct);
     }
 
@@ -115,7 +131,11 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
                 throw new RescueApiException(RescueErrorKind.Permanent, result, method, $"Rescue {method}: {ex.Message}", innerException: ex);
             }
             result = parsed.Code;
-            if (parsed.IsOk || expected.Contains(parsed.Code)) return parsed;
+            if (parsed.IsOk || expected.Contains(parsed.Code))
+            {
+                return parsed;
+            }
+
             throw FromResultCode(method, parsed);
         }
         catch (Exception ex) when (ex is not RescueApiException)
@@ -125,7 +145,11 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
             if (cause is OperationCanceledException && ct.IsCancellationRequested)
             {
                 result = "CANCELLED";
-                if (ex is OperationCanceledException) throw;
+                if (ex is OperationCanceledException)
+                {
+                    throw;
+                }
+
                 throw new OperationCanceledException($"Rescue {method} was cancelled.", cause, ct);
             }
             if (cause is OperationCanceledException)

@@ -22,9 +22,14 @@ public static class HistoryEntries
         bool linkedExisting, bool statusOnly, bool written)
     {
         if (!written && !linkedExisting)
+        {
             return null;
+        }
+
         if (!linkedExisting && ProvisioningDecision.IsNew(before))
+        {
             return For(HistoryAction.Created, change, nodeId);
+        }
 
         var nameBefore = before!.Name != command.Name ? before.Name : null;
         var emailBefore = !string.Equals(before.Email, command.Email, StringComparison.OrdinalIgnoreCase) ? before.Email : null;
@@ -43,9 +48,15 @@ public static class HistoryEntries
         }
 
         if (before.Enabled && !command.Enabled)
+        {
             return For(HistoryAction.Disabled, change, nodeId, $"The user was {DisabledBecause(change.State)}.", nameBefore, emailBefore);
+        }
+
         if (!before.Enabled && command.Enabled)
+        {
             return For(HistoryAction.Enabled, change, nodeId, "Enabled again in the directory and in the mapped group.", nameBefore, emailBefore);
+        }
+
         return For(HistoryAction.Updated, change, nodeId,
             nameBefore is null && emailBefore is null ? "The mobile add-on was set to match the mapping." : null, nameBefore, emailBefore);
     }

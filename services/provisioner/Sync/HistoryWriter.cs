@@ -32,18 +32,26 @@ public sealed class HistoryWriter : IAsyncDisposable
         (_scopes, _logger) = (scopes, logger);
         // The loop outlives the message whose handling created it: it must not run inside that message's trace.
         using (ExecutionContext.SuppressFlow())
+        {
             _loop = Task.Run(RunAsync);
+        }
     }
 
     /// <summary>Completes when the entry is stored (or the config service has no history); throws when the request failed.</summary>
     public Task WriteAsync(NewHistoryEntry entry, CancellationToken ct)
     {
         if (_unsupported)
+        {
             return Task.CompletedTask;
+        }
+
         var pending = new Pending(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
             Activity.Current?.Context ?? default);
         if (!_queue.Writer.TryWrite(pending))
+        {
             throw new ObjectDisposedException(nameof(HistoryWriter));
+        }
+
         return pending.Done.Task.WaitAsync(ct);
     }
 
@@ -53,7 +61,10 @@ public sealed class HistoryWriter : IAsyncDisposable
         {
             var batch = new List<Pending>();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
                 batch.Add(pending);
+            }
+
             await SendAsync(batch);
         }
     }
@@ -81,13 +92,17 @@ public sealed class HistoryWriter : IAsyncDisposable
             }
 
             foreach (var pending in batch)
+            {
                 pending.Done.TrySetResult();
+            }
         }
         catch (Exception ex)
         {
             span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             foreach (var pending in batch)
+            {
                 pending.Done.TrySetException(ex);
+            }
         }
     }
 

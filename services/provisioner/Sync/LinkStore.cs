@@ -15,9 +15,15 @@ public sealed class LinkStore(IConfigApi config, LinkWriteBatcher? batcher = nul
     {
         var response = await config.GetLinkAsync(directoryUserId, ct);
         if (response.StatusCode == HttpStatusCode.NotFound)
+        {
             return null;
+        }
+
         if (!response.IsSuccessStatusCode || response.Content is null)
+        {
             throw new HttpRequestException($"Config service answered {(int?)response.StatusCode} reading the link of {directoryUserId}.");
+        }
+
         return response.Content;
     }
 

@@ -47,7 +47,9 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
         (_scopes, _logger) = (scopes, logger);
         // The loop outlives the message whose handling created it: it must not run inside that message's trace.
         using (ExecutionContext.SuppressFlow())
+        {
             _loop = Task.Run(RunAsync);
+        }
     }
 
     /// <summary>What PUT /api/links/{directoryUserId} would answer for this link; throws when the request failed.</summary>
@@ -56,7 +58,9 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
         var pending = new Pending(link, new TaskCompletionSource<LinkWriteResult>(TaskCreationOptions.RunContinuationsAsynchronously),
             Activity.Current?.Context ?? default);
         if (!_queue.Writer.TryWrite(pending))
+        {
             throw new ObjectDisposedException(nameof(LinkWriteBatcher));
+        }
         // A cancelled caller stops waiting; a write already on its way is still carried out, as a single PUT would be.
         return pending.Result.Task.WaitAsync(ct);
     }
@@ -68,7 +72,10 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
             await _slots.WaitAsync();
             var batch = new List<Pending>();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
                 batch.Add(pending);
+            }
+
             _ = SendAsync(batch);
         }
     }
@@ -85,13 +92,17 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
             var results = _singlePuts ? null : await SendBatchAsync(config, batch);
             results ??= await Task.WhenAll(batch.Select(p => PutAsync(config, p.Link)));
             for (var i = 0; i < batch.Count; i++)
+            {
                 batch[i].Result.TrySetResult(results[i]);
+            }
         }
         catch (Exception ex)
         {
             span?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
             foreach (var pending in batch)
+            {
                 pending.Result.TrySetException(ex);
+            }
         }
         finally
         {
@@ -111,7 +122,10 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
             return null;
         }
         if (!response.IsSuccessStatusCode || response.Content is not { } results || results.Length != batch.Count)
+        {
             throw new HttpRequestException($"Config service answered {(int?)response.StatusCode} storing {batch.Count} links.", response.Error);
+        }
+
         return results;
     }
 
@@ -120,7 +134,10 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
     {
         var response = await config.PutLinkAsync(link.DirectoryUserId, link, ct);
         if (response.StatusCode is not { } status)
+        {
             throw new HttpRequestException($"The config service did not answer storing the link of {link.DirectoryUserId}.", response.Error);
+        }
+
         return new LinkWriteResult(link.DirectoryUserId, (int)status,
             response.IsSuccessStatusCode ? null : ReasonOf((response.Error as Refit.ApiException)?.Content));
     }
@@ -128,7 +145,10 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
     private static string? ReasonOf(string? problem)
     {
         if (string.IsNullOrEmpty(problem))
+        {
             return null;
+        }
+
         try
         {
             using var document = JsonDocument.Parse(problem);
@@ -147,7 +167,10 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
         _queue.Writer.TryComplete();
         await _loop;
         for (var i = 0; i < RequestsInFlight; i++)
+        {
             await _slots.WaitAsync();
+        }
+
         _slots.Dispose();
     }
 

@@ -111,10 +111,16 @@ public static class ProvisioningDecision
         Func<TechnicianLink?, Task<(RescueTechnician? Technician, string? HeldBy)>> findByEmail, Func<long, Task<bool>> isInGroup)
     {
         if (Screen(change, mapping) is { } skip)
+        {
             return (skip, null);
+        }
+
         var link = await readLink();
         if (IfStale(change, link) is { } stale)
+        {
             return (stale, link);
+        }
+
         var (technician, heldBy) = link?.TechnicianNodeId is { } linked ? (await getTechnician(linked), null) : await findByEmail(link);
         var placement = heldBy is null && NeedsPlacement(change, mapping!, technician)
             ? await isInGroup(technician!.NodeId) ? Placement.InGroup : Placement.Moved
@@ -126,9 +132,15 @@ public static class ProvisioningDecision
     public static Plan? Screen(UserChanged change, Mapping? mapping)
     {
         if (mapping is null)
+        {
             return new Plan.Skip($"Mapping {change.MappingId} was deleted since the directory was read: its users are not provisioned.");
+        }
+
         if (!mapping.Enabled)
+        {
             return new Plan.Skip("The mapping is disabled: its changes are not applied.");
+        }
+
         if (string.IsNullOrWhiteSpace(change.Email) || string.IsNullOrWhiteSpace(change.DisplayName))
         {
             const string Message = "The directory user has no usable name or email (mail / userPrincipalName); Rescue requires both.";
@@ -189,18 +201,33 @@ public static class ProvisioningDecision
         }
 
         if (IsNew(technician))
+        {
             return new Plan.Create(technician.NodeId, ForChange(technician.NodeId, change, mapping, technician), RecoverOrphan: false);
+        }
+
         var needsPlacement = NeedsPlacement(change, mapping, technician);
         if (needsPlacement && placement == Placement.NotAsked)
+        {
             throw new ArgumentException("The plan depends on whether the technician is still in the mapping's group; it was not asked.", nameof(placement));
+        }
+
         var moved = placement == Placement.Moved && needsPlacement;
         var command = moved ? StatusOnly(technician, enabled, mapping.MobileAddon) : ForChange(technician.NodeId, change, mapping, technician);
         if (link?.TechnicianNodeId is null)
+        {
             return new Plan.Link(technician, command, moved);
+        }
+
         if (IsApplied(technician, command))
+        {
             return new Plan.NoChange(technician);
+        }
+
         if (moved)
+        {
             return new Plan.StatusOnly(technician, command);
+        }
+
         return (technician.Enabled, command.Enabled) switch
         {
             (true, false) => new Plan.Disable(technician, command),

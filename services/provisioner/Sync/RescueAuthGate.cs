@@ -30,13 +30,19 @@ public sealed class RescueAuthGate(
     {
         get
         {
-            lock (_lock) return _paused is not null;
+            lock (_lock)
+            {
+                return _paused is not null;
+            }
         }
     }
 
     public Task WaitUntilOpenAsync(CancellationToken ct)
     {
-        lock (_lock) return _paused is { } paused ? paused.Task.WaitAsync(ct) : Task.CompletedTask;
+        lock (_lock)
+        {
+            return _paused is { } paused ? paused.Task.WaitAsync(ct) : Task.CompletedTask;
+        }
     }
 
     /// <summary>Closes the gate after an authentication failure; only the first of concurrent failures logs and watches.</summary>
@@ -45,7 +51,11 @@ public sealed class RescueAuthGate(
         TaskCompletionSource paused;
         lock (_lock)
         {
-            if (_paused is not null) return;
+            if (_paused is not null)
+            {
+                return;
+            }
+
             _paused = paused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         ProvisionerMetrics.RescueAuthFailing.Set(1);
@@ -67,11 +77,21 @@ public sealed class RescueAuthGate(
             while (await timer.WaitForNextTickAsync(stopping))
             {
                 var current = await cache.RefreshCredentialsAsync(stopping);
-                if (probed is not null && Same(current, probed)) continue;
+                if (probed is not null && Same(current, probed))
+                {
+                    continue;
+                }
+
                 probed = current;
-                if (await ProbeAsync(stopping)) break;
+                if (await ProbeAsync(stopping))
+                {
+                    break;
+                }
+
                 if (!Same(current, refused))
+                {
                     logger.LogWarning("The replaced Rescue credentials are refused as well; Rescue calls stay paused");
+                }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -79,7 +99,11 @@ public sealed class RescueAuthGate(
             return;
         }
 
-        lock (_lock) _paused = null;
+        lock (_lock)
+        {
+            _paused = null;
+        }
+
         ProvisionerMetrics.RescueAuthFailing.Set(0);
         paused.TrySetResult();
         await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Info, "provisioner", "getAccount",

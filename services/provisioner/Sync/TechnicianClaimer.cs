@@ -45,7 +45,10 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
             throw;
         }
         if (intentWrite is not null && await intentWrite != LinkWrite.Stored)
+        {
             throw Lost(change);
+        }
+
         return (existing, intentWrite is not null);
     }
 
@@ -62,7 +65,10 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
             case LinkWrite.LinkedElsewhere:
                 // Nothing was created: the intent written meanwhile must not send this user's next change looking for orphans.
                 if (intentWritten && await links.PutAsync(Claim(change, mapping, link, node: null, pending: null), ct) != LinkWrite.Stored)
+                {
                     throw Lost(change);
+                }
+
                 return false;
             default:
                 throw Lost(change);
@@ -76,11 +82,16 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
     public async Task<long> CreateAsync(UserChanged change, Mapping mapping, TechnicianLink? link, bool recover, bool intentWritten, CancellationToken ct)
     {
         if (recover && await AdoptOrphanAsync(change, mapping, link, ct) is { } adopted)
+        {
             return adopted;
+        }
 
         // After a recovery that found no orphan the intent is written again (with the time of this attempt).
         if (!intentWritten && await links.PutAsync(Claim(change, mapping, link, node: null, pending: clock.GetUtcNow()), ct) != LinkWrite.Stored)
+        {
             throw Lost(change);
+        }
+
         var created = await rescue.CreateUserAsync(mapping.TechnicianGroupId, ct);
         switch (await links.PutAsync(Claim(change, mapping, link, created, pending: null), ct))
         {

@@ -20,7 +20,10 @@ public sealed class TechnicianGroupCache(IRescueClient rescue, IOptions<Provisio
     {
         var maxAge = TimeSpan.FromSeconds(options.Value.HierarchyCacheSeconds);
         if (_groups.TryGetValue(groupId, out var cached) && clock.GetUtcNow() - cached.LoadedAt < maxAge && cached.NodeIds.Contains(nodeId))
+        {
             return true;
+        }
+
         var fresh = await LoadAsync(groupId, ct);
         return fresh.NodeIds.Contains(nodeId);
     }

@@ -31,7 +31,10 @@ public sealed class TechnicianProvisioner(
     public async Task<ProvisioningOutcome> ApplyAsync(UserChanged change, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(change.DirectoryUserId) || change.MappingId == Guid.Empty)
+        {
             throw new InvalidUserChangedException("no directory user id or mapping id");
+        }
+
         var mapping = await cache.FindMappingAsync(change.MappingId, ct)
             ?? throw new UnknownMappingException(change.MappingId);
 
@@ -69,13 +72,18 @@ public sealed class TechnicianProvisioner(
                 return await StaleAsync(change, stale, ct);
             case Plan.NoTechnician none:
                 if (none.RecoverOrphan && await claimer.AdoptOrphanAsync(change, mapping, link, ct) is { } orphan)
+                {
                     return await WriteAsync(change, mapping, orphan, null, ProvisioningDecision.ForChange(orphan, change, mapping, null), justClaimed: true, ct: ct);
+                }
                 // The version is recorded, in a link without a technician, so that an older Enabled version redelivered later is
                 // recognised as stale instead of creating one. The history entry rides on that link write (stored only if the link is).
                 var recorded = await links.PutAsync(new TechnicianLink(change.DirectoryUserId, mapping.Id, null, change.Version, change.State,
                     clock.GetUtcNow(), link?.CreatePendingSince, HistoryEntries.Skipped(change, none.Reason)), ct);
                 if (recorded == LinkWrite.Stored)
+                {
                     return ProvisioningResult.Skipped;
+                }
+
                 await history.WriteAsync(HistoryEntries.Dropped(change, "A newer version of the user was applied meanwhile: this change was dropped."), ct);
                 return ProvisioningResult.Stale;
             case Plan.Create create:
@@ -111,10 +119,15 @@ public sealed class TechnicianProvisioner(
             // Defence in depth for ordering (see UserChangedConsumerDefinition): if another instance applied a newer
             // version since the first read, this one is stale and must not reach Rescue.
             if (!justClaimed && ProvisioningDecision.IfStale(change, await links.GetAsync(change.DirectoryUserId, ct)) is Plan.Stale stale)
+            {
                 return await StaleAsync(change, stale, ct);
+            }
+
             var password = isNew ? (await cache.GetAsync(ct)).DefaultPassword : null;
             if (!await SetUserAsync(command! with { Password = password }, change, isNew, ct))
+            {
                 return ProvisioningResult.Failed;
+            }
         }
         var result = !written ? ProvisioningResult.Unchanged : isNew ? ProvisioningResult.Created : ProvisioningResult.Updated;
 
@@ -130,7 +143,10 @@ public sealed class TechnicianProvisioner(
     private async Task<ProvisioningResult> StaleAsync(UserChanged change, Plan.Stale stale, CancellationToken ct)
     {
         if (HistoryEntries.Stale(change, stale.AppliedVersion, stale.NodeId) is { } entry)
+        {
             await history.WriteAsync(entry, ct);
+        }
+
         return ProvisioningResult.Stale;
     }
 

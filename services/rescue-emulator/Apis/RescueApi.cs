@@ -39,7 +39,10 @@ public static class RescueApi
         var parameters = await ReadParametersAsync(context.Request, ct);
         var canonical = Methods.Keys.FirstOrDefault(k => string.Equals(k, method, StringComparison.OrdinalIgnoreCase)) ?? method;
         var fault = faults.Next();
-        if (fault.Latency > TimeSpan.Zero) await Task.Delay(fault.Latency, ct);
+        if (fault.Latency > TimeSpan.Zero)
+        {
+            await Task.Delay(fault.Latency, ct);
+        }
 
         if (fault.Reset)
         {
@@ -62,13 +65,19 @@ public static class RescueApi
             return;
         }
         var surprise = surprises.Next(canonical);
-        if (surprise is not null && await SurprisesApi.TryAnswerInsteadAsync(surprise, canonical, context, parameters, log)) return;
+        if (surprise is not null && await SurprisesApi.TryAnswerInsteadAsync(surprise, canonical, context, parameters, log))
+        {
+            return;
+        }
 
         ApiResult result;
         if (string.Equals(canonical, "login", StringComparison.OrdinalIgnoreCase))
         {
             result = state.Login(parameters, out var session);
-            if (session is not null) context.Response.Cookies.Append(SessionCookie, session, new CookieOptions { HttpOnly = true });
+            if (session is not null)
+            {
+                context.Response.Cookies.Append(SessionCookie, session, new CookieOptions { HttpOnly = true });
+            }
         }
         else
         {
@@ -95,11 +104,18 @@ public static class RescueApi
     private static async Task<IReadOnlyDictionary<string, string>> ReadParametersAsync(HttpRequest request, CancellationToken ct)
     {
         var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, value) in request.Query) parameters[key] = value.ToString();
+        foreach (var (key, value) in request.Query)
+        {
+            parameters[key] = value.ToString();
+        }
+
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(ct);
-            foreach (var (key, value) in form) parameters[key] = value.ToString();
+            foreach (var (key, value) in form)
+            {
+                parameters[key] = value.ToString();
+            }
         }
         return parameters;
     }

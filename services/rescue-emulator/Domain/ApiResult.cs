@@ -17,12 +17,23 @@ public sealed record ApiResult(string Code, string? Inline, IReadOnlyList<IReadO
     public string Render()
     {
         var text = new StringBuilder(Code);
-        if (Inline is not null) text.Append(' ').Append(Inline);
+        if (Inline is not null)
+        {
+            text.Append(' ').Append(Inline);
+        }
+
         text.Append("\r\n");
         for (var i = 0; i < Blocks.Count; i++)
         {
-            if (i > 0) text.Append("\r\n");
-            foreach (var (key, value) in Blocks[i]) text.Append(key).Append(": ").Append(value).Append("\r\n");
+            if (i > 0)
+            {
+                text.Append("\r\n");
+            }
+
+            foreach (var (key, value) in Blocks[i])
+            {
+                text.Append(key).Append(": ").Append(value).Append("\r\n");
+            }
         }
         return text.ToString();
     }

@@ -19,7 +19,11 @@ public sealed class CallLog(TimeProvider time)
         {
             var call = new ApiCall(++_sequence, time.GetUtcNow(), method, httpMethod, masked, result, httpStatus);
             _calls.AddLast(call);
-            if (_calls.Count > Capacity) _calls.RemoveFirst();
+            if (_calls.Count > Capacity)
+            {
+                _calls.RemoveFirst();
+            }
+
             return call;
         }
     }
@@ -36,6 +40,9 @@ public sealed class CallLog(TimeProvider time)
 
     public void Clear()
     {
-        lock (_gate) _calls.Clear();
+        lock (_gate)
+        {
+            _calls.Clear();
+        }
     }
 }

@@ -11,8 +11,15 @@ public sealed partial class EmulatorState
     {
         lock (_gate)
         {
-            if (!p.TryGetValue("email", out var email) || !p.TryGetValue("pwd", out var pwd)) return ApiResult.Of("ERROR");
-            if (!IsMasterAccountHolder(email, pwd)) return ApiResult.Of("INVALID");
+            if (!p.TryGetValue("email", out var email) || !p.TryGetValue("pwd", out var pwd))
+            {
+                return ApiResult.Of("ERROR");
+            }
+
+            if (!IsMasterAccountHolder(email, pwd))
+            {
+                return ApiResult.Of("INVALID");
+            }
             // A new code invalidates the previous one (doc); the service token is unaffected.
             _requestedAuthCode = NewSecret();
             return ApiResult.Ok(("AUTHCODE", _requestedAuthCode));
@@ -27,11 +34,27 @@ public sealed partial class EmulatorState
         {
             // Every call counts towards the limit, successful or not, like a brute-force guard would.
             var now = time.GetUtcNow();
-            while (_loginCalls.Count > 0 && now - _loginCalls.Peek() > LoginWindow) _loginCalls.Dequeue();
+            while (_loginCalls.Count > 0 && now - _loginCalls.Peek() > LoginWindow)
+            {
+                _loginCalls.Dequeue();
+            }
+
             _loginCalls.Enqueue(now);
-            if (_loginCalls.Count > LoginLimit) return ApiResult.Of("LIMITREACHED");
-            if (!p.TryGetValue("email", out var email) || !p.TryGetValue("pwd", out var pwd)) return ApiResult.Of("ERROR");
-            if (!IsMasterAccountHolder(email, pwd)) return ApiResult.Of("INVALID");
+            if (_loginCalls.Count > LoginLimit)
+            {
+                return ApiResult.Of("LIMITREACHED");
+            }
+
+            if (!p.TryGetValue("email", out var email) || !p.TryGetValue("pwd", out var pwd))
+            {
+                return ApiResult.Of("ERROR");
+            }
+
+            if (!IsMasterAccountHolder(email, pwd))
+            {
+                return ApiResult.Of("INVALID");
+            }
+
             sessionId = NewSecret();
             _sessions.Add(sessionId);
             return ApiResult.Of("OK");
@@ -42,7 +65,11 @@ public sealed partial class EmulatorState
     {
         lock (_gate)
         {
-            if (Authenticate(p, session) is { } denied) return denied;
+            if (Authenticate(p, session) is { } denied)
+            {
+                return denied;
+            }
+
             var org = _organization!;
             return ApiResult.Ok(("AccountID", org.AccountId), ("Organization", org.Name), ("AdminID", org.MahNodeId),
                 ("TechID", org.MahNodeId), ("Email", org.MahEmail));
@@ -53,11 +80,17 @@ public sealed partial class EmulatorState
     {
         lock (_gate)
         {
-            if (Authenticate(p, session) is { } denied) return denied;
+            if (Authenticate(p, session) is { } denied)
+            {
+                return denied;
+            }
+
             if (p.TryGetValue("node", out var nodeText) && nodeText != "")
             {
                 if (!long.TryParse(nodeText, out var nodeId) || !_nodes.TryGetValue(nodeId, out var start) || start.Deleted)
+                {
                     return ApiResult.Of("INVALIDPARAM_NODE");
+                }
             }
             // The real service may answer with the whole organization the account can see, whatever node and isnode
             // asked for, in no promised order: the emulator always does (Root first), so no client may rely on less.
@@ -77,8 +110,16 @@ public sealed partial class EmulatorState
     {
         lock (_gate)
         {
-            if (Authenticate(p, session) is { } denied) return denied;
-            if (!TryGetNode(p, "node", out var group) || group.Type != NodeTypes.TechnicianGroup) return ApiResult.Of("INVALIDPARAM_NODE");
+            if (Authenticate(p, session) is { } denied)
+            {
+                return denied;
+            }
+
+            if (!TryGetNode(p, "node", out var group) || group.Type != NodeTypes.TechnicianGroup)
+            {
+                return ApiResult.Of("INVALIDPARAM_NODE");
+            }
+
             return ApiResult.Ok(("NODEID", group.Id), ("PARENTID", group.ParentId), ("NAME", group.Name), ("DESCRIPTION", group.Description),
                 ("ISENABLED", group.Enabled), ("STANDARDCONCURRENTLIMIT", 10), ("MOBILECONCURRENTLIMIT", 10));
         }
@@ -88,15 +129,26 @@ public sealed partial class EmulatorState
     {
         lock (_gate)
         {
-            if (Authenticate(p, session) is { } denied) return denied;
+            if (Authenticate(p, session) is { } denied)
+            {
+                return denied;
+            }
+
             var hasNode = p.TryGetValue("node", out var nodeText) && nodeText != "";
             var hasEmail = p.TryGetValue("email", out var email) && email != "";
-            if (hasNode && hasEmail) return ApiResult.Of("INVALID_EMAILANDNODEIDBOTHSPECIFIED");
+            if (hasNode && hasEmail)
+            {
+                return ApiResult.Of("INVALID_EMAILANDNODEIDBOTHSPECIFIED");
+            }
+
             EmulatorNode? user;
             if (hasEmail)
             {
                 user = FindUserByEmail(email);
-                if (user is null) return ApiResult.Of("INVALIDPARAM_EMAIL");
+                if (user is null)
+                {
+                    return ApiResult.Of("INVALIDPARAM_EMAIL");
+                }
             }
             else if (!TryGetNode(p, "node", out user) || !NodeTypes.IsUser(user.Type))
             {
@@ -113,8 +165,15 @@ public sealed partial class EmulatorState
     {
         lock (_gate)
         {
-            if (Authenticate(p, session) is { } denied) return denied;
-            if (!TryGetNode(p, "parent", out var parent) || parent.Type != NodeTypes.TechnicianGroup) return ApiResult.Of("INVALIDPARAM_PARENT");
+            if (Authenticate(p, session) is { } denied)
+            {
+                return denied;
+            }
+
+            if (!TryGetNode(p, "parent", out var parent) || parent.Type != NodeTypes.TechnicianGroup)
+            {
+                return ApiResult.Of("INVALIDPARAM_PARENT");
+            }
             // An empty technician, as the real service makes it; setUser_v2 fills it in right after.
             var node = Add(new EmulatorNode { Id = ++_nextId, ParentId = parent.Id, Type = NodeTypes.Technician });
             return ApiResult.OkInline(node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -125,23 +184,63 @@ public sealed partial class EmulatorState
     {
         lock (_gate)
         {
-            if (Authenticate(p, session) is { } denied) return denied;
+            if (Authenticate(p, session) is { } denied)
+            {
+                return denied;
+            }
+
             if (!p.TryGetValue("node", out var nodeText) || !long.TryParse(nodeText, out var nodeId) || !_nodes.TryGetValue(nodeId, out var node)
                 || !NodeTypes.IsUser(node.Type))
+            {
                 return ApiResult.Of("INVALIDPARAM_NODE");
-            if (node.Deleted) return ApiResult.Of("USER_DELETED_OR_DISABLED");
+            }
+
+            if (node.Deleted)
+            {
+                return ApiResult.Of("USER_DELETED_OR_DISABLED");
+            }
 
             var name = p.GetValueOrDefault("name");
-            if (string.IsNullOrWhiteSpace(name) || name.Length > NameMaxLength) return ApiResult.Of("INVALIDPARAM_NAME");
-            if (!p.TryGetValue("email", out var email)) return ApiResult.Of("INVALIDPARAM_EMAIL");
-            if (ParseChoice(p, "status", "Enabled", "Disabled") is not { } enabled) return ApiResult.Of("INVALIDPARAM_STATUS");
-            if (ParseChoice(p, "mobileaddon", "True", "False") is not { } mobile) return ApiResult.Of("INVALIDPARAM_MOBILEADDON");
-            if (ParseChoice(p, "rpataddon", "True", "False") is not { } rpat) return ApiResult.Of("INVALIDPARAM_RPATADDON");
+            if (string.IsNullOrWhiteSpace(name) || name.Length > NameMaxLength)
+            {
+                return ApiResult.Of("INVALIDPARAM_NAME");
+            }
+
+            if (!p.TryGetValue("email", out var email))
+            {
+                return ApiResult.Of("INVALIDPARAM_EMAIL");
+            }
+
+            if (ParseChoice(p, "status", "Enabled", "Disabled") is not { } enabled)
+            {
+                return ApiResult.Of("INVALIDPARAM_STATUS");
+            }
+
+            if (ParseChoice(p, "mobileaddon", "True", "False") is not { } mobile)
+            {
+                return ApiResult.Of("INVALIDPARAM_MOBILEADDON");
+            }
+
+            if (ParseChoice(p, "rpataddon", "True", "False") is not { } rpat)
+            {
+                return ApiResult.Of("INVALIDPARAM_RPATADDON");
+            }
             // Only a technician that is and stays disabled cannot take a new password: it could not use it.
             var pwd = p.GetValueOrDefault("pwd");
-            if (pwd is not null && !node.Enabled && !enabled) return ApiResult.Of("USER_DELETED_OR_DISABLED");
-            if (pwd is not null && p.TryGetValue("oldpwd", out var oldPwd) && oldPwd != node.Password) return ApiResult.Of("INVALIDPARAM_OLDPWD");
-            if (ValidateUser(node, name, email, enabled, mobile, pwd, p.GetValueOrDefault("confpwd")) is { } error) return ApiResult.Of(error);
+            if (pwd is not null && !node.Enabled && !enabled)
+            {
+                return ApiResult.Of("USER_DELETED_OR_DISABLED");
+            }
+
+            if (pwd is not null && p.TryGetValue("oldpwd", out var oldPwd) && oldPwd != node.Password)
+            {
+                return ApiResult.Of("INVALIDPARAM_OLDPWD");
+            }
+
+            if (ValidateUser(node, name, email, enabled, mobile, pwd, p.GetValueOrDefault("confpwd")) is { } error)
+            {
+                return ApiResult.Of(error);
+            }
 
             ApplyUser(node, name, email, enabled, mobile, rpat, p.GetValueOrDefault("nick"), p.GetValueOrDefault("ssoid"), p.GetValueOrDefault("description"));
             if (pwd is not null)
@@ -158,16 +257,32 @@ public sealed partial class EmulatorState
     {
         lock (_gate)
         {
-            if (Authenticate(p, session) is { } denied) return denied;
-            if (!TryGetNode(p, "node", out var node)) return ApiResult.Of("INVALIDPARAM_NODE");
-            if (!TryGetNode(p, "targetnode", out var target)) return ApiResult.Of("INVALIDPARAM_TARGETNODE");
+            if (Authenticate(p, session) is { } denied)
+            {
+                return denied;
+            }
+
+            if (!TryGetNode(p, "node", out var node))
+            {
+                return ApiResult.Of("INVALIDPARAM_NODE");
+            }
+
+            if (!TryGetNode(p, "targetnode", out var target))
+            {
+                return ApiResult.Of("INVALIDPARAM_TARGETNODE");
+            }
+
             var allowed = node.Type switch
             {
                 NodeTypes.Technician => target.Type == NodeTypes.TechnicianGroup,
                 NodeTypes.TechnicianGroup => target.Type is NodeTypes.TechnicianGroup or NodeTypes.Technicians && !Subtree(node.Id).Contains(target),
                 _ => false,
             };
-            if (!allowed) return ApiResult.Of("INVALID_MOVE");
+            if (!allowed)
+            {
+                return ApiResult.Of("INVALID_MOVE");
+            }
+
             node.ParentId = target.Id;
             return ApiResult.Of("OK");
         }
@@ -177,8 +292,16 @@ public sealed partial class EmulatorState
     {
         lock (_gate)
         {
-            if (Authenticate(p, session) is { } denied) return denied;
-            if (!TryGetNode(p, "node", out var node) || node.Type is not (NodeTypes.Technician or NodeTypes.TechnicianGroup)) return ApiResult.Of("INVALIDPARAM_NODE");
+            if (Authenticate(p, session) is { } denied)
+            {
+                return denied;
+            }
+
+            if (!TryGetNode(p, "node", out var node) || node.Type is not (NodeTypes.Technician or NodeTypes.TechnicianGroup))
+            {
+                return ApiResult.Of("INVALIDPARAM_NODE");
+            }
+
             foreach (var n in Subtree(node.Id))
             {
                 Unindex(n);
@@ -216,9 +339,16 @@ public sealed partial class EmulatorState
         var pending = new Queue<long>([id]);
         while (pending.TryDequeue(out var current))
         {
-            if (!_nodes.TryGetValue(current, out var node) || node.Deleted) continue;
+            if (!_nodes.TryGetValue(current, out var node) || node.Deleted)
+            {
+                continue;
+            }
+
             result.Add(node);
-            foreach (var child in children[current]) pending.Enqueue(child.Id);
+            foreach (var child in children[current])
+            {
+                pending.Enqueue(child.Id);
+            }
         }
         return result;
     }

@@ -18,7 +18,10 @@ public sealed partial class EmulatorState
     private void SetEmail(EmulatorNode node, string email)
     {
         if (node.Email != "" && _usersByEmail.TryGetValue(node.Email, out var indexed) && ReferenceEquals(indexed, node))
+        {
             _usersByEmail.Remove(node.Email);
+        }
+
         node.Email = email;
         Index(node);
     }
@@ -26,13 +29,17 @@ public sealed partial class EmulatorState
     private void Index(EmulatorNode node)
     {
         if (!node.Deleted && NodeTypes.IsUser(node.Type) && node.Email != "")
+        {
             _usersByEmail[node.Email] = node;
+        }
     }
 
     private void Unindex(EmulatorNode node)
     {
         if (node.Email != "" && _usersByEmail.TryGetValue(node.Email, out var indexed) && ReferenceEquals(indexed, node))
+        {
             _usersByEmail.Remove(node.Email);
+        }
     }
 
     /// <summary>Children of every node, ordered by id: built once per call instead of one scan of every node per visited node.</summary>

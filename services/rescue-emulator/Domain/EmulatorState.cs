@@ -39,10 +39,25 @@ public sealed partial class EmulatorState(TimeProvider time)
 
     public OrganizationView CreateOrganization(CreateOrganizationRequest request)
     {
-        if (string.IsNullOrWhiteSpace(request.Name)) throw new AdminRequestException("INVALIDPARAM_NAME", "The organization needs a name.");
-        if (!IsValidEmail(request.Email)) throw new AdminRequestException("INVALIDPARAM_EMAIL", "The Master Account Holder needs a valid email.");
-        if (PasswordPolicy.Check(request.Password ?? "") is { } code) throw new AdminRequestException(code, "The Master Account Holder's password breaks the password policy.");
-        if (request.MobileLicences < 0) throw new AdminRequestException("INVALIDPARAM_MOBILELICENCES", "The licence count cannot be negative.");
+        if (string.IsNullOrWhiteSpace(request.Name))
+        {
+            throw new AdminRequestException("INVALIDPARAM_NAME", "The organization needs a name.");
+        }
+
+        if (!IsValidEmail(request.Email))
+        {
+            throw new AdminRequestException("INVALIDPARAM_EMAIL", "The Master Account Holder needs a valid email.");
+        }
+
+        if (PasswordPolicy.Check(request.Password ?? "") is { } code)
+        {
+            throw new AdminRequestException(code, "The Master Account Holder's password breaks the password policy.");
+        }
+
+        if (request.MobileLicences < 0)
+        {
+            throw new AdminRequestException("INVALIDPARAM_MOBILELICENCES", "The licence count cannot be negative.");
+        }
 
         lock (_gate)
         {
@@ -54,8 +69,14 @@ public sealed partial class EmulatorState(TimeProvider time)
             var masters = Add(new EmulatorNode { Id = ++_nextId, ParentId = root.Id, Type = NodeTypes.MasterAdministrators, Name = "Master Administrators", Origin = "admin" });
             var mah = Add(new EmulatorNode
             {
-                Id = ++_nextId, ParentId = masters.Id, Type = NodeTypes.MasterAdministrator, IsAccountHolder = true, Origin = "admin",
-                Name = request.MahName ?? "Master Account Holder", Email = request.Email, Password = request.Password,
+                Id = ++_nextId,
+                ParentId = masters.Id,
+                Type = NodeTypes.MasterAdministrator,
+                IsAccountHolder = true,
+                Origin = "admin",
+                Name = request.MahName ?? "Master Account Holder",
+                Email = request.Email,
+                Password = request.Password,
             });
             Add(new EmulatorNode { Id = ++_nextId, ParentId = root.Id, Type = NodeTypes.Administrators, Name = "Administrators", Origin = "admin" });
             var technicians = Add(new EmulatorNode { Id = ++_nextId, ParentId = root.Id, Type = NodeTypes.Technicians, Name = "Technicians", Origin = "admin" });
@@ -67,17 +88,28 @@ public sealed partial class EmulatorState(TimeProvider time)
 
     public GroupView CreateGroup(CreateGroupRequest request)
     {
-        if (string.IsNullOrWhiteSpace(request.Name)) throw new AdminRequestException("INVALIDPARAM_NAME", "A group needs a name.");
+        if (string.IsNullOrWhiteSpace(request.Name))
+        {
+            throw new AdminRequestException("INVALIDPARAM_NAME", "A group needs a name.");
+        }
+
         lock (_gate)
         {
             var organization = RequireOrganization();
             var parentId = request.ParentId ?? organization.TechniciansNodeId;
             if (!_nodes.TryGetValue(parentId, out var parent) || parent.Deleted || parent.Type is not (NodeTypes.Technicians or NodeTypes.TechnicianGroup))
+            {
                 throw new AdminRequestException("INVALIDPARAM_PARENT", $"Node {parentId} is not the Technicians node or a Technician Group.");
+            }
+
             var group = Add(new EmulatorNode
             {
-                Id = ++_nextId, ParentId = parentId, Type = NodeTypes.TechnicianGroup, Name = request.Name,
-                Description = request.Description ?? "", Origin = "admin",
+                Id = ++_nextId,
+                ParentId = parentId,
+                Type = NodeTypes.TechnicianGroup,
+                Name = request.Name,
+                Description = request.Description ?? "",
+                Origin = "admin",
             });
             return ToGroupView(group);
         }
@@ -86,7 +118,11 @@ public sealed partial class EmulatorState(TimeProvider time)
     /// <summary>Lowering the count below what is in use is allowed: holders keep theirs, nobody gets a new one.</summary>
     public (int Total, int Used) SetMobileLicences(int count)
     {
-        if (count < 0) throw new AdminRequestException("INVALIDPARAM_MOBILELICENCES", "The licence count cannot be negative.");
+        if (count < 0)
+        {
+            throw new AdminRequestException("INVALIDPARAM_MOBILELICENCES", "The licence count cannot be negative.");
+        }
+
         lock (_gate)
         {
             RequireOrganization();
@@ -108,12 +144,19 @@ public sealed partial class EmulatorState(TimeProvider time)
 
     public void RevokeServiceToken()
     {
-        lock (_gate) _serviceToken = null;
+        lock (_gate)
+        {
+            _serviceToken = null;
+        }
     }
 
     public void SetDefaultPassword(string password)
     {
-        if (PasswordPolicy.Check(password ?? "") is { } code) throw new AdminRequestException(code, "The default password breaks the password policy.");
+        if (PasswordPolicy.Check(password ?? "") is { } code)
+        {
+            throw new AdminRequestException(code, "The default password breaks the password policy.");
+        }
+
         lock (_gate)
         {
             RequireOrganization();
@@ -126,10 +169,18 @@ public sealed partial class EmulatorState(TimeProvider time)
         lock (_gate)
         {
             RequireOrganization();
-            if (!IsLiveGroup(spec.GroupId)) throw new AdminRequestException("INVALIDPARAM_PARENT", $"Node {spec.GroupId} is not a Technician Group.");
+            if (!IsLiveGroup(spec.GroupId))
+            {
+                throw new AdminRequestException("INVALIDPARAM_PARENT", $"Node {spec.GroupId} is not a Technician Group.");
+            }
+
             var node = new EmulatorNode { Id = _nextId + 1, ParentId = spec.GroupId, Type = NodeTypes.Technician, Origin = "admin" };
             var error = ValidateUser(node, spec.Name, spec.Email, spec.Enabled, spec.MobileAddon, spec.Password, spec.Password);
-            if (error is not null) throw new AdminRequestException(error, $"The technician cannot be created: {error}.");
+            if (error is not null)
+            {
+                throw new AdminRequestException(error, $"The technician cannot be created: {error}.");
+            }
+
             _nextId++;
             Add(node);
             ApplyUser(node, spec.Name, spec.Email, spec.Enabled, spec.MobileAddon, spec.RpatAddon, spec.Nick, spec.SsoId, spec.Description);
@@ -145,8 +196,15 @@ public sealed partial class EmulatorState(TimeProvider time)
         lock (_gate)
         {
             if (!_nodes.TryGetValue(nodeId, out var node) || node.Deleted || node.Type != NodeTypes.Technician)
+            {
                 throw new AdminRequestException("INVALIDPARAM_NODE", $"Node {nodeId} is not a technician.");
-            if (!IsLiveGroup(groupId)) throw new AdminRequestException("INVALID_MOVE", $"Node {groupId} is not a Technician Group.");
+            }
+
+            if (!IsLiveGroup(groupId))
+            {
+                throw new AdminRequestException("INVALID_MOVE", $"Node {groupId} is not a Technician Group.");
+            }
+
             node.ParentId = groupId;
             return ToTechnicianView(node);
         }
@@ -168,13 +226,23 @@ public sealed partial class EmulatorState(TimeProvider time)
         lock (_gate)
         {
             CreateOrganization(seed.Organization);
-            if (seed.DefaultPassword is not null) SetDefaultPassword(seed.DefaultPassword);
-            if (seed.ServiceToken is not null) GenerateServiceToken(seed.ServiceToken);
+            if (seed.DefaultPassword is not null)
+            {
+                SetDefaultPassword(seed.DefaultPassword);
+            }
+
+            if (seed.ServiceToken is not null)
+            {
+                GenerateServiceToken(seed.ServiceToken);
+            }
+
             foreach (var group in seed.Groups ?? [])
             {
                 var created = CreateGroup(new CreateGroupRequest(group.Name, Description: group.Description));
                 foreach (var tech in group.Technicians ?? [])
+                {
                     CreateTechnician(new TechnicianSpec(created.NodeId, tech.Name, tech.Email, tech.Enabled, tech.MobileAddon, Password: tech.Password));
+                }
             }
         }
     }
@@ -196,17 +264,39 @@ public sealed partial class EmulatorState(TimeProvider time)
     /// <summary>setUser_v2's checks, in the order the real service reports them; null when all pass.</summary>
     private string? ValidateUser(EmulatorNode node, string? name, string? email, bool enabled, bool mobileAddon, string? pwd, string? confpwd)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > NameMaxLength) return "INVALIDPARAM_NAME";
-        if (!IsValidEmail(email)) return "INVALIDPARAM_EMAIL";
+        if (string.IsNullOrWhiteSpace(name) || name.Length > NameMaxLength)
+        {
+            return "INVALIDPARAM_NAME";
+        }
+
+        if (!IsValidEmail(email))
+        {
+            return "INVALIDPARAM_EMAIL";
+        }
+
         if (FindUserByEmail(email) is { } holder && holder.Id != node.Id)
+        {
             return "INVALIDPARAM_EMAIL_ALREADY_IN_USE";
+        }
+
         if (pwd is not null)
         {
-            if (PasswordPolicy.Check(pwd) is { } policy) return policy;
-            if (confpwd != pwd) return "INVALIDPARAM_CONFPWD";
+            if (PasswordPolicy.Check(pwd) is { } policy)
+            {
+                return policy;
+            }
+
+            if (confpwd != pwd)
+            {
+                return "INVALIDPARAM_CONFPWD";
+            }
         }
         // Disabling always drops the add-on (docs/rescue-api.md, "Mobile licence"), so only an enabled holder needs a free one.
-        if (enabled && mobileAddon && !node.MobileAddon && MobileLicencesUsed() >= _mobileLicences) return "INVALIDPARAM_MOBILEADDON";
+        if (enabled && mobileAddon && !node.MobileAddon && MobileLicencesUsed() >= _mobileLicences)
+        {
+            return "INVALIDPARAM_MOBILEADDON";
+        }
+
         return null;
     }
 
@@ -217,9 +307,20 @@ public sealed partial class EmulatorState(TimeProvider time)
         node.Enabled = enabled;
         node.MobileAddon = enabled && mobileAddon;
         node.RpatAddon = rpatAddon;
-        if (nick is not null) node.Nick = nick;
-        if (ssoId is not null) node.SsoId = ssoId;
-        if (description is not null) node.Description = description;
+        if (nick is not null)
+        {
+            node.Nick = nick;
+        }
+
+        if (ssoId is not null)
+        {
+            node.SsoId = ssoId;
+        }
+
+        if (description is not null)
+        {
+            node.Description = description;
+        }
     }
 
     private static bool IsValidEmail(string? email) =>

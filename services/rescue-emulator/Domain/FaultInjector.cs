@@ -12,15 +12,34 @@ public sealed class FaultInjector(TimeProvider time)
 
     public void SetLatency(TimeSpan latency)
     {
-        if (latency < TimeSpan.Zero || latency > TimeSpan.FromMinutes(5)) throw new AdminRequestException("INVALID_LATENCY", "Latency must be between 0 and 5 minutes.");
-        lock (_gate) _latency = latency;
+        if (latency < TimeSpan.Zero || latency > TimeSpan.FromMinutes(5))
+        {
+            throw new AdminRequestException("INVALID_LATENCY", "Latency must be between 0 and 5 minutes.");
+        }
+
+        lock (_gate)
+        {
+            _latency = latency;
+        }
     }
 
     public void SetHttpFault(HttpFaultRequest request)
     {
-        if (request.Status is < 400 or > 599) throw new AdminRequestException("INVALID_STATUS", "Status must be an HTTP error (429, 503, …).");
-        if (request.RetryAfterSeconds < 0) throw new AdminRequestException("INVALID_RETRY_AFTER", "RetryAfterSeconds cannot be negative.");
-        if (request.Count is null == request.DurationSeconds is null) throw new AdminRequestException("INVALID_FAULT", "Give either Count or DurationSeconds.");
+        if (request.Status is < 400 or > 599)
+        {
+            throw new AdminRequestException("INVALID_STATUS", "Status must be an HTTP error (429, 503, …).");
+        }
+
+        if (request.RetryAfterSeconds < 0)
+        {
+            throw new AdminRequestException("INVALID_RETRY_AFTER", "RetryAfterSeconds cannot be negative.");
+        }
+
+        if (request.Count is null == request.DurationSeconds is null)
+        {
+            throw new AdminRequestException("INVALID_FAULT", "Give either Count or DurationSeconds.");
+        }
+
         lock (_gate)
         {
             _http = request;
@@ -31,8 +50,15 @@ public sealed class FaultInjector(TimeProvider time)
 
     public void SetResets(int count)
     {
-        if (count < 0) throw new AdminRequestException("INVALID_FAULT", "Count cannot be negative.");
-        lock (_gate) _resetsRemaining = count;
+        if (count < 0)
+        {
+            throw new AdminRequestException("INVALID_FAULT", "Count cannot be negative.");
+        }
+
+        lock (_gate)
+        {
+            _resetsRemaining = count;
+        }
     }
 
     public void Clear()
@@ -59,7 +85,11 @@ public sealed class FaultInjector(TimeProvider time)
             }
             if (_http is { } http && IsHttpFaultActive())
             {
-                if (_httpRemaining is not null) _httpRemaining--;
+                if (_httpRemaining is not null)
+                {
+                    _httpRemaining--;
+                }
+
                 return new FaultDecision(_latency, false, http.Status, TimeSpan.FromSeconds(http.RetryAfterSeconds));
             }
             return new FaultDecision(_latency, false, null, null);

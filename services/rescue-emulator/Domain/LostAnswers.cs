@@ -12,14 +12,28 @@ public sealed class LostAnswers
 
     public void Set(string method, int count)
     {
-        if (string.IsNullOrWhiteSpace(method)) throw new AdminRequestException("INVALID_FAULT", "Name the Rescue API method, e.g. createUser.");
-        if (count < 0) throw new AdminRequestException("INVALID_FAULT", "Count cannot be negative.");
-        lock (_gate) _remaining[method] = count;
+        if (string.IsNullOrWhiteSpace(method))
+        {
+            throw new AdminRequestException("INVALID_FAULT", "Name the Rescue API method, e.g. createUser.");
+        }
+
+        if (count < 0)
+        {
+            throw new AdminRequestException("INVALID_FAULT", "Count cannot be negative.");
+        }
+
+        lock (_gate)
+        {
+            _remaining[method] = count;
+        }
     }
 
     public void Clear()
     {
-        lock (_gate) _remaining.Clear();
+        lock (_gate)
+        {
+            _remaining.Clear();
+        }
     }
 
     /// <summary>True when this call's answer must be lost (consumes one).</summary>
@@ -27,7 +41,11 @@ public sealed class LostAnswers
     {
         lock (_gate)
         {
-            if (!_remaining.TryGetValue(method, out var left) || left <= 0) return false;
+            if (!_remaining.TryGetValue(method, out var left) || left <= 0)
+            {
+                return false;
+            }
+
             _remaining[method] = left - 1;
             return true;
         }

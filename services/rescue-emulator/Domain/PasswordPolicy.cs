@@ -14,9 +14,21 @@ public static class PasswordPolicy
     /// <summary>The violated rule's code, or null when the password is acceptable.</summary>
     public static string? Check(string password)
     {
-        if (password.Any(char.IsWhiteSpace)) return Whitespace;
-        if (password.Length < MinimumLength) return TooShort;
-        if (!password.Any(char.IsLetter) || !password.Any(char.IsDigit)) return CharacterClasses;
+        if (password.Any(char.IsWhiteSpace))
+        {
+            return Whitespace;
+        }
+
+        if (password.Length < MinimumLength)
+        {
+            return TooShort;
+        }
+
+        if (!password.Any(char.IsLetter) || !password.Any(char.IsDigit))
+        {
+            return CharacterClasses;
+        }
+
         return null;
     }
 }

@@ -28,11 +28,20 @@ public sealed class SurpriseInjector
     public void Set(SurpriseRequest request)
     {
         if (!Kinds.Contains(request.Kind))
+        {
             throw new AdminRequestException("INVALID_SURPRISE", $"Kind must be one of {string.Join(", ", Kinds)}.");
+        }
+
         if (request.Count is < 1 or > 10_000)
+        {
             throw new AdminRequestException("INVALID_FAULT", "Count must be between 1 and 10000.");
+        }
+
         if (request.Status is < 200 or > 599)
+        {
             throw new AdminRequestException("INVALID_STATUS", "Status must be an HTTP status (200–599).");
+        }
+
         lock (_gate)
         {
             _request = request;
@@ -55,9 +64,15 @@ public sealed class SurpriseInjector
         lock (_gate)
         {
             if (_request is not { } request || _remaining <= 0)
+            {
                 return null;
+            }
+
             if (request.Method is { Length: > 0 } only && !string.Equals(only, method, StringComparison.OrdinalIgnoreCase))
+            {
                 return null;
+            }
+
             _remaining--;
             return request;
         }
@@ -66,7 +81,9 @@ public sealed class SurpriseInjector
     public SurpriseView View()
     {
         lock (_gate)
+        {
             return new SurpriseView(_remaining > 0 ? _request?.Kind : null, _remaining > 0 ? _request?.Method : null, _remaining);
+        }
     }
 }
 

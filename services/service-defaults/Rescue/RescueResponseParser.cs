@@ -24,16 +24,24 @@ public static partial class RescueResponseParser
 
     public static RescueResponse Parse(string? body)
     {
-        if (string.IsNullOrWhiteSpace(body)) throw new RescueResponseFormatException("The Rescue API answered with an empty body.");
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            throw new RescueResponseFormatException("The Rescue API answered with an empty body.");
+        }
+
         var text = body.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
         if (text.StartsWith('<'))
+        {
             throw new RescueResponseFormatException($"The Rescue API answered with an HTML/XML page{DescribeTitle(text)} instead of a result code; check the base URL.");
+        }
 
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
         var first = lines[0].Trim();
         var codeMatch = CodePattern().Match(first);
         if (!codeMatch.Success)
+        {
             throw new RescueResponseFormatException("The Rescue API answer does not start with a result code.");
+        }
 
         var code = codeMatch.Groups["code"].Value.ToUpperInvariant();
         var blocks = new List<IReadOnlyDictionary<string, string>>();
@@ -43,14 +51,26 @@ public static partial class RescueResponseParser
         var rest = first[codeMatch.Length..].Trim();
         if (rest.Length > 0)
         {
-            if (ItemPattern().IsMatch(rest)) ParseItems(rest, ref current, blocks);
-            else inline = rest;
+            if (ItemPattern().IsMatch(rest))
+            {
+                ParseItems(rest, ref current, blocks);
+            }
+            else
+            {
+                inline = rest;
+            }
         }
         foreach (var raw in lines.Skip(1))
         {
             var line = raw.Trim();
-            if (line.Length == 0) Close(ref current, blocks);
-            else ParseItems(line, ref current, blocks);
+            if (line.Length == 0)
+            {
+                Close(ref current, blocks);
+            }
+            else
+            {
+                ParseItems(line, ref current, blocks);
+            }
         }
         Close(ref current, blocks);
 
@@ -62,7 +82,9 @@ public static partial class RescueResponseParser
     {
         var item = ItemPattern().Match(line);
         if (!item.Success)
+        {
             throw new RescueResponseFormatException($"The Rescue API answer is truncated or malformed: an item without 'KEY:' ({Describe(line)}).");
+        }
 
         var key = item.Groups["key"].Value;
         var remainder = item.Groups["value"].Value;
@@ -79,13 +101,21 @@ public static partial class RescueResponseParser
     private static void Add(string key, string value, ref Dictionary<string, string> current, List<IReadOnlyDictionary<string, string>> blocks)
     {
         // A key seen again means the next node began without a blank line (hierarchy in the one-line style).
-        if (current.ContainsKey(key)) Close(ref current, blocks);
+        if (current.ContainsKey(key))
+        {
+            Close(ref current, blocks);
+        }
+
         current[key] = value.Trim();
     }
 
     private static void Close(ref Dictionary<string, string> current, List<IReadOnlyDictionary<string, string>> blocks)
     {
-        if (current.Count == 0) return;
+        if (current.Count == 0)
+        {
+            return;
+        }
+
         blocks.Add(current);
         current = NewBlock();
     }

@@ -68,7 +68,10 @@ public sealed class ProvisionOnDemandFaultTests(SlapdFixture slapd, RabbitMqFixt
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         psi.ArgumentList.Add(dll);
         foreach (var arg in args)
+        {
             psi.ArgumentList.Add(arg);
+        }
+
         psi.Environment["ADSYNC_URL"] = stack.ConfigAdmin.BaseAddress!.ToString();
         psi.Environment["ADSYNC_API_KEY"] = stack.ApiKeys[0];
         using var process = Process.Start(psi)!;

@@ -65,13 +65,19 @@ public sealed class ResyncEndToEndTests(SlapdFixture slapd, RabbitMqFixture rabb
         using var http = new HttpClient { BaseAddress = new Uri(stack.Service("rescue-emulator").Url) };
         var auth = await (await http.PostAsync("/API/requestAuthCode.aspx", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["email"] = "mah@example.org", ["pwd"] = "Mah-Passw0rd!",
+            ["email"] = "mah@example.org",
+            ["pwd"] = "Mah-Passw0rd!",
         }))).Content.ReadAsStringAsync();
         var code = auth.Split(["AUTHCODE:"], StringSplitOptions.None)[1].Trim();
         var answer = await (await http.PostAsync("/API/setUser_v2.aspx", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["node"] = nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture), ["name"] = name, ["email"] = email, ["status"] = status,
-            ["mobileaddon"] = "False", ["rpataddon"] = "False", ["authcode"] = code,
+            ["node"] = nodeId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["name"] = name,
+            ["email"] = email,
+            ["status"] = status,
+            ["mobileaddon"] = "False",
+            ["rpataddon"] = "False",
+            ["authcode"] = code,
         }))).Content.ReadAsStringAsync();
         Assert.StartsWith("OK", answer);
     }

@@ -22,11 +22,20 @@ public sealed partial class SyncStack
     private async Task StartConfigReplicasAsync(string name, Dictionary<string, string?> environment)
     {
         if (_configReplicas <= 1)
+        {
             return;
+        }
+
         if (environment.GetValueOrDefault("Database__Provider") != "PostgreSql")
+        {
             throw new ArgumentException("Config replicas share one database: give the stack a PostgreSQL (Database__Provider, ConnectionStrings__Config).");
+        }
+
         for (var i = 2; i <= _configReplicas; i++)
+        {
             await StartAsync($"{name}-config-{i}", "config", "RescueAdSync.Config", environment);
+        }
+
         _configBalancer = RoundRobinBalancer.Start(Replicas("config").Select(r => r.Port).ToList());
     }
 }

@@ -53,10 +53,16 @@ public sealed partial class SyncStack
             settings["Provisioner__AuthRecheckSeconds"] = "1";
             settings["Provisioner__HierarchyCacheSeconds"] = "0";
             foreach (var (key, value) in environment ?? [])
+            {
                 settings[key] = value;
+            }
+
             await (beforeProvisioners?.Invoke(stack) ?? Task.CompletedTask);
             for (var i = 0; i < instances; i++)
+            {
                 stack._provisioners.Add(await stack.StartAsync($"{name}-provisioner-{i}", "provisioner", "RescueAdSync.Provisioner", settings));
+            }
+
             await stack.WaitForBindingAsync(UserChangedExchange, "user-changed-partitions");
             return stack;
         }
@@ -87,7 +93,9 @@ public sealed partial class SyncStack
         try
         {
             foreach (var change in changes)
+            {
                 await bus.Publish(change);
+            }
         }
         finally
         {
@@ -161,8 +169,11 @@ public sealed partial class SyncStack
     {
         var factory = new ConnectionFactory
         {
-            HostName = _broker!.Host, Port = _broker.AmqpPort, VirtualHost = VirtualHost,
-            UserName = _broker.Username, Password = _broker.Password,
+            HostName = _broker!.Host,
+            Port = _broker.AmqpPort,
+            VirtualHost = VirtualHost,
+            UserName = _broker.Username,
+            Password = _broker.Password,
         };
         return await factory.CreateConnectionAsync();
     }
@@ -176,7 +187,10 @@ public sealed partial class SyncStack
         using var http = ManagementClient();
         var response = await http.GetAsync($"/api/queues/{Uri.EscapeDataString(VirtualHost)}/{Uri.EscapeDataString(queue)}");
         if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
             return 0;
+        }
+
         await EnsureSuccessAsync(response);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty(counter, out var value) ? value.GetInt32() : 0;
     }
@@ -199,13 +213,19 @@ public sealed partial class SyncStack
                 object? header = null;
                 delivery.BasicProperties.Headers?.TryGetValue("MT-Fault-Message", out header);
                 reasons.Add(header is byte[] bytes ? Encoding.UTF8.GetString(bytes) : header?.ToString() ?? "");
-                if (reasons.Count >= count) all.TrySetResult();
+                if (reasons.Count >= count)
+                {
+                    all.TrySetResult();
+                }
             }
             return Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(queue, autoAck: false, consumer);
         await all.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        lock (reasons) return [.. reasons];
+        lock (reasons)
+        {
+            return [.. reasons];
+        }
     }
 
     /// <summary>GET /metrics of one provisioner instance.</summary>
@@ -222,7 +242,10 @@ public sealed partial class SyncStack
         while (DateTime.UtcNow < deadline)
         {
             if (await condition())
+            {
                 return;
+            }
+
             await Task.Delay(200);
         }
         throw new TimeoutException($"Timed out waiting for {what}.\n{Output}");

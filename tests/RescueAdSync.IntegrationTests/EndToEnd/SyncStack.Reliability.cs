@@ -75,7 +75,10 @@ public sealed partial class SyncStack
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(ConfigAdmin.BaseAddress!, path));
         if (apiKey is not null)
+        {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
         using var http = new HttpClient();
         using var response = await http.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());

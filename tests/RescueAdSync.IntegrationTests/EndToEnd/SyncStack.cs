@@ -139,7 +139,10 @@ public sealed partial class SyncStack : IAsyncDisposable
             seen = await Emulator.GetTechniciansAsync();
             var found = seen.FirstOrDefault(match);
             if (found is not null)
+            {
                 return found;
+            }
+
             await Task.Delay(250);
         }
         throw new TimeoutException(
@@ -158,7 +161,9 @@ public sealed partial class SyncStack : IAsyncDisposable
     private static async Task EnsureSuccessAsync(HttpResponseMessage response)
     {
         if (!response.IsSuccessStatusCode)
+        {
             throw new HttpRequestException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
     }
 
     private static string NewKey() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
@@ -177,9 +182,15 @@ public sealed partial class SyncStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var process in Enumerable.Reverse(_processes))
+        {
             await process.DisposeAsync();
+        }
+
         if (_configBalancer is not null)
+        {
             await _configBalancer.DisposeAsync();
+        }
+
         _emulatorHttp.Dispose();
         ConfigAdmin.Dispose();
     }

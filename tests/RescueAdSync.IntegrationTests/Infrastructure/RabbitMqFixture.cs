@@ -14,6 +14,8 @@ public sealed class RabbitMqFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_broker is not null)
+        {
             await _broker.DisposeAsync();
+        }
     }
 }

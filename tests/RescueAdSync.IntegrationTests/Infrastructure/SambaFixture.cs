@@ -19,6 +19,8 @@ public sealed class SambaFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_dc is not null)
+        {
             await _dc.DisposeAsync();
+        }
     }
 }

@@ -38,7 +38,10 @@ public sealed class SambaSmokeTests(SambaFixture fixture, ITestOutputHelper outp
         try
         {
             using (var ldap = Ldap.Bind(second.Url, second.AdminBindName, second.AdminPassword))
+            {
                 Assert.NotNull(Ldap.Find(ldap, second.BaseDn, "objectGUID"));
+            }
+
             Assert.NotNull(FindUserDn("Administrator"));
         }
         finally

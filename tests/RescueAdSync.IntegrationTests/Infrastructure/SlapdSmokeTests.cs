@@ -38,7 +38,9 @@ public sealed class SlapdSmokeTests(SlapdFixture fixture, ITestOutputHelper outp
         await Server.StartAgainAsync();
         output.WriteLine($"slapd on {Server.Url} started again in {restart.ElapsedMilliseconds} ms");
         using (var ldap = Ldap.Bind(Server.Url, Server.AdminDn, Server.AdminPassword))
+        {
             Assert.NotNull(Ldap.Find(ldap, userDn));
+        }
     }
 
     [Fact]
@@ -48,7 +50,9 @@ public sealed class SlapdSmokeTests(SlapdFixture fixture, ITestOutputHelper outp
         var server = await SlapdServer.StartAsync();
         output.WriteLine($"slapd on {server.Url} started in {started.ElapsedMilliseconds} ms");
         using (var ldap = Ldap.Bind(server.Url, server.AdminDn, server.AdminPassword))
+        {
             Assert.NotNull(Ldap.Find(ldap, server.GroupsDn));
+        }
 
         await server.DisposeAsync();
 

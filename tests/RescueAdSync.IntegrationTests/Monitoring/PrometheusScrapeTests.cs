@@ -108,7 +108,10 @@ public sealed class PrometheusScrapeTests(SlapdFixture slapd, RabbitMqFixture ra
         {
             last = await prometheus.QueryAsync(promql);
             if (condition(last))
+            {
                 return last;
+            }
+
             await Task.Delay(500);
         }
         var seen = string.Join("; ", last.Select(s => $"{{{string.Join(",", s.Labels.Select(l => $"{l.Key}={l.Value}"))}}} {s.Value.ToString(CultureInfo.InvariantCulture)}"));

@@ -184,7 +184,10 @@ public sealed class ProvisionerFaultTests(RabbitMqFixture rabbit)
         await stack.ReplaceServiceTokenAsync();
 
         for (var i = 1; i <= 5; i++)
+        {
             await stack.WaitForTechnicianAsync(t => t.Email == $"user{i}-{_id}@example.org", $"user {i} after the new token");
+        }
+
         await stack.WaitForTechnicianAsync(t => t.Name == "User Zero Renamed", "the rename after the new token");
         await stack.EventuallyAsync(async () => (await stack.GetMetricsAsync(provisioner)).Contains("adsync_rescue_auth_failing 0", StringComparison.Ordinal),
             "the auth-failing gauge back to 0");

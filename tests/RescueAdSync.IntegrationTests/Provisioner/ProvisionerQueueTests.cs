@@ -106,7 +106,10 @@ public sealed class ProvisionerQueueTests(RabbitMqFixture rabbit)
                 var metrics = await stack.GetMetricsAsync(provisioner);
                 // 48 partitions divide evenly: no instance is left with a larger share to finish alone.
                 if (Metric(metrics, "adsync_provisioner_instances") != 3 || Metric(metrics, "adsync_provisioner_partitions_owned") != 16)
+                {
                     return false;
+                }
+
                 owned += Metric(metrics, "adsync_provisioner_partitions_owned") ?? 0;
             }
             return owned == 48;
@@ -129,14 +132,20 @@ public sealed class ProvisionerQueueTests(RabbitMqFixture rabbit)
         Assert.Equal(users, (await stack.Emulator.GetTechniciansAsync()).Count);
         var created = new List<double>();
         foreach (var provisioner in stack.Provisioners)
+        {
             created.Add(Metric(await stack.GetMetricsAsync(provisioner), "adsync_provisioner_operations_total{result=\"created\"}") ?? 0);
+        }
+
         Assert.True(created.All(c => c > 0), $"every instance creates some technicians, not {string.Join(", ", created)}");
         Assert.Equal(users, created.Sum());
         // The link writes went through POST /api/links/batch: each new user's intent, claim and version (3 per user; a
         // retried message would add its own).
         var linkWrites = 0.0;
         foreach (var provisioner in stack.Provisioners)
+        {
             linkWrites += Metric(await stack.GetMetricsAsync(provisioner), "adsync_provisioner_link_batch_size_sum") ?? 0;
+        }
+
         Assert.True(linkWrites >= 3 * users, $"{linkWrites} link writes in batches for {users} new users");
         await ProvisionerAssertions.NeverDeletedOrMovedAsync(stack);
     }
@@ -147,7 +156,9 @@ public sealed class ProvisionerQueueTests(RabbitMqFixture rabbit)
         foreach (var line in metrics.Split('\n'))
         {
             if (line.StartsWith(series + " ", StringComparison.Ordinal))
+            {
                 return double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
         return null;
     }

@@ -74,7 +74,9 @@ public sealed class UserHistoryTests(RabbitMqFixture rabbit)
             HistoryAction.Enabled, HistoryAction.Disabled, HistoryAction.Updated, HistoryAction.Created], timeline.Select(e => e.Action));
         Assert.All(timeline, e => Assert.Equal(stack.MappingId, e.MappingId));
         foreach (var term in new[] { "hill-ito", $"HANA.ITO{_id}", $"hana{_id}", user[..6] })
+        {
             Assert.Equal(timeline.Select(e => e.Id), (await HistoryAsync(stack, term)).Where(e => e.DirectoryUserId == user).Select(e => e.Id));
+        }
     }
 
     [Fact]

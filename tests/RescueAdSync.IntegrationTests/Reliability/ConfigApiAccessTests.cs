@@ -49,7 +49,10 @@ public sealed partial class ConfigApiAccessTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_config is not null)
+        {
             await _config.DisposeAsync();
+        }
+
         _http.Dispose();
     }
 
@@ -71,7 +74,9 @@ public sealed partial class ConfigApiAccessTests : IAsyncLifetime
             {
                 var (status, body) = await SendAsync(operation, header);
                 if (status != 401)
+                {
                     wrong.Add($"{operation} with {what}: {status} {Shorten(body)}");
+                }
             }
         }
         Assert.True(wrong.Count == 0, $"Not refused with 401:\n{string.Join("\n", wrong)}");
@@ -92,13 +97,17 @@ public sealed partial class ConfigApiAccessTests : IAsyncLifetime
                 {
                     // The request body is a placeholder, so 400/404/409 are fine; what matters is that authorization let it through.
                     if (status is 401 or 403)
+                    {
                         wrong.Add($"{operation}: {role} is admitted by the document but got {status} {Shorten(body)}");
+                    }
                 }
                 else
                 {
                     refusals++;
                     if (status != 403)
+                    {
                         wrong.Add($"{operation}: {role} is not admitted but got {status} {Shorten(body)}");
+                    }
                 }
             }
         }
@@ -135,7 +144,10 @@ public sealed partial class ConfigApiAccessTests : IAsyncLifetime
         Assert.NotEmpty(scripts);
         var everything = new StringBuilder(html);
         foreach (var script in scripts)
+        {
             everything.Append(await _http.GetStringAsync(new Uri(new Uri(_http.BaseAddress!, "/admin/"), script)));
+        }
+
         var text = everything.ToString();
         Assert.DoesNotContain(MarkerBindDn, text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("pw-n8V2", text, StringComparison.Ordinal);
@@ -167,7 +179,10 @@ public sealed partial class ConfigApiAccessTests : IAsyncLifetime
             foreach (var operation in path.Value.EnumerateObject())
             {
                 if (operation.Name is "parameters" or "summary" or "description" or "servers")
+                {
                     continue;
+                }
+
                 var roles = operation.Value.TryGetProperty(RolesExtension, out var r) ? r.EnumerateArray().Select(x => x.GetString()!).ToArray() : null;
                 Assert.True(path.Name.StartsWith("/api/", StringComparison.Ordinal),
                     $"{operation.Name.ToUpperInvariant()} {path.Name} is outside /api and not covered by the API-key rules");
@@ -192,7 +207,10 @@ public sealed partial class ConfigApiAccessTests : IAsyncLifetime
         using var request = new HttpRequestMessage(new HttpMethod(operation.Method), path);
         request.Headers.Authorization = authorization;
         if (operation.Method is "POST" or "PUT" or "PATCH")
+        {
             request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        }
+
         using var response = await _http.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }

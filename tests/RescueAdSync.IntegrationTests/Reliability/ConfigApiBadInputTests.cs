@@ -45,7 +45,10 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_config is not null)
+        {
             await _config.DisposeAsync();
+        }
+
         _http.Dispose();
     }
 

@@ -27,7 +27,9 @@ public sealed class ConfigOutageTests(SlapdFixture slapd, RabbitMqFixture rabbit
         });
         output.WriteLine($"config service stopped {FaultToleranceTests.Outage.TotalSeconds:0} s: {timings}");
         foreach (var service in new[] { "provisioner", "ad-reader" })
+        {
             Assert.NotNull(stream.Stack.Service(service).ProcessId); // still running: an outage of the store is no reason to exit
+        }
     }
 
     [Fact]

@@ -45,18 +45,29 @@ public sealed class ConfigReplicaConsistencyTests : IAsyncLifetime
         };
         // One after the other: the first migrates the empty database.
         for (var i = 1; i <= 2; i++)
+        {
             _replicas.Add(await ServiceProcess.StartAsync($"replicas-config-{i}", RepoPaths.ServiceDll("config", "RescueAdSync.Config"), environment));
+        }
+
         _balancer = RoundRobinBalancer.Start(_replicas.Select(r => r.Port).ToList());
     }
 
     public async Task DisposeAsync()
     {
         if (_balancer is not null)
+        {
             await _balancer.DisposeAsync();
+        }
+
         foreach (var replica in _replicas)
+        {
             await replica.DisposeAsync();
+        }
+
         if (_postgres is not null)
+        {
             await _postgres.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -134,7 +145,10 @@ public sealed class ConfigReplicaConsistencyTests : IAsyncLifetime
         // with a valid key from the same address in between.
         var answers = new List<(bool Valid, Routed Answer)>();
         foreach (var valid in new[] { false, false, true, false, false, true })
+        {
             answers.Add((valid, await OnNextReplicaAsync(() => (valid ? reader : wrong).GetAsync("/api/mappings"))));
+        }
+
         var refusedOnA = await OnNextReplicaAsync(() => wrong.GetAsync("/api/mappings"));
         var refusedOnB = await OnNextReplicaAsync(() => wrong.GetAsync("/api/mappings"));
         var validOnA = await OnNextReplicaAsync(() => admin.GetAsync("/api/mappings"));
@@ -177,8 +191,10 @@ public sealed class ConfigReplicaConsistencyTests : IAsyncLifetime
     private static void AssertAlternating(params Routed[] answers)
     {
         for (var i = 1; i < answers.Length; i++)
+        {
             Assert.True(answers[i].Backend != answers[i - 1].Backend,
                 $"requests {i} and {i + 1} both went to replica {answers[i].Backend}: {string.Join(",", answers.Select(a => a.Backend))}");
+        }
     }
 
     private HttpClient Client(string key)

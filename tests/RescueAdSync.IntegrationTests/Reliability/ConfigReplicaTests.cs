@@ -53,7 +53,9 @@ public sealed class ConfigReplicaTests(SlapdFixture slapd, RabbitMqFixture rabbi
             {
                 http.DefaultRequestHeaders.ConnectionClose = true;
                 for (var i = 0; i < 6; i++)
+                {
                     Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+                }
             }
 
             // The reader and the provisioner reconnect by themselves and reach the survivor; the dead replica stays dead
@@ -78,7 +80,9 @@ public sealed class ConfigReplicaTests(SlapdFixture slapd, RabbitMqFixture rabbi
             http.DefaultRequestHeaders.ConnectionClose = true;
             http.DefaultRequestHeaders.Authorization = stack.ConfigAdmin.DefaultRequestHeaders.Authorization;
             for (var i = 0; i < 4; i++)
+            {
                 Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/mappings")).StatusCode);
+            }
         }
         Assert.True(balancer.ConnectionsTo(0) > before, balancer.ToString());
         var leader = await ScaleOutFaultTests.OnlyLeaderAsync(stack, readers);

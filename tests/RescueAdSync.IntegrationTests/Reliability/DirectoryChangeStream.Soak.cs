@@ -49,7 +49,9 @@ public sealed partial class DirectoryChangeStream
                 foreach (var technician in technicians)
                 {
                     if (pending.TryGetValue(technician.Name, out var expected) && technician.Email == expected.Mail && technician.Status == expected.Status)
+                    {
                         pending.Remove(technician.Name);
+                    }
                 }
                 var lagSum = await SyncStack.MetricSumAsync(provisioner, "adsync_sync_lag_seconds_sum");
                 var lagCount = await SyncStack.MetricSumAsync(provisioner, "adsync_sync_lag_seconds_count");
@@ -87,8 +89,15 @@ public sealed partial class DirectoryChangeStream
                     var known = (await Stack.Emulator.GetTechniciansAsync()).Select(t => t.Name).ToHashSet();
                     var victim = fresh.FirstOrDefault(k => known.Contains(Name(k)));
                     if (victim is null)
+                    {
                         continue;
-                    lock (_everRemoved) _everRemoved.Add($"{victim}{_id}");
+                    }
+
+                    lock (_everRemoved)
+                    {
+                        _everRemoved.Add($"{victim}{_id}");
+                    }
+
                     ldap.RemoveValue(_group, "member", UserDn(_ou, victim));
                     fresh.Remove(victim);
                     members.Remove(victim);
@@ -120,7 +129,10 @@ public sealed partial class DirectoryChangeStream
     private static long RssKb(ServiceProcess service)
     {
         if (service.ProcessId is not { } pid)
+        {
             return 0;
+        }
+
         try
         {
             var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));

@@ -172,7 +172,10 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
         {
             differences = await DifferencesAsync();
             if (differences.Count == 0)
+            {
                 return;
+            }
+
             await Task.Delay(250);
         }
         Assert.Fail($"The emulator did not converge for {what} within {timeout.TotalSeconds:0} s:\n{string.Join("\n", differences)}\n{Stack.Output}");
@@ -192,9 +195,15 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
         var technicians = await Stack.Emulator.GetTechniciansAsync();
         var differences = new List<string>();
         foreach (var duplicate in technicians.GroupBy(t => t.Email).Where(g => g.Count() > 1))
+        {
             differences.Add($"duplicate technicians for {duplicate.Key}: {string.Join("; ", duplicate)}");
+        }
+
         foreach (var deleted in technicians.Where(t => t.Deleted))
+        {
             differences.Add($"deleted: {deleted}");
+        }
+
         foreach (var user in expected)
         {
             var found = technicians.Where(t => t.Name == user.Name).ToList();
@@ -205,14 +214,25 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
             }
             var technician = found[0];
             if (technician.Email != user.Mail)
+            {
                 differences.Add($"{user.Name}: email {technician.Email}, expected {user.Mail}");
+            }
+
             if (technician.Status != user.Status)
+            {
                 differences.Add($"{user.Name}: status {technician.Status}, expected {user.Status}");
+            }
+
             if (technician.ParentId != Stack.TechnicianGroupId)
+            {
                 differences.Add($"{user.Name}: in group {technician.ParentId}, expected {Stack.TechnicianGroupId}");
+            }
         }
         if (technicians.Count != expected.Count)
+        {
             differences.Add($"{technicians.Count} technicians, expected {expected.Count}");
+        }
+
         return differences;
     }
 
@@ -234,7 +254,10 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
                     ? "Enabled" : "Disabled")));
         }
         lock (_deleted)
+        {
             users.AddRange(_deleted.Values.Select(user => (user.Name, user.Mail, "Disabled")));
+        }
+
         return users;
     }
 
@@ -277,34 +300,57 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
                         ldap.Replace(dn, "mail", Mail($"{step.Key}{_id}", step.MailVersion));
                         break;
                     case StepKind.Remove:
-                        lock (_everRemoved) _everRemoved.Add($"{step.Key}{_id}");
+                        lock (_everRemoved)
+                        {
+                            _everRemoved.Add($"{step.Key}{_id}");
+                        }
+
                         Idempotent(() => ldap.RemoveValue(_group, "member", dn), retry);
                         break;
                     case StepKind.ReAdd:
                         Idempotent(() => ldap.AddValue(_group, "member", dn), retry);
                         break;
                     case StepKind.Disable:
-                        lock (_everRemoved) _everRemoved.Add($"{step.Key}{_id}");
+                        lock (_everRemoved)
+                        {
+                            _everRemoved.Add($"{step.Key}{_id}");
+                        }
+
                         ldap.Replace(dn, DisabledAttribute, "TRUE");
                         break;
                     case StepKind.Enable:
                         Idempotent(() => ldap.Replace(dn, DisabledAttribute), retry);
                         break;
                     case StepKind.Delete:
-                        lock (_everRemoved) _everRemoved.Add($"{step.Key}{_id}");
+                        lock (_everRemoved)
+                        {
+                            _everRemoved.Add($"{step.Key}{_id}");
+                        }
+
                         bool known;
-                        lock (_deleted) known = _deleted.ContainsKey(step.Key);
+                        lock (_deleted)
+                        {
+                            known = _deleted.ContainsKey(step.Key);
+                        }
+
                         if (!known)
                         {
                             // Read before the delete is sent: once recorded, a retry only repeats the delete.
                             var last = (ldap.Read(dn, "displayName"), ldap.Read(dn, "mail"));
-                            lock (_deleted) _deleted[step.Key] = last;
+                            lock (_deleted)
+                            {
+                                _deleted[step.Key] = last;
+                            }
                         }
                         Idempotent(() => ldap.Delete(dn), retry);
                         break;
                     case StepKind.MoveOut:
                         // memberof-refint keeps the group's member value on the moved entry, as AD does.
-                        lock (_everRemoved) _everRemoved.Add($"{step.Key}{_id}");
+                        lock (_everRemoved)
+                        {
+                            _everRemoved.Add($"{step.Key}{_id}");
+                        }
+
                         Idempotent(() => ldap.Move(dn, _parked), retry);
                         break;
                     case StepKind.MoveBack:

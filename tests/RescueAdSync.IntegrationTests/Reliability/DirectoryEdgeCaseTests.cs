@@ -169,7 +169,10 @@ public sealed class DirectoryEdgeCaseTests(SlapdFixture slapd, RabbitMqFixture r
         catch
         {
             if (stack is not null)
+            {
                 await stack.DisposeAsync();
+            }
+
             ldap.Dispose();
             throw;
         }
@@ -194,7 +197,10 @@ public sealed class DirectoryEdgeCaseTests(SlapdFixture slapd, RabbitMqFixture r
             var person = Person(name, mail).Select(a => a.Item1 == "cn" ? ("cn", new[] { $"{key} {id}" }) : a).ToArray();
             ldap.Add(UserDn(key), person);
             if (member)
+            {
                 ldap.AddValue(group, "member", UserDn(key));
+            }
+
             return EntryUuid(key);
         }
 

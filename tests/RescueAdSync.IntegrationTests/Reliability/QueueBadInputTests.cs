@@ -43,7 +43,10 @@ public sealed class QueueBadInputTests(SlapdFixture slapd, RabbitMqFixture rabbi
             "five messages in user-changed_error", TimeSpan.FromSeconds(60));
         var reasons = await stack.ReadFaultReasonsAsync("user-changed_error", 5);
         foreach (var reason in reasons)
+        {
             output.WriteLine($"error queue reason: {reason}");
+        }
+
         Assert.All(reasons, r => Assert.False(string.IsNullOrWhiteSpace(r), "a message in the error queue without a reason"));
         Assert.Contains(reasons, r => r.Contains("does not exist in the config service", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.Contains("No consumer takes this message", StringComparison.Ordinal)

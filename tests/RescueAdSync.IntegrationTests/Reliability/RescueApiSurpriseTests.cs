@@ -80,7 +80,10 @@ public sealed class RescueApiSurpriseTests(RabbitMqFixture rabbit, ITestOutputHe
         IReadOnlyList<EmulatedTechnician> technicians = [];
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while ((technicians = await stack.Emulator.GetTechniciansAsync()).Count != 1 && DateTime.UtcNow < deadline)
+        {
             await Task.Delay(500);
+        }
+
         Assert.True(technicians.Count == 1,
             $"{technicians.Count} technicians for one user after a truncated createUser, expected 1: {string.Join("; ", technicians)}");
         await AssertNoDuplicateAsync(stack);

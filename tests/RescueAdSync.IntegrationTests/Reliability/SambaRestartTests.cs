@@ -101,7 +101,11 @@ public sealed class SambaRestartTests(RabbitMqFixture rabbit, ITestOutputHelper 
 
     private Task RemoveAsync(SambaDc dc, string ou, string group, string key, HashSet<string> removed)
     {
-        lock (removed) removed.Add(Mail(key, 1));
+        lock (removed)
+        {
+            removed.Add(Mail(key, 1));
+        }
+
         return LdapAsync(dc, ldap => ldap.RemoveValue(group, "member", UserDn(ou, key)));
     }
 
@@ -155,7 +159,11 @@ public sealed class SambaRestartTests(RabbitMqFixture rabbit, ITestOutputHelper 
     private static async Task AssertNoUnexpectedDisableAsync(SyncStack stack, HashSet<string> removed)
     {
         HashSet<string> allowed;
-        lock (removed) allowed = [.. removed];
+        lock (removed)
+        {
+            allowed = [.. removed];
+        }
+
         var wrong = (await stack.Emulator.GetTechniciansAsync()).Where(t => t.Status != "Enabled" && !allowed.Contains(t.Email)).ToList();
         Assert.True(wrong.Count == 0, $"Disabled although never removed: {string.Join("; ", wrong)}\n{stack.Output}");
     }
@@ -168,7 +176,10 @@ public sealed class SambaRestartTests(RabbitMqFixture rabbit, ITestOutputHelper 
         {
             differences = await DifferencesAsync(stack, dc, ou, group);
             if (differences.Count == 0)
+            {
                 return;
+            }
+
             await Task.Delay(500);
         }
         Assert.Fail($"The emulator did not converge for {what} within {timeout.TotalSeconds:0} s:\n{string.Join("\n", differences)}\n{stack.Output}");
@@ -198,17 +209,27 @@ public sealed class SambaRestartTests(RabbitMqFixture rabbit, ITestOutputHelper 
         var technicians = await stack.Emulator.GetTechniciansAsync();
         var differences = new List<string>();
         foreach (var duplicate in technicians.GroupBy(t => t.Email).Where(g => g.Count() > 1))
+        {
             differences.Add($"duplicate technicians for {duplicate.Key}: {string.Join("; ", duplicate)}");
+        }
+
         foreach (var user in expected)
         {
             var found = technicians.Where(t => t.Name == user.Name).ToList();
             if (found.Count != 1)
+            {
                 differences.Add($"{user.Name}: {found.Count} technicians, expected 1 ({user.Mail}, {user.Status})");
+            }
             else if (found[0].Email != user.Mail || found[0].Status != user.Status || found[0].Deleted)
+            {
                 differences.Add($"{user.Name}: {found[0]}, expected {user.Mail} {user.Status}");
+            }
         }
         if (technicians.Count != expected.Count)
+        {
             differences.Add($"{technicians.Count} technicians, expected {expected.Count}");
+        }
+
         return differences;
     }
 }

@@ -65,8 +65,13 @@ public sealed class ScaleOutFaultTests(SlapdFixture slapd, RabbitMqFixture rabbi
         {
             var leaders = new List<ServiceProcess>();
             foreach (var reader in readers)
+            {
                 if (await SyncStack.IsLeaderAsync(reader))
+                {
                     leaders.Add(reader);
+                }
+            }
+
             leader = leaders.Count == 1 ? leaders[0] : null;
             return leader is not null;
         }, "exactly one leading ad-reader", TimeSpan.FromSeconds(60));

@@ -64,10 +64,15 @@ public sealed partial class SyncStack
         foreach (var line in text.Split('\n'))
         {
             if (!line.StartsWith(metric, StringComparison.Ordinal) || line.Length <= metric.Length || line[metric.Length] is not (' ' or '{'))
+            {
                 continue;
+            }
+
             var value = line[(line.LastIndexOf(' ') + 1)..];
             if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v))
+            {
                 sum += v;
+            }
         }
         return sum;
     }
@@ -90,7 +95,10 @@ internal static class EnvironmentOverlay
     public static Dictionary<string, string?> Overlay(this Dictionary<string, string?> environment, IReadOnlyDictionary<string, string?>? overrides)
     {
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
             environment[key] = value;
+        }
+
         return environment;
     }
 }

@@ -35,7 +35,10 @@ public sealed class InstanceConcurrencyLimitTests
                         InterlockedMax(ref peak, now);
                         await Task.Delay(20);
                         Interlocked.Decrement(ref running);
-                        if (Interlocked.Increment(ref handled) == messages) allHandled.TrySetResult();
+                        if (Interlocked.Increment(ref handled) == messages)
+                        {
+                            allHandled.TrySetResult();
+                        }
                     }, handler => handler.UseFilter(instanceLimit.Filter()));
                 });
             }

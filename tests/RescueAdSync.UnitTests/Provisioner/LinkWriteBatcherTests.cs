@@ -104,7 +104,9 @@ public sealed class LinkWriteBatcherTests
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             while (Volatile.Read(ref _requests) < count)
+            {
                 await Task.Delay(10, timeout.Token);
+            }
         }
 
         private static (HttpStatusCode Status, string? Reason) Answer(TechnicianLink link) => link.DirectoryUserId switch
@@ -121,9 +123,15 @@ public sealed class LinkWriteBatcherTests
             Interlocked.Increment(ref _requests);
             await _released.Task;
             if (Failing)
+            {
                 throw new HttpRequestException("config service down");
+            }
+
             if (!HasBatchEndpoint)
+            {
                 return new ApiResponse<LinkWriteResult[]>(Response(HttpStatusCode.NotFound), null, new RefitSettings());
+            }
+
             var results = links.Select(l => (l, Answer(l))).Select(a => new LinkWriteResult(a.l.DirectoryUserId, (int)a.Item2.Status, a.Item2.Reason)).ToArray();
             return new ApiResponse<LinkWriteResult[]>(Response(HttpStatusCode.OK), results, new RefitSettings());
         }

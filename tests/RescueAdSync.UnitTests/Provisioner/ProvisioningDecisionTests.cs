@@ -349,7 +349,10 @@ public sealed class ProvisioningDecisionTests
             {
                 // An unlinked user's technician is found by its email (so it has one); only such a technician can be held by another user.
                 if (link?.TechnicianNodeId is null && technician is not null)
+                {
                     technician = technician with { Email = string.IsNullOrEmpty(technician.Email) ? change.Email : technician.Email };
+                }
+
                 heldBy = link?.TechnicianNodeId is null && technician is not null ? heldBy : null;
                 var placement = mapping is not null && heldBy is null && ProvisioningDecision.NeedsPlacement(change, mapping, technician)
                     ? moved ? Placement.Moved : Placement.InGroup
@@ -372,7 +375,10 @@ public sealed class ProvisioningDecisionTests
         {
             var plan = input.Decide();
             if (CommandOf(plan) is not { } command || plan is Plan.Create { NodeId: null })
+            {
                 return;
+            }
+
             Assert.Equal(Node, command.NodeId);
             Assert.Null(input.HeldBy);
             // The technician written is the linked one, or the one with the user's email, linked by this very plan.
@@ -390,9 +396,14 @@ public sealed class ProvisioningDecisionTests
             // Older than applied never writes; the same version only when forced (an operator's resync repairs drift).
             static bool Stale(long applied, UserChanged change) => applied > change.Version || (applied == change.Version && !change.Force);
             if (input.Valid && input.Link is { } link && Stale(link.Version, input.Change))
+            {
                 Assert.IsType<Plan.Stale>(plan);
+            }
+
             if (plan is Plan.Stale stale)
+            {
                 Assert.True(Stale(stale.AppliedVersion, input.Change));
+            }
         }, iter: 20_000);
     }
 
@@ -406,9 +417,15 @@ public sealed class ProvisioningDecisionTests
             Assert.True(plan is Plan.Skip or Plan.Stale or Plan.NoTechnician or Plan.Create or Plan.NoChange or Plan.Link
                 or Plan.Update or Plan.Enable or Plan.Disable or Plan.StatusOnly, plan.GetType().Name);
             if (!input.Valid)
+            {
                 Assert.IsType<Plan.Skip>(plan);
+            }
+
             if (CommandOf(plan) is not { } command)
+            {
                 return;
+            }
+
             Assert.Null(command.Password);
             if (input.Placement == Placement.Moved)
             {

@@ -39,7 +39,9 @@ public sealed class TechnicianProvisionerTests : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_historyWriter is not null)
+        {
             await _historyWriter.DisposeAsync();
+        }
     }
 
     private static UserChanged Change(UserState state = UserState.Enabled, long version = 10, string name = "Ann Smith", string email = "ann@example.org") =>
@@ -94,7 +96,10 @@ public sealed class TechnicianProvisionerTests : IAsyncDisposable
     private IApiResponse<TechnicianLink> ReadLink(string user)
     {
         if (_concurrentWrite is { } write && ++_linkReads == write.Read)
+        {
             _links[user] = write.Link;
+        }
+
         return FakeApi.Response(_links.GetValueOrDefault(user));
     }
 
@@ -103,21 +108,34 @@ public sealed class TechnicianProvisionerTests : IAsyncDisposable
     {
         _calls.Add($"link {(link.TechnicianNodeId is { } n ? $"node {n}" : "no node")} v{link.Version}{(link.CreatePendingSince is null ? "" : " intent")}");
         if (link.History is { } entry)
+        {
             _history.Add(entry);
+        }
+
         string? refused = null;
         if (link.TechnicianNodeId is { } node && _links.Values.Any(l => l.TechnicianNodeId == node && l.DirectoryUserId != link.DirectoryUserId))
+        {
             refused = "technician-linked-elsewhere";
+        }
         else if (_links.GetValueOrDefault(link.DirectoryUserId) is { } stored && stored.Version > link.Version)
+        {
             refused = "stale-version";
+        }
         else if (_links.GetValueOrDefault(link.DirectoryUserId) is { TechnicianNodeId: { } bound } && bound != link.TechnicianNodeId)
+        {
             refused = "technician-bound";
+        }
+
         if (refused is null)
         {
             _links[link.DirectoryUserId] = link with { History = null };
             return FakeApi.Response<object>(new object());
         }
         if (link.History is not null)
+        {
             _history.Remove(link.History);
+        }
+
         var response = new HttpResponseMessage(HttpStatusCode.Conflict)
         {
             RequestMessage = new HttpRequestMessage(HttpMethod.Put, "http://config/api/links"),
@@ -363,7 +381,9 @@ public sealed class TechnicianProvisionerTests : IAsyncDisposable
         {
             // Another user, recovering from its interrupted create, claims the fresh technician first; 41 is its orphan.
             if (created++ == 0)
+            {
                 Link("bob", node);
+            }
         };
 
         var outcome = await ApplyAsync(Change());
@@ -402,11 +422,17 @@ public sealed class TechnicianProvisionerTests : IAsyncDisposable
             test._calls.Add($"setUser {command.NodeId} '{command.Name}' {(command.Enabled ? "enabled" : "disabled")}{(command.MobileAddon ? " +mobile" : "")}" +
                 $"{(command.Password is null ? "" : " +password")}");
             if (test._setUserFailures.TryDequeue(out var failure))
+            {
                 throw failure;
+            }
+
             var (technician, parent) = test._nodes[command.NodeId];
             test._nodes[command.NodeId] = (technician with
             {
-                Name = command.Name, Email = command.Email, Status = command.Enabled ? "Enabled" : "Disabled", HasMobileAddon = command.MobileAddon,
+                Name = command.Name,
+                Email = command.Email,
+                Status = command.Enabled ? "Enabled" : "Disabled",
+                HasMobileAddon = command.MobileAddon,
             }, parent);
             return Task.CompletedTask;
         }

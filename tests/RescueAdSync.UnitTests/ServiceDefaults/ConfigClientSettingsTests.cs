@@ -41,10 +41,15 @@ public sealed class ConfigClientSettingsTests
         foreach (var value in FieldValues(client))
         {
             if (value is RefitSettings settings)
+            {
                 return settings;
+            }
+
             if (value is not null && value.GetType().Name.Contains("RequestBuilder", StringComparison.Ordinal)
                 && FieldValues(value).OfType<RefitSettings>().FirstOrDefault() is { } held)
+            {
                 return held;
+            }
         }
         throw new InvalidOperationException($"{client.GetType().Name} holds no RefitSettings.");
     }
@@ -54,7 +59,9 @@ public sealed class ConfigClientSettingsTests
         for (var type = instance.GetType(); type is not null; type = type.BaseType)
         {
             foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
                 yield return field.GetValue(instance);
+            }
         }
     }
 }
