@@ -157,6 +157,27 @@ public sealed class DirectoryPreflightTests(ITestOutputHelper output) : IAsyncLi
         Assert.Contains("No domain controller found for nowhere.example.org", Line(noDc, "dns").Detail, StringComparison.Ordinal);
         Assert.Contains("dig SRV", Line(noDc, "dns").Fix, StringComparison.Ordinal);
 
+        // The domain and the keytab: Kerberos signs and seals the session, so plain LDAP passes where a password is refused.
+        var keytab = await samba.CreateUserWithKeytabAsync($"svc{suffix}", "Svc-Passw0rd!1", Path.Combine(Path.GetTempPath(), $"adsync-preflight-{suffix}.keytab"));
+        try
+        {
+            var kerberos = byDomain with
+            {
+                TlsMode = DirectoryTlsMode.None, CaBundlePem = null, BindDn = "", BindPassword = "",
+                Auth = DirectoryAuth.Kerberos, KerberosPrincipal = $"svc{suffix}@{samba.Realm}", KeytabBase64 = Convert.ToBase64String(await File.ReadAllBytesAsync(keytab)),
+            };
+            var kerberosPut = await _factory.Admin.PutAsJsonAsync("/api/directories/kerberos", kerberos);
+            Assert.True(kerberosPut.StatusCode == HttpStatusCode.OK, await kerberosPut.Content.ReadAsStringAsync());
+            var signed = (await kerberosPut.Content.ReadFromJsonAsync<DirectoryConnectionView>())!.Preflight!;
+            Assert.Equal(DirectoryCheckStatus.Pass, Line(signed, "bind").Status);
+            Assert.Contains("Kerberos (SASL GSSAPI) signs and seals", Line(signed, "tls").Detail, StringComparison.Ordinal);
+            Assert.Equal(DirectoryCheckStatus.Pass, Line(signed, "tls").Status);
+        }
+        finally
+        {
+            File.Delete(keytab);
+        }
+
         // A password bind on plain LDAP is refused by a DC that requires signing; the fail line names what to use.
         var plain = ldaps with { ServerUrls = [samba.Url], TlsMode = DirectoryTlsMode.None, CaBundlePem = null };
         var put = await _factory.Admin.PutAsJsonAsync("/api/directories/plain", plain);

@@ -161,7 +161,12 @@ public sealed partial class DirectoryPreflight(TimeProvider time, DomainControll
     private static IEnumerable<DirectoryCheck> TlsChecks(DirectoryConnectionSettings settings, IReadOnlyList<string> servers)
     {
         var trust = string.IsNullOrWhiteSpace(settings.CaBundlePem) ? "the system CA store" : "the connection's caBundlePem";
-        if (settings.TlsMode == DirectoryTlsMode.None)
+        if (settings.Auth == DirectoryAuth.Kerberos)
+        {
+            yield return new DirectoryCheck("tls", DirectoryCheckStatus.Pass,
+                "Kerberos (SASL GSSAPI) signs and seals the session: no password is sent, and a DC that requires LDAP signing accepts it without TLS.");
+        }
+        else if (settings.TlsMode == DirectoryTlsMode.None)
         {
             var remote = servers.Where(url => !IsOnThisHost(url)).ToList();
             yield return remote.Count == 0
