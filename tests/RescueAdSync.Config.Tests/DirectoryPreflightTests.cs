@@ -163,8 +163,13 @@ public sealed class DirectoryPreflightTests(ITestOutputHelper output) : IAsyncLi
         {
             var kerberos = byDomain with
             {
-                TlsMode = DirectoryTlsMode.None, CaBundlePem = null, BindDn = "", BindPassword = "",
-                Auth = DirectoryAuth.Kerberos, KerberosPrincipal = $"svc{suffix}@{samba.Realm}", KeytabBase64 = Convert.ToBase64String(await File.ReadAllBytesAsync(keytab)),
+                TlsMode = DirectoryTlsMode.None,
+                CaBundlePem = null,
+                BindDn = "",
+                BindPassword = "",
+                Auth = DirectoryAuth.Kerberos,
+                KerberosPrincipal = $"svc{suffix}@{samba.Realm}",
+                KeytabBase64 = Convert.ToBase64String(await File.ReadAllBytesAsync(keytab)),
             };
             var kerberosPut = await _factory.Admin.PutAsJsonAsync("/api/directories/kerberos", kerberos);
             Assert.True(kerberosPut.StatusCode == HttpStatusCode.OK, await kerberosPut.Content.ReadAsStringAsync());
