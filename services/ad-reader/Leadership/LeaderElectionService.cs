@@ -4,7 +4,7 @@ namespace RescueAdSync.AdReader.Leadership;
 /// Renews the lease while leading and tries to take it while following. Registered before the reader's poll loop, so
 /// on shutdown the loop stops first and the lease is released only after the last cycle has ended.
 /// </summary>
-public sealed class LeaderElectionService(LeaderElector elector) : BackgroundService
+public sealed class LeaderElectionService(LeaderElector elector, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -13,7 +13,7 @@ public sealed class LeaderElectionService(LeaderElector elector) : BackgroundSer
             try
             {
                 await elector.RenewAsync(stoppingToken);
-                await Task.Delay(elector.RenewInterval, stoppingToken);
+                await Task.Delay(elector.RenewInterval, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using RescueAdSync.AdReader.Sync;
 
@@ -15,22 +14,24 @@ public sealed class LeaderElector : IDisposable
 {
     private readonly ILeaseStore _store;
     private readonly ILogger<LeaderElector> _logger;
+    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private CancellationTokenSource? _term;
     private string _endReason = "";
     private int _terms;
 
-    public LeaderElector(ILeaseStore store, IOptions<ReaderOptions> options, ILogger<LeaderElector> logger)
+    public LeaderElector(ILeaseStore store, IOptions<ReaderOptions> options, TimeProvider time, ILogger<LeaderElector> logger)
         : this(store, options.Value.EffectiveLeaseName(), NewHolderId(),
             TimeSpan.FromSeconds(options.Value.LeaderElection.LeaseDurationSeconds),
-            TimeSpan.FromSeconds(options.Value.LeaderElection.RenewIntervalSeconds), logger)
+            TimeSpan.FromSeconds(options.Value.LeaderElection.RenewIntervalSeconds), time, logger)
     {
     }
 
     internal LeaderElector(ILeaseStore store, string leaseName, string holder, TimeSpan leaseDuration, TimeSpan renewInterval,
-        ILogger<LeaderElector> logger)
+        TimeProvider time, ILogger<LeaderElector> logger)
     {
         _store = store;
+        _time = time;
         _logger = logger;
         LeaseName = leaseName;
         Holder = holder;
@@ -89,14 +90,14 @@ public sealed class LeaderElector : IDisposable
     /// <summary>One attempt to acquire or renew; returns whether this process leads afterwards.</summary>
     public async Task<bool> RenewAsync(CancellationToken cancellationToken)
     {
-        var sent = Stopwatch.GetTimestamp();
+        var sent = _time.GetTimestamp();
         bool granted;
         try
         {
             // A hanging request must not outlive the lease it is trying to keep.
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(LeaseDuration);
-            granted = await _store.TryAcquireAsync(LeaseName, Holder, LeaseDuration, timeout.Token);
+            using var timeout = new CancellationTokenSource(LeaseDuration, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            granted = await _store.TryAcquireAsync(LeaseName, Holder, LeaseDuration, linked.Token);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -106,7 +107,7 @@ public sealed class LeaderElector : IDisposable
             return IsLeader;
         }
 
-        var remaining = LeaseDuration - Stopwatch.GetElapsedTime(sent);
+        var remaining = LeaseDuration - _time.GetElapsedTime(sent);
         if (!granted || remaining <= TimeSpan.Zero)
         {
             End(granted ? "the renewal answered after the lease had already lapsed" : "the lease is held by another replica");
@@ -117,7 +118,7 @@ public sealed class LeaderElector : IDisposable
             if (_term is not { IsCancellationRequested: false })
             {
                 _term?.Dispose();
-                _term = new CancellationTokenSource();
+                _term = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
                 _terms++;
                 _endReason = $"no renewal succeeded within {LeaseDuration.TotalSeconds:0.#} s";
                 _term.Token.Register(OnTermEnded);

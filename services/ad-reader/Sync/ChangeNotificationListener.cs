@@ -16,6 +16,7 @@ public sealed class ChangeNotificationListener(
     LeaderElector elector,
     CycleTrigger trigger,
     IOptions<ReaderOptions> options,
+    TimeProvider time,
     ILogger<ChangeNotificationListener> logger) : BackgroundService
 {
     /// <summary>A watch is renewed this often, so a silently dead connection is not kept forever.</summary>
@@ -64,11 +65,11 @@ public sealed class ChangeNotificationListener(
         }
     }
 
-    private static async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
+    private async Task WaitAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         try
         {
-            await Task.Delay(delay, cancellationToken);
+            await Task.Delay(delay, time, cancellationToken);
         }
         catch (OperationCanceledException)
         {

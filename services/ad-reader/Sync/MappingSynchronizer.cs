@@ -15,7 +15,7 @@ namespace RescueAdSync.AdReader.Sync;
 /// otherwise reads only the users changed since the mark.
 /// </summary>
 public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IOptions<ReaderOptions> options, TimeProvider time, ILogger<MappingSynchronizer> logger,
-    SyncLogReporter? syncLog = null, MassChangeGuard? guard = null, FullResync? resync = null)
+    SyncLogReporter syncLog, MassChangeGuard guard, FullResync resync)
 {
     /// <summary>The span of one UserChanged publish, inside the cycle's.</summary>
     public const string PublishSpan = "publish UserChanged";
@@ -32,7 +32,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         var previous = await stateStore.LoadAsync(mapping.Id, cancellationToken);
         // A held mapping keeps its users: a lower-priority mapping must not take them over while an operator decides.
         claims?.ClaimLastKnown(mapping, previous);
-        if (guard?.IsHeld(mapping) == true)
+        if (guard.IsHeld(mapping))
         {
             return 0;
         }
@@ -107,11 +107,8 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         // Rule 8 of docs/rules.md: a member the reader refuses is the MAH's business too, not only this process's log.
         foreach (var skipped in read.Skipped)
         {
-            if (syncLog is not null)
-            {
-                await syncLog.ReportSkippedMemberAsync(mapping.Id, skipped.Id, skipped.DistinguishedName, skipped.DisplayName, skipped.Email,
-                    skipped.Reason, correlationId, cancellationToken);
-            }
+            await syncLog.ReportSkippedMemberAsync(mapping.Id, skipped.Id, skipped.DistinguishedName, skipped.DisplayName, skipped.Email,
+                skipped.Reason, correlationId, cancellationToken);
         }
 
         var diff = MembershipDiff.Compute(mapping.Id, known, read.Members, read.Unreadable, read.Gone, mark.Version, correlationId, now);
@@ -119,7 +116,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         {
             diff = UnsettledChanges.Republish(mapping.Id, diff, unsettled, read.Members, read.Unreadable, mark.Version, correlationId, now);
         }
-        if (guard is not null && await guard.HoldsAsync(mapping, known, diff.Messages, correlationId, cancellationToken))
+        if (await guard.HoldsAsync(mapping, known, diff.Messages, correlationId, cancellationToken))
         {
             return 0; // Rule 10 of docs/rules.md: nothing published, the state stays where it was for the operator's decision.
         }
@@ -143,8 +140,8 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         }
         _unsettled.Settled(mapping.Id);
         claims?.Claim(mapping, diff.Users);
-        await (guard?.CycleCompletedAsync(mapping, cancellationToken) ?? Task.CompletedTask);
-        await (resync?.CompletedAsync(mapping, outgoing.Count, cancellationToken) ?? Task.CompletedTask);
+        await guard.CycleCompletedAsync(mapping, cancellationToken);
+        await resync.CompletedAsync(mapping, outgoing.Count, cancellationToken);
         if (diff.Messages.Count > 0)
         {
             logger.LogInformation("Mapping {MappingId}: {Mode} read{Reason}, published {Count} changes (correlation {CorrelationId}).",

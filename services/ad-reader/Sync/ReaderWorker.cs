@@ -27,7 +27,8 @@ public sealed class ReaderWorker(
     ILogger<ReaderWorker> logger,
     CycleTrigger wakeUp,
     OnDemandProvisioning onDemand,
-    PreviewReader previews) : BackgroundService
+    PreviewReader previews,
+    TimeProvider time) : BackgroundService
 {
     /// <summary>How often a follower looks whether it became leader; short, so a takeover starts reading at once.</summary>
     private static readonly TimeSpan FollowerPoll = TimeSpan.FromMilliseconds(250);
@@ -91,22 +92,22 @@ public sealed class ReaderWorker(
     }
 
     /// <summary>Waits; false when the host is stopping. Losing the lease only cuts the wait short.</summary>
-    private static async Task<bool> DelayAsync(TimeSpan delay, CancellationToken wait, CancellationToken stoppingToken, CycleTrigger? wakeUp = null)
+    private async Task<bool> DelayAsync(TimeSpan delay, CancellationToken wait, CancellationToken stoppingToken, CycleTrigger? wakeUp = null)
     {
         try
         {
             if (wakeUp is null)
             {
-                await Task.Delay(delay, wait);
+                await Task.Delay(delay, time, wait);
                 return !stoppingToken.IsCancellationRequested;
             }
             // A change notification (ChangeNotificationListener) or a ConfigChanged message cuts the wait short; the
             // cycle still decides what changed, and the poll interval stays the fallback. At most one early cycle per
             // second, however busy the directory is.
             var gap = delay < MinimumGap ? delay : MinimumGap;
-            await Task.Delay(gap, wait);
+            await Task.Delay(gap, time, wait);
             using var waited = CancellationTokenSource.CreateLinkedTokenSource(wait);
-            await Task.WhenAny(Task.Delay(delay - gap, waited.Token), wakeUp.WaitAsync(waited.Token));
+            await Task.WhenAny(Task.Delay(delay - gap, time, waited.Token), wakeUp.WaitAsync(waited.Token));
             await waited.CancelAsync();
         }
         catch (OperationCanceledException)
@@ -123,7 +124,7 @@ public sealed class ReaderWorker(
     /// </summary>
     public async Task<TimeSpan?> RunCycleAsync(CancellationToken cancellationToken)
     {
-        var stopwatch = Stopwatch.StartNew();
+        var started = time.GetTimestamp();
         var polled = true;
         // A root of its own: nothing the worker did before belongs to this cycle's trace.
         Activity.Current = null;
@@ -144,7 +145,7 @@ public sealed class ReaderWorker(
         {
             if (polled)
             {
-                ReaderMetrics.PollDuration.Observe(stopwatch.Elapsed.TotalSeconds);
+                ReaderMetrics.PollDuration.Observe(time.GetElapsedTime(started).TotalSeconds);
             }
         }
     }
@@ -197,13 +198,13 @@ public sealed class ReaderWorker(
             foreach (var mapping in configuration.Mappings)
             {
                 var label = mapping.Id.ToString();
-                var stopwatch = Stopwatch.StartNew();
+                var mappingStarted = time.GetTimestamp();
                 try
                 {
                     await synchronizer.SyncAsync(session, directory, mapping, highWaterMark, publisher, correlationId, cancellationToken, claims);
                     await onDemand.RunAsync(session, directory, mapping, publisher, correlationId, cancellationToken, claims);
                     syncLog.Recovered(mapping.Id);
-                    WatermarkMetrics.Succeeded(label);
+                    WatermarkMetrics.Succeeded(label, time.GetUtcNow());
                 }
                 catch (DirectoryReadException ex)
                 {
@@ -224,7 +225,7 @@ public sealed class ReaderWorker(
                 }
                 finally
                 {
-                    ReaderMetrics.CycleDuration.WithLabels(label).Observe(stopwatch.Elapsed.TotalSeconds);
+                    ReaderMetrics.CycleDuration.WithLabels(label).Observe(time.GetElapsedTime(mappingStarted).TotalSeconds);
                 }
             }
             await previews.RunAsync(session, configuration, highWaterMark, publisher, correlationId, cancellationToken);

@@ -22,9 +22,7 @@ public static class WatermarkMetrics
     static WatermarkMetrics() => Metrics.DefaultRegistry.AddBeforeCollectCallback(Refresh);
 
     /// <summary>Called after a mapping's cycle ended without error (also when nothing had changed).</summary>
-    public static void Succeeded(string mapping) => Succeeded(mapping, DateTimeOffset.UtcNow);
-
-    internal static void Succeeded(string mapping, DateTimeOffset at)
+    public static void Succeeded(string mapping, DateTimeOffset at)
     {
         LastSuccess[mapping] = at;
         LastSuccessTimestamp.WithLabels(mapping).Set(at.ToUnixTimeMilliseconds() / 1000.0);

@@ -10,7 +10,7 @@ using RescueAdSync.ServiceDefaults.Tracing;
 namespace RescueAdSync.Provisioner.Consumers;
 
 public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, RescueAuthGate authGate, SyncLogWriter syncLog, TimeProvider clock,
-    LinkStore? links = null, Operations.ProvisionReporter? reporter = null)
+    LinkStore links, Operations.ProvisionReporter reporter)
     : IConsumer<UserChanged>
 {
     // Longer Retry-After values are left to the retry policy's own growing intervals rather than holding the message here.
@@ -54,7 +54,7 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
                     ProvisionerMetrics.SyncLag.Observe(Math.Max(0, (clock.GetUtcNow() - change.ObservedAt).TotalSeconds));
                 }
 
-                await (links is null ? Task.CompletedTask : reporter?.ReportAsync(change, outcome, links, ct) ?? Task.CompletedTask);
+                await reporter.ReportAsync(change, outcome, links, ct);
                 return;
             }
             catch (RescueApiException ex) when (ex.Kind == RescueErrorKind.Authentication)
@@ -69,7 +69,7 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
                 await syncLog.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Error, "provisioner", ex.Method,
                     $"Rescue rejected the change ({change.State}): {ex.Message}", change.MappingId, change.DirectoryUserId,
                     ex.Code, false, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
-                await (reporter?.FailedAsync(change, $"Rescue rejected the change ({ex.Code}): {ex.Message}", ct) ?? Task.CompletedTask);
+                await reporter.FailedAsync(change, $"Rescue rejected the change ({ex.Code}): {ex.Message}", ct);
                 return;
             }
             catch (RescueApiException ex)
@@ -93,7 +93,7 @@ public sealed class UserChangedConsumer(TechnicianProvisioner provisioner, Rescu
                     ex is UnknownMappingException ? "resolve-mapping" : "validate",
                     $"{ex.Message} The message was moved to the user-changed_error queue.", NullIfEmpty(change.MappingId), change.DirectoryUserId,
                     ex is UnknownMappingException ? "UNKNOWN_MAPPING" : "INVALID_MESSAGE", false, change.CorrelationId, DisplayName: change.DisplayName, Email: change.Email), ct);
-                await (reporter?.FailedAsync(change, ex.Message, ct) ?? Task.CompletedTask);
+                await reporter.FailedAsync(change, ex.Message, ct);
                 throw;
             }
         }

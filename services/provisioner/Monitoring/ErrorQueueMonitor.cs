@@ -13,7 +13,7 @@ namespace RescueAdSync.Provisioner.Monitoring;
 /// and <c>adsync_error_queue_depth_read_errors_total</c> grows.
 /// </summary>
 public sealed class ErrorQueueMonitor(IOptions<RabbitMqOptions> rabbit, IOptions<ErrorQueueMonitorOptions> options,
-    ILogger<ErrorQueueMonitor> logger) : BackgroundService
+    TimeProvider time, ILogger<ErrorQueueMonitor> logger) : BackgroundService
 {
     private const ushort NotFound = 404;
 
@@ -49,7 +49,7 @@ public sealed class ErrorQueueMonitor(IOptions<RabbitMqOptions> rabbit, IOptions
             }
             try
             {
-                await Task.Delay(interval, stoppingToken);
+                await Task.Delay(interval, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {

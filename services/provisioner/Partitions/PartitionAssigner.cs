@@ -21,6 +21,7 @@ public sealed class PartitionAssigner(
     PartitionMembership membership,
     PartitionTopology topology,
     IOptions<ProvisionerOptions> options,
+    TimeProvider time,
     ILogger<PartitionAssigner> logger) : BackgroundService
 {
     private readonly Dictionary<int, HostReceiveEndpointHandle> _connected = [];
@@ -34,14 +35,14 @@ public sealed class PartitionAssigner(
         await RetryUntilDoneAsync(topology.DeclareAsync, "declaring the partition queues", stoppingToken);
 
         // Listen before taking anything: an instance joining a running group takes only its share.
-        var listenUntil = DateTime.UtcNow + 2 * beat;
+        var listenUntil = time.GetUtcNow() + 2 * beat;
         try
         {
-            using var timer = new PeriodicTimer(beat);
+            using var timer = new PeriodicTimer(beat, time);
             do
             {
                 await PublishHeartbeatAsync(stoppingToken);
-                if (DateTime.UtcNow < listenUntil)
+                if (time.GetUtcNow() < listenUntil)
                 {
                     continue;
                 }
@@ -112,7 +113,7 @@ public sealed class PartitionAssigner(
     {
         try
         {
-            await bus.Publish(new ProvisionerHeartbeat(membership.InstanceId, DateTimeOffset.UtcNow), ct);
+            await bus.Publish(new ProvisionerHeartbeat(membership.InstanceId, time.GetUtcNow()), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -133,7 +134,7 @@ public sealed class PartitionAssigner(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning("{What} failed ({Error}); retrying in {Delay}", what, ex.Message, delay);
-                await Task.Delay(delay, ct);
+                await Task.Delay(delay, time, ct);
             }
         }
     }

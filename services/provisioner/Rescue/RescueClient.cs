@@ -11,7 +11,7 @@ namespace RescueAdSync.Provisioner.Rescue;
 /// <see cref="IRescueCredentialsSource"/> on every call, so a token replaced in the config service is used at once.
 /// No retries here: retries live in one layer (MassTransit redelivery), and createUser is not idempotent.
 /// </summary>
-public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCredentialsSource credentialsSource) : IRescueClient
+public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCredentialsSource credentialsSource, TimeProvider time) : IRescueClient
 {
     public const string HttpClientName = "rescue";
 
@@ -110,7 +110,7 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
         var credentials = await credentialsSource.GetAsync(ct);
         form["authcode"] = credentials.ServiceToken;
         var result = "TRANSPORT";
-        var stopwatch = Stopwatch.StartNew();
+        var started = time.GetTimestamp();
         try
         {
             using var response = await call(CreateApi(credentials.ApiBaseUrl), form);
@@ -169,7 +169,7 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
         finally
         {
             RescueMetrics.Requests.WithLabels(method, result).Inc();
-            RescueMetrics.Duration.WithLabels(method, result).Observe(stopwatch.Elapsed.TotalSeconds);
+            RescueMetrics.Duration.WithLabels(method, result).Observe(time.GetElapsedTime(started).TotalSeconds);
         }
     }
 
@@ -181,7 +181,7 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
         return RestService.ForGenerated<IRescueApi>(client, Settings);
     }
 
-    private static RescueApiException FromHttpStatus(string method, HttpResponseMessage response)
+    private RescueApiException FromHttpStatus(string method, HttpResponseMessage response)
     {
         var status = (int)response.StatusCode;
         var code = $"HTTP_{status}";
@@ -194,7 +194,7 @@ public sealed class RescueClient(IHttpClientFactory httpClientFactory, IRescueCr
         var retryAfter = response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
-            { Date: { } date } => Max(date - DateTimeOffset.UtcNow, TimeSpan.Zero),
+            { Date: { } date } => Max(date - time.GetUtcNow(), TimeSpan.Zero),
             _ => (TimeSpan?)null,
         };
         var hint = retryAfter is { } wait ? $", retry after {wait.TotalSeconds:0.#} s" : "";

@@ -11,6 +11,7 @@ public static class RescueClientExtensions
     public static IServiceCollection AddRescueClient(this IServiceCollection services)
     {
         services.AddHttpClient(RescueClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IRescueClient, RescueClient>();
         return services;
     }

@@ -21,6 +21,7 @@ public sealed class RescueAuthGate(
     SyncLogWriter syncLog,
     IOptions<ProvisionerOptions> options,
     IHostApplicationLifetime lifetime,
+    TimeProvider time,
     ILogger<RescueAuthGate> logger)
 {
     private readonly Lock _lock = new();
@@ -70,7 +71,7 @@ public sealed class RescueAuthGate(
     {
         try
         {
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.AuthRecheckSeconds));
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.AuthRecheckSeconds), time);
             // The first check probes even unchanged credentials: the token may have been replaced between the refused
             // call and this trip, and then no later change would ever be seen.
             RescueCredentials? probed = null;

@@ -33,7 +33,7 @@ public static class RescueApi
     }
 
     private static async Task HandleAsync(string method, HttpContext context, EmulatorState state, FaultInjector faults, LostAnswers lostAnswers, CallLog log,
-        SurpriseInjector surprises)
+        SurpriseInjector surprises, TimeProvider time)
     {
         var ct = context.RequestAborted;
         var parameters = await ReadParametersAsync(context.Request, ct);
@@ -41,7 +41,7 @@ public static class RescueApi
         var fault = faults.Next();
         if (fault.Latency > TimeSpan.Zero)
         {
-            await Task.Delay(fault.Latency, ct);
+            await Task.Delay(fault.Latency, time, ct);
         }
 
         if (fault.Reset)

@@ -30,8 +30,7 @@ public sealed class CycleMemoryTests
         var directory = new DirectoryConnectionSettings(DirectoryKind.ActiveDirectory, ["ldap://fake"], "admin", "pw", "DC=x");
         var large = new Mapping(Guid.NewGuid(), group, 1, false, true, DateTimeOffset.UtcNow);
         var small = new Mapping(Guid.NewGuid(), group, 2, false, true, DateTimeOffset.UtcNow);
-        var synchronizer = new MappingSynchronizer(new InMemoryReaderStateStore(), Options.Create(new ReaderOptions()), TimeProvider.System,
-            NullLogger<MappingSynchronizer>.Instance);
+        var synchronizer = Synchronizers.Create(new InMemoryReaderStateStore());
         var publisher = PublishRecorder.Create();
         var session = new FakeDirectorySession
         {

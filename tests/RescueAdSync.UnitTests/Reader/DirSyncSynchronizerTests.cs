@@ -21,7 +21,7 @@ public sealed class DirSyncSynchronizerTests
     private readonly MappingSynchronizer _synchronizer;
 
     public DirSyncSynchronizerTests() =>
-        _synchronizer = new MappingSynchronizer(_store, Options.Create(new ReaderOptions()), TimeProvider.System, NullLogger<MappingSynchronizer>.Instance);
+        _synchronizer = Synchronizers.Create(_store);
 
     private static LdapEntry User(Guid id, long usn, string mail) =>
         Entries.Of($"CN={mail},DC=x", id.ToByteArray(), ("uSNChanged", usn.ToString()), ("cn", mail), ("mail", mail), ("userAccountControl", "512"),

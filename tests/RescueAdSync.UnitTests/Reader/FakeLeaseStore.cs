@@ -3,7 +3,7 @@ using RescueAdSync.AdReader.Leadership;
 namespace RescueAdSync.UnitTests.Reader;
 
 /// <summary>A lease store with the config service's rule (one holder until it lapses) that a test can also make unreachable.</summary>
-public sealed class FakeLeaseStore : ILeaseStore
+public sealed class FakeLeaseStore(TimeProvider time) : ILeaseStore
 {
     private readonly Lock _gate = new();
     private string? _holder;
@@ -14,13 +14,16 @@ public sealed class FakeLeaseStore : ILeaseStore
 
     public List<string> Released { get; } = [];
 
+    /// <summary>Runs while a request is being answered, e.g. to let time pass as a slow store would.</summary>
+    public Action? WhileAnswering { get; set; }
+
     public string? Holder
     {
         get
         {
             lock (_gate)
             {
-                return _expiresAt > DateTimeOffset.UtcNow ? _holder : null;
+                return _expiresAt > time.GetUtcNow() ? _holder : null;
             }
         }
     }
@@ -30,7 +33,7 @@ public sealed class FakeLeaseStore : ILeaseStore
     {
         lock (_gate)
         {
-            (_holder, _expiresAt) = (holder, DateTimeOffset.UtcNow + ttl);
+            (_holder, _expiresAt) = (holder, time.GetUtcNow() + ttl);
         }
     }
 
@@ -40,13 +43,14 @@ public sealed class FakeLeaseStore : ILeaseStore
         {
             return Task.FromException<bool>(new HttpRequestException("lease store unreachable"));
         }
+        WhileAnswering?.Invoke();
         lock (_gate)
         {
-            if (_holder != holder && _expiresAt > DateTimeOffset.UtcNow)
+            if (_holder != holder && _expiresAt > time.GetUtcNow())
             {
                 return Task.FromResult(false);
             }
-            (_holder, _expiresAt) = (holder, DateTimeOffset.UtcNow + ttl);
+            (_holder, _expiresAt) = (holder, time.GetUtcNow() + ttl);
             return Task.FromResult(true);
         }
     }

@@ -20,7 +20,8 @@ public sealed class FullResyncTests
     [Fact]
     public async Task A_requested_resync_reads_in_full_and_republishes_every_known_state_forced_at_its_version_even_when_nothing_changed()
     {
-        var synchronizer = new MappingSynchronizer(_store, Options.Create(new ReaderOptions()), TimeProvider.System, NullLogger<MappingSynchronizer>.Instance);
+        var operations = new OperationsRecorder();
+        var synchronizer = Synchronizers.Create(_store, operations: operations);
         var alice = Guid.NewGuid();
         var bob = Guid.NewGuid();
         _session.Members = [User(alice, 60, "alice@x"), User(bob, 61, "bob@x")];
@@ -28,10 +29,12 @@ public sealed class FullResyncTests
         var first = _publisher.Recorder.Published.Cast<UserChanged>().ToList();
         _session.Calls.Clear();
 
-        var count = await synchronizer.SyncAsync(_session, Directory, Mapping with { ResyncRequestId = Guid.NewGuid() }, _session.Mark,
+        var request = Guid.NewGuid();
+        var count = await synchronizer.SyncAsync(_session, Directory, Mapping with { ResyncRequestId = request }, _session.Mark,
             _publisher.Endpoint, Guid.NewGuid(), CancellationToken.None);
 
         Assert.Equal(2, count);
+        Assert.Equal([(request, 2)], operations.ResyncsDone);
         Assert.Contains("members", _session.Calls); // a full read, although the directory did not change
         var forced = _publisher.Recorder.Published.Skip(first.Count).Cast<UserChanged>().ToList();
         Assert.All(forced, m => Assert.True(m.Force));

@@ -79,7 +79,7 @@ public sealed class IdleCycleCostTests
     private static (long First, long Later) IdleAllocations(int users, int? lowerUsers)
     {
         var store = new InMemoryReaderStateStore();
-        var synchronizer = new MappingSynchronizer(store, Options.Create(new ReaderOptions()), TimeProvider.System, NullLogger<MappingSynchronizer>.Instance);
+        var synchronizer = Synchronizers.Create(store);
         var publisher = PublishRecorder.Create();
         var mappings = new List<(Mapping Mapping, FakeDirectorySession Session)>
         {

@@ -1,16 +1,20 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using RescueAdSync.AdReader.Leadership;
 
 namespace RescueAdSync.UnitTests.Reader;
 
 public sealed class LeaderElectorTests
 {
-    /// <summary>Long enough for a busy machine between two renewals, short enough to watch a lease lapse.</summary>
-    private static readonly TimeSpan Ttl = TimeSpan.FromMilliseconds(1500);
-    private readonly FakeLeaseStore _store = new();
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(2);
+    private readonly FakeTimeProvider _time = new();
+    private readonly FakeLeaseStore _store;
+
+    public LeaderElectorTests() => _store = new FakeLeaseStore(_time);
 
     private LeaderElector Elector(string holder) =>
-        new(_store, "ad-reader", holder, Ttl, TimeSpan.FromMilliseconds(200), NullLogger<LeaderElector>.Instance);
+        new(_store, "ad-reader", holder, Ttl, RenewInterval, _time, NullLogger<LeaderElector>.Instance);
 
     [Fact]
     public async Task A_free_lease_is_acquired_and_the_holder_leads()
@@ -33,9 +37,9 @@ public sealed class LeaderElectorTests
         await elector.RenewAsync(CancellationToken.None);
         var term = elector.LeadershipToken;
 
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 20; i++)
         {
-            await Task.Delay(200);
+            _time.Advance(RenewInterval);
             Assert.True(await elector.RenewAsync(CancellationToken.None));
         }
 
@@ -82,11 +86,27 @@ public sealed class LeaderElectorTests
         Assert.True(await elector.RenewAsync(CancellationToken.None));
         Assert.False(term.IsCancellationRequested);
 
-        // Nobody renews, yet the term ends by itself once the lease we last got has lapsed.
-        using var lapsed = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await Task.Delay(Timeout.Infinite, term).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(lapsed.Token);
+        // Nobody renews, yet the term ends by itself once the lease we last got has lapsed, not a moment earlier.
+        _time.Advance(Ttl - TimeSpan.FromMilliseconds(1));
+        Assert.False(term.IsCancellationRequested);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(term.IsCancellationRequested);
         Assert.False(elector.IsLeader);
         Assert.False(await elector.RenewAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_renewal_answered_only_after_the_lease_lapsed_ends_the_term()
+    {
+        using var elector = Elector("a");
+        await elector.RenewAsync(CancellationToken.None);
+        var term = elector.LeadershipToken;
+
+        _store.WhileAnswering = () => _time.Advance(Ttl);
+        Assert.False(await elector.RenewAsync(CancellationToken.None));
+
+        Assert.True(term.IsCancellationRequested);
+        Assert.False(elector.IsLeader);
     }
 
     [Fact]
@@ -94,11 +114,11 @@ public sealed class LeaderElectorTests
     {
         using var elector = Elector("a");
         await elector.RenewAsync(CancellationToken.None);
-        _store.TakeOver("b", TimeSpan.FromMilliseconds(300));
+        _store.TakeOver("b", TimeSpan.FromSeconds(30));
         await elector.RenewAsync(CancellationToken.None);
         Assert.False(elector.IsLeader);
 
-        await Task.Delay(400);
+        _time.Advance(TimeSpan.FromSeconds(30));
 
         Assert.True(await elector.RenewAsync(CancellationToken.None));
         Assert.Equal(2, elector.Term);

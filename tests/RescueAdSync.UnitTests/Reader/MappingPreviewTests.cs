@@ -20,7 +20,7 @@ public sealed class MappingPreviewTests
     [Fact]
     public async Task Preview_returns_what_the_next_cycle_publishes_without_publishing_or_storing_anything()
     {
-        var synchronizer = new MappingSynchronizer(_store, Options.Create(new ReaderOptions()), TimeProvider.System, NullLogger<MappingSynchronizer>.Instance);
+        var synchronizer = Synchronizers.Create(_store);
         Guid keep = Guid.NewGuid(), leave = Guid.NewGuid(), rename = Guid.NewGuid(), arrive = Guid.NewGuid();
         _session.Members = [User(keep, 60, "keep@x"), User(leave, 61, "leave@x"), User(rename, 62, "rename@x")];
         await synchronizer.SyncAsync(_session, Directory, Mapping, _session.Mark, _publisher.Endpoint, Guid.NewGuid(), CancellationToken.None);
@@ -53,7 +53,7 @@ public sealed class MappingPreviewTests
     [Fact]
     public async Task A_missing_group_fails_the_preview_like_a_cycle_instead_of_planning_to_disable_everyone()
     {
-        var synchronizer = new MappingSynchronizer(_store, Options.Create(new ReaderOptions()), TimeProvider.System, NullLogger<MappingSynchronizer>.Instance);
+        var synchronizer = Synchronizers.Create(_store);
         _session.FailMembers = new DirectoryReadException("The group 'CN=Techs,DC=x' does not exist.");
 
         await Assert.ThrowsAsync<DirectoryReadException>(() =>

@@ -18,12 +18,11 @@ public sealed class MassChangeGuardTests
     private readonly InMemoryReaderStateStore _store = new();
     private readonly FakeDirectorySession _session = new();
     private readonly (MassTransit.IPublishEndpoint Endpoint, PublishRecorder Recorder) _publisher = PublishRecorder.Create();
-    private readonly RecordingOperationsApi _operations = new();
+    private readonly OperationsRecorder _operations = new();
     private readonly MappingSynchronizer _synchronizer;
 
     public MassChangeGuardTests() =>
-        _synchronizer = new MappingSynchronizer(_store, Options.Create(new ReaderOptions()), TimeProvider.System, NullLogger<MappingSynchronizer>.Instance,
-            guard: new MassChangeGuard(_operations, NullLogger<MassChangeGuard>.Instance));
+        _synchronizer = Synchronizers.Create(_store, operations: _operations);
 
     private static Mapping MappingWith(int maxDisables = 50, int maxPercent = 20) =>
         new(Guid.Parse("0195f3a0-0000-7000-8000-000000000001"), Group, 1, false, true, DateTimeOffset.UtcNow,
@@ -153,45 +152,4 @@ public sealed class MassChangeGuardTests
 
     private Task<int> CycleAsync(Mapping mapping) =>
         _synchronizer.SyncAsync(_session, Directory, mapping, _session.Mark, _publisher.Endpoint, Guid.NewGuid(), CancellationToken.None);
-
-    private sealed class RecordingOperationsApi : IOperationsApi
-    {
-        public List<NewHeldPlan> Held { get; } = [];
-
-        public List<Guid> Applied { get; } = [];
-
-        public bool Fail { get; set; }
-
-        public Task<IApiResponse<HeldPlan>> HoldPlanAsync(NewHeldPlan plan, CancellationToken cancellationToken = default)
-        {
-            if (Fail)
-            {
-                throw new HttpRequestException("config service down");
-            }
-            Held.Add(plan);
-            return Task.FromResult(Answer(new HeldPlan(Guid.NewGuid(), plan.MappingId, HeldPlanStatus.Held, plan.Reason, plan.Disables, plan.EnabledMembers,
-                plan.TotalChanges, plan.Changes, DateTimeOffset.UtcNow, null, null, null, plan.CorrelationId)));
-        }
-
-        public Task<IApiResponse<HeldPlan>> MarkPlanAppliedAsync(Guid id, CancellationToken cancellationToken = default)
-        {
-            Applied.Add(id);
-            return Task.FromResult(Answer(null));
-        }
-
-        public Task<IApiResponse<ResyncRequest>> MarkResyncDoneAsync(Guid id, ResyncCompletion completion, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("no resync in these tests");
-
-        public Task<IApiResponse<ProvisionRequest>> MarkProvisionPublishedAsync(Guid id, ProvisionPublished published, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("no provision on demand in these tests");
-
-        public Task<IApiResponse<ProvisionRequest>> FailProvisionAsync(Guid id, ProvisionFailure failure, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("no provision on demand in these tests");
-
-        public Task<IApiResponse<ProvisionRequest>> ReportProvisionAsync(Guid id, ProvisionOutcome outcome, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException("no provision on demand in these tests");
-
-        private static IApiResponse<HeldPlan> Answer(HeldPlan? plan) =>
-            new ApiResponse<HeldPlan>(new HttpResponseMessage(System.Net.HttpStatusCode.OK), plan, new RefitSettings());
-    }
 }

@@ -30,8 +30,7 @@ public sealed class SkippedMemberSyncLogTests
     {
         var options = Options.Create(new ReaderOptions());
         _reporter = new SyncLogReporter((IConfigApi)(object)_log, options, TimeProvider.System, NullLogger<SyncLogReporter>.Instance);
-        _synchronizer = new MappingSynchronizer(new InMemoryReaderStateStore(), options, TimeProvider.System,
-            NullLogger<MappingSynchronizer>.Instance, _reporter);
+        _synchronizer = Synchronizers.Create(new InMemoryReaderStateStore(), syncLog: _reporter);
     }
 
     private static LdapEntry User(Guid id, long usn, string name, string mail = "user@x") =>
@@ -130,35 +129,5 @@ public sealed class SkippedMemberSyncLogTests
         Assert.Contains("CN=evil??Injected: line,", warning.Message);
         Assert.DoesNotContain(new string('x', 300), warning.Message);
         Assert.Null(warning.DirectoryUserId);
-    }
-
-    /// <summary>
-    /// The config API as the reporter sees it: records sync-log writes, refuses anything else. A proxy rather than a
-    /// class, so that endpoints added to <see cref="IConfigApi"/> later do not break this test.
-    /// </summary>
-    public class SyncLogRecorder : DispatchProxy
-    {
-        public ConcurrentQueue<NewSyncLogEntry> Entries { get; } = new();
-
-        public bool Failing { get; set; }
-
-        public int Attempts { get; private set; }
-
-        public static SyncLogRecorder Create() => (SyncLogRecorder)(object)Create<IConfigApi, SyncLogRecorder>();
-
-        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
-        {
-            if (targetMethod?.Name != nameof(IConfigApi.AddSyncLogAsync))
-            {
-                throw new NotSupportedException($"The reporter must not call {targetMethod?.Name}.");
-            }
-            Attempts++;
-            if (Failing)
-            {
-                return Task.FromException(new HttpRequestException("config service down"));
-            }
-            Entries.Enqueue((NewSyncLogEntry)args![0]!);
-            return Task.CompletedTask;
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using RescueAdSync.Provisioner.Rescue;
 
 namespace RescueAdSync.UnitTests.Rescue;
@@ -6,9 +7,10 @@ namespace RescueAdSync.UnitTests.Rescue;
 public sealed class RescueClientTests
 {
     private readonly StubRescueServer _server = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
     private readonly RescueClient _client;
 
-    public RescueClientTests() => _client = new RescueClient(_server, _server);
+    public RescueClientTests() => _client = new RescueClient(_server, _server, _time);
 
     [Fact]
     public async Task Set_user_posts_every_required_field_with_the_token_as_authcode_to_the_aspx_url()
@@ -85,6 +87,23 @@ public sealed class RescueClientTests
         Assert.Equal(TimeSpan.FromSeconds(7), ex.RetryAfter);
         Assert.Equal($"HTTP_{(int)status}", ex.Code);
         Assert.Equal("getAccount", ex.Method);
+    }
+
+    [Theory]
+    [InlineData(90, 90)]
+    [InlineData(-30, 0)]
+    public async Task A_retry_after_date_becomes_the_wait_from_now_and_a_past_date_no_wait(int secondsFromNow, int expectedSeconds)
+    {
+        _server.Respond = _ =>
+        {
+            var response = StubRescueServer.Text("busy", HttpStatusCode.TooManyRequests);
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(_time.GetUtcNow().AddSeconds(secondsFromNow));
+            return response;
+        };
+
+        var ex = await Assert.ThrowsAsync<RescueApiException>(() => _client.GetAccountAsync(default));
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), ex.RetryAfter);
     }
 
     [Fact]

@@ -135,7 +135,7 @@ public sealed class TracingTests
     [Fact]
     public async Task A_sync_log_entry_written_inside_a_trace_carries_its_id_and_one_outside_none()
     {
-        var recorder = SkippedMemberSyncLogTests.SyncLogRecorder.Create();
+        var recorder = SyncLogRecorder.Create();
         var writer = new SyncLogWriter((IConfigApi)(object)recorder, NullLogger<SyncLogWriter>.Instance);
         using var activity = new Activity("handle").SetIdFormat(ActivityIdFormat.W3C).Start();
         await writer.WriteAsync(new NewSyncLogEntry(SyncLogLevel.Info, "provisioner", "createUser", "inside"));
