@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using RescueAdSync.Config.Apis;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
@@ -187,19 +188,15 @@ public class HistoryApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApi
         var (old, recent) = (NewId(), NewId());
         var now = DateTimeOffset.UtcNow;
         // Stored by a config service whose clock says 91 days ago, then read by one whose retention (90 days) runs at start.
-        var past = new ManualTime(now.AddDays(-91));
-        await using (var earlier = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(past))))
+        await using (var earlier = new ClockedConfigApi(factory, now.AddDays(-91)))
         {
-            var provisioner = earlier.CreateClient();
-            provisioner.DefaultRequestHeaders.Authorization = new("Bearer", ConfigApiFactory.ProvisionerKey);
-            Assert.Equal(HttpStatusCode.NoContent, (await provisioner.PostAsJsonAsync("/api/history/batch",
+            Assert.Equal(HttpStatusCode.NoContent, (await earlier.Provisioner.PostAsJsonAsync("/api/history/batch",
                 new[] { Entry(old, HistoryAction.Created, "Old Entry", "old@example.com") })).StatusCode);
         }
 
         await factory.Provisioner.PostAsJsonAsync("/api/history/batch", new[] { Entry(recent, HistoryAction.Created, "Recent Entry", "recent@example.com") });
-        await using var later = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(new ManualTime(now))));
-        var admin = later.CreateClient();
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", ConfigApiFactory.AdminKey);
+        await using var later = new ClockedConfigApi(factory, now);
+        var admin = later.Admin;
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while ((await admin.GetFromJsonAsync<HistoryEntry[]>($"/api/history?user={old}"))!.Length > 0)
         {
@@ -208,10 +205,5 @@ public class HistoryApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApi
         }
 
         Assert.Single((await admin.GetFromJsonAsync<HistoryEntry[]>($"/api/history?user={recent}"))!);
-    }
-
-    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

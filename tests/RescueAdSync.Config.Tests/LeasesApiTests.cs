@@ -5,8 +5,12 @@ using RescueAdSync.Contracts.Config;
 
 namespace RescueAdSync.Config.Tests;
 
-public class LeasesApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>
+/// <summary>The lease API on a clock the tests move, so a lease lapses exactly when they say, however busy the machine.</summary>
+public class LeasesApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiFactory>, IAsyncDisposable
 {
+    private readonly ClockedConfigApi _api = new(factory, DateTimeOffset.UtcNow);
+
+    public ValueTask DisposeAsync() => _api.DisposeAsync();
     [Fact]
     public async Task Lease_is_acquired_renewed_by_its_holder_refused_to_others_and_released()
     {
@@ -25,18 +29,18 @@ public class LeasesApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiF
         Assert.Equal("reader-a", problem.GetProperty("holder").GetString());
         Assert.Equal(lease.ExpiresAt, problem.GetProperty("expiresAt").GetDateTimeOffset());
 
-        await Task.Delay(20);
+        _api.Time.Advance(TimeSpan.FromSeconds(10));
         var renewed = await AcquireAsync(name, "reader-a", 120);
         Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
         var renewal = (await renewed.Content.ReadFromJsonAsync<Lease>())!;
         Assert.Equal(lease.AcquiredAt, renewal.AcquiredAt);
         Assert.True(renewal.ExpiresAt > lease.ExpiresAt);
-        Assert.Equal("reader-a", (await factory.Admin.GetFromJsonAsync<Lease>($"/api/leases/{name}"))!.Holder);
+        Assert.Equal("reader-a", (await _api.Admin.GetFromJsonAsync<Lease>($"/api/leases/{name}"))!.Holder);
 
         // Only the holder can release: another replica's release must not hand the directory to a third.
-        Assert.Equal(HttpStatusCode.Conflict, (await factory.Reader.DeleteAsync($"/api/leases/{name}?holder=reader-b")).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await factory.Reader.DeleteAsync($"/api/leases/{name}?holder=reader-a")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await factory.Reader.GetAsync($"/api/leases/{name}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await _api.Reader.DeleteAsync($"/api/leases/{name}?holder=reader-b")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _api.Reader.DeleteAsync($"/api/leases/{name}?holder=reader-a")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.Reader.GetAsync($"/api/leases/{name}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await AcquireAsync(name, "reader-b", 60)).StatusCode);
     }
 
@@ -44,18 +48,14 @@ public class LeasesApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiF
     public async Task Expired_lease_is_taken_over_by_another_holder()
     {
         var name = "directory-" + Guid.NewGuid().ToString("N");
-        // Long enough that the standby's first try surely comes before the expiry, even on a loaded machine.
         var first = await AcquireAsync(name, "crashed-reader", 5);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var expiresAt = (await first.Content.ReadFromJsonAsync<Lease>())!.ExpiresAt;
+        Assert.Equal(HttpStatusCode.Conflict, (await AcquireAsync(name, "standby-reader", 30)).StatusCode);
+        _api.Time.Advance(TimeSpan.FromSeconds(4));
         Assert.Equal(HttpStatusCode.Conflict, (await AcquireAsync(name, "standby-reader", 30)).StatusCode);
 
-        // The crashed holder never renews: wait until its lease has lapsed.
-        var untilExpired = expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(300);
-        if (untilExpired > TimeSpan.Zero)
-        {
-            await Task.Delay(untilExpired);
-        }
+        // The crashed holder never renews: its lease lapses.
+        _api.Time.Advance(TimeSpan.FromSeconds(2));
 
         var takeover = await AcquireAsync(name, "standby-reader", 30);
         Assert.Equal(HttpStatusCode.OK, takeover.StatusCode);
@@ -81,7 +81,7 @@ public class LeasesApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiF
             Assert.Equal(holder, (await loser.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("holder").GetString());
         }
 
-        Assert.Equal(holder, (await factory.Reader.GetFromJsonAsync<Lease>($"/api/leases/{name}"))!.Holder);
+        Assert.Equal(holder, (await _api.Reader.GetFromJsonAsync<Lease>($"/api/leases/{name}"))!.Holder);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class LeasesApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiF
     {
         var name = "directory-" + Guid.NewGuid().ToString("N");
         Assert.Equal(HttpStatusCode.OK, (await AcquireAsync(name, "crashed-reader", 1)).StatusCode);
-        await Task.Delay(TimeSpan.FromMilliseconds(1300));
+        _api.Time.Advance(TimeSpan.FromSeconds(2));
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => AcquireAsync(name, $"replica-{i}", 60)));
 
@@ -106,9 +106,9 @@ public class LeasesApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApiF
         var response = await AcquireAsync("directory-x", holder, ttl);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
-        Assert.Equal(HttpStatusCode.BadRequest, (await factory.Reader.DeleteAsync("/api/leases/directory-x")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _api.Reader.DeleteAsync("/api/leases/directory-x")).StatusCode);
     }
 
     private Task<HttpResponseMessage> AcquireAsync(string name, string holder, int ttlSeconds) =>
-        factory.Reader.PostAsJsonAsync($"/api/leases/{name}", new LeaseRequest(holder, ttlSeconds));
+        _api.Reader.PostAsJsonAsync($"/api/leases/{name}", new LeaseRequest(holder, ttlSeconds));
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using RescueAdSync.Config.Apis;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
@@ -228,16 +229,10 @@ public class PreviewsApiTests(ConfigApiFactory factory) : IClassFixture<ConfigAp
     public async Task A_preview_nobody_answers_fails_with_the_service_to_check_and_expired_ones_are_gone()
     {
         var mapping = await CreateMappingAsync();
-        var time = new ManualTime(DateTimeOffset.UtcNow);
-        await using var app = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(time)));
-        HttpClient Client(string key)
-        {
-            var client = app.CreateClient();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            return client;
-        }
-        var admin = Client(ConfigApiFactory.AdminKey);
-        var reader = Client(ConfigApiFactory.ReaderKey);
+        await using var api = new ClockedConfigApi(factory, DateTimeOffset.UtcNow);
+        var time = api.Time;
+        var admin = api.Admin;
+        var reader = api.Reader;
 
         var unread = await RequestAsync(admin, mapping.Id);
         var unplanned = await RequestAsync(admin, mapping.Id);
@@ -253,14 +248,5 @@ public class PreviewsApiTests(ConfigApiFactory factory) : IClassFixture<ConfigAp
 
         time.Advance(PreviewsApi.Retention);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/previews/{unread.Id}")).StatusCode);
-    }
-
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

@@ -27,19 +27,25 @@ public class SyncLogApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApi
     {
         var mapping = Guid.NewGuid();
         var user = "user-" + Guid.NewGuid().ToString("N");
-        var start = DateTimeOffset.UtcNow;
-        await Task.Delay(20);
-        await factory.Provisioner.PostAsJsonAsync("/api/sync-log", Entry(SyncLogLevel.Info, "first", mapping, user));
-        await factory.Provisioner.PostAsJsonAsync("/api/sync-log", Entry(SyncLogLevel.Error, "second", mapping, user));
-        await Task.Delay(20);
-        var middle = DateTimeOffset.UtcNow;
-        await Task.Delay(20);
-        await factory.Provisioner.PostAsJsonAsync("/api/sync-log", Entry(SyncLogLevel.Error, "third", mapping));
-        await factory.Provisioner.PostAsJsonAsync("/api/sync-log", Entry(SyncLogLevel.Warning, "fourth", mapping, user));
-        await factory.Provisioner.PostAsJsonAsync("/api/sync-log", Entry(SyncLogLevel.Error, "other mapping", Guid.NewGuid(), user));
+        await using var api = new ClockedConfigApi(factory, DateTimeOffset.UtcNow);
+        var provisioner = api.Provisioner;
+        async Task Write(NewSyncLogEntry entry)
+        {
+            api.Time.Advance(TimeSpan.FromSeconds(1));
+            Assert.Equal(HttpStatusCode.Created, (await provisioner.PostAsJsonAsync("/api/sync-log", entry)).StatusCode);
+        }
+
+        var start = api.Time.GetUtcNow();
+        await Write(Entry(SyncLogLevel.Info, "first", mapping, user));
+        await Write(Entry(SyncLogLevel.Error, "second", mapping, user));
+        api.Time.Advance(TimeSpan.FromSeconds(1));
+        var middle = api.Time.GetUtcNow();
+        await Write(Entry(SyncLogLevel.Error, "third", mapping));
+        await Write(Entry(SyncLogLevel.Warning, "fourth", mapping, user));
+        await Write(Entry(SyncLogLevel.Error, "other mapping", Guid.NewGuid(), user));
 
         async Task<string[]> Query(string query) =>
-            (await factory.Admin.GetFromJsonAsync<SyncLogEntry[]>($"/api/sync-log?mappingId={mapping}&{query}"))!.Select(e => e.Message).ToArray();
+            (await api.Admin.GetFromJsonAsync<SyncLogEntry[]>($"/api/sync-log?mappingId={mapping}&{query}"))!.Select(e => e.Message).ToArray();
 
         Assert.Equal(["fourth", "third", "second", "first"], await Query(""));
         Assert.Equal(["third", "second"], await Query("level=Error"));
@@ -48,7 +54,7 @@ public class SyncLogApiTests(ConfigApiFactory factory) : IClassFixture<ConfigApi
         Assert.Equal(["second", "first"], await Query($"from={Uri.EscapeDataString(start.ToString("O"))}&to={Uri.EscapeDataString(middle.ToString("O"))}"));
         Assert.Equal(["third", "second"], await Query("skip=1&take=2"));
 
-        var response = await factory.Admin.GetAsync($"/api/sync-log?mappingId={mapping}&take=1");
+        var response = await api.Admin.GetAsync($"/api/sync-log?mappingId={mapping}&take=1");
         Assert.Equal("4", response.Headers.GetValues("X-Total-Count").Single());
         var entry = Assert.Single((await response.Content.ReadFromJsonAsync<SyncLogEntry[]>())!);
         Assert.Equal(SyncLogLevel.Warning, entry.Level);
