@@ -4,8 +4,14 @@ namespace RescueAdSync.AdReader.Sync;
 public sealed class ReaderHealth(TimeProvider time)
 {
     private volatile BindOutcome? _lastBind;
+    private long _polls;
 
     public BindOutcome? LastBind => _lastBind;
+
+    /// <summary>Polls ended since start, with or without error: once it has moved, everything the directory held before had its chance to be read.</summary>
+    public long Polls => Interlocked.Read(ref _polls);
+
+    public void PollEnded() => Interlocked.Increment(ref _polls);
 
     public void BindSucceeded(string serverUrl) => _lastBind = new BindOutcome(true, $"bound to {serverUrl}", time.GetUtcNow());
 

@@ -146,6 +146,7 @@ public sealed class ReaderWorker(
             if (polled)
             {
                 ReaderMetrics.PollDuration.Observe(time.GetElapsedTime(started).TotalSeconds);
+                health.PollEnded();
             }
         }
     }

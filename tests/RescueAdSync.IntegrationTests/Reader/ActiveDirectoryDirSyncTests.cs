@@ -79,7 +79,7 @@ public sealed class ActiveDirectoryDirSyncTests(SambaFixture samba, RabbitMqFixt
         await Capture.WaitForAsync(_mappingId, 7, TimeSpan.FromSeconds(60));
         Admin.Move(UserDn("dee"), elsewhere);
         await Capture.WaitForAsync(_mappingId, 8, TimeSpan.FromSeconds(60));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await reader.PollsAsync();
 
         var messages = Capture.For(_mappingId);
         Assert.Equal(8, messages.Count);

@@ -11,7 +11,6 @@ namespace RescueAdSync.IntegrationTests.Reader;
 [Collection(SambaCollection.Name)]
 public sealed class ActiveDirectoryMappingRulesReaderTests(SambaFixture samba, RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>, IAsyncLifetime
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(4);
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private LdapAdmin? _adminConnection;
     private UserChangedCapture? _captureConnection;
@@ -67,10 +66,10 @@ public sealed class ActiveDirectoryMappingRulesReaderTests(SambaFixture samba, R
     private static Mapping Map(string groupDn, int priority, string? name = null, string? email = null) =>
         new(Guid.NewGuid(), groupDn, 42, false, true, DateTimeOffset.UtcNow, DirectoryNames.Default, false, name, email, priority);
 
-    private async Task<IReadOnlyList<UserChanged>> ExactlyAsync(Guid mappingId, int count)
+    private async Task<IReadOnlyList<UserChanged>> ExactlyAsync(ReaderHost reader, Guid mappingId, int count)
     {
         var messages = await Capture.WaitForAsync(mappingId, count, TimeSpan.FromSeconds(60));
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
         Assert.Equal(count, Capture.For(mappingId).Count);
         return messages.Take(count).ToList();
     }
@@ -84,20 +83,20 @@ public sealed class ActiveDirectoryMappingRulesReaderTests(SambaFixture samba, R
         var second = Map(AddGroup("second", "alice", "bob"), 20);
         await using var reader = await ReaderHost.StartAsync(Config(second, first), rabbit.Broker);
 
-        var a1 = Assert.Single(await ExactlyAsync(first.Id, 1));
-        var b2 = Assert.Single(await ExactlyAsync(second.Id, 1));
+        var a1 = Assert.Single(await ExactlyAsync(reader, first.Id, 1));
+        var b2 = Assert.Single(await ExactlyAsync(reader, second.Id, 1));
         Assert.Equal((alice, bob), (a1.DirectoryUserId, b2.DirectoryUserId));
 
         // Bob joins the first group: his own uSNChanged does not move, yet the first mapping's message outranks the second's.
         Admin.AddValue(first.SourceGroupDn, "member", UserDn("bob"));
-        var b1 = (await ExactlyAsync(first.Id, 2))[1];
+        var b1 = (await ExactlyAsync(reader, first.Id, 2))[1];
         Assert.Equal((bob, UserState.Enabled), (b1.DirectoryUserId, b1.State));
         Assert.True(b1.Version > b2.Version);
         Assert.Single(Capture.For(second.Id));
 
         // Alice leaves the first group: no OutOfScope, the second mapping takes her, with a higher version.
         Admin.RemoveValue(first.SourceGroupDn, "member", UserDn("alice"));
-        var a2 = (await ExactlyAsync(second.Id, 2))[1];
+        var a2 = (await ExactlyAsync(reader, second.Id, 2))[1];
         Assert.Equal((alice, UserState.Enabled), (a2.DirectoryUserId, a2.State));
         Assert.True(a2.Version > a1.Version);
         Assert.Equal(2, Capture.For(first.Id).Count);
@@ -112,7 +111,7 @@ public sealed class ActiveDirectoryMappingRulesReaderTests(SambaFixture samba, R
 
         await using var reader = await ReaderHost.StartAsync(Config(mapping), rabbit.Broker);
 
-        var message = Assert.Single(await ExactlyAsync(mapping.Id, 1));
+        var message = Assert.Single(await ExactlyAsync(reader, mapping.Id, 1));
         Assert.Equal((carol, "Carol From Department", $"carol{_suffix}@example.org"), (message.DirectoryUserId, message.DisplayName, message.Email));
     }
 }

@@ -15,8 +15,6 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
 
     /// <summary>The same with ACCOUNTDISABLE.</summary>
     private const string Disabled = "546";
-
-    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private readonly Guid _mappingId = Guid.NewGuid();
     private LdapAdmin? _adminConnection;
@@ -106,7 +104,7 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
     {
         AddGroup();
         await using var reader = await ReaderHost.StartAsync(Config(), rabbit.Broker);
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
         Assert.Empty(Capture.For(_mappingId));
 
         AddUser("alice", "Alice", "Anders", "alice@example.org");
@@ -135,7 +133,7 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         Assert.Equal((UserState.Enabled, "bob.brown@example.org"), (mailChanged.State, mailChanged.Email));
         Assert.Equal((UserState.Disabled, "bob.brown@example.org", Usn("bob")), (disabled.State, disabled.Email, disabled.Version));
         Assert.True(first.Version < mailChanged.Version && mailChanged.Version < disabled.Version);
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
         Assert.Equal(3, Capture.For(_mappingId).Count);
     }
 
@@ -160,7 +158,7 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         Assert.Equal((dave, UserState.Deleted, "dave@example.org"), (deleted.DirectoryUserId, deleted.State, deleted.Email));
         Assert.True(removed.Version > initial.Max(m => m.Version));
         Assert.True(deleted.Version > removed.Version);
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
         Assert.Equal(4, Capture.For(_mappingId).Count);
     }
 
@@ -178,7 +176,7 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         config.Directory = reachable with { ServerUrls = ["ldap://127.0.0.4:1"] };
         await OpenLdapReaderTests.WaitUntilAsync(() => !config.SyncLog.IsEmpty);
         Admin.RemoveValue(GroupDn, "member", UserDn("erin"));
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
 
         Assert.Single(Capture.For(_mappingId));
         var entry = config.SyncLog.First();
@@ -225,7 +223,7 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         Assert.Equal([("alice@example.org", UserState.OutOfScope), ("bob@example.org", UserState.OutOfScope)],
             left.Select(m => (m.Email, m.State)).Order());
         Assert.True(left.Min(m => m.Version) > added.Version);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await reader.PollsAsync();
         Assert.Equal(5, Capture.For(_mappingId).Count);
     }
 
@@ -249,7 +247,7 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
 
         var after = (await Capture.WaitForAsync(_mappingId, 4))[3];
         Assert.Equal((Admin.ReadObjectGuid(UserDn("hank")), "hank.hill@example.org", Usn("hank")), (after.DirectoryUserId, after.Email, after.Version));
-        await Task.Delay(Quiet);
+        await restarted.PollsAsync();
         Assert.Equal(4, Capture.For(_mappingId).Count);
     }
 
@@ -274,7 +272,7 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         Assert.Equal((first.DirectoryUserId, UserState.OutOfScope), (movedOut.DirectoryUserId, movedOut.State));
         Assert.Equal((first.DirectoryUserId, UserState.Enabled), (movedBack.DirectoryUserId, movedBack.State));
         Assert.True(first.Version < movedOut.Version && movedOut.Version < movedBack.Version);
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
         Assert.Equal(3, Capture.For(_mappingId).Count);
     }
 
@@ -315,7 +313,7 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         Admin.RemoveValue(GroupDn, "member", UserDn("m1234"));
         var removed = (await Capture.WaitForAsync(_mappingId, 3001))[3000];
         Assert.Equal(("m1234@example.org", UserState.OutOfScope), (removed.Email, removed.State));
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
         Assert.Equal(3001, Capture.For(_mappingId).Count);
     }
 
@@ -337,7 +335,7 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         Assert.Equal((first.DirectoryUserId, UserState.Disabled, disabledUsn), (disabled.DirectoryUserId, disabled.State, disabled.Version));
         Assert.Equal((first.DirectoryUserId, UserState.Enabled, Usn("kurt")), (enabled.DirectoryUserId, enabled.State, enabled.Version));
         Assert.True(first.Version < disabled.Version && disabled.Version < enabled.Version);
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
         Assert.Equal(3, Capture.For(_mappingId).Count);
     }
 
@@ -354,7 +352,7 @@ public sealed class ActiveDirectoryReaderTests(SambaFixture samba, RabbitMqFixtu
         Admin.Rename(UserDn("frank"), "CN=franklin");
         Admin.Replace(UserDn("franklin"), "displayName", "Franklin Fox");
         await OpenLdapReaderTests.WaitUntilAsync(() => Capture.For(_mappingId).Any(m => m.DisplayName == "Franklin Fox"));
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
 
         var messages = Capture.For(_mappingId);
         var renamed = messages[^1];

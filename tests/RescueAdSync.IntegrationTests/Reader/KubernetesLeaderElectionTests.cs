@@ -87,7 +87,7 @@ public sealed class KubernetesLeaderElectionTests(SlapdFixture slapd, RabbitMqFi
 
             admin.Replace($"uid=kai,{_ou}", "mail", "kai.kube@example.org");
             await capture.WaitForAsync(_mappingId, 2);
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await first.PollsAsync();
             Assert.Equal(2, capture.For(_mappingId).Count);
 
             firstStopped = true;
@@ -95,7 +95,7 @@ public sealed class KubernetesLeaderElectionTests(SlapdFixture slapd, RabbitMqFi
             await OpenLdapReaderTests.WaitUntilAsync(() => Elector(second).IsLeader);
             admin.Replace($"uid=kai,{_ou}", "mail", "kai@kube.example.org");
             await capture.WaitForAsync(_mappingId, 3);
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await second!.PollsAsync();
 
             var messages = capture.For(_mappingId);
             Assert.Equal(["kai@example.org", "kai.kube@example.org", "kai@kube.example.org"], messages.Select(m => m.Email));

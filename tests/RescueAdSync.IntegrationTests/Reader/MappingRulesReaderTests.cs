@@ -12,7 +12,6 @@ namespace RescueAdSync.IntegrationTests.Reader;
 [Collection(SlapdCollection.Name)]
 public sealed class MappingRulesReaderTests(SlapdFixture slapd, RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>, IAsyncLifetime
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(4);
     private readonly string _ou = $"ou=m{Guid.NewGuid():N},{slapd.Server.BaseDn}";
     private LdapAdmin? _adminConnection;
     private UserChangedCapture? _captureConnection;
@@ -58,11 +57,11 @@ public sealed class MappingRulesReaderTests(SlapdFixture slapd, RabbitMqFixture 
     private static Mapping Map(string groupDn, int priority, bool nested = false, string? name = null, string? email = null, string directory = "default") =>
         new(Guid.NewGuid(), groupDn, 42, false, true, DateTimeOffset.UtcNow, directory, nested, name, email, priority);
 
-    /// <summary>Waits for the count, then checks that nothing more arrives within a quiet period.</summary>
-    private async Task<IReadOnlyList<UserChanged>> ExactlyAsync(Guid mappingId, int count)
+    /// <summary>Waits for the count, then checks that nothing more arrives while the reader polls twice more.</summary>
+    private async Task<IReadOnlyList<UserChanged>> ExactlyAsync(ReaderHost reader, Guid mappingId, int count)
     {
         var messages = await Capture.WaitForAsync(mappingId, count, TimeSpan.FromSeconds(60));
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
         Assert.Equal(count, Capture.For(mappingId).Count);
         return messages.Take(count).ToList();
     }
@@ -83,8 +82,8 @@ public sealed class MappingRulesReaderTests(SlapdFixture slapd, RabbitMqFixture 
 
         await using var reader = await ReaderHost.StartAsync(new FakeConfigApi(Directory(), nested, flat), rabbit.Broker);
 
-        Assert.Equal([deep, top], (await ExactlyAsync(nested.Id, 2)).Select(m => m.DirectoryUserId).Order());
-        Assert.Equal([other], (await ExactlyAsync(flat.Id, 1)).Select(m => m.DirectoryUserId));
+        Assert.Equal([deep, top], (await ExactlyAsync(reader, nested.Id, 2)).Select(m => m.DirectoryUserId).Order());
+        Assert.Equal([other], (await ExactlyAsync(reader, flat.Id, 1)).Select(m => m.DirectoryUserId));
     }
 
     [Fact]
@@ -96,7 +95,7 @@ public sealed class MappingRulesReaderTests(SlapdFixture slapd, RabbitMqFixture 
 
         await using var reader = await ReaderHost.StartAsync(new FakeConfigApi(Directory(), mapping), rabbit.Broker);
 
-        var messages = (await ExactlyAsync(mapping.Id, 2)).OrderBy(m => m.DisplayName).ToList();
+        var messages = (await ExactlyAsync(reader, mapping.Id, 2)).OrderBy(m => m.DisplayName).ToList();
         Assert.Equal(("Dana Cn", "dana.alt@example.org"), (messages[0].DisplayName, messages[0].Email));
         // Eli has no description: the email falls back to mail; the name attribute cn is there.
         Assert.Equal(("Eli Cn", "eli@example.org"), (messages[1].DisplayName, messages[1].Email));
@@ -119,33 +118,33 @@ public sealed class MappingRulesReaderTests(SlapdFixture slapd, RabbitMqFixture 
         // Listed lower priority first: the reader orders by priority, not by the list.
         await using var reader = await ReaderHost.StartAsync(new FakeConfigApi(Directory(), second, first), rabbit.Broker);
 
-        var a1 = Assert.Single(await ExactlyAsync(first.Id, 1));
+        var a1 = Assert.Single(await ExactlyAsync(reader, first.Id, 1));
         Assert.Equal((alice, UserState.Enabled), (a1.DirectoryUserId, a1.State));
-        var b2 = Assert.Single(await ExactlyAsync(second.Id, 1));
+        var b2 = Assert.Single(await ExactlyAsync(reader, second.Id, 1));
         Assert.Equal((bob, UserState.Enabled), (b2.DirectoryUserId, b2.State));
 
         // Bob joins the first mapping's group: the first mapping takes him, the second lets go without disabling him.
         Admin.AddValue(first.SourceGroupDn, "member", User("bob"));
-        var b1 = (await ExactlyAsync(first.Id, 2))[1];
+        var b1 = (await ExactlyAsync(reader, first.Id, 2))[1];
         Assert.Equal((bob, UserState.Enabled), (b1.DirectoryUserId, b1.State));
         Assert.Single(Capture.For(second.Id));
 
         // Alice leaves the first group but is still in the second: no OutOfScope, the second mapping takes her over.
         Admin.RemoveValue(first.SourceGroupDn, "member", User("alice"));
-        var a2 = (await ExactlyAsync(second.Id, 2))[1];
+        var a2 = (await ExactlyAsync(reader, second.Id, 2))[1];
         Assert.Equal((alice, UserState.Enabled, "alice@example.org"), (a2.DirectoryUserId, a2.State, a2.Email));
         Assert.True(a2.Version > a1.Version);
         Assert.Equal(2, Capture.For(first.Id).Count);
 
         // Bob leaves the first group too: back to the second mapping.
         Admin.RemoveValue(first.SourceGroupDn, "member", User("bob"));
-        var b2again = (await ExactlyAsync(second.Id, 3))[2];
+        var b2again = (await ExactlyAsync(reader, second.Id, 3))[2];
         Assert.Equal((bob, UserState.Enabled), (b2again.DirectoryUserId, b2again.State));
         Assert.True(b2again.Version > b1.Version);
 
         // Leaving the last mapped group is OutOfScope, from the mapping that has the user now.
         Admin.RemoveValue(second.SourceGroupDn, "member", User("alice"));
-        var gone = (await ExactlyAsync(second.Id, 4))[3];
+        var gone = (await ExactlyAsync(reader, second.Id, 4))[3];
         Assert.Equal((alice, UserState.OutOfScope), (gone.DirectoryUserId, gone.State));
         Assert.Equal(2, Capture.For(first.Id).Count);
         Assert.DoesNotContain(Capture.For(first.Id).Concat(Capture.For(second.Id)), m => m.DirectoryUserId == bob && m.State == UserState.OutOfScope);
@@ -169,8 +168,8 @@ public sealed class MappingRulesReaderTests(SlapdFixture slapd, RabbitMqFixture 
         await using var readerA = await ReaderHost.StartAsync(config, rabbit.Broker);
         await using var readerB = await ReaderHost.StartAsync(config, rabbit.Broker, new Dictionary<string, string?> { ["Reader:Directory"] = "branch" });
 
-        Assert.Equal(carl, Assert.Single(await ExactlyAsync(mappingA.Id, 1)).DirectoryUserId);
-        Assert.Equal(dora, Assert.Single(await ExactlyAsync(mappingB.Id, 1)).DirectoryUserId);
+        Assert.Equal(carl, Assert.Single(await ExactlyAsync(readerA, mappingA.Id, 1)).DirectoryUserId);
+        Assert.Equal(dora, Assert.Single(await ExactlyAsync(readerB, mappingB.Id, 1)).DirectoryUserId);
         var holderA = config.LeaseHolder("ad-reader");
         var holderB = config.LeaseHolder("ad-reader-branch");
         Assert.NotNull(holderA);
@@ -194,7 +193,7 @@ public sealed class MappingRulesReaderTests(SlapdFixture slapd, RabbitMqFixture 
         // A poll interval far longer than the test: only the message can make the reader look again.
         var config = new FakeConfigApi(Directory() with { PollIntervalSeconds = 3600 }, first);
         await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
-        Assert.Equal(alice, Assert.Single(await ExactlyAsync(first.Id, 1)).DirectoryUserId);
+        Assert.Equal(alice, Assert.Single(await ExactlyAsync(reader, first.Id, 1)).DirectoryUserId);
 
         config.Mappings = [first, second];
         var bus = (MassTransit.IBus)reader.Services.GetService(typeof(MassTransit.IBus))!;
@@ -216,7 +215,7 @@ public sealed class MappingRulesReaderTests(SlapdFixture slapd, RabbitMqFixture 
         // lease); this test is about the configuration, so it runs the single replica without a lease.
         await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker,
             new Dictionary<string, string?> { ["Reader:LeaderElection:Enabled"] = "false" });
-        Assert.Equal(ada, Assert.Single(await ExactlyAsync(mapping.Id, 1)).DirectoryUserId);
+        Assert.Equal(ada, Assert.Single(await ExactlyAsync(reader, mapping.Id, 1)).DirectoryUserId);
 
         config.Unavailable = true;
         Admin.AddValue(mapping.SourceGroupDn, "member", User("down-ben"));

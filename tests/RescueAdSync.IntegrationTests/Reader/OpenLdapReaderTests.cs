@@ -10,7 +10,6 @@ namespace RescueAdSync.IntegrationTests.Reader;
 [Collection(SlapdCollection.Name)]
 public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabbit) : IClassFixture<RabbitMqFixture>, IAsyncLifetime
 {
-    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
     private readonly string _ou = $"ou=r{Guid.NewGuid():N},{slapd.Server.BaseDn}";
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
     private readonly Guid _mappingId = Guid.NewGuid();
@@ -70,7 +69,7 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         var messages = await Capture.WaitForAsync(_mappingId, 2);
         Assert.Equal((Id("bob"), UserState.Enabled, "bob@example.org"), (messages[1].DirectoryUserId, messages[1].State, messages[1].Email));
         Assert.True(messages[1].Version > first.Version);
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
         Assert.Equal(2, Capture.For(_mappingId).Count);
     }
 
@@ -112,7 +111,7 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         Assert.Equal((ids["erin"], UserState.Deleted, "erin@example.org"), (deleted.DirectoryUserId, deleted.State, deleted.Email));
         Assert.True(removed.Version > initial.Max(m => m.Version));
         Assert.True(deleted.Version > removed.Version);
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
         Assert.Equal(5, Capture.For(_mappingId).Count);
     }
 
@@ -174,7 +173,7 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         Assert.Equal(("bob@example.org", UserState.Enabled), (added.Email, added.State));
         Assert.Equal([("alice@example.org", UserState.OutOfScope), ("bob@example.org", UserState.OutOfScope)],
             left.Select(m => (m.Email, m.State)).Order());
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await reader.PollsAsync();
         Assert.Equal(5, Capture.For(_mappingId).Count);
     }
 
@@ -202,7 +201,7 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
 
         var after = (await Capture.WaitForAsync(_mappingId, 4))[3];
         Assert.Equal((Id("hank"), "hank.hill@example.org", Version("hank")), (after.DirectoryUserId, after.Email, after.Version));
-        await Task.Delay(Quiet);
+        await restarted.PollsAsync();
         Assert.Equal(4, Capture.For(_mappingId).Count);
     }
 
@@ -224,7 +223,7 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         Admin.RemoveValue(GroupDn, "member", UserDn("m1234"));
         var removed = (await Capture.WaitForAsync(_mappingId, 3001))[3000];
         Assert.Equal(("m1234@example.org", UserState.OutOfScope), (removed.Email, removed.State));
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
         Assert.Equal(3001, Capture.For(_mappingId).Count);
     }
 
@@ -241,7 +240,7 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         Admin.Rename(UserDn("olga"), "uid=olga.berg");
         Admin.Replace(UserDn("olga.berg"), "displayName", "Olga Berg");
         await WaitUntilAsync(() => Capture.For(_mappingId).Any(m => m.DisplayName == "Olga Berg"));
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
 
         var messages = Capture.For(_mappingId);
         var renamed = messages[^1];
@@ -278,7 +277,7 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         Assert.Equal((id, UserState.OutOfScope, "ivan@example.org"), (movedOut.DirectoryUserId, movedOut.State, movedOut.Email));
         Assert.Equal((id, UserState.Enabled, UserDn("ivan")), (movedBack.DirectoryUserId, movedBack.State, movedBack.DistinguishedName));
         Assert.True(first.Version < movedOut.Version && movedOut.Version < movedBack.Version);
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
         Assert.Equal(3, Capture.For(_mappingId).Count);
     }
 
@@ -306,7 +305,7 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
         Assert.Equal((Id("paul"), UserState.Disabled, disabledVersion), (disabled.DirectoryUserId, disabled.State, disabled.Version));
         Assert.Equal((Id("paul"), UserState.Enabled, Version("paul")), (enabled.DirectoryUserId, enabled.State, enabled.Version));
         Assert.True(initial.Max(m => m.Version) < disabled.Version && disabled.Version < enabled.Version);
-        await Task.Delay(Quiet);
+        await reader.PollsAsync();
         Assert.Equal(4, Capture.For(_mappingId).Count);
     }
 }

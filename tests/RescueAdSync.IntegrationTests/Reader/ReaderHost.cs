@@ -57,6 +57,22 @@ public sealed class ReaderHost : IAsyncDisposable
         return new ReaderHost(host);
     }
 
+    /// <summary>
+    /// Waits until the reader has ended <paramref name="polls"/> more polls, the second of which started after this call:
+    /// whatever it would publish for the directory as it was has been published. The way to assert that nothing else
+    /// comes, with no fixed sleep that a busy machine could outlast.
+    /// </summary>
+    public async Task PollsAsync(int polls = 2)
+    {
+        var health = Services.GetRequiredService<ReaderHealth>();
+        var target = health.Polls + polls;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        while (health.Polls < target)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync(TimeSpan.FromSeconds(10));

@@ -22,8 +22,6 @@ public sealed class ReaderLeaderElectionTests(SlapdFixture slapd, RabbitMqFixtur
         ["Reader:LeaderElection:LeaseDurationSeconds"] = "4",
         ["Reader:LeaderElection:RenewIntervalSeconds"] = "1",
     };
-
-    private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(3);
     private readonly string _ou = $"ou=l{Guid.NewGuid():N},{slapd.Server.BaseDn}";
     private readonly Guid _mappingId = Guid.NewGuid();
     private readonly LdapAdmin _admin = new(slapd.Server.Url, slapd.Server.AdminDn, slapd.Server.AdminPassword);
@@ -89,7 +87,7 @@ public sealed class ReaderLeaderElectionTests(SlapdFixture slapd, RabbitMqFixtur
 
             _admin.Replace(UserDn("lea"), "mail", "lea.lund@example.org");
             var changed = (await Capture.WaitForAsync(_mappingId, 2))[1];
-            await Task.Delay(Quiet);
+            await first.PollsAsync();
             // Two replicas, one change, one message: the follower read nothing.
             Assert.Equal(2, Capture.For(_mappingId).Count);
 
@@ -98,7 +96,7 @@ public sealed class ReaderLeaderElectionTests(SlapdFixture slapd, RabbitMqFixtur
             await OpenLdapReaderTests.WaitUntilAsync(() => Elector(second).IsLeader);
             _admin.Replace(UserDn("lea"), "mail", "lea@lund.example.org");
             var afterTakeover = await Capture.WaitForAsync(_mappingId, 3);
-            await Task.Delay(Quiet);
+            await second!.PollsAsync();
 
             // At-least-once: a leader stopped between the broker's confirm and its state write leaves that change to
             // its successor, which publishes it again with the same version. Here the first one had long saved, so

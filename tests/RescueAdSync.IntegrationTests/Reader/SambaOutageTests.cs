@@ -48,7 +48,7 @@ public sealed class SambaOutageTests(RabbitMqFixture rabbit) : IClassFixture<Rab
 
         await dc.StopAsync();
         await OpenLdapReaderTests.WaitUntilAsync(() => !config.SyncLog.IsEmpty, seconds: 60);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await reader.PollsAsync();
 
         // The whole membership was unreadable: nobody left, nothing was published.
         Assert.Equal(2, capture.For(mappingId).Count);
@@ -65,7 +65,7 @@ public sealed class SambaOutageTests(RabbitMqFixture rabbit) : IClassFixture<Rab
             admin.Replace(User("olga"), "mail", "olga.o@example.org");
         }
         var after = (await capture.WaitForAsync(mappingId, 4, TimeSpan.FromSeconds(60))).Skip(2).ToList();
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await reader.PollsAsync();
 
         var olga = initial.Single(m => m.Email == "olga@example.org").DirectoryUserId;
         var omar = initial.Single(m => m.Email == "omar@example.org").DirectoryUserId;

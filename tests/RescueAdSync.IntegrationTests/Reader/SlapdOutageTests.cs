@@ -30,7 +30,7 @@ public sealed class SlapdOutageTests(RabbitMqFixture rabbit) : IClassFixture<Rab
 
         await slapd.StopAsync();
         await OpenLdapReaderTests.WaitUntilAsync(() => !config.SyncLog.IsEmpty);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await reader.PollsAsync();
 
         Assert.Single(capture.For(mappingId));
         Assert.All(config.SyncLog, entry => Assert.DoesNotContain(slapd.AdminPassword, entry.Message));

@@ -105,7 +105,7 @@ public sealed class SlapdTlsTests(RabbitMqFixture rabbit) : IClassFixture<Rabbit
         await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
 
         await OpenLdapReaderTests.WaitUntilAsync(() => !config.SyncLog.IsEmpty);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await reader.PollsAsync();
 
         Assert.Empty(capture.For(mappingId));
         Assert.Equal("bind", config.SyncLog.First().Operation);
@@ -137,7 +137,7 @@ public sealed class SlapdTlsTests(RabbitMqFixture rabbit) : IClassFixture<Rabbit
         await using var reader = await ReaderHost.StartAsync(config, rabbit.Broker);
 
         await OpenLdapReaderTests.WaitUntilAsync(() => !config.SyncLog.IsEmpty);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await reader.PollsAsync();
 
         Assert.True(capture.For(mappingId).Count == 0, $"Published despite {why}.");
         var entry = config.SyncLog.First();
