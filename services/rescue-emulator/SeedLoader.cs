@@ -21,8 +21,7 @@ public sealed class SeedLoader(IOptions<EmulatorOptions> options, EmulatorState 
             ?? throw new InvalidOperationException($"Seed file {options.Value.SeedFile} is empty.");
         state.ApplySeed(seed);
         var snapshot = state.Snapshot();
-        logger.LogInformation("Seeded organization {Organization} with {Groups} groups and {Technicians} technicians from {SeedFile}",
-            seed.Organization.Name, snapshot.Groups.Count, snapshot.Technicians.Count, options.Value.SeedFile);
+        logger.Seeded(seed.Organization.Name, snapshot.Groups.Count, snapshot.Technicians.Count, options.Value.SeedFile);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

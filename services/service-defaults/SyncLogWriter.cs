@@ -20,15 +20,14 @@ public sealed class SyncLogWriter(IConfigApi config, ILogger<SyncLogWriter> logg
             SyncLogLevel.Warning => LogLevel.Warning,
             _ => LogLevel.Information,
         };
-        logger.Log(level, "{Operation} {DirectoryUserId} {MappingId}: {Message} ({ErrorCode}, will retry: {WillRetry})",
-            entry.Operation, entry.DirectoryUserId, entry.MappingId, entry.Message, entry.ErrorCode, entry.WillRetry);
+        logger.SyncLogEntry(level, entry.Operation, entry.DirectoryUserId, entry.MappingId, entry.Message, entry.ErrorCode, entry.WillRetry);
         try
         {
             await config.AddSyncLogAsync(entry, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning("Could not write the sync-log entry to the config service: {Error}", ex.Message);
+            logger.SyncLogNotWritten(ex.Message, ex);
         }
     }
 }

@@ -28,7 +28,7 @@ public sealed class LdapDirectoryConnector(
     {
         if (settings.AllowInsecureTls && settings.TlsMode != DirectoryTlsMode.None)
         {
-            logger.LogWarning("allowInsecureTls is set on the directory connection: directory server certificates are NOT verified. Anyone on the path can read the bind password.");
+            logger.InsecureTls();
         }
     }
 
@@ -86,12 +86,11 @@ public sealed class LdapDirectoryConnector(
                 var reason = LdapFailureReason.Describe(url, ex, settings);
                 if (attempt == 1 && LdapFailureReason.IsServerDown(ex))
                 {
-                    logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}; trying this server once more in {PauseMs} ms",
-                        url, LdapConnectionFactory.BindIdentity(settings), reason, (int)ServerDownRetryPause.TotalMilliseconds);
+                    logger.BindFailedRetrying(url, LdapConnectionFactory.BindIdentity(settings), reason, (int)ServerDownRetryPause.TotalMilliseconds, ex);
                     Thread.Sleep(ServerDownRetryPause);
                     continue;
                 }
-                logger.LogWarning("Bind to {Url} as {BindDn} failed: {Reason}", url, LdapConnectionFactory.BindIdentity(settings), reason);
+                logger.BindFailed(url, LdapConnectionFactory.BindIdentity(settings), reason, ex);
                 failures.Add($"{url}: {reason}");
                 return null;
             }

@@ -71,8 +71,7 @@ public sealed class KubernetesLeaseStore(HttpClient http, KubernetesApiSettings 
         await EnsureSuccessAsync(updated, ours ? $"renewing lease '{name}'" : $"taking over lease '{name}' from '{currentHolder}'", cancellationToken);
         if (!ours)
         {
-            logger.LogInformation("Took over Kubernetes lease {Namespace}/{LeaseName} from {Previous} (not renewed for {Duration} s).",
-                api.Namespace, name, string.IsNullOrEmpty(currentHolder) ? "nobody" : currentHolder, duration);
+            logger.KubernetesLeaseTakenOver(api.Namespace, name, string.IsNullOrEmpty(currentHolder) ? "nobody" : currentHolder, duration);
         }
         return true;
     }

@@ -102,8 +102,7 @@ public sealed class LeaderElector : IDisposable
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // Unreachable is not "taken": keep the term until the lease we last got lapses (the term's own timer ends it).
-            _logger.LogWarning("Lease {LeaseName} could not be renewed by {Holder} (leader: {IsLeader}): {Error}",
-                LeaseName, Holder, IsLeader, ex.Message);
+            _logger.LeaseNotRenewed(LeaseName, Holder, IsLeader, ex.Message, ex);
             return IsLeader;
         }
 
@@ -123,7 +122,7 @@ public sealed class LeaderElector : IDisposable
                 _endReason = $"no renewal succeeded within {LeaseDuration.TotalSeconds:0.#} s";
                 _term.Token.Register(OnTermEnded);
                 ReaderMetrics.Leader.Set(1);
-                _logger.LogInformation("Reader {Holder} became leader of lease {LeaseName}; it reads and publishes now.", Holder, LeaseName);
+                _logger.BecameLeader(Holder, LeaseName);
             }
             _term.CancelAfter(remaining);
         }
@@ -146,7 +145,7 @@ public sealed class LeaderElector : IDisposable
         catch (Exception ex)
         {
             // The lease lapses on its own; a follower only waits a little longer.
-            _logger.LogWarning("Lease {LeaseName} could not be released by {Holder}: {Error}", LeaseName, Holder, ex.Message);
+            _logger.LeaseNotReleased(LeaseName, Holder, ex.Message, ex);
         }
     }
 
@@ -165,7 +164,7 @@ public sealed class LeaderElector : IDisposable
     private void OnTermEnded()
     {
         ReaderMetrics.Leader.Set(0);
-        _logger.LogWarning("Reader {Holder} lost lease {LeaseName} ({Reason}); it stopped reading and follows now.", Holder, LeaseName, _endReason);
+        _logger.LostLeadership(Holder, LeaseName, _endReason);
     }
 
     public void Dispose()

@@ -59,7 +59,7 @@ public sealed class ChangeNotificationListener(
             }
             catch (Exception ex)
             {
-                logger.LogDebug("Change notifications unavailable ({Error}); the poll interval alone starts cycles.", ex.Message);
+                logger.ChangeNotificationsUnavailable(ex.Message, ex);
                 await WaitAsync(Pause, stoppingToken);
             }
         }

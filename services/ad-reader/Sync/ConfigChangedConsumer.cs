@@ -11,7 +11,7 @@ public sealed class ConfigChangedConsumer(CycleTrigger wakeUp, ILogger<ConfigCha
 {
     public Task Consume(ConsumeContext<ConfigChanged> context)
     {
-        logger.LogInformation("Configuration changed ({Resource} {Name}); refreshing now.", context.Message.Resource, context.Message.Name);
+        logger.ConfigurationChanged(context.Message.Resource, context.Message.Name);
         wakeUp.Signal();
         return Task.CompletedTask;
     }

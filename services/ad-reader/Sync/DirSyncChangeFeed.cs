@@ -36,9 +36,7 @@ public sealed class DirSyncChangeFeed(ILogger logger)
         if (changes is null)
         {
             _refusedUntil = now + RetryAfterRefusal;
-            logger.LogInformation(
-                "DirSync was refused for {BindDn} on {Server} (the account needs 'Replicating Directory Changes'); polling uSNChanged instead.",
-                ServiceDefaults.Ldap.LdapConnectionFactory.BindIdentity(directory), session.ServerUrl);
+            logger.DirSyncRefused(ServiceDefaults.Ldap.LdapConnectionFactory.BindIdentity(directory), session.ServerUrl);
         }
         return changes;
     }

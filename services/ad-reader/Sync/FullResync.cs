@@ -37,17 +37,15 @@ public sealed class FullResync(IOperationsApi operations, ILogger<FullResync> lo
             using var response = await operations.MarkResyncDoneAsync(id, new ResyncCompletion(published), cancellationToken);
             if (response.IsSuccessStatusCode)
             {
-                logger.LogInformation("Mapping {MappingId}: full resync {RequestId} done, {Count} states republished.", mapping.Id, id, published);
+                logger.ResyncDone(mapping.Id, id, published);
                 return;
             }
-            logger.LogWarning("Mapping {MappingId}: reporting resync {RequestId} done failed (HTTP {Status}); it runs again next cycle.",
-                mapping.Id, id, (int?)response.StatusCode);
+            logger.ResyncReportRefused(mapping.Id, id, (int?)response.StatusCode);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Harmless: the next cycle republishes once more (forced states are idempotent) and reports again.
-            logger.LogWarning("Mapping {MappingId}: reporting resync {RequestId} done failed ({Error}); it runs again next cycle.",
-                mapping.Id, id, ex.Message);
+            logger.ResyncReportFailed(mapping.Id, id, ex.Message, ex);
         }
     }
 }

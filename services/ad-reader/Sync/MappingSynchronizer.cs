@@ -93,7 +93,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         {
             if (!full)
             {
-                logger.LogDebug("Mapping {MappingId}: the directory cannot tell which users were deleted since the mark; reading the group in full.", mapping.Id);
+                logger.DeletionsUnknown(mapping.Id);
             }
             full = true;
             read = ReadFull(session, directory, mapping, previous, now, nested);
@@ -144,8 +144,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         await resync.CompletedAsync(mapping, outgoing.Count, cancellationToken);
         if (diff.Messages.Count > 0)
         {
-            logger.LogInformation("Mapping {MappingId}: {Mode} read{Reason}, published {Count} changes (correlation {CorrelationId}).",
-                mapping.Id, full ? "full" : feed is null ? "incremental" : "DirSync",
+            logger.MappingRead(mapping.Id, full ? "full" : feed is null ? "incremental" : "DirSync",
                 plan.Reason == FullReadReason.None ? "" : $" ({plan.Reason})", diff.Messages.Count, correlationId);
         }
         return outgoing.Count;
@@ -384,7 +383,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
         {
             unreadable.Add(id);
         }
-        logger.LogWarning("Mapping {MappingId}: skipped member {Dn}: {Reason}", mapping.Id, entry.DistinguishedName, reason);
+        logger.MemberSkipped(mapping.Id, entry.DistinguishedName, reason);
         var (name, email) = DirectoryUserMapper.NameAndEmail(entry, mapping.NameAttribute, mapping.EmailAttribute);
         skipped.Add(new SkippedMember(id, entry.DistinguishedName, reason ?? "unreadable entry", name, email));
     }

@@ -54,7 +54,7 @@ public sealed class MassChangeGuard(IOperationsApi operations, ILogger<MassChang
         MassChangeGuardMetrics.Holding.WithLabels(mapping.Id.ToString()).Set(held ? 1 : 0);
         if (held)
         {
-            logger.LogInformation("Mapping {MappingId}: skipped, plan {PlanId} is held for an operator.", mapping.Id, mapping.OpenPlanId);
+            logger.PlanHeld(mapping.Id, mapping.OpenPlanId);
         }
         return held;
     }
@@ -69,8 +69,7 @@ public sealed class MassChangeGuard(IOperationsApi operations, ILogger<MassChang
         var label = mapping.Id.ToString();
         if (mapping.OpenPlanStatus == HeldPlanStatus.Approved)
         {
-            logger.LogWarning("Mapping {MappingId}: plan {PlanId} approved by an operator, publishing {Count} changes without the mass-change guard.",
-                mapping.Id, mapping.OpenPlanId, messages.Count);
+            logger.PlanApproved(mapping.Id, mapping.OpenPlanId, messages.Count);
             return false;
         }
         var verdict = Evaluate(mapping, previous, messages);
@@ -82,7 +81,7 @@ public sealed class MassChangeGuard(IOperationsApi operations, ILogger<MassChang
 
         MassChangeGuardMetrics.Holding.WithLabels(label).Set(1);
         MassChangeGuardMetrics.Holds.WithLabels(label).Inc();
-        logger.LogWarning("Mapping {MappingId}: mass-change guard holds the cycle: {Reason}", mapping.Id, verdict.HoldReason);
+        logger.GuardHolds(mapping.Id, verdict.HoldReason);
         var changes = messages.Take(NewHeldPlan.MaxChanges)
             .Select(message => new PlannedChange(message.DirectoryUserId, message.DistinguishedName, message.DisplayName, message.Email, message.State,
                 previous!.TryGetValue(message.DirectoryUserId, out var last) ? last.State : null))
@@ -94,14 +93,12 @@ public sealed class MassChangeGuard(IOperationsApi operations, ILogger<MassChang
                 cancellationToken);
             if (!response.IsSuccessStatusCode && response.StatusCode != System.Net.HttpStatusCode.Conflict)
             {
-                logger.LogError("Mapping {MappingId}: storing the held plan failed (HTTP {Status}); nothing is published, the next cycle tries again.",
-                    mapping.Id, (int?)response.StatusCode);
+                logger.HeldPlanRefused(mapping.Id, (int?)response.StatusCode);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogError("Mapping {MappingId}: storing the held plan failed ({Error}); nothing is published, the next cycle tries again.",
-                mapping.Id, ex.Message);
+            logger.HeldPlanFailed(mapping.Id, ex.Message, ex);
         }
         return true;
     }
@@ -119,16 +116,14 @@ public sealed class MassChangeGuard(IOperationsApi operations, ILogger<MassChang
             if (response.IsSuccessStatusCode)
             {
                 MassChangeGuardMetrics.Holding.WithLabels(mapping.Id.ToString()).Set(0);
-                logger.LogInformation("Mapping {MappingId}: approved plan {PlanId} applied.", mapping.Id, planId);
+                logger.ApprovedPlanApplied(mapping.Id, planId);
                 return;
             }
-            logger.LogWarning("Mapping {MappingId}: marking plan {PlanId} applied failed (HTTP {Status}); tried again after the next cycle.",
-                mapping.Id, planId, (int?)response.StatusCode);
+            logger.PlanAppliedRefused(mapping.Id, planId, (int?)response.StatusCode);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Mapping {MappingId}: marking plan {PlanId} applied failed ({Error}); tried again after the next cycle.",
-                mapping.Id, planId, ex.Message);
+            logger.PlanAppliedFailed(mapping.Id, planId, ex.Message, ex);
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed class OnDemandProvisioning(IOperationsApi operations, IOptions<Rea
                 if (failure is not null)
                 {
                     using var failed = await operations.FailProvisionAsync(request.Id, new ProvisionFailure(failure), cancellationToken);
-                    logger.LogWarning("Mapping {MappingId}: provision request {RequestId} failed: {Reason}", mapping.Id, request.Id, failure);
+                    logger.ProvisionRequestFailed(mapping.Id, request.Id, failure);
                     continue;
                 }
                 using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -46,14 +46,12 @@ public sealed class OnDemandProvisioning(IOperationsApi operations, IOptions<Rea
                 }
                 ReaderMetrics.MessagesPublished.Inc();
                 using var published = await operations.MarkProvisionPublishedAsync(request.Id, new ProvisionPublished(message!.DirectoryUserId), cancellationToken);
-                logger.LogInformation("Mapping {MappingId}: provision request {RequestId}: published {DirectoryUserId} (forced).",
-                    mapping.Id, request.Id, message.DirectoryUserId);
+                logger.ProvisionRequestPublished(mapping.Id, request.Id, message.DirectoryUserId);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 // The directory, the broker or the config service failed: the request stays pending and is tried again next cycle.
-                logger.LogWarning("Mapping {MappingId}: provision request {RequestId} not done this cycle ({Error}); trying again next cycle.",
-                    mapping.Id, request.Id, ex.Message);
+                logger.ProvisionRequestNotDone(mapping.Id, request.Id, ex.Message, ex);
             }
         }
     }

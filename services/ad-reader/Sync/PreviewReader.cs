@@ -31,7 +31,7 @@ public sealed class PreviewReader(IPreviewsApi previews, MappingSynchronizer syn
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 // The config service (stored state) failed: the preview stays pending and is read again next cycle.
-                logger.LogWarning("Preview {PreviewId}: mapping {MappingId} not read this cycle ({Error}).", preview, mapping.Id, ex.Message);
+                logger.PreviewNotRead(preview, mapping.Id, ex.Message, ex);
                 continue;
             }
             await StoreAsync(preview, mapping.Id, read, publisher, correlationId, cancellationToken);
@@ -62,7 +62,7 @@ public sealed class PreviewReader(IPreviewsApi previews, MappingSynchronizer syn
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Pending previews could not be read from the config service ({Error}); trying again next cycle.", ex.Message);
+            logger.PendingPreviewsUnreadable(ex.Message, ex);
             return [];
         }
     }
@@ -81,12 +81,10 @@ public sealed class PreviewReader(IPreviewsApi previews, MappingSynchronizer syn
             }
             if (!response.IsSuccessStatusCode)
             {
-                logger.LogWarning("Preview {PreviewId}: storing the read of mapping {MappingId} failed (HTTP {Status}); reading again next cycle.",
-                    preview, mappingId, (int?)response.StatusCode);
+                logger.PreviewReadRefused(preview, mappingId, (int?)response.StatusCode);
                 return;
             }
-            logger.LogInformation("Preview {PreviewId}: mapping {MappingId} read, {Changes} changes, {Unchanged} unchanged{Error}.",
-                preview, mappingId, read.Changes.Count, read.Unchanged, read.Error is null ? "" : $" (failed: {read.Error})");
+            logger.PreviewRead(preview, mappingId, read.Changes.Count, read.Unchanged, read.Error is null ? "" : $" (failed: {read.Error})");
             if (publisher is not null && response.Content?.Status == PreviewStatus.Read)
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -97,7 +95,7 @@ public sealed class PreviewReader(IPreviewsApi previews, MappingSynchronizer syn
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // Stays pending (or Read): the config service fails it after its answer timeout if this keeps failing.
-            logger.LogWarning("Preview {PreviewId}: mapping {MappingId} not stored this cycle ({Error}).", preview, mappingId, ex.Message);
+            logger.PreviewNotStored(preview, mappingId, ex.Message, ex);
         }
     }
 

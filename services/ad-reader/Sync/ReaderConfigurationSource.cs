@@ -35,8 +35,7 @@ public sealed class ReaderConfigurationSource(IConfigApi configApi, ILogger<Read
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("The config service did not answer for directory connection '{Directory}' ({Error}); {Fallback}.", DirectoryName, ex.Message,
-                _last is null ? "nothing to read until it does" : "using the last known configuration");
+            logger.ConfigServiceUnanswered(DirectoryName, ex.Message, _last is null ? "nothing to read until it does" : "using the last known configuration", ex);
         }
         return _last;
     }

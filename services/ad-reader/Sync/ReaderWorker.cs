@@ -76,13 +76,13 @@ public sealed class ReaderWorker(
             }
             catch (OperationCanceledException) when (leadership.IsCancellationRequested)
             {
-                logger.LogWarning("Reader cycle abandoned: leadership of lease {LeaseName} ended.", elector.LeaseName);
+                logger.CycleAbandoned(elector.LeaseName);
                 continue;
             }
             catch (Exception ex)
             {
                 // A bug in one cycle must not end the loop: the next cycle starts from the last stored state.
-                logger.LogError(ex, "Reader cycle failed unexpectedly.");
+                logger.CycleFailed(ex);
             }
             if (!await DelayAsync(interval, cycle.Token, stoppingToken, wakeUp))
             {

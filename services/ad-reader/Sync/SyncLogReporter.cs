@@ -24,7 +24,8 @@ public sealed class SyncLogReporter(IConfigApi configApi, IOptions<ReaderOptions
         {
             message = message.Replace(secret, "***", StringComparison.Ordinal);
         }
-        logger.LogError("Mapping {MappingId}: {Operation} failed: {Message}", mappingId, operation, message);
+        // Only the masked message is logged, never the exception it came from: the exception's text would bypass the masking.
+        logger.MappingFailed(mappingId, operation, message);
         var now = time.GetUtcNow();
         if (_lastWritten.TryGetValue(mappingId, out var last) && last.Message == message
             && now - last.At < TimeSpan.FromMinutes(options.Value.SyncLogRepeatMinutes))
@@ -40,7 +41,7 @@ public sealed class SyncLogReporter(IConfigApi configApi, IOptions<ReaderOptions
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Could not write to the sync log: {Error}", ex.Message);
+            logger.SyncLogNotWritten(ex.Message, ex);
         }
     }
 
@@ -72,7 +73,7 @@ public sealed class SyncLogReporter(IConfigApi configApi, IOptions<ReaderOptions
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Could not write to the sync log: {Error}", ex.Message);
+            logger.SyncLogNotWritten(ex.Message, ex);
         }
     }
 

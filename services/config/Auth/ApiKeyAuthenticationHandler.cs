@@ -36,7 +36,7 @@ public sealed class ApiKeyAuthenticationHandler(
             var client = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
             var verdict = await limiter.RecordFailureAsync(client, Context.RequestAborted);
             // The presented key is never logged: a typo of a real key is almost the key.
-            Logger.LogWarning("Rejected an API key from {Client}{Limited}", client, verdict.Blocked ? " (past the limit of failed authentications: 429)" : "");
+            Logger.ApiKeyRejected(client, verdict.Blocked ? " (past the limit of failed authentications: 429)" : "");
             if (verdict.Blocked)
             {
                 Context.Items[BlockedItem] = verdict.RetryAfter;

@@ -74,7 +74,7 @@ public sealed class FailedAuthenticationLimiter(
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "Could not count a failed authentication in the database; counting it in this replica only");
+            logger.FailedAuthenticationNotCounted(ex);
             return CountLocally(client, now);
         }
     }

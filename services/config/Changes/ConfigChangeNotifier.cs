@@ -28,8 +28,7 @@ public sealed class ConfigChangeNotifier(IServiceProvider services, TimeProvider
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("ConfigChanged for {Resource} was not published ({Error}); the other services see the change at their next poll.",
-                resource, ex.Message);
+            logger.ConfigChangedNotPublished(resource, ex.Message, ex);
         }
     }
 }

@@ -28,7 +28,7 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<Dat
         await db.Database.MigrateAsync(cancellationToken);
         if (pending.Count > 0)
         {
-            logger.LogInformation("Applied {Count} migrations: {Migrations}", pending.Count, string.Join(", ", pending));
+            logger.MigrationsApplied(pending.Count, string.Join(", ", pending));
         }
         if (db.Database.IsSqlite())
         {
@@ -54,7 +54,7 @@ public sealed class DatabaseInitializer(IServiceScopeFactory scopes, ILogger<Dat
         if (rotated > 0)
         {
             await db.SaveChangesAsync(cancellationToken);
-            logger.LogInformation("Re-encrypted {Count} secrets with the current key", rotated);
+            logger.SecretsReencrypted(rotated);
         }
     }
 

@@ -31,7 +31,7 @@ public static class MigrateOnly
         initializer.ForceMigration = true;
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         await initializer.StartAsync(stop.Token);
-        logger.LogInformation("Migrate-only: the database schema is up to date; exiting.");
+        logger.MigrateOnlyDone();
         return 0;
     }
 }

@@ -11,7 +11,7 @@ namespace RescueAdSync.Config.Directories;
 /// relies on, and each mapping's group. Every connection goes through <see cref="LdapConnectionFactory"/>, so the
 /// preflight binds exactly as the reader does. Each check is one small function returning its lines.
 /// </summary>
-public sealed partial class DirectoryPreflight(TimeProvider time, DomainControllerLocator locator, ILogger<DirectoryPreflight> logger)
+public sealed class DirectoryPreflight(TimeProvider time, DomainControllerLocator locator, ILogger<DirectoryPreflight> logger)
 {
     /// <summary>Per server and per request: short enough that a save with a dead server still answers quickly.</summary>
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
@@ -50,7 +50,7 @@ public sealed partial class DirectoryPreflight(TimeProvider time, DomainControll
         }
 
         var report = new DirectoryPreflightReport(name, checks.Max(check => check.Status), checks);
-        LogPreflight(logger, name, report.Status, checks.Count(c => c.Status == DirectoryCheckStatus.Warn), checks.Count(c => c.Status == DirectoryCheckStatus.Fail));
+        logger.DirectoryPreflighted(name, report.Status, checks.Count(c => c.Status == DirectoryCheckStatus.Warn), checks.Count(c => c.Status == DirectoryCheckStatus.Fail));
         return report;
     }
 
@@ -449,8 +449,6 @@ public sealed partial class DirectoryPreflight(TimeProvider time, DomainControll
     private static SearchResponse Search(LdapConnection connection, string baseDn, string filter, SearchScope scope, params string[] attributes) =>
         (SearchResponse)connection.SendRequest(new SearchRequest(baseDn, filter, scope, attributes), Timeout);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Directory preflight of {Directory}: {Status} ({Warnings} warning(s), {Failures} failure(s))")]
-    private static partial void LogPreflight(ILogger logger, string directory, DirectoryCheckStatus status, int warnings, int failures);
 
     /// <summary>The connection the checks after the bind use, or why there is none.</summary>
     private sealed class Session : IDisposable

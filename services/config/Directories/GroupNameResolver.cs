@@ -92,7 +92,7 @@ public sealed class GroupNameResolver(ILogger<GroupNameResolver> logger, DomainC
         {
             // libldap's messages never contain the password; the bind DN is not a secret.
             var reason = LdapFailureReason.Describe(url, ex, directory);
-            logger.LogWarning("Group-name look-up at {Url} as {BindDn} failed: {Reason}", url, LdapConnectionFactory.BindIdentity(directory), reason);
+            logger.GroupLookupFailed(url, LdapConnectionFactory.BindIdentity(directory), reason, ex);
             failures.Add($"{url}: {reason}");
             return null;
         }

@@ -29,7 +29,7 @@ public sealed class TechnicianMetrics(IServiceScopeFactory scopes, TimeProvider 
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 // The database not created yet or briefly unreachable: the gauge keeps its value until the next tick.
-                logger.LogWarning("Counting technicians by state failed: {Error}", exception.Message);
+                logger.TechnicianCountFailed(exception.Message, exception);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -63,7 +63,7 @@ public sealed class RescueAccountVerifier(HttpClient http, ILogger<RescueAccount
                     return NotRescue(url, "OK without an AccountID");
                 }
 
-                logger.LogInformation("Rescue account {AccountId} verified at {Url}", accountId, url);
+                logger.RescueAccountVerified(accountId, url);
                 return RescueVerification.Ok(accountId, answer.Values.GetValueOrDefault("Organization"));
             case "INVALID_SECRETAUTHCODE" or "NOTLOGGEDIN":
                 return RescueVerification.Failed("serviceToken",

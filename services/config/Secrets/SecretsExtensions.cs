@@ -45,9 +45,7 @@ public static class SecretsExtensions
             }
         }
 
-        logger.LogWarning(
-            "No Secrets:Key configured: secrets are encrypted with a development key from {KeyFile}. Set Secrets__Key outside Development.",
-            path);
+        logger.DevelopmentSecretKey(path);
         return new SecretKeyRing(SecretKeyRing.TryParse(File.ReadAllText(path))!, previous);
     }
 }

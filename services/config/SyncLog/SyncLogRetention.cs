@@ -22,20 +22,20 @@ public sealed class SyncLogRetention(
                 var deleted = await db.SyncLog.Where(e => e.Time < cutoff).ExecuteDeleteAsync(stoppingToken);
                 if (deleted > 0)
                 {
-                    logger.LogInformation("Deleted {Count} sync-log entries older than {Cutoff}", deleted, cutoff);
+                    logger.SyncLogPruned(deleted, cutoff);
                 }
 
                 // The per-user history is kept as long as the sync log: one retention setting for what the operator reads.
                 var pruned = await db.History.Where(e => e.Time < cutoff).ExecuteDeleteAsync(stoppingToken);
                 if (pruned > 0)
                 {
-                    logger.LogInformation("Deleted {Count} history entries older than {Cutoff}", pruned, cutoff);
+                    logger.HistoryPruned(pruned, cutoff);
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 // A failed clean-up is retried at the next tick; it must not stop the service.
-                logger.LogWarning(exception, "Sync-log retention failed");
+                logger.RetentionFailed(exception);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

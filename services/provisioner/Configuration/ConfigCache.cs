@@ -57,7 +57,7 @@ public sealed class ConfigCache(IConfigApi config, IOptions<ProvisionerOptions> 
         }
         catch (Exception ex) when (ex is not OperationCanceledException && _snapshot is not null)
         {
-            logger.LogWarning("Config service unreachable ({Error}); working on the configuration loaded at {LoadedAt}", ex.Message, _snapshot.LoadedAt);
+            logger.ConfigServiceUnreachable(ex.Message, _snapshot.LoadedAt, ex);
             return _snapshot;
         }
         finally

@@ -43,7 +43,7 @@ public sealed class ErrorQueueMonitor(IOptions<RabbitMqOptions> rabbit, IOptions
                 catch (Exception ex)
                 {
                     ReadErrors.Inc();
-                    logger.LogWarning("Could not read the depth of queue {Queue}: {Error}", queue, ex.Message);
+                    logger.QueueDepthUnreadable(queue, ex.Message, ex);
                     await DropConnectionAsync();
                 }
             }
@@ -100,7 +100,7 @@ public sealed class ErrorQueueMonitor(IOptions<RabbitMqOptions> rabbit, IOptions
             }
             catch (Exception ex)
             {
-                logger.LogDebug(ex, "Closing the error-queue monitor's broker connection failed.");
+                logger.MonitorConnectionCloseFailed(ex);
             }
         }
     }

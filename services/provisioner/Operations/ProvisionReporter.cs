@@ -25,7 +25,7 @@ public sealed class ProvisionReporter(IOperationsApi operations, ILogger<Provisi
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            logger.LogWarning("Provision request {RequestId}: reading the link failed ({Error}); reporting without the node id.", id, ex.Message);
+            logger.ProvisionLinkReadFailed(id, ex.Message, ex);
         }
         var error = outcome.Result switch
         {
@@ -46,12 +46,12 @@ public sealed class ProvisionReporter(IOperationsApi operations, ILogger<Provisi
             using var response = await operations.ReportProvisionAsync(id, outcome, ct);
             if (!response.IsSuccessStatusCode)
             {
-                logger.LogWarning("Provision request {RequestId}: reporting the result failed (HTTP {Status}).", id, (int?)response.StatusCode);
+                logger.ProvisionReportRefused(id, (int?)response.StatusCode);
             }
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
-            logger.LogWarning("Provision request {RequestId}: reporting the result failed ({Error}).", id, ex.Message);
+            logger.ProvisionReportFailed(id, ex.Message, ex);
         }
     }
 }

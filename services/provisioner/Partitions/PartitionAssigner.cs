@@ -55,7 +55,7 @@ public sealed class PartitionAssigner(
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // The broker is away or the bus restarting: the next tick tries again.
-                    logger.LogWarning("Adjusting the consumed partitions failed: {Error}", ex.Message);
+                    logger.PartitionAdjustmentFailed(ex.Message, ex);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -81,8 +81,7 @@ public sealed class PartitionAssigner(
         }
         if (added.Count > 0)
         {
-            logger.LogInformation("Consuming partitions {Partitions} of {Total} ({Members} provisioner instances)",
-                string.Join(",", _connected.Keys.Order()), options.Value.Partitions, members);
+            logger.PartitionsConsumed(string.Join(",", _connected.Keys.Order()), options.Value.Partitions, members);
         }
 
         PartitionMetrics.Owned.Set(_connected.Count);
@@ -100,11 +99,11 @@ public sealed class PartitionAssigner(
         {
             // Finishes the messages in flight, then cancels the consumer: the next instance in line becomes active.
             await handle.StopAsync(ct);
-            logger.LogInformation("Released partition {Partition}", partition);
+            logger.PartitionReleased(partition);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogWarning("Releasing partition {Partition} failed: {Error}", partition, ex.Message);
+            logger.PartitionReleaseFailed(partition, ex.Message, ex);
         }
         PartitionMetrics.Owned.Set(_connected.Count);
     }
@@ -118,7 +117,7 @@ public sealed class PartitionAssigner(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The broker is away: the bus reconnects on its own; partitions stay as they are meanwhile.
-            logger.LogWarning("Publishing the provisioner heartbeat failed: {Error}", ex.Message);
+            logger.HeartbeatFailed(ex.Message, ex);
         }
     }
 
@@ -133,7 +132,7 @@ public sealed class PartitionAssigner(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning("{What} failed ({Error}); retrying in {Delay}", what, ex.Message, delay);
+                logger.StartupStepFailed(what, ex.Message, delay, ex);
                 await Task.Delay(delay, time, ct);
             }
         }

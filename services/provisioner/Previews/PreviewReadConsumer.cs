@@ -20,7 +20,7 @@ public sealed class PreviewReadConsumer(IPreviewsApi previews, PreviewPlanner pl
         using var input = await previews.GetInputAsync(id, ct);
         if (input.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict)
         {
-            logger.LogInformation("Preview {PreviewId} is gone or planned already ({Status}); nothing to do.", id, (int)input.StatusCode);
+            logger.PreviewGone(id, (int)input.StatusCode);
             return;
         }
         if (!input.IsSuccessStatusCode || input.Content is null)
@@ -55,6 +55,6 @@ public sealed class PreviewReadConsumer(IPreviewsApi previews, PreviewPlanner pl
             throw new HttpRequestException($"Config service answered {(int?)stored.StatusCode} storing the plan of preview {id}.");
         }
 
-        logger.LogInformation("Preview {PreviewId}: {Outcome}.", id, plan.Error is null ? $"plan of {plan.Items!.Count} changes stored" : $"failed: {plan.Error}");
+        logger.PreviewPlanned(id, plan.Error is null ? $"plan of {plan.Items!.Count} changes stored" : $"failed: {plan.Error}");
     }
 }

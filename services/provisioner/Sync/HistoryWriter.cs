@@ -84,7 +84,7 @@ public sealed class HistoryWriter : IAsyncDisposable
             {
                 // The history is a record for operators: a config service without it must not hold the sync up.
                 _unsupported = true;
-                _logger.LogWarning("The config service has no POST /api/history/batch (older than this provisioner): skipped and stale changes are not recorded in the history");
+                _logger.HistoryBatchUnsupported();
             }
             else if (!response.IsSuccessStatusCode)
             {

@@ -118,7 +118,7 @@ public sealed class LinkWriteBatcher : IAsyncDisposable
         if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
         {
             _singlePuts = true;
-            _logger.LogWarning("The config service has no POST /api/links/batch (older than this provisioner): link writes go one request each");
+            _logger.LinkBatchUnsupported();
             return null;
         }
         if (!response.IsSuccessStatusCode || response.Content is not { } results || results.Length != batch.Count)

@@ -91,7 +91,7 @@ public sealed class RescueAuthGate(
 
                 if (!Same(current, refused))
                 {
-                    logger.LogWarning("The replaced Rescue credentials are refused as well; Rescue calls stay paused");
+                    logger.ReplacedCredentialsRefused();
                 }
             }
         }
@@ -125,7 +125,8 @@ public sealed class RescueAuthGate(
         catch (RescueApiException ex)
         {
             // Rescue is unreachable or busy: the token may be fine; let the messages find out through their own retries.
-            logger.LogWarning("Checking the Rescue token failed ({Code}); resuming and letting message retries decide", ex.Code);
+            // A RescueApiException never holds the authcode (its message names the method and the code only).
+            logger.TokenCheckFailed(ex.Code, ex);
             return true;
         }
     }

@@ -100,8 +100,7 @@ public sealed class TechnicianClaimer(IRescueClient rescue, LinkStore links, Syn
             case LinkWrite.LinkedElsewhere:
                 // Another user, recovering from its own interrupted createUser, took this empty technician; its orphan
                 // (if its createUser got that far) is free for us now.
-                logger.LogInformation("Technician {NodeId} created for {DirectoryUserId} was claimed by a recovering user; looking for its orphan",
-                    created, change.DirectoryUserId);
+                logger.CreatedTechnicianClaimed(created, change.DirectoryUserId);
                 return await AdoptOrphanAsync(change, mapping, link, ct)
                     ?? throw new LinkRaceException($"The technician created for {change.DirectoryUserId} was claimed by another user; creating again.");
             default:

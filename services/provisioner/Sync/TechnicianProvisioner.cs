@@ -135,8 +135,7 @@ public sealed class TechnicianProvisioner(
         var entry = command is null ? null : HistoryEntries.ForApplied(change, nodeId, before, command, linked, statusOnly, written);
         await links.PutAsync(new TechnicianLink(change.DirectoryUserId, mapping.Id, nodeId, change.Version, change.State, clock.GetUtcNow(),
             History: entry), ct);
-        logger.LogInformation("{Result} technician {NodeId} for {DirectoryUserId} (version {Version}, {State})",
-            result, nodeId, change.DirectoryUserId, change.Version, change.State);
+        logger.TechnicianProvisioned(result, nodeId, change.DirectoryUserId, change.Version, change.State);
         return result;
     }
 

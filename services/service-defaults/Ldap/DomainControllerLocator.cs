@@ -115,7 +115,7 @@ public sealed partial class DomainControllerLocator
         var scheme = ldaps ? "ldaps" : "ldap";
         var urls = ordered.Select(target => $"{scheme}://{target.Host}:{port ?? target.Port}").Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         _known[key] = new Discovery(urls, _time.GetUtcNow());
-        LogDiscovered(domain, asked, string.Join(", ", urls));
+        _logger.DomainControllersDiscovered(domain, asked, string.Join(", ", urls));
         return urls;
     }
 
@@ -213,6 +213,4 @@ public sealed partial class DomainControllerLocator
     [GeneratedRegex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")]
     private static partial Regex Label();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Domain controllers of {Domain} according to DNS (asked {NameServers}), in the order they are tried: {Urls}")]
-    private partial void LogDiscovered(string domain, string nameServers, string urls);
 }
