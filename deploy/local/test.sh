@@ -6,6 +6,8 @@
 # Usage: deploy/local/test.sh [--nightly] [--no-containers] [extra dotnet test arguments]
 # Tests marked [Trait("Category", "Nightly")] (30 s outages, the 5-minute soak; docs/reliability.md) are left out
 # unless --nightly is given or ADSYNC_NIGHTLY=1. A --filter among the extra arguments is combined with that rule.
+# The nightly run also mutation-tests the pure rule files (deploy/local/mutation.sh, Stryker.NET: minutes of CPU, too
+# long for every run); a file below its mutation-score threshold fails it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -46,6 +48,12 @@ format_rc=0
 dotnet format RescueAdSync.slnx --verify-no-changes --severity warn --no-restore >"$results/format.log" 2>&1 || format_rc=$?
 dotnet test RescueAdSync.slnx -c Release --no-build --results-directory "$results" \
   --logger "trx;LogFilePrefix=results" --logger "console;verbosity=minimal" ${args[@]+"${args[@]}"} 2>&1 | tee "$results/console.log" || status=$?
+
+if [ "$nightly" = 1 ]; then
+  started=$SECONDS
+  bash deploy/local/mutation.sh 2>&1 | tee "$results/mutation.log" || { status=1; echo "test.sh: mutation testing failed (mutation.sh above)"; }
+  echo "test.sh: mutation.sh took $((SECONDS - started)) s"
+fi
 
 # The compose stack in containers, as users deploy it: images built, every service run, checked end to end.
 e2e_line="e2e: not run (--no-containers)"

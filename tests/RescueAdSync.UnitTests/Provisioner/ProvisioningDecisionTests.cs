@@ -157,6 +157,75 @@ public sealed class ProvisioningDecisionTests
         Assert.EndsWith("nothing would be changed.", gone.Note);
     }
 
+    private const string MissingNameOrEmail = "The directory user has no usable name or email (mail / userPrincipalName); Rescue requires both.";
+    private static readonly SyncLogLine MissingNameOrEmailLine = new(SyncLogLevel.Error, "validate", MissingNameOrEmail, "MISSING_NAME_OR_EMAIL");
+    private static readonly SyncLogLine TechnicianGoneLine = new(SyncLogLevel.Warning, "getUser_v3",
+        "Technician node 7 linked to this user no longer exists in Rescue; nothing was changed.", "INVALIDPARAM_NODE");
+    private static readonly SyncLogLine EmailHeldLine = new(SyncLogLevel.Error, "link",
+        "Technician 7 has this user's email but is already linked to another directory user; two directory users share one email address. " +
+        "Nothing was changed; correct the mail in the directory.", "EMAIL_LINKED_TO_OTHER_USER");
+
+    /// <summary>Of the skipping rules above: the sync-log line each asks for, and the note a preview shows.</summary>
+    private static readonly Dictionary<string, (SyncLogLine? Log, string? Note)> SkipLines = new()
+    {
+        ["mapping deleted: skipped"] = (null, null),
+        ["mapping disabled: skipped"] = (null, null),
+        ["no email: skipped and logged"] = (MissingNameOrEmailLine, MissingNameOrEmail),
+        ["no name: skipped and logged"] = (MissingNameOrEmailLine, MissingNameOrEmail),
+        ["technician with the email held by another user: skipped and logged"] = (EmailHeldLine,
+            "Technician 7 has this user's email but is already linked to another directory user: two directory users share one email address. Nothing would be changed."),
+        ["technician with the email held by another user, orphaned intent: skipped"] = (EmailHeldLine,
+            "Technician 7 has this user's email but is already linked to another directory user (bob): two directory users share one email address. Nothing would be changed."),
+        ["linked technician deleted in Rescue: skipped and logged"] = (TechnicianGoneLine,
+            "Technician node 7 linked to this user no longer exists in Rescue; nothing would be changed."),
+        ["linked technician deleted in Rescue, user disabled: nothing recreated"] = (TechnicianGoneLine,
+            "Technician node 7 linked to this user no longer exists in Rescue; nothing would be changed."),
+    };
+
+    public static TheoryData<string> SkipNames() => [.. SkipLines.Keys];
+
+    [Theory]
+    [MemberData(nameof(SkipNames))]
+    public void Each_skip_logs_its_line_to_the_sync_log_and_names_it_in_the_previews_note(string rule)
+    {
+        var skip = Assert.IsType<Plan.Skip>(Rules[rule].Decide());
+        var (log, note) = SkipLines[rule];
+        Assert.Equal(log, skip.Log);
+        Assert.Equal(note, skip.Note);
+    }
+
+    /// <summary>
+    /// Of the rules above that write a technician: the fields the directory does not hold (RPAT add-on, nick, SSO id,
+    /// description), which the command writes back as the technician has them; a new technician gets none.
+    /// </summary>
+    [Theory]
+    [InlineData("new enabled user: created", false, null)]
+    [InlineData("orphaned createUser intent: the orphan is recovered first", false, null)]
+    [InlineData("linked technician left empty by an interrupted create: completed", true, "nick")]
+    [InlineData("technician with the email: linked and updated", true, "nick")]
+    [InlineData("renamed in the directory: updated", true, "nick")]
+    [InlineData("disabled in the directory: disabled", true, "nick")]
+    [InlineData("enabled again: the same technician enabled", true, "nick")]
+    [InlineData("moved and disabled: status only, add-on released", true, "nick")]
+    public void A_command_keeps_the_technicians_own_fields_the_directory_does_not_hold(string rule, bool rpat, string? nick)
+    {
+        var command = CommandOf(Rules[rule].Decide())!;
+        var sso = nick is null ? null : "sso";
+        var description = nick is null ? null : "desc";
+        Assert.Equal((rpat, nick, sso, description), (command.RpatAddon, command.Nick, command.SsoId, command.Description));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_command_for_a_technician_keeps_its_rpat_add_on_as_it_is(bool rpat)
+    {
+        var technician = Technician("Old Name") with { HasRpatAddon = rpat };
+
+        Assert.Equal(rpat, ProvisioningDecision.ForChange(Node, Change(), TheMapping, technician).RpatAddon);
+        Assert.Equal(rpat, ProvisioningDecision.StatusOnly(technician, enabled: false, mappingMobileAddon: true).RpatAddon);
+    }
+
     [Fact]
     public void No_technician_reason_names_why_the_user_is_not_enabled()
     {
@@ -228,6 +297,7 @@ public sealed class ProvisioningDecisionTests
         var error = Assert.Throws<ArgumentException>(() =>
             ProvisioningDecision.Decide(Change(UserState.Disabled), TheMapping, Linked(), Technician(), Placement.NotAsked));
         Assert.Equal("placement", error.ParamName);
+        Assert.StartsWith("The plan depends on whether the technician is still in the mapping's group; it was not asked.", error.Message);
     }
 
     [Theory]

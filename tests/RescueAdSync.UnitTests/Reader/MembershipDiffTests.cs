@@ -61,6 +61,41 @@ public sealed class MembershipDiffTests
             second.Messages.Select(m => (m.DirectoryUserId, m.Version, m.State)));
     }
 
+    [Theory]
+    [InlineData("name", true)]
+    [InlineData("email", true)]
+    [InlineData("state", true)]
+    [InlineData("distinguished name", false)]
+    [InlineData("login", false)]
+    [InlineData("nothing", false)]
+    public void Only_a_changed_name_email_or_state_is_published_and_the_member_as_read_now_is_remembered(string changed, bool published)
+    {
+        var first = Diff(null, [User("a", 10) with { Login = "ann" }], 30);
+        var now = changed switch
+        {
+            "name" => User("a", 41, name: "New") with { Login = "ann" },
+            "email" => User("a", 41, email: "new@x") with { Login = "ann" },
+            "state" => User("a", 41, state: UserState.Disabled) with { Login = "ann" },
+            "distinguished name" => User("a", 41) with { DistinguishedName = "cn=a,ou=elsewhere,dc=x", Login = "ann" },
+            "login" => User("a", 41) with { Login = "ann.smith" },
+            _ => User("a", 10) with { Login = "ann" },
+        };
+
+        var second = Diff(first.Users, [now], 50);
+
+        Assert.Equal(published, second.Messages.Count == 1);
+        Assert.All(second.Messages, m => Assert.Equal((41L, now.DisplayName, now.Email, now.State, now.Login), (m.Version, m.DisplayName, m.Email, m.State, m.Login)));
+        var known = second.Users["a"];
+        Assert.Equal((now.DisplayName, now.Email, now.State, now.DistinguishedName, now.Login),
+            (known.DisplayName, known.Email, known.State, known.DistinguishedName, known.Login));
+        Assert.Equal(published ? 41L : 10L, known.Version);
+        if (changed == "nothing")
+        {
+            // The known record itself is kept, so this cycle's copy of the entry's text is not held on to.
+            Assert.Same(first.Users["a"], known);
+        }
+    }
+
     [Fact]
     public void A_member_who_left_but_exists_is_out_of_scope_at_the_high_water_mark_and_a_deleted_one_is_deleted()
     {
