@@ -10,7 +10,7 @@ namespace RescueAdSync.AdReader.Ldap;
 /// servers <see cref="DomainControllerLocator"/> names: the URLs given, or the domain's controllers found in DNS.
 /// </summary>
 public sealed class LdapDirectoryConnector(
-    IOptions<ReaderOptions> options, ILogger<LdapDirectoryConnector> logger, DomainControllerLocator locator, Sync.ReaderAttributeSet? attributes = null)
+    IOptions<ReaderOptions> options, ILogger<LdapDirectoryConnector> logger, DomainControllerLocator locator, Sync.ReaderAttributeSet attributes)
     : IDirectoryConnector
 {
     /// <summary>
@@ -77,7 +77,7 @@ public sealed class LdapDirectoryConnector(
                 connection = LdapConnectionFactory.Open(url, settings, TimeSpan.FromSeconds(options.Value.LdapTimeoutSeconds));
                 LdapConnectionFactory.Bind(connection, settings);
                 _lastGood = url;
-                return new LdapDirectorySession(connection, url, settings, options.Value, attributes?.Extra);
+                return new LdapDirectorySession(connection, url, settings, options.Value, attributes.Extra);
             }
             catch (Exception ex) when (LdapConnectionFactory.IsConnectionFailure(ex) || ex is DirectoryReadException)
             {

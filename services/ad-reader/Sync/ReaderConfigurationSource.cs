@@ -10,11 +10,11 @@ namespace RescueAdSync.AdReader.Sync;
 /// for previews only).
 /// </summary>
 public sealed class ReaderConfigurationSource(IConfigApi configApi, ILogger<ReaderConfigurationSource> logger,
-    IOptions<ReaderOptions>? options = null, ReaderAttributeSet? attributes = null)
+    IOptions<ReaderOptions> options, ReaderAttributeSet attributes)
 {
     private ReaderConfiguration? _last;
 
-    private string DirectoryName => options?.Value.Directory ?? Contracts.Config.DirectoryNames.Default;
+    private string DirectoryName => options.Value.Directory ?? Contracts.Config.DirectoryNames.Default;
 
     /// <summary>The fresh configuration, else the last known one, else null (nothing to do yet).</summary>
     public async Task<ReaderConfiguration?> RefreshAsync(CancellationToken cancellationToken)
@@ -30,7 +30,7 @@ public sealed class ReaderConfigurationSource(IConfigApi configApi, ILogger<Read
             var mine = ofThisDirectory.Where(mapping => mapping.Enabled).ToList();
             var disabled = ofThisDirectory.Where(mapping => !mapping.Enabled).ToList();
             // A preview of a disabled mapping reads its name and email attributes too.
-            attributes?.Update(directory, ofThisDirectory);
+            attributes.Update(directory, ofThisDirectory);
             _last = new ReaderConfiguration(directory, mine, disabled);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

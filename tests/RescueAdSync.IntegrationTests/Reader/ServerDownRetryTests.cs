@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RescueAdSync.AdReader;
 using RescueAdSync.AdReader.Ldap;
+using RescueAdSync.AdReader.Sync;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.IntegrationTests.Infrastructure;
 using RescueAdSync.ServiceDefaults.Ldap;
@@ -24,7 +25,7 @@ public sealed class ServerDownRetryTests(SlapdFixture slapd) : IDisposable
     {
         _loggerFactory.AddProvider(_logs);
         return new LdapDirectoryConnector(Options.Create(new ReaderOptions()), _loggerFactory.CreateLogger<LdapDirectoryConnector>(),
-            new DomainControllerLocator(TimeProvider.System, _loggerFactory.CreateLogger<DomainControllerLocator>()));
+            new DomainControllerLocator(TimeProvider.System, _loggerFactory.CreateLogger<DomainControllerLocator>()), new ReaderAttributeSet());
     }
 
     private DirectoryConnectionSettings Settings(string[] urls, string? password = null) =>
