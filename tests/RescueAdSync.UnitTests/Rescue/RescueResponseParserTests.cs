@@ -195,7 +195,7 @@ public sealed class RescueResponseParserTests
     public void A_large_hierarchy_answered_on_one_line_is_parsed_in_linear_time()
     {
         // 20,000 technicians in the space-separated style: 2.1 MB on one line. Splitting it used to copy the rest of the
-        // line once per item (quadratic: over five minutes); it takes well under a second now, ten is the margin for a busy machine.
+        // line once per item (quadratic: 262 s on a busy 2-core machine, 21 s for 5,000); well under a second now, ten is the margin.
         var body = "OK " + string.Join(' ', Enumerable.Range(3, 20_000).Select(i =>
             $"NodeID: {i} ParentID: 2 Name: Technician {i} Email: t{i}@example.com Status: Offline Type: Technician"));
 
