@@ -21,6 +21,8 @@ if (args.Length == 0 || !targets.TryGetValue(args[0], out var target))
 
 if (args.Length > 1 && args[1] == "--replay")
 {
+    // The published assemblies are instrumented: their coverage counters need a map even when afl-fuzz provides none.
+    Coverage.MapForReplay();
     var failed = 0;
     foreach (var file in args.Skip(2))
     {
@@ -50,6 +52,18 @@ return 0;
 
 namespace RescueAdSync.Fuzz
 {
+    internal static class Coverage
+    {
+        /// <summary>A throwaway coverage map (afl's is 64 KiB; the margin costs nothing), so instrumented code runs outside afl-fuzz.</summary>
+        public static unsafe void MapForReplay()
+        {
+            if (SharpFuzz.Common.Trace.SharedMem == null)
+            {
+                SharpFuzz.Common.Trace.SharedMem = (byte*)System.Runtime.InteropServices.NativeMemory.AllocZeroed(1 << 20);
+            }
+        }
+    }
+
     internal static class Input
     {
         /// <summary>Bytes as the services decode them: UTF-8, invalid sequences replaced.</summary>
