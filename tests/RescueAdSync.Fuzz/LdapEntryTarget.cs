@@ -6,7 +6,8 @@ namespace RescueAdSync.Fuzz;
 /// <summary>
 /// A directory entry in an LDIF-like text form, mapped by <see cref="DirectoryUserMapper"/> for both directory kinds and
 /// its DN and memberOf values compared by <see cref="DistinguishedNames"/>. Both are documented never to throw: the
-/// mapper refuses an entry with a reason, a malformed DN compares by its text. So every exception is a crash.
+/// mapper refuses an entry with a reason, a malformed DN compares by its text. So every exception is a crash, and so
+/// is a mapped user with a negative version (a wrapped number that would order every later change before it).
 /// </summary>
 /// <remarks>
 /// Lines are <c>attribute: value</c>; <c>attribute:: base64</c> is a binary value (objectGUID). Lines starting with
@@ -66,8 +67,14 @@ internal static class LdapEntryTarget
         {
             if (DirectoryUserMapper.TryMap(kind, entry, Now, out var user, out _, out _, disabledAttribute, nameAttribute, emailAttribute))
             {
+                // Versions order changes: a wrapped (negative) one would make every later change look stale.
+                if (user!.Version < 0)
+                {
+                    throw new InvalidOperationException($"A mapped user got the negative version {user.Version}.");
+                }
+
                 // What the reader does with a mapped user: compares and prints its texts.
-                _ = user!.DisplayName + user.Email + user.DistinguishedName + user.Text;
+                _ = user.DisplayName + user.Email + user.DistinguishedName + user.Text;
                 _ = user.Text.SameNameAndEmail(user.Text.WithEmail(user.Email));
             }
 
