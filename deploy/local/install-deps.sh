@@ -14,13 +14,15 @@ RUN_PACKAGES=(
   rabbitmq-server
   curl python3 iproute2
 )
-# What only the tests need: a Samba AD DC, PostgreSQL, Prometheus (promtool), compose and YAML checks, a headless browser.
+# What only the tests need: a Samba AD DC, PostgreSQL, Prometheus (promtool), compose and YAML checks, a headless browser, afl++.
 TEST_PACKAGES=(
   samba samba-ad-dc samba-ad-provision winbind krb5-user python3-samba samba-dsdb-modules samba-vfs-modules
   postgresql prometheus
   docker-compose yamllint
   chromium
   podman runc netavark aardvark-dns catatonit mmdebstrap uidmap slirp4netns python3-yaml
+  # The nightly fuzzing (deploy/local/fuzz.sh) drives its harness with afl-fuzz.
+  afl++
 )
 
 set_name=all list=0

@@ -55,6 +55,14 @@ if [ "$nightly" = 1 ]; then
   echo "test.sh: mutation.sh took $((SECONDS - started)) s"
 fi
 
+# Nightly only: 10 minutes of fuzzing split over the harness's targets (deploy/local/fuzz.sh); a crash or a reproduced
+# hang fails the run, the findings stay in artifacts/fuzz/.
+if [ "$nightly" = 1 ]; then
+  fuzz_rc=0
+  { dotnet tool restore >/dev/null && bash deploy/local/fuzz.sh --minutes 10; } 2>&1 | tee "$results/fuzz.log" || fuzz_rc=${PIPESTATUS[0]}
+  if [ "$fuzz_rc" != 0 ]; then status=1; echo "test.sh: fuzzing found a crash or could not run (fuzz.sh above, artifacts/fuzz/)"; fi
+fi
+
 # The compose stack in containers, as users deploy it: images built, every service run, checked end to end.
 e2e_line="e2e: not run (--no-containers)"
 if [ "$containers" = 1 ]; then

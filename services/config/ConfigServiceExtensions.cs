@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using RescueAdSync.Config.Apis;
@@ -24,12 +25,7 @@ public static class ConfigServiceExtensions
         // instead of storing the rest and silently dropping what the operator meant.
         // A field left out is refused too, unless the contract gives it a default, and an enum is its name, never a number
         // (123 is no level, no state, no action: it would be stored and shown as a value nobody chose).
-        builder.Services.ConfigureHttpJsonOptions(options =>
-        {
-            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-            options.SerializerOptions.RespectRequiredConstructorParameters = true;
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
-        });
+        builder.Services.ConfigureHttpJsonOptions(options => ConfigureJson(options.SerializerOptions));
         // Unreadable requests throw, so that one handler answers them with the field and the problem named.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<UnreadableRequestHandler>();
@@ -54,6 +50,14 @@ public static class ConfigServiceExtensions
         builder.Services.AddHostedService<SyncLogRetention>();
         builder.Services.AddHostedService<TechnicianMetrics>();
         return builder;
+    }
+
+    /// <summary>How the API reads and writes JSON bodies (on top of the web defaults); the fuzzing harness reads bodies the same way.</summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.RespectRequiredConstructorParameters = true;
+        options.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
     }
 
     /// <summary>Errors become ProblemDetails, never stack traces (they could hold a secret from a request).</summary>

@@ -45,6 +45,11 @@ public static class EntryCsn
             return false;
         }
         var totalMicros = (seconds - DateTime.UnixEpoch).Ticks / 10 + micros;
+        if (totalMicros > (long.MaxValue - MaxCount) / 1000)
+        {
+            // Past April 2262 the version would overflow and wrap to a wrong, even negative, number.
+            return false;
+        }
         version = totalMicros * 1000 + Math.Min(count, MaxCount);
         return true;
     }

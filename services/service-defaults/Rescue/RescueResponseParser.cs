@@ -87,15 +87,17 @@ public static partial class RescueResponseParser
         }
 
         var key = item.Groups["key"].Value;
-        var remainder = item.Groups["value"].Value;
-        // Several items on one line: split at each documented key.
-        for (var next = NextKnownKey.Match(remainder); next.Success; next = NextKnownKey.Match(remainder))
+        // Several items on one line: split at each documented key. The search goes on from where the last key ended,
+        // never from a copy of the rest: a whole hierarchy can arrive on one line, and copying it once per item took
+        // minutes for a large organization.
+        var position = item.Groups["value"].Index;
+        for (var next = NextKnownKey.Match(line, position); next.Success; next = NextKnownKey.Match(line, position))
         {
-            Add(key, remainder[..next.Index], ref current, blocks);
+            Add(key, line[position..next.Index], ref current, blocks);
             key = next.Groups["key"].Value;
-            remainder = remainder[(next.Index + next.Length)..];
+            position = next.Index + next.Length;
         }
-        Add(key, remainder, ref current, blocks);
+        Add(key, line[position..], ref current, blocks);
     }
 
     private static void Add(string key, string value, ref Dictionary<string, string> current, List<IReadOnlyDictionary<string, string>> blocks)

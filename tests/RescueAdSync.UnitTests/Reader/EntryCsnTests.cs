@@ -50,4 +50,20 @@ public sealed class EntryCsnTests
     {
         Assert.False(EntryCsn.TryToVersion(csn, out _));
     }
+
+    [Theory]
+    [InlineData("22620412000000.000000Z#000000#000#000000")]
+    [InlineData("99991231235959.999999Z#000fff#000#000000")]
+    public void A_csn_past_the_year_2262_is_refused_instead_of_wrapping_to_a_wrong_version(string csn)
+    {
+        Assert.False(EntryCsn.TryToVersion(csn, out _));
+        var ex = Assert.Throws<FormatException>(() => EntryCsn.ToVersion(csn));
+        Assert.Contains(csn, ex.Message);
+    }
+
+    [Fact]
+    public void The_last_csn_that_fits_a_long_still_converts()
+    {
+        Assert.InRange(EntryCsn.ToVersion("22620410000000.000000Z#000999#000#000000"), 1, long.MaxValue);
+    }
 }
