@@ -58,7 +58,7 @@ stop() {
     rm -f "$dir/pid" "$dir/rabbit.pid"
   fi
   if [ -f "$dir/epmd.pid" ]; then
-    epmd=$(cat "$dir/epmd.pid")
+    epmd=$(cat "$dir/epmd.pid" 2>/dev/null || echo "shared, port $epmd_port")
     if alive "$epmd"; then kill -TERM "$epmd" 2>/dev/null || true; wait_gone "$epmd" 50 || kill_group "$epmd"; fi
     rm -f "$dir/epmd.pid"
   fi
@@ -97,13 +97,14 @@ ENV
   printf '%s %s %s %s\n' "$amqp" "$mgmt" "$epmd_port" "$dist" >"$dir/ports"
   node_env "$dir"
 
-  # Our own epmd, bound to loopback: the one RabbitMQ would start binds 0.0.0.0 and outlives it.
-  if ! { [ -f "$dir/epmd.pid" ] && alive "$(cat "$dir/epmd.pid")"; }; then
+  # Our own epmd, bound to loopback: the one RabbitMQ would start binds 0.0.0.0 and outlives it. An epmd that
+  # already answers on the port and is not ours (a cluster's, see rabbitmq-cluster.sh) is shared, never stopped here.
+  if ! { [ -f "$dir/epmd.pid" ] && alive "$(cat "$dir/epmd.pid")"; } && ! epmd -port "$epmd_port" -names >/dev/null 2>&1; then
     setsid epmd -address 127.0.0.1 -port "$epmd_port" </dev/null >>"$dir/epmd.log" 2>&1 &
     echo $! >"$dir/epmd.pid"
     for _ in $(seq 1 50); do epmd -port "$epmd_port" -names >/dev/null 2>&1 && break; sleep 0.1; done
   fi
-  epmd=$(cat "$dir/epmd.pid")
+  epmd=$(cat "$dir/epmd.pid" 2>/dev/null || echo "shared, port $epmd_port")
 
   setsid /usr/lib/rabbitmq/bin/rabbitmq-server </dev/null >>"$dir/server.log" 2>&1 &
   pid=$!

@@ -30,10 +30,22 @@ public static class MessagingExtensions
             x.UsingRabbitMq((context, cfg) =>
             {
                 var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
-                cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, h =>
+                var nodes = options.Endpoints();
+                cfg.Host(nodes[0].Host, (ushort)nodes[0].Port, options.VirtualHost, h =>
                 {
                     h.Username(options.Username);
                     h.Password(options.Password);
+                    if (options.IsCluster)
+                    {
+                        // Connects to a node that answers and, when that node goes away, reconnects to another.
+                        h.UseCluster(cluster =>
+                        {
+                            foreach (var node in nodes)
+                            {
+                                cluster.Node(node.ToString());
+                            }
+                        });
+                    }
                 });
                 cfg.UseUserIdRoutingKey();
                 configureBus?.Invoke(context, cfg);
@@ -41,6 +53,23 @@ public static class MessagingExtensions
             });
         });
         return builder;
+    }
+
+    /// <summary>
+    /// A plain RabbitMQ.Client connection to the broker of <paramref name="options"/> (any node of a cluster that answers),
+    /// for what MassTransit does not do itself: declaring topology, reading queue depths.
+    /// </summary>
+    public static Task<RabbitMQ.Client.IConnection> CreateConnectionAsync(this RabbitMqOptions options, string clientName,
+        CancellationToken cancellationToken)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory
+        {
+            VirtualHost = options.VirtualHost,
+            UserName = options.Username,
+            Password = options.Password,
+        };
+        var endpoints = options.Endpoints().Select(node => new RabbitMQ.Client.AmqpTcpEndpoint(node.Host, node.Port)).ToList();
+        return factory.CreateConnectionAsync(endpoints, clientName, cancellationToken);
     }
 
     /// <summary>

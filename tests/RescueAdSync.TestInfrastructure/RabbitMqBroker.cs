@@ -63,6 +63,13 @@ public sealed class RabbitMqBroker : IAsyncDisposable
         return new RabbitMqBroker("127.0.0.1", amqp, management, "guest", "guest", server);
     }
 
+    /// <summary>
+    /// A broker (or one node of a <see cref="RabbitMqCluster"/>) that something else started and stops: the tests use it
+    /// but cannot stop, kill or start it through this object.
+    /// </summary>
+    public static RabbitMqBroker Attach(string host, int amqpPort, int managementPort, string username, string password) =>
+        new(host, amqpPort, managementPort, username, password);
+
     /// <summary>Stops the broker gracefully; queues and messages stay for <see cref="StartAgainAsync"/>.</summary>
     public Task StopAsync() => _container is not null ? _container.StopAsync() : Local.StopAsync();
 
@@ -107,5 +114,5 @@ public sealed class RabbitMqBroker : IAsyncDisposable
     }
 
     private ScriptServer Local => _server ?? throw new NotSupportedException(
-        "This broker comes from ADSYNC_TEST_RABBITMQ: the tests cannot stop or start it.");
+        "This broker was started outside this object (ADSYNC_TEST_RABBITMQ, or a cluster's node): stop or start it where it was started.");
 }

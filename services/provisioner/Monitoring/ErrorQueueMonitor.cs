@@ -74,20 +74,8 @@ public sealed class ErrorQueueMonitor(IOptions<RabbitMqOptions> rabbit, IOptions
         }
     }
 
-    private Task<IConnection> CreateConnectionAsync(CancellationToken cancellationToken)
-    {
-        var settings = rabbit.Value;
-        var factory = new ConnectionFactory
-        {
-            HostName = settings.Host,
-            Port = settings.Port,
-            VirtualHost = settings.VirtualHost,
-            UserName = settings.Username,
-            Password = settings.Password,
-            ClientProvidedName = "provisioner-error-queue-monitor",
-        };
-        return factory.CreateConnectionAsync(cancellationToken);
-    }
+    private Task<IConnection> CreateConnectionAsync(CancellationToken cancellationToken) =>
+        rabbit.Value.CreateConnectionAsync("provisioner-error-queue-monitor", cancellationToken);
 
     private async Task DropConnectionAsync()
     {

@@ -21,17 +21,7 @@ public sealed class PartitionTopology(IOptions<RabbitMqOptions> rabbit, IOptions
 
     public async Task DeclareAsync(CancellationToken ct)
     {
-        var settings = rabbit.Value;
-        var factory = new ConnectionFactory
-        {
-            HostName = settings.Host,
-            Port = settings.Port,
-            VirtualHost = settings.VirtualHost,
-            UserName = settings.Username,
-            Password = settings.Password,
-            ClientProvidedName = "provisioner-topology",
-        };
-        await using var connection = await factory.CreateConnectionAsync(ct);
+        await using var connection = await rabbit.Value.CreateConnectionAsync("provisioner-topology", ct);
         await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
         await channel.ExchangeDeclareAsync(UserChangedTopology.PartitionExchange, UserChangedTopology.ConsistentHashType,
             durable: true, autoDelete: false, cancellationToken: ct);

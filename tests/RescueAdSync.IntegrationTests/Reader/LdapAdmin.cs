@@ -76,6 +76,9 @@ public sealed class LdapAdmin : IDisposable
 
     public void AddValue(string dn, string attribute, string value) => Modify(dn, DirectoryAttributeOperation.Add, attribute, value);
 
+    /// <summary>Adds several values to an attribute in one modify request.</summary>
+    public void AddValues(string dn, string attribute, params string[] values) => Modify(dn, DirectoryAttributeOperation.Add, attribute, values);
+
     public void RemoveValue(string dn, string attribute, string value) => Modify(dn, DirectoryAttributeOperation.Delete, attribute, value);
 
     public void Delete(string dn) => Send(new DeleteRequest(dn));

@@ -64,8 +64,10 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
 
     /// <summary>Creates the OU, the group and the baseline members, starts the stack and waits until the baseline is synced.</summary>
     /// <param name="configReplicas">Config services on the (then required PostgreSQL) database, behind one balancer.</param>
+    /// <param name="serviceEnvironment">Added to the provisioner's and the reader's environment, e.g. a cluster's RabbitMq__Nodes.</param>
     public static async Task<DirectoryChangeStream> StartAsync(SlapdServer slapd, RabbitMqBroker broker, string name,
-        IReadOnlyDictionary<string, string?>? configEnvironment = null, int configReplicas = 1)
+        IReadOnlyDictionary<string, string?>? configEnvironment = null, int configReplicas = 1,
+        IReadOnlyDictionary<string, string?>? serviceEnvironment = null)
     {
         var id = Guid.NewGuid().ToString("N")[..8];
         var ou = OuOf(slapd, id);
@@ -88,7 +90,8 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
         // The base DN is the stream's own OU, so a user moved to the sibling "parked" OU is out of scope.
         var directory = new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [slapd.Url], slapd.AdminDn, slapd.AdminPassword,
             ou, PollIntervalSeconds: 1, DisabledAttribute: DisabledAttribute);
-        var stack = await SyncStack.StartAsync(broker, directory, group, name, configEnvironment, configReplicas: configReplicas);
+        var stack = await SyncStack.StartAsync(broker, directory, group, name, configEnvironment, serviceEnvironment, serviceEnvironment,
+            configReplicas: configReplicas);
         var stream = new DirectoryChangeStream(slapd, id, stack);
         try
         {
