@@ -37,6 +37,9 @@ public static class ServiceDefaultsExtensions
             Ldap.KerberosEnvironment.TicketLifetime = TimeSpan.Parse(lifetime, System.Globalization.CultureInfo.InvariantCulture);
         }
         Prometheus.Metrics.ConfigureMeterAdapter(options => options.InstrumentFilterPredicate = instrument => instrument.Meter.Name == RepublishedMeter);
+        // Event counters likewise: the runtime's event source only (system_runtime_*). By default prometheus-net also
+        // listens to Kestrel's, ASP.NET Core hosting's and System.Net's, whose series appear some seconds after start.
+        Prometheus.Metrics.ConfigureEventCounterAdapter(options => options.EventSourceFilterPredicate = source => source == RepublishedMeter);
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         return builder;
