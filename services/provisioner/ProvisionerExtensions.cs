@@ -41,6 +41,7 @@ public static class ProvisionerExtensions
         ProvisionerMetrics.RescueAuthFailing.Set(0);
 
         builder.Services.AddSingleton<PartitionMembership>();
+        builder.Services.AddSingleton<ClassicQueueRetirement>();
         builder.Services.AddSingleton<PartitionTopology>();
         builder.Services.AddSingleton<InstanceConcurrencyLimit>();
         builder.Services.AddHostedService<PartitionAssigner>();
@@ -51,8 +52,7 @@ public static class ProvisionerExtensions
             {
                 x.AddConsumer<UserChangedRouter>(typeof(UserChangedRouterDefinition));
                 x.AddConsumer<UserChangedConsumer>(typeof(UserChangedConsumerDefinition)).ExcludeFromConfigureEndpoints();
-                // Only a config-service failure is thrown (planning errors fail the preview itself): retried a few times.
-                x.AddConsumer<Previews.PreviewReadConsumer>((_, c) => c.UseMessageRetry(r => r.Intervals(1000, 5000, 15000)));
+                x.AddConsumer<Previews.PreviewReadConsumer>(typeof(Previews.PreviewReadConsumerDefinition));
                 // Each instance hears every heartbeat on a queue of its own that goes away with it.
                 x.AddConsumer<HeartbeatConsumer>().Endpoint(e =>
                 {

@@ -74,4 +74,16 @@ internal static partial class ProvisionerLog
     [LoggerMessage(EventId = 3060, Level = LogLevel.Warning,
         Message = "Config service unreachable ({Error}); working on the configuration loaded at {LoadedAt}")]
     public static partial void ConfigServiceUnreachable(this ILogger logger, string error, DateTimeOffset loadedAt, Exception exception);
+
+    [LoggerMessage(EventId = 3070, Level = LogLevel.Information,
+        Message = "Retired the older installation's classic queue {Queue}: {Moved} waiting message(s) moved to {Target}.")]
+    public static partial void ClassicQueueRetired(this ILogger logger, string queue, int moved, string target);
+
+    [LoggerMessage(EventId = 3071, Level = LogLevel.Warning,
+        Message = "Could not retire the older installation's classic queue {Queue} ({Error}); nothing in it is lost, it is tried again at the next start.")]
+    public static partial void ClassicQueueRetirementFailed(this ILogger logger, string queue, string error, Exception exception);
+
+    [LoggerMessage(EventId = 3072, Level = LogLevel.Information,
+        Message = "Receiving a message on {Queue} was cancelled ({Reason}); it was not acknowledged, so the broker delivers it again.")]
+    public static partial void ReceiveInterrupted(this ILogger logger, string queue, string reason);
 }

@@ -73,6 +73,21 @@ public static class MessagingExtensions
     }
 
     /// <summary>
+    /// Publishes <paramref name="message"/> as mandatory: it must reach a queue. While nothing is bound to its exchange yet
+    /// (no provisioner has declared its topology on this broker), the broker returns it and the publish fails, instead
+    /// of confirming a message it dropped; the caller keeps the change and publishes it again later.
+    /// </summary>
+    public static Task PublishToQueueAsync<T>(this IPublishEndpoint publisher, T message, CancellationToken cancellationToken)
+        where T : class =>
+        publisher.Publish(message, context =>
+        {
+            if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+            {
+                rabbit.Mandatory = true;
+            }
+        }, cancellationToken);
+
+    /// <summary>
     /// Every UserChanged sent or published carries its directory user id as routing key. The provisioner binds the
     /// UserChanged exchange to a consistent-hash exchange, which routes on that key: all of a user's versions land in
     /// one partition queue, in order (docs/operations.md). Any bus that publishes UserChanged must use this.

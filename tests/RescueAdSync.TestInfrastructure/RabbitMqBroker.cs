@@ -79,6 +79,19 @@ public sealed class RabbitMqBroker : IAsyncDisposable
     /// <summary>Kills the broker with SIGKILL, as a crash would (a container is only stopped).</summary>
     public Task KillAsync() => _container is not null ? _container.StopAsync() : Local.RunLockedAsync(["kill", Local.RunDir]);
 
+    /// <summary>Creates a virtual host with all permissions for the broker's user: a broker of its own for one test.</summary>
+    public async Task CreateVirtualHostAsync(string vhost)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{Host}:{ManagementPort}") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Username}:{Password}")));
+        var escaped = Uri.EscapeDataString(vhost);
+        using var json = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        (await http.PutAsync($"/api/vhosts/{escaped}", json)).EnsureSuccessStatusCode();
+        using var permissions = new StringContent("""{"configure":".*","write":".*","read":".*"}""", System.Text.Encoding.UTF8, "application/json");
+        (await http.PutAsync($"/api/permissions/{escaped}/{Uri.EscapeDataString(Username)}", permissions)).EnsureSuccessStatusCode();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_server is not null)

@@ -116,6 +116,28 @@ public sealed class RabbitMqCluster : IAsyncDisposable
                 q.TryGetProperty("online", out var online) ? [.. online.EnumerateArray().Select(m => m.GetString()!)] : []))];
     }
 
+    /// <summary>The durable queues of a virtual host that are not quorum queues (each lives on one node): their names.</summary>
+    public async Task<IReadOnlyList<string>> GetDurableClassicQueuesAsync(string vhost, int node = 1)
+    {
+        using var http = Management(node);
+        var body = await http.GetStringAsync($"/api/queues/{Uri.EscapeDataString(vhost)}?columns=name,type,durable");
+        using var document = JsonDocument.Parse(body);
+        return [.. document.RootElement.EnumerateArray()
+            .Where(q => q.GetProperty("durable").GetBoolean() && q.GetProperty("type").GetString() != "quorum")
+            .Select(q => q.GetProperty("name").GetString()!)];
+    }
+
+    /// <summary>The client connections to a virtual host: each one's client-provided name (or peer port) and node.</summary>
+    public async Task<IReadOnlyList<(string Name, string Node)>> GetConnectionsAsync(string vhost, int node = 1)
+    {
+        using var http = Management(node);
+        var body = await http.GetStringAsync($"/api/vhosts/{Uri.EscapeDataString(vhost)}/connections");
+        using var document = JsonDocument.Parse(body);
+        return [.. document.RootElement.EnumerateArray().Select(c => (
+            c.TryGetProperty("user_provided_name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString()! : $"port {c.GetProperty("peer_port")}",
+            c.GetProperty("node").GetString()!))];
+    }
+
     /// <summary>Messages in a queue of a virtual host (0 when the queue does not exist), as node <paramref name="node"/> reports them.</summary>
     public async Task<int> GetMessageCountAsync(string vhost, string queue, int node = 1)
     {

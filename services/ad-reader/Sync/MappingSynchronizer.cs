@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using RescueAdSync.AdReader.Ldap;
 using RescueAdSync.Contracts;
 using RescueAdSync.Contracts.Config;
+using RescueAdSync.ServiceDefaults;
 using RescueAdSync.ServiceDefaults.Tracing;
 
 namespace RescueAdSync.AdReader.Sync;
@@ -183,7 +184,7 @@ public sealed partial class MappingSynchronizer(IReaderStateStore stateStore, IO
                 timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.PublishTimeoutSeconds));
                 // MassTransit's RabbitMQ transport completes this task on the publisher confirm, so a completed
                 // publish is a stored one; concurrent publishes share the channel and their confirms are pipelined.
-                await publisher.Publish(message, timeout.Token);
+                await publisher.PublishToQueueAsync(message, timeout.Token);
                 ReaderMetrics.MessagesPublished.Inc();
                 ReaderMetrics.ChangesDetected.WithLabels(mappingLabel, message.State.ToString()).Inc();
             }

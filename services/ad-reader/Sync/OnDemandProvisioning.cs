@@ -42,7 +42,7 @@ public sealed class OnDemandProvisioning(IOperationsApi operations, IOptions<Rea
                 using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
                     timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.PublishTimeoutSeconds));
-                    await publisher.Publish(message!, timeout.Token);
+                    await publisher.PublishToQueueAsync(message!, timeout.Token);
                 }
                 ReaderMetrics.MessagesPublished.Inc();
                 using var published = await operations.MarkProvisionPublishedAsync(request.Id, new ProvisionPublished(message!.DirectoryUserId), cancellationToken);

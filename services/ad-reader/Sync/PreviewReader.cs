@@ -89,7 +89,7 @@ public sealed class PreviewReader(IPreviewsApi previews, MappingSynchronizer syn
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.PublishTimeoutSeconds));
-                await publisher.Publish(new PreviewRead(preview, correlationId), timeout.Token);
+                await publisher.PublishToQueueAsync(new PreviewRead(preview, correlationId), timeout.Token);
             }
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

@@ -11,9 +11,9 @@ namespace RescueAdSync.Provisioner.Partitions;
 /// the immediate retries: a change that still fails for a reason that may pass (Rescue or the config service down,
 /// rate limits) is sent, keyed by its user, to a wait queue whose messages expire after the next delay of
 /// <c>Provisioner__RedeliveryDelaysSeconds</c> and are dead-lettered to the consistent-hash exchange, i.e. back into the
-/// user's own partition; the original is then acknowledged. Nothing is lost (the wait queues are durable), and Rescue is
-/// not hammered meanwhile. Once every delay is used up, or for a failure that cannot pass (poison), the exception goes
-/// on and MassTransit moves the message to <c>user-changed_error</c>.
+/// user's own partition; the original is then acknowledged. Nothing is lost (the wait queues are quorum queues that
+/// dead-letter at least once), and Rescue is not hammered meanwhile. Once every delay is used up, or for a failure that
+/// cannot pass (poison), the exception goes on and MassTransit moves the message to <c>user-changed_error</c>.
 /// </summary>
 public sealed class DelayedRedeliveryFilter(IReadOnlyList<int> delaysSeconds, SyncLogWriter syncLog) : IFilter<ConsumeContext<UserChanged>>
 {
@@ -29,7 +29,7 @@ public sealed class DelayedRedeliveryFilter(IReadOnlyList<int> delaysSeconds, Sy
             var count = context.Headers.Get<int>(DelayedRedelivery.CountHeader) ?? 0;
             var delay = delaysSeconds[count];
             var change = context.Message;
-            var waitExchange = new Uri($"exchange:{DelayedRedelivery.WaitQueue(delay)}?type=fanout&durable=true");
+            var waitExchange = new Uri($"exchange:{DelayedRedelivery.WaitExchange(delay)}?type=fanout&durable=true");
             var endpoint = await context.GetSendEndpoint(waitExchange);
             await endpoint.Send(change, send =>
             {

@@ -6,5 +6,12 @@ public static class DelayedRedelivery
     /// <summary>How many times the message already waited in a wait queue.</summary>
     public const string CountHeader = "adsync-redelivery-count";
 
-    public static string WaitQueue(int seconds) => $"user-changed-wait-{seconds}s";
+    /// <summary>The fanout exchange a change is sent to for a wait of <paramref name="seconds"/>.</summary>
+    public static string WaitExchange(int seconds) => $"user-changed-wait-{seconds}s";
+
+    /// <summary>
+    /// The quorum queue behind <see cref="WaitExchange"/>. Older installations had a classic queue named like the exchange;
+    /// it is retired at start (<see cref="Partitions.ClassicQueueRetirement"/>).
+    /// </summary>
+    public static string WaitQueue(int seconds) => $"user-changed-retry-{seconds}s";
 }

@@ -29,7 +29,7 @@ public sealed partial class SyncStack
         Func<SyncStack, Task>? beforeProvisioners = null)
     {
         var vhost = $"{name}-{Guid.NewGuid():N}";
-        await CreateVirtualHostAsync(broker, vhost);
+        await broker.CreateVirtualHostAsync(vhost);
         var emulator = await ServiceProcess.StartAsync($"{name}-rescue-emulator",
             RepoPaths.ServiceDll("rescue-emulator", "RescueAdSync.RescueEmulator"), new Dictionary<string, string?>());
         var stack = new SyncStack(emulator);
@@ -136,6 +136,14 @@ public sealed partial class SyncStack
     {
         using var http = ManagementClient();
         return await http.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(VirtualHost)}/{Uri.EscapeDataString(queue)}");
+    }
+
+    /// <summary>Every queue of the stack's virtual host: its name, type (classic, quorum) and whether it is durable.</summary>
+    public async Task<IReadOnlyList<(string Name, string Type, bool Durable)>> GetQueuesAsync()
+    {
+        using var http = ManagementClient();
+        var queues = await http.GetFromJsonAsync<JsonElement>($"/api/queues/{Uri.EscapeDataString(VirtualHost)}?columns=name,type,durable");
+        return [.. queues.EnumerateArray().Select(q => (q.GetProperty("name").GetString()!, q.GetProperty("type").GetString()!, q.GetProperty("durable").GetBoolean()))];
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed partial class SyncStack
         string sourceGroupDn, string name, string mahPassword, string defaultPassword)
     {
         var vhost = $"{name}-{Guid.NewGuid():N}";
-        await CreateVirtualHostAsync(broker, vhost);
+        await broker.CreateVirtualHostAsync(vhost);
         var emulator = await ServiceProcess.StartAsync($"{name}-rescue-emulator",
             RepoPaths.ServiceDll("rescue-emulator", "RescueAdSync.RescueEmulator"), new Dictionary<string, string?>());
         var stack = new SyncStack(emulator);

@@ -49,7 +49,7 @@ public sealed partial class SyncStack : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? readerEnvironment = null, int configReplicas = 1)
     {
         var vhost = $"{name}-{Guid.NewGuid():N}";
-        await CreateVirtualHostAsync(broker, vhost);
+        await broker.CreateVirtualHostAsync(vhost);
 
         var emulator = await ServiceProcess.StartAsync($"{name}-rescue-emulator",
             RepoPaths.ServiceDll("rescue-emulator", "RescueAdSync.RescueEmulator"), new Dictionary<string, string?>());
@@ -167,17 +167,6 @@ public sealed partial class SyncStack : IAsyncDisposable
     }
 
     private static string NewKey() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
-
-    private static async Task CreateVirtualHostAsync(RabbitMqBroker broker, string vhost)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{broker.Host}:{broker.ManagementPort}") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{broker.Username}:{broker.Password}")));
-        var escaped = Uri.EscapeDataString(vhost);
-        (await http.PutAsJsonAsync($"/api/vhosts/{escaped}", new { })).EnsureSuccessStatusCode();
-        (await http.PutAsJsonAsync($"/api/permissions/{escaped}/{Uri.EscapeDataString(broker.Username)}",
-            new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
-    }
 
     public async ValueTask DisposeAsync()
     {

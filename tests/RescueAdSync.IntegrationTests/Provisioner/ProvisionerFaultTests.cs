@@ -148,7 +148,8 @@ public sealed class ProvisionerFaultTests(RabbitMqFixture rabbit)
         Assert.Equal(("Rob Rand", "Enabled"), (technician.Name, technician.Status));
         Assert.Single(await stack.Emulator.GetTechniciansAsync());
         Assert.Equal(0, await stack.GetQueueCountAsync("user-changed_error"));
-        var wait = await stack.GetQueueAsync("user-changed-wait-3s");
+        var wait = await stack.GetQueueAsync("user-changed-retry-3s");
+        Assert.Equal("quorum", wait.GetProperty("type").GetString());
         Assert.Equal(3000, wait.GetProperty("arguments").GetProperty("x-message-ttl").GetInt32());
         Assert.Equal("user-changed-partitions", wait.GetProperty("arguments").GetProperty("x-dead-letter-exchange").GetString());
         // Two attempts per round (the call and its one immediate retry), a few rounds: nothing like a retry storm.

@@ -175,6 +175,8 @@ public sealed class ProvisionerQueueTests(RabbitMqFixture rabbit)
         await stack.WaitForTechnicianAsync(t => t.Email == $"mia{_id}@example.org", "mia despite the poison");
         await stack.EventuallyAsync(async () => await stack.GetQueueCountAsync("user-changed_error") == 2,
             "two messages in user-changed_error");
+        // A quorum queue like the endpoints it serves (MassTransit copies their queue arguments): no node holds it alone.
+        Assert.Equal("quorum", (await stack.GetQueueAsync("user-changed_error")).GetProperty("type").GetString());
         var faults = await stack.ReadFaultReasonsAsync("user-changed_error", 2);
         Assert.Contains(faults, f => f!.Contains("does not exist in the config service", StringComparison.Ordinal));
         Assert.Single(faults, f => !f!.Contains("does not exist in the config service", StringComparison.Ordinal));
@@ -187,4 +189,64 @@ public sealed class ProvisionerQueueTests(RabbitMqFixture rabbit)
         }, "both poison messages in the sync log");
         Assert.DoesNotContain(await stack.Emulator.GetTechniciansAsync(), t => t.Email == $"nobody{_id}@example.org");
     }
+
+    [Fact]
+    public async Task An_older_installations_classic_wait_and_preview_queues_are_retired_into_quorum_queues_with_what_waits_in_them()
+    {
+        var waiting = $"waiting-{_id}";
+        var preview = Guid.NewGuid();
+        await using var stack = await SyncStack.StartProvisionersAsync(rabbit.Broker, "p-retire",
+            environment: new() { ["Provisioner__RedeliveryDelaysSeconds__0"] = "300" },
+            beforeProvisioners: async stack =>
+            {
+                // An older installation: classic queues, each with a message waiting.
+                await using var connection = await stack.ConnectAsync();
+                await using var channel = await connection.CreateChannelAsync();
+                await channel.QueueDeclareAsync("user-changed-wait-300s", durable: true, exclusive: false, autoDelete: false,
+                    new Dictionary<string, object?> { ["x-message-ttl"] = 300_000, ["x-dead-letter-exchange"] = "user-changed-partitions" });
+                await channel.ExchangeDeclareAsync("user-changed-wait-300s", ExchangeType.Fanout, durable: true);
+                await channel.QueueBindAsync("user-changed-wait-300s", "user-changed-wait-300s", "");
+                await channel.BasicPublishAsync("user-changed-wait-300s", waiting, mandatory: true, Persistent(), Envelope("RescueAdSync.Contracts:UserChanged",
+                    $$"""{"mappingId":"{{stack.MappingId}}","directoryUserId":"{{waiting}}","version":1,"displayName":"Waiting User","email":"{{waiting}}@example.org","state":"Enabled"}"""));
+
+                await channel.QueueDeclareAsync("preview-read", durable: true, exclusive: false, autoDelete: false);
+                await channel.ExchangeDeclareAsync("preview-read", ExchangeType.Fanout, durable: true);
+                await channel.QueueBindAsync("preview-read", "preview-read", "");
+                await channel.ExchangeDeclareAsync(PreviewReadExchange, ExchangeType.Fanout, durable: true);
+                await channel.ExchangeBindAsync("preview-read", PreviewReadExchange, "");
+                await channel.BasicPublishAsync("preview-read", "", mandatory: true, Persistent(), Envelope("RescueAdSync.Contracts.Previews:PreviewRead",
+                    $$"""{"previewId":"{{preview}}","correlationId":"{{Guid.NewGuid()}}"}"""));
+            });
+
+        // The waiting change moved into the quorum wait queue, under its user's routing key, still waiting its delay.
+        var retry = await stack.GetQueueAsync("user-changed-retry-300s");
+        Assert.Equal("quorum", retry.GetProperty("type").GetString());
+        Assert.Equal("at-least-once", retry.GetProperty("arguments").GetProperty("x-dead-letter-strategy").GetString());
+        await stack.EventuallyAsync(async () => await stack.GetQueueCountAsync("user-changed-retry-300s") == 1, "the waiting change in user-changed-retry-300s");
+        Assert.Equal(["user-changed-retry-300s"], await stack.GetBindingDestinationsAsync("user-changed-wait-300s"));
+        // The waiting preview request was moved to the new endpoint and handled there (the preview is unknown: nothing to plan).
+        await stack.EventuallyAsync(() => Task.FromResult(stack.Provisioners[0].Output.Contains($"Preview {preview} is gone", StringComparison.Ordinal)),
+            "the moved preview request handled");
+        Assert.Equal(["preview-requests"], await stack.GetBindingDestinationsAsync(PreviewReadExchange));
+
+        // No classic queue is left behind: every durable queue is a quorum queue, on every node of a cluster.
+        var queues = await stack.GetQueuesAsync();
+        Assert.DoesNotContain(queues, q => q.Name is "user-changed-wait-300s" or "preview-read");
+        Assert.All(queues.Where(q => q.Durable), q => Assert.Equal((q.Name, "quorum"), (q.Name, q.Type)));
+        Assert.Contains("Retired the older installation's classic queue user-changed-wait-300s: 1 waiting message(s) moved", stack.Provisioners[0].Output);
+
+        // Sent now, a change for a later retry lands in the quorum queue through the same exchange.
+        await using var connection = await stack.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.BasicPublishAsync("user-changed-wait-300s", waiting, mandatory: true, Persistent(), Envelope("RescueAdSync.Contracts:UserChanged", "{}"));
+        await stack.EventuallyAsync(async () => await stack.GetQueueCountAsync("user-changed-retry-300s") == 2, "two changes in user-changed-retry-300s");
+    }
+
+    private const string PreviewReadExchange = "RescueAdSync.Contracts.Previews:PreviewRead";
+
+    private static BasicProperties Persistent() =>
+        new() { ContentType = "application/vnd.masstransit+json", DeliveryMode = DeliveryModes.Persistent, MessageId = Guid.NewGuid().ToString() };
+
+    private static byte[] Envelope(string type, string message) => System.Text.Encoding.UTF8.GetBytes(
+        $$"""{"messageId":"{{Guid.NewGuid()}}","messageType":["urn:message:{{type}}"],"message":{{message}}}""");
 }

@@ -28,9 +28,16 @@ public sealed class UserChangedCapture : IAsyncDisposable
         _channel = channel;
     }
 
-    public static async Task<UserChangedCapture> StartAsync(RabbitMqBroker broker)
+    public static async Task<UserChangedCapture> StartAsync(RabbitMqBroker broker, string virtualHost = "/")
     {
-        var factory = new ConnectionFactory { HostName = broker.Host, Port = broker.AmqpPort, UserName = broker.Username, Password = broker.Password };
+        var factory = new ConnectionFactory
+        {
+            HostName = broker.Host,
+            Port = broker.AmqpPort,
+            VirtualHost = virtualHost,
+            UserName = broker.Username,
+            Password = broker.Password,
+        };
         var connection = await factory.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
         await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Fanout, durable: true, autoDelete: false);

@@ -68,9 +68,10 @@ public class PublishRecorder : DispatchProxy
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
-        if (targetMethod?.Name != nameof(IPublishEndpoint.Publish) || args is null || args.Length != 2 || args[1] is not CancellationToken token)
+        // Publish(message, cancellationToken), or with a pipe that shapes the publish (PublishToQueueAsync makes it mandatory).
+        if (targetMethod?.Name != nameof(IPublishEndpoint.Publish) || args is null || args.Length is not (2 or 3) || args[^1] is not CancellationToken token)
         {
-            throw new NotSupportedException($"Only Publish(message, cancellationToken) is faked, not {targetMethod}.");
+            throw new NotSupportedException($"Only Publish(message, [pipe,] cancellationToken) is faked, not {targetMethod}.");
         }
         if (Fail is not null)
         {
