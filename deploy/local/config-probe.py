@@ -59,7 +59,8 @@ def send(conn, rnd, keys):
         path = path.replace("{id}", str(uuid.uuid4()), 1)
     path = path.replace("{number}", str(rnd.randint(1, 10**6)))
     headers = {}
-    key = rnd.choice(keys + ["wrong-" + str(uuid.uuid4()), "", None])
+    # Mostly the first key (the admin's: most operations take it), then the others, a wrong one, an empty one, none.
+    key = rnd.choice(keys[:1] * 2 + keys + ["wrong-" + str(uuid.uuid4()), "", None])
     if key is not None:
         headers["Authorization"] = "Bearer " + key
     if rnd.random() < 0.1:

@@ -93,7 +93,7 @@ public sealed class DirectoryEdgeCaseTests(SlapdFixture slapd, RabbitMqFixture r
 
         // No flapping: over several poll cycles the technician stays put, once, Enabled, and no mapping logs an error for it.
         var userId = site.EntryUuid("both");
-        await site.Stack.WaitForReaderPollsAsync(6, "with the user in both groups", async () =>
+        await site.Stack.WaitForReaderPollsAsync(8, "with the user in both groups", async () =>
         {
             var now = Assert.Single(await site.Stack.Emulator.GetTechniciansAsync(), t => t.Email == $"both{_id}@example.org");
             Assert.Equal((both.NodeId, site.Stack.TechnicianGroupId, "Enabled"), (now.NodeId, now.ParentId, now.Status));
