@@ -73,7 +73,7 @@ public static class ConfigServiceExtensions
     {
         // The document describes the API, not its data: anonymous like /metrics, so tools can read it without a key.
         app.MapOpenApi();
-        var api = app.MapGroup("/api").RequireAuthorization();
+        var api = app.MapGroup("/api").RequireAuthorization().WithBodyLimit(BodyLimits.Default);
         api.MapRescueAccountApi();
         api.MapDirectoryApi();
         api.MapMappingsApi();

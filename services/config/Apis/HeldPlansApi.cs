@@ -26,7 +26,7 @@ public static class HeldPlansApi
         var group = api.MapGroup("/held-plans").WithTags("Held plans");
         group.MapGet("/", ListAsync).RequireRoles(Roles.Admin, Roles.Reader);
         group.MapGet("/{id:guid}", GetAsync).RequireRoles(Roles.Admin, Roles.Reader);
-        group.MapPost("/", CreateAsync).RequireRoles(Roles.Reader);
+        group.MapPost("/", CreateAsync).RequireRoles(Roles.Reader).WithBodyLimit(BodyLimits.Plans);
         group.MapPost("/{id:guid}/approve", ApproveAsync).RequireRoles(Roles.Admin);
         group.MapPost("/{id:guid}/reject", RejectAsync).RequireRoles(Roles.Admin);
         group.MapPost("/{id:guid}/applied", AppliedAsync).RequireRoles(Roles.Reader);

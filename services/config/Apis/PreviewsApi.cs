@@ -34,10 +34,10 @@ public static class PreviewsApi
         group.MapGet("/pending", PendingAsync).RequireRoles(Roles.Reader);
         // A first preview of a large mapping carries every member's state: above Kestrel's 30 MB default.
         group.MapPost("/{id:guid}/mappings/{mappingId:guid}", MappingReadAsync).RequireRoles(Roles.Reader)
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxReadBytes));
+            .WithBodyLimit(MaxReadBytes);
         group.MapGet("/{id:guid}/input", InputAsync).RequireRoles(Roles.Provisioner);
         group.MapGet("/technicians/{nodeId:long}/link", TechnicianLinkAsync).RequireRoles(Roles.Provisioner);
-        group.MapPost("/{id:guid}/plan", PlanAsync).RequireRoles(Roles.Provisioner);
+        group.MapPost("/{id:guid}/plan", PlanAsync).RequireRoles(Roles.Provisioner).WithBodyLimit(BodyLimits.Plans);
         return group;
     }
 

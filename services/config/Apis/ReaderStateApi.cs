@@ -218,7 +218,7 @@ public static class ReaderStateApi
             return null;
         }
 
-        // The server-wide default (about 28 MiB) is below what this endpoint accepts; the count below enforces ours.
+        // The API-wide limit (BodyLimits.Default) is below what this endpoint accepts; the count below enforces ours.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
             size.MaxRequestBodySize = limit + 1;

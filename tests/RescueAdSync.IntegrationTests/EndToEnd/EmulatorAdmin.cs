@@ -44,10 +44,10 @@ public sealed class EmulatorAdmin(HttpClient http)
         return calls.EnumerateArray().Select(c => c.GetProperty("method").GetString()!).ToList();
     }
 
-    /// <summary>Every call received so far with its parameters (secrets masked) and result code.</summary>
-    public async Task<IReadOnlyList<EmulatedCall>> GetCallsAsync(string? method = null)
+    /// <summary>Every call received so far (or after the call numbered <paramref name="after"/>) with its parameters (secrets masked) and result code.</summary>
+    public async Task<IReadOnlyList<EmulatedCall>> GetCallsAsync(string? method = null, long after = 0)
     {
-        var query = method is null ? "" : $"?method={Uri.EscapeDataString(method)}";
+        var query = $"?after={after}" + (method is null ? "" : $"&method={Uri.EscapeDataString(method)}");
         return (await http.GetFromJsonAsync<List<EmulatedCall>>($"/admin/calls{query}", Json))!;
     }
 

@@ -176,8 +176,9 @@ public sealed class ProvisionerFaultTests(RabbitMqFixture rabbit)
 
         await stack.EventuallyAsync(async () => (await stack.GetMetricsAsync(provisioner)).Contains("adsync_rescue_auth_failing 1", StringComparison.Ordinal),
             "the auth-failing gauge");
-        // Paused means paused: a few seconds later Rescue has seen only the calls in flight when it tripped and the probes.
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // Paused means paused: Rescue's call log stops growing (the calls in flight when it tripped and the token probe),
+        // although six changes wait in the queue.
+        await stack.WaitForRescueQuietAsync(TimeSpan.FromSeconds(3), "while the token is refused");
         var refused = (await stack.Emulator.GetCallsAsync()).Count(c => c.Result == "INVALID_SECRETAUTHCODE");
         Assert.InRange(refused, 1, 10);
         Assert.Single(await stack.GetSyncLogAsync(), e => e.ErrorCode == "INVALID_SECRETAUTHCODE");

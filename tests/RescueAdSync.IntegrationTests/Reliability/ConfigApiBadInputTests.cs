@@ -79,11 +79,29 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
         Assert.Equal(before, await ReadAsync(readBack));
     }
 
+    [Theory]
+    [InlineData("PUT", "/api/directory", ValidDirectory, "\"pw\"")]
+    [InlineData("PUT", "/api/directories/second", ValidDirectory, "\"pw\"")]
+    [InlineData("POST", "/api/mappings", """{"sourceGroupDn":"cn=techs,dc=example,dc=org","technicianGroupId":7}""", "\"cn=techs,dc=example,dc=org\"")]
+    [InlineData("PUT", "/api/rescue-account", """{"apiBaseUrl":"https://rescue.example/API/","mahEmail":"mah@example.org","mahPassword":"x","serviceToken":"t","defaultPassword":"d"}""", "\"t\"")]
+    public async Task A_body_over_the_APIs_one_MiB_limit_is_refused_with_413_before_it_is_read_and_nothing_is_stored(
+        string method, string path, string body, string field)
+    {
+        // Kestrel's own limit (30,000,000 bytes) let one request hold ~30 MB of the server's pooled buffers; every body of
+        // these endpoints is a few KiB.
+        var before = await ReadAsync(path);
+        var large = body.Replace(field, $"\"{new string('x', 1_100_000)}\"", StringComparison.Ordinal);
+
+        using var response = await SendAsync(method, path, large);
+
+        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(before, await ReadAsync(path));
+    }
+
     [Fact]
     public async Task Body_over_the_size_limit_is_refused_with_413_and_nothing_is_stored()
     {
         var before = await ReadAsync("/api/directory");
-        // Kestrel's default limit is 30,000,000 bytes; the config service sets no lower one for these endpoints.
         var huge = ValidDirectory.Replace("\"pw\"", $"\"{new string('x', 31_000_000)}\"", StringComparison.Ordinal);
 
         using var response = await SendAsync("PUT", "/api/directory", huge);
@@ -132,8 +150,8 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
     public async Task A_chunked_body_over_the_size_limit_is_refused_with_413()
     {
         var before = await ReadAsync("/api/directory");
-        // No Content-Length: the server learns the size only while it reads, past Kestrel's 30,000,000-byte limit. A raw
-        // connection, so the client stops sending as soon as the answer arrives (HttpClient would write on into a closed socket).
+        // No Content-Length: the server learns the size only while it reads, past the API's 1 MiB limit. A raw connection,
+        // so the client stops sending as soon as the answer arrives (HttpClient would write on into a closed socket).
         var url = new Uri(_http.BaseAddress!, "/api/directory");
         using var tcp = new System.Net.Sockets.TcpClient();
         await tcp.ConnectAsync(url.Host, url.Port);
@@ -142,7 +160,8 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
             "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
         var chunk = Encoding.ASCII.GetBytes($"{64 * 1024:x}\r\n{new string(' ', 64 * 1024)}\r\n");
-        for (var sent = 0L; sent < 50_000_000 && tcp.Available == 0; sent += 64 * 1024)
+        var sent = 0L;
+        for (; sent < 50_000_000 && tcp.Available == 0; sent += 64 * 1024)
         {
             try
             {
@@ -164,6 +183,9 @@ public sealed class ConfigApiBadInputTests : IAsyncLifetime
         }
 
         Assert.StartsWith("HTTP/1.1 413", answer.ToString(), StringComparison.Ordinal);
+        // What the client could write before the refusal: the 1 MiB the server read plus what the sockets buffer between
+        // them. At Kestrel's own limit the server read 30,000,000 bytes first.
+        Assert.True(sent < 30_000_000, $"{sent:N0} bytes were sent before the 413");
         Assert.Equal(before, await ReadAsync("/api/directory"));
     }
 

@@ -143,8 +143,8 @@ public sealed class ConfigReplicaTests(SlapdFixture slapd, RabbitMqFixture rabbi
             return technicians.Count(t => t.Status == "Enabled") >= InitialSyncUsers;
         }, $"{InitialSyncUsers} enabled technicians with one config replica dead", TimeSpan.FromSeconds(300));
         afterKill.Stop();
-        // A late duplicate or a stale change would show within the quiet period.
-        await Task.Delay(DirectoryChangeStream.QuietPeriod);
+        // A late duplicate or a stale change would show before Rescue goes quiet.
+        await stack.WaitForRescueQuietAsync(DirectoryChangeStream.QuietPeriod, "after the initial sync with one replica dead");
         technicians = await stack.Emulator.GetTechniciansAsync();
 
         var duplicates = technicians.GroupBy(t => t.Email).Where(g => g.Count() > 1).Select(g => g.Key).ToList();

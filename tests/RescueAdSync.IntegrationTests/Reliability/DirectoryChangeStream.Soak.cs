@@ -114,7 +114,7 @@ public sealed partial class DirectoryChangeStream
         await WaitUntilConvergedAsync(TimeSpan.FromMinutes(5), "the end of the soak");
         print(string.Create(CultureInfo.InvariantCulture,
             $"{changes} changes in {clock.Elapsed.TotalSeconds:0} s; converged {drain.Elapsed.TotalSeconds:0.0} s after the last change; reader RSS {RssKb(reader) / 1024.0:0.0} MB, provisioner RSS {RssKb(provisioner) / 1024.0:0.0} MB at the end"));
-        await Task.Delay(QuietPeriod);
+        await Stack.WaitForRescueQuietAsync(QuietPeriod, "after the soak converged");
         await AssertMatchesDirectoryAsync();
         return samples;
     }

@@ -33,7 +33,10 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
     /// <summary>Pause between two directory changes: the whole stream spans ~8 s, overlapping every outage.</summary>
     public static readonly TimeSpan StepInterval = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>How long the state must stay right once reached: a late redelivery of a stale change would show here.</summary>
+    /// <summary>
+    /// How long Rescue must see no call once the state is right, before it is compared again: a late redelivery of a stale
+    /// change would show here.
+    /// </summary>
     public static readonly TimeSpan QuietPeriod = TimeSpan.FromSeconds(3);
 
     private readonly SlapdServer _slapd;
@@ -142,9 +145,10 @@ public sealed partial class DirectoryChangeStream : IAsyncDisposable
         var recovery = Stopwatch.StartNew();
         await WaitUntilConvergedAsync(convergeTimeout ?? TimeSpan.FromSeconds(120), "the end of the stream");
         recovery.Stop();
-        await Task.Delay(QuietPeriod);
+        var quiet = Stopwatch.StartNew();
+        await Stack.WaitForRescueQuietAsync(QuietPeriod, "after the stream converged");
         await AssertMatchesDirectoryAsync();
-        return new StreamTimings(faultWatch.Elapsed, recovery.Elapsed, total.Elapsed);
+        return new StreamTimings(faultWatch.Elapsed, recovery.Elapsed, total.Elapsed, quiet.Elapsed);
     }
 
     /// <summary>

@@ -93,12 +93,11 @@ public sealed class DirectoryEdgeCaseTests(SlapdFixture slapd, RabbitMqFixture r
 
         // No flapping: over several poll cycles the technician stays put, once, Enabled, and no mapping logs an error for it.
         var userId = site.EntryUuid("both");
-        for (var i = 0; i < 8; i++)
+        await site.Stack.WaitForReaderPollsAsync(8, "with the user in both groups", async () =>
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
             var now = Assert.Single(await site.Stack.Emulator.GetTechniciansAsync(), t => t.Email == $"both{_id}@example.org");
             Assert.Equal((both.NodeId, site.Stack.TechnicianGroupId, "Enabled"), (now.NodeId, now.ParentId, now.Status));
-        }
+        });
         Assert.DoesNotContain(await site.Stack.GetSyncLogAsync(), e => e.DirectoryUserId == userId && e.Level == SyncLogLevel.Error);
 
         // Leaving the first mapping's group hands the user to the second mapping: it stays Enabled (rule 4: not moved back).

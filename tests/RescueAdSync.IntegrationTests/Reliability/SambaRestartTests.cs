@@ -83,7 +83,7 @@ public sealed class SambaRestartTests(RabbitMqFixture rabbit, ITestOutputHelper 
         var recovery = Stopwatch.StartNew();
         await WaitUntilConvergedAsync(stack, dc, ou, group, TimeSpan.FromMinutes(3), "the end of the stream");
         output.WriteLine($"Samba DC restarted: down and up again in {restart.Elapsed.TotalSeconds:0.0} s, converged {recovery.Elapsed.TotalSeconds:0.0} s after");
-        await Task.Delay(DirectoryChangeStream.QuietPeriod);
+        await stack.WaitForRescueQuietAsync(DirectoryChangeStream.QuietPeriod, "after the stream converged");
         var differences = await DifferencesAsync(stack, dc, ou, group);
         Assert.True(differences.Count == 0, $"The emulator does not match the directory:\n{string.Join("\n", differences)}\n{stack.Output}");
         Assert.DoesNotContain(await stack.Emulator.GetCalledMethodsAsync(), m => m.Equals("deleteNode", StringComparison.OrdinalIgnoreCase));
