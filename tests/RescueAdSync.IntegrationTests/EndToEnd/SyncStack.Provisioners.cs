@@ -260,7 +260,7 @@ public sealed partial class SyncStack
     }
 
     // The provisioner binds the message type's exchange to the partitions' hash exchange once every partition is on the
-    // ring; a message published before would be routed nowhere, so wait for that binding.
+    // ring; a message published before is routed nowhere (the reader's are refused as mandatory), so wait for that binding.
     private async Task WaitForBindingAsync(string exchange, string queue)
     {
         using var http = ManagementClient();
@@ -269,7 +269,7 @@ public sealed partial class SyncStack
         {
             var response = await http.GetAsync(path);
             return response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonElement>()).GetArrayLength() > 0;
-        }, $"{exchange} bound to {queue}", TimeSpan.FromSeconds(30));
+        }, $"{exchange} bound to {queue}", TimeSpan.FromSeconds(90));
     }
 
     private HttpClient ManagementClient()

@@ -52,6 +52,7 @@ public sealed partial class SyncStack
             stack.MappingId = (await created.Content.ReadFromJsonAsync<Mapping>())!.Id;
 
             await stack.StartAsync($"{name}-provisioner", "provisioner", "RescueAdSync.Provisioner", stack.ServiceEnvironment(config, stack._provisionerKey));
+            await stack.WaitForBindingAsync(UserChangedExchange, "user-changed-partitions");
             await stack.StartAsync($"{name}-ad-reader", "ad-reader", "RescueAdSync.AdReader", stack.ServiceEnvironment(config, stack._readerKey));
             return stack;
         }

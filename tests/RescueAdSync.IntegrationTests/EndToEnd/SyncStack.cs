@@ -87,6 +87,9 @@ public sealed partial class SyncStack : IAsyncDisposable
         MappingId = (await created.Content.ReadFromJsonAsync<Mapping>())!.Id;
 
         await StartAsync($"{name}-provisioner", "provisioner", "RescueAdSync.Provisioner", ServiceEnvironment(config, _provisionerKey).Overlay(provisionerEnvironment));
+        // A reader that publishes before the provisioner has bound the UserChanged exchange has its publishes refused and
+        // tries again (UnroutedPublishTests); waiting keeps that expected error out of these tests' sync logs.
+        await WaitForBindingAsync(UserChangedExchange, "user-changed-partitions");
         await StartAsync($"{name}-ad-reader", "ad-reader", "RescueAdSync.AdReader", ServiceEnvironment(config, _readerKey).Overlay(readerEnvironment));
     }
 

@@ -21,8 +21,8 @@ public sealed class RabbitMqClusterFaultTests(SlapdFixture slapd, RabbitMqCluste
 
     private const string PartitionPrefix = "user-changed-p";
 
-    // Every case is nightly while the classic queues (preview-read, the wait and error queues) live on one node: a kill of
-    // that node can leave partition queues without a consumer until it returns (docs/reliability.md, RabbitMQ cluster).
+    // Every case is nightly while a kill can leave the broker refusing the reader's publishes for minutes (nothing is lost,
+    // the reader keeps them; the cause is open, see docs/reliability.md, RabbitMQ cluster).
     [Fact]
     [Trait(Nightly.Trait, Nightly.Value)]
     public Task Initial_sync_of_1000_users_with_the_partition_leader_node_killed_midway_loses_and_duplicates_no_technician() =>
