@@ -1,0 +1,82 @@
+namespace RescueAdSync.IntegrationTests.Reliability;
+
+// Continuous churn for the chaos run: random directory changes of every kind the scripted stream makes, for as long as
+// faults are injected. Each change goes through the scripted stream's ApplyAsync, so it waits out a directory outage.
+public sealed partial class DirectoryChangeStream
+{
+    /// <summary>
+    /// Changes the directory every <paramref name="interval"/> until <paramref name="stop"/> is cancelled: new members, mail
+    /// changes, removals and re-adds, disables and re-enables, moves out of the base DN and back, and a few deletes, picked
+    /// by <paramref name="random"/>. Returns the number of changes made. Only a user Rescue already has ever leaves scope
+    /// (the expected state assumes the sync saw every user that is not an Enabled member), so the end state does not
+    /// depend on timing.
+    /// </summary>
+    public async Task<int> ChurnAsync(Random random, TimeSpan interval, CancellationToken stop)
+    {
+        List<string> members = [.. Enumerable.Range(0, BaselineUsers).Select(i => $"b{i}")];
+        List<string> removed = [], disabled = [], parked = [];
+        var mailVersions = new Dictionary<string, int>();
+        var changes = 0;
+        for (var created = 0; !stop.IsCancellationRequested; changes++)
+        {
+            var roll = random.Next(100);
+            Step step;
+            if (roll < 30 || members.Count == 0)
+            {
+                step = new(StepKind.Create, $"c{created++}");
+                members.Add(step.Key);
+            }
+            else if (roll < 55)
+            {
+                var key = members[random.Next(members.Count)];
+                var version = mailVersions[key] = mailVersions.GetValueOrDefault(key, 1) + 1;
+                step = new(StepKind.Mail, key, version);
+            }
+            else if (roll < 85)
+            {
+                // Leaving scope: only a member Rescue already has; else the step becomes a new member.
+                var known = (await Stack.Emulator.GetTechniciansAsync()).Select(t => t.Name).ToHashSet();
+                var candidates = members.Where(k => known.Contains($"User {k} {_id}")).ToList();
+                if (candidates.Count == 0)
+                {
+                    step = new(StepKind.Create, $"c{created++}");
+                    members.Add(step.Key);
+                }
+                else
+                {
+                    var key = candidates[random.Next(candidates.Count)];
+                    var (kind, to) = (roll % 7) switch
+                    {
+                        0 or 1 or 2 => (StepKind.Remove, removed),
+                        3 or 4 => (StepKind.Disable, disabled),
+                        5 => (StepKind.MoveOut, parked),
+                        _ => (StepKind.Delete, (List<string>?)null),
+                    };
+                    step = new(kind, key);
+                    members.Remove(key);
+                    to?.Add(key);
+                }
+            }
+            else
+            {
+                // Coming back into scope: the user keeps its technician, which must become Enabled again.
+                var from = (roll % 3) switch { 0 => removed, 1 => disabled, _ => parked };
+                if (from.Count == 0)
+                {
+                    step = new(StepKind.Create, $"c{created++}");
+                    members.Add(step.Key);
+                }
+                else
+                {
+                    var key = from[random.Next(from.Count)];
+                    step = new(from == removed ? StepKind.ReAdd : from == disabled ? StepKind.Enable : StepKind.MoveBack, key);
+                    from.Remove(key);
+                    members.Add(key);
+                }
+            }
+            await ApplyAsync(step);
+            await Task.Delay(interval, CancellationToken.None);
+        }
+        return changes;
+    }
+}
