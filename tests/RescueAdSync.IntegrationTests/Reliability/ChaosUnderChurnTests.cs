@@ -49,6 +49,7 @@ public sealed class ChaosUnderChurnTests(RabbitMqClusterFixture rabbit, ITestOut
         var stack = stream.Stack;
         await stack.StartReplicaAsync("provisioner");
         await stack.StartReplicaAsync("provisioner");
+        await stream.AllowChurnPastTheRelativeGuardAsync();
         var catalogue = Catalogue(stack, slapd, rabbit.Cluster);
         output.WriteLine($"Stack ready after {total.Elapsed.TotalSeconds:0} s; {catalogue.Count} kinds of fault");
 

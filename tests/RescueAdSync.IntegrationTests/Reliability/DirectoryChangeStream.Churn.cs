@@ -1,9 +1,26 @@
+using System.Net.Http.Json;
+using RescueAdSync.Contracts.Config;
+
 namespace RescueAdSync.IntegrationTests.Reliability;
 
 // Continuous churn for the chaos run: random directory changes of every kind the scripted stream makes, for as long as
 // faults are injected. Each change goes through the scripted stream's ApplyAsync, so it waits out a directory outage.
 public sealed partial class DirectoryChangeStream
 {
+    /// <summary>
+    /// Sets the mapping's relative mass-change guard to 100 % (off), keeping the absolute limit (50 disables a cycle). The
+    /// churn takes users out of scope in about a third of its changes, and a reader outage folds many of them into one
+    /// cycle: more than 20 % of a small group, which the guard rightly holds for an operator (its own case is
+    /// MassChangeGuardEndToEndTests). An operator expecting such churn raises the limit the same way.
+    /// </summary>
+    public async Task AllowChurnPastTheRelativeGuardAsync()
+    {
+        (await Stack.ConfigAdmin.PutAsJsonAsync($"/api/mappings/{Stack.MappingId}",
+            new MappingSettings(_group, Stack.TechnicianGroupId, GuardMaxDisablePercent: 100))).EnsureSuccessStatusCode();
+        var stored = await Stack.ConfigAdmin.GetFromJsonAsync<Mapping>($"/api/mappings/{Stack.MappingId}");
+        Assert.Equal(100, stored!.GuardMaxDisablePercent);
+    }
+
     /// <summary>
     /// Changes the directory every <paramref name="interval"/> until <paramref name="stop"/> is cancelled: new members, mail
     /// changes, removals and re-adds, disables and re-enables, moves out of the base DN and back, and a few deletes, picked
