@@ -30,6 +30,6 @@ public static class ChaosSchedule
     public sealed record Step(int Number, ChaosFault Fault, int Target, TimeSpan Outage, TimeSpan Gap)
     {
         public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"#{Number,-3} {Fault.Kind,-22} {Fault.TargetName(Target),-28} outage {Outage.TotalSeconds,4:0.0} s, next in {Gap.TotalSeconds,4:0.0} s");
+            $"#{Number,-3} {Fault.Kind,-24} {Fault.TargetName(Target),-34} outage {Outage.TotalSeconds,4:0.0} s, next in {Gap.TotalSeconds,4:0.0} s");
     }
 }

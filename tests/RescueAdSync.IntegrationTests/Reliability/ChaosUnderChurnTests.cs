@@ -88,7 +88,15 @@ public sealed class ChaosUnderChurnTests(RabbitMqClusterFixture rabbit, ITestOut
         var churnEnded = clock.Elapsed;
 
         var converge = Stopwatch.StartNew();
-        await stream.WaitUntilConvergedAsync(ConvergeTimeout, "the end of the churn");
+        try
+        {
+            await stream.WaitUntilConvergedAsync(ConvergeTimeout, "the end of the churn");
+        }
+        catch
+        {
+            await PrintDiagnosticsAsync(stream);
+            throw;
+        }
         converge.Stop();
         await Task.Delay(DirectoryChangeStream.QuietPeriod);
         await stream.AssertMatchesDirectoryAsync();
@@ -100,10 +108,32 @@ public sealed class ChaosUnderChurnTests(RabbitMqClusterFixture rabbit, ITestOut
             $"{errors} in user-changed_error; whole test {total.Elapsed.TotalSeconds:0} s");
         foreach (var (kind, count) in byKind)
         {
-            output.WriteLine($"  {kind,-22} {count}");
+            output.WriteLine($"  {kind,-24} {count}");
         }
 
         Assert.True(errors == 0, $"{errors} messages in user-changed_error\n{stack.Output}");
+    }
+
+    /// <summary>
+    /// What a failed run needs to be understood: where messages wait (and whether anything consumes there), how often a
+    /// provisioner met a queue whose home node was down, and every change of the churn.
+    /// </summary>
+    private async Task PrintDiagnosticsAsync(DirectoryChangeStream stream)
+    {
+        var queues = await rabbit.Cluster.GetQueueDepthsAsync(stream.Stack.VirtualHost);
+        output.WriteLine("Queues holding messages or without a consumer:");
+        foreach (var queue in queues.Where(q => q.Messages > 0 || q.Consumers == 0))
+        {
+            output.WriteLine($"  {queue.Name} ({queue.Type}): {queue.Messages} messages, {queue.Consumers} consumers");
+        }
+
+        var homeNodeDown = stream.Stack.Replicas("provisioner").Sum(p => p.Output.Split('\n').Count(l => l.Contains("NOT_FOUND - home node", StringComparison.Ordinal)));
+        output.WriteLine($"Provisioner log lines with 'NOT_FOUND - home node': {homeNodeDown}");
+        output.WriteLine("Churn:");
+        foreach (var change in stream.ChurnLog)
+        {
+            output.WriteLine($"  {change}");
+        }
     }
 
     /// <summary>The kinds of fault, each healing itself before it returns. The order is part of what a seed replays.</summary>
@@ -120,13 +150,13 @@ public sealed class ChaosUnderChurnTests(RabbitMqClusterFixture rabbit, ITestOut
             Stop("ad-reader", [reader]),
             Kill("provisioner", provisioners),
             Stop("provisioner", provisioners),
-            new("kill -9 rabbitmq node", cluster.Count, n => cluster.NodeName(n + 1), async (n, outage) =>
+            new("kill -9 rabbitmq node", cluster.Count, n => $"node {n + 1} {cluster.NodeName(n + 1)}", async (n, outage) =>
             {
                 await cluster.KillNodeAsync(n + 1);
                 await Task.Delay(outage);
                 await cluster.StartNodeAsync(n + 1);
             }),
-            new("stop rabbitmq node", cluster.Count, n => cluster.NodeName(n + 1), async (n, outage) =>
+            new("stop rabbitmq node", cluster.Count, n => $"node {n + 1} {cluster.NodeName(n + 1)}", async (n, outage) =>
             {
                 await cluster.StopNodeAsync(n + 1);
                 await Task.Delay(outage);

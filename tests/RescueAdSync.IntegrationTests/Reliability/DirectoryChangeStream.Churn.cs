@@ -7,6 +7,11 @@ namespace RescueAdSync.IntegrationTests.Reliability;
 // faults are injected. Each change goes through the scripted stream's ApplyAsync, so it waits out a directory outage.
 public sealed partial class DirectoryChangeStream
 {
+    private readonly List<string> _churnLog = [];
+
+    /// <summary>Every change of the churn, in order: time since its start, kind, user and mail version.</summary>
+    public IReadOnlyList<string> ChurnLog => _churnLog;
+
     /// <summary>
     /// Sets the mapping's relative mass-change guard to 100 % (off), keeping the absolute limit (50 disables a cycle). The
     /// churn takes users out of scope in about a third of its changes, and a reader outage folds many of them into one
@@ -34,6 +39,7 @@ public sealed partial class DirectoryChangeStream
         List<string> removed = [], disabled = [], parked = [];
         var mailVersions = new Dictionary<string, int>();
         var changes = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var created = 0; !stop.IsCancellationRequested; changes++)
         {
             var roll = random.Next(100);
@@ -92,6 +98,7 @@ public sealed partial class DirectoryChangeStream
                 }
             }
             await ApplyAsync(step);
+            _churnLog.Add($"{clock.Elapsed.TotalSeconds,6:0.0} s {step.Kind,-8} {step.Key}{(step.Kind == StepKind.Mail ? $" v{step.MailVersion}" : "")}");
             await Task.Delay(interval, CancellationToken.None);
         }
         return changes;
