@@ -29,9 +29,9 @@ public sealed partial class DirectoryChangeStream
     /// <summary>
     /// Changes the directory every <paramref name="interval"/> until <paramref name="stop"/> is cancelled: new members, mail
     /// changes, removals and re-adds, disables and re-enables, moves out of the base DN and back, and a few deletes, picked
-    /// by <paramref name="random"/>. Returns the number of changes made. Only a user Rescue already has ever leaves scope
-    /// (the expected state assumes the sync saw every user that is not an Enabled member), so the end state does not
-    /// depend on timing.
+    /// by <paramref name="random"/>. Returns the number of changes made. Only a user whose latest change Rescue already
+    /// shows ever leaves scope (the expected state assumes the sync saw every user that is not an Enabled member as it is
+    /// now), so the end state does not depend on timing.
     /// </summary>
     public async Task<int> ChurnAsync(Random random, TimeSpan interval, CancellationToken stop)
     {
@@ -57,9 +57,11 @@ public sealed partial class DirectoryChangeStream
             }
             else if (roll < 85)
             {
-                // Leaving scope: only a member Rescue already has; else the step becomes a new member.
-                var known = (await Stack.Emulator.GetTechniciansAsync()).Select(t => t.Name).ToHashSet();
-                var candidates = members.Where(k => known.Contains($"User {k} {_id}")).ToList();
+                // Leaving scope: only a member whose latest change Rescue already shows (Enabled, current mail); else the step
+                // becomes a new member. The sync reads members only: a mail changed just before the user left the group
+                // or was deleted, unseen because the reader was down, is rightly never applied.
+                var shown = (await Stack.Emulator.GetTechniciansAsync()).Where(t => t.Status == "Enabled").Select(t => (t.Name, t.Email)).ToHashSet();
+                var candidates = members.Where(k => shown.Contains(($"User {k} {_id}", Mail($"{k}{_id}", mailVersions.GetValueOrDefault(k, 1))))).ToList();
                 if (candidates.Count == 0)
                 {
                     step = new(StepKind.Create, $"c{created++}");
