@@ -105,7 +105,8 @@ public sealed class ChaosUnderChurnTests(RabbitMqClusterFixture rabbit, ITestOut
 
         output.WriteLine($"Seed {seed}: {byKind.Values.Sum()} faults and {changes} directory changes in {churnEnded.TotalSeconds:0} s; " +
             $"converged {converge.Elapsed.TotalSeconds:0.0} s after the churn ended; {technicians} technicians, matching the directory; " +
-            $"{errors} in user-changed_error; whole test {total.Elapsed.TotalSeconds:0} s");
+            $"{errors} in user-changed_error; {HomeNodeDownLines(stack)} provisioner log lines with 'NOT_FOUND - home node'; " +
+            $"whole test {total.Elapsed.TotalSeconds:0} s");
         foreach (var (kind, count) in byKind)
         {
             output.WriteLine($"  {kind,-24} {count}");
@@ -127,8 +128,7 @@ public sealed class ChaosUnderChurnTests(RabbitMqClusterFixture rabbit, ITestOut
             output.WriteLine($"  {queue.Name} ({queue.Type}): {queue.Messages} messages, {queue.Consumers} consumers");
         }
 
-        var homeNodeDown = stream.Stack.Replicas("provisioner").Sum(p => p.Output.Split('\n').Count(l => l.Contains("NOT_FOUND - home node", StringComparison.Ordinal)));
-        output.WriteLine($"Provisioner log lines with 'NOT_FOUND - home node': {homeNodeDown}");
+        output.WriteLine($"Provisioner log lines with 'NOT_FOUND - home node': {HomeNodeDownLines(stream.Stack)}");
         output.WriteLine("Churn:");
         foreach (var change in stream.ChurnLog)
         {
@@ -186,6 +186,10 @@ public sealed class ChaosUnderChurnTests(RabbitMqClusterFixture rabbit, ITestOut
             }),
         ];
     }
+
+    /// <summary>How often a provisioner met a queue whose home node was down (the classic-queue defect of a cluster).</summary>
+    private static int HomeNodeDownLines(SyncStack stack) => stack.Replicas("provisioner")
+        .Sum(p => p.Output.Split('\n').Count(l => l.Contains("NOT_FOUND - home node", StringComparison.Ordinal)));
 
     private static ChaosFault Kill(string role, IReadOnlyList<ServiceProcess> processes) =>
         new($"kill -9 {role}", processes.Count, n => processes[n].Name, async (n, outage) =>
