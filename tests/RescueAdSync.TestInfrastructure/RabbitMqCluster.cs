@@ -153,6 +153,19 @@ public sealed class RabbitMqCluster : IAsyncDisposable
         return document.RootElement.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Number ? messages.GetInt32() : 0;
     }
 
+    /// <summary>Every queue of a virtual host with its type, messages and consumers, as node <paramref name="node"/> reports them.</summary>
+    public async Task<IReadOnlyList<QueueDepth>> GetQueueDepthsAsync(string vhost, int node = 1)
+    {
+        using var http = Management(node);
+        var body = await http.GetStringAsync($"/api/queues/{Uri.EscapeDataString(vhost)}?columns=name,type,messages,consumers");
+        using var document = JsonDocument.Parse(body);
+        return [.. document.RootElement.EnumerateArray().Select(q => new QueueDepth(
+            q.GetProperty("name").GetString()!,
+            q.TryGetProperty("type", out var type) ? type.GetString() ?? "" : "",
+            q.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Number ? messages.GetInt32() : 0,
+            q.TryGetProperty("consumers", out var consumers) && consumers.ValueKind == JsonValueKind.Number ? consumers.GetInt32() : 0))];
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _server.DisposeAsync();
@@ -197,3 +210,6 @@ public sealed class RabbitMqCluster : IAsyncDisposable
 
 /// <summary>A quorum queue, its leader node and its member nodes (Erlang node names).</summary>
 public sealed record QuorumQueue(string Name, string Leader, IReadOnlyList<string> Members, IReadOnlyList<string> Online);
+
+/// <summary>A queue's type (classic, quorum), its messages and its consumers.</summary>
+public sealed record QueueDepth(string Name, string Type, int Messages, int Consumers);

@@ -23,6 +23,8 @@ public sealed partial class SyncStack : IAsyncDisposable
     private readonly string _provisionerKey = NewKey();
     private RabbitMqBroker? _broker;
     private string _emulatorApiUrl = "";
+    private IReadOnlyDictionary<string, string?>? _provisionerEnvironment;
+    private IReadOnlyDictionary<string, string?>? _readerEnvironment;
 
     private SyncStack(ServiceProcess emulator)
     {
@@ -73,6 +75,8 @@ public sealed partial class SyncStack : IAsyncDisposable
     {
         _broker = broker;
         VirtualHost = vhost;
+        _provisionerEnvironment = provisionerEnvironment;
+        _readerEnvironment = readerEnvironment;
         // The MAH's side, in the Rescue Admin Center.
         await Emulator.CreateOrganizationAsync("E2E Org", "mah@example.org", "Mah-Passw0rd!", mobileLicences: 5);
         TechnicianGroupId = await Emulator.CreateTechnicianGroupAsync("Support");

@@ -10,20 +10,20 @@ public sealed partial class SyncStack
 {
     /// <summary>
     /// Starts one more replica of "provisioner" or "ad-reader" with the same environment as the first (same config service,
-    /// same key, same virtual host), named "&lt;stack&gt;-&lt;role&gt;-&lt;n&gt;".
+    /// same key, same virtual host, the same added settings such as a cluster's RabbitMq__Nodes), named "&lt;stack&gt;-&lt;role&gt;-&lt;n&gt;".
     /// </summary>
     public async Task<ServiceProcess> StartReplicaAsync(string role)
     {
         var config = Service("config");
         var prefix = config.Name[..^"-config".Length];
-        var (folder, assembly, key) = role switch
+        var (folder, assembly, key, overrides) = role switch
         {
-            "provisioner" => ("provisioner", "RescueAdSync.Provisioner", _provisionerKey),
-            "ad-reader" => ("ad-reader", "RescueAdSync.AdReader", _readerKey),
+            "provisioner" => ("provisioner", "RescueAdSync.Provisioner", _provisionerKey, _provisionerEnvironment),
+            "ad-reader" => ("ad-reader", "RescueAdSync.AdReader", _readerKey, _readerEnvironment),
             _ => throw new ArgumentOutOfRangeException(nameof(role), role, "provisioner or ad-reader"),
         };
         var replicas = _processes.Count(p => p.Name.StartsWith($"{prefix}-{role}", StringComparison.Ordinal));
-        return await StartAsync($"{prefix}-{role}-{replicas + 1}", folder, assembly, ServiceEnvironment(config, key));
+        return await StartAsync($"{prefix}-{role}-{replicas + 1}", folder, assembly, ServiceEnvironment(config, key).Overlay(overrides));
     }
 
     /// <summary>Every process of a role: the first one and its replicas.</summary>
