@@ -98,7 +98,7 @@ public sealed class ChaosUnderChurnTests(RabbitMqClusterFixture rabbit, ITestOut
             throw;
         }
         converge.Stop();
-        await Task.Delay(DirectoryChangeStream.QuietPeriod);
+        await stack.WaitForRescueQuietAsync(DirectoryChangeStream.QuietPeriod, "after the churn converged");
         await stream.AssertMatchesDirectoryAsync();
         var errors = await rabbit.Cluster.GetMessageCountAsync(stack.VirtualHost, "user-changed_error");
         var technicians = (await stack.Emulator.GetTechniciansAsync()).Count;
