@@ -44,23 +44,25 @@ public sealed class RabbitMqClusterFaultTests(SlapdFixture slapd, RabbitMqCluste
         var vhost = stream.Stack.VirtualHost;
         await AssertPartitionsReplicatedOnEveryNodeAsync(vhost);
         var leader = await LeaderOfMostPartitionsAsync(vhost);
-        output.WriteLine($"Connections: {string.Join(", ", (await rabbit.Cluster.GetConnectionsAsync(vhost)).Select(c => $"{c.Name} on {c.Node}"))}");
+        output.WriteLine(await ConnectionsAsync(vhost, 1));
         var sinceKill = new Stopwatch();
         try
         {
-            var timings = await stream.RunAsync(async () =>
+            StreamTimings timings;
+            try
             {
-                await cluster.KillNodeAsync(leader);
-                sinceKill.Start();
-            }, ConvergeAfterKill + TimeSpan.FromSeconds(30)).WaitAsync(TimeSpan.FromMinutes(10)).ContinueWith(async run =>
-            {
-                if (run.IsFaulted)
+                timings = await stream.RunAsync(async () =>
                 {
-                    // What the surviving nodes say about the queues, for the failure's reader.
-                    await ReportQueuesAsync(vhost, leader == 1 ? 2 : 1);
-                }
-                return await run;
-            }).Unwrap();
+                    await cluster.KillNodeAsync(leader);
+                    sinceKill.Start();
+                }, ConvergeAfterKill + TimeSpan.FromSeconds(30));
+            }
+            catch
+            {
+                // What the surviving nodes say about the queues, for the failure's reader.
+                await ReportQueuesAsync(vhost, leader == 1 ? 2 : 1);
+                throw;
+            }
             sinceKill.Stop();
             var converged = sinceKill.Elapsed - timings.Quiet;
             output.WriteLine($"Node {leader} (leader of most partition queues) SIGKILLed mid-stream: converged {converged.TotalSeconds:0.0} s after the kill; {timings}");
@@ -188,8 +190,11 @@ public sealed class RabbitMqClusterFaultTests(SlapdFixture slapd, RabbitMqCluste
             output.WriteLine($"{queue.Name}: leader {queue.Leader}, online {string.Join(",", queue.Online)}");
         }
         output.WriteLine($"Durable classic queues: {string.Join(", ", await rabbit.Cluster.GetDurableClassicQueuesAsync(vhost, node))}");
-        output.WriteLine($"Connections: {string.Join(", ", (await rabbit.Cluster.GetConnectionsAsync(vhost, node)).Select(c => $"{c.Name} on {c.Node}"))}");
+        output.WriteLine(await ConnectionsAsync(vhost, node));
     }
+
+    private async Task<string> ConnectionsAsync(string vhost, int node) =>
+        $"Connections: {string.Join(", ", (await rabbit.Cluster.GetConnectionsAsync(vhost, node)).Select(c => $"{c.Name} on {c.Node}"))}";
 
     private async Task AssertErrorQueueEmptyAsync(string vhost) =>
         Assert.Equal(0, await rabbit.Cluster.GetMessageCountAsync(vhost, "user-changed_error"));
