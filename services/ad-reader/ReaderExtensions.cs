@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RescueAdSync.AdReader.Leadership;
@@ -48,6 +49,8 @@ public static class ReaderExtensions
         builder.AddPreviewsClient();
         builder.Services.AddSingleton<PreviewReader>();
         builder.Services.AddSingleton<MappingSynchronizer>();
+        builder.Services.AddSingleton<RefusedPublishes>();
+        builder.Services.AddPublishObserver<RefusedPublishes.Observer>();
         AddLeaderElection(builder);
         builder.Services.AddHostedService<ReaderWorker>();
         builder.Services.AddHostedService<ChangeNotificationListener>();

@@ -32,6 +32,10 @@ internal static partial class ReaderLog
         Message = "Change notifications unavailable ({Error}); the poll interval alone starts cycles.")]
     public static partial void ChangeNotificationsUnavailable(this ILogger logger, string error, Exception exception);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning,
+        Message = "The broker refused a publish; restarting the bus so the next poll publishes over a new connection and channel.")]
+    public static partial void RenewingBrokerConnection(this ILogger logger);
+
     // Configuration (2020-2029).
     [LoggerMessage(EventId = 2020, Level = LogLevel.Information, Message = "Configuration changed ({Resource} {Name}); refreshing now.")]
     public static partial void ConfigurationChanged(this ILogger logger, string resource, string? name);

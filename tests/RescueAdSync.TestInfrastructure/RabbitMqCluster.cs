@@ -77,11 +77,14 @@ public sealed class RabbitMqCluster : IAsyncDisposable
     /// <summary>Stops node <paramref name="node"/> gracefully (rabbitmqctl stop).</summary>
     public Task StopNodeAsync(int node) => _server.RunLockedAsync(["node-stop", _server.RunDir, Number(node)]);
 
-    /// <summary>Starts a stopped or killed node again, on its ports and data; returns once it runs and has rejoined.</summary>
-    public async Task StartNodeAsync(int node)
+    /// <summary>
+    /// Starts a stopped or killed node again, on its ports and data; returns once it runs and has rejoined, and
+    /// <paramref name="running"/> nodes (by default all) run in the cluster.
+    /// </summary>
+    public async Task StartNodeAsync(int node, int? running = null)
     {
         await _server.RunLockedAsync(["node-start", _server.RunDir, Number(node)]);
-        await AwaitRunningNodesAsync(Count);
+        await AwaitRunningNodesAsync(running ?? Count);
     }
 
     /// <summary>Waits until <paramref name="count"/> nodes run in the cluster (rabbitmqctl await_online_nodes).</summary>

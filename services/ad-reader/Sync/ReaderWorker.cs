@@ -28,6 +28,8 @@ public sealed class ReaderWorker(
     CycleTrigger wakeUp,
     OnDemandProvisioning onDemand,
     PreviewReader previews,
+    RefusedPublishes refused,
+    IBusControl bus,
     TimeProvider time) : BackgroundService
 {
     /// <summary>How often a follower looks whether it became leader; short, so a takeover starts reading at once.</summary>
@@ -84,10 +86,25 @@ public sealed class ReaderWorker(
                 // A bug in one cycle must not end the loop: the next cycle starts from the last stored state.
                 logger.CycleFailed(ex);
             }
+            await RenewBrokerConnectionIfRefusedAsync(stoppingToken);
             if (!await DelayAsync(interval, cycle.Token, stoppingToken, wakeUp))
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>After a publish the broker refused, a new connection for the next poll (<see cref="RefusedPublishes"/>).</summary>
+    private async Task RenewBrokerConnectionIfRefusedAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await refused.RenewIfRefusedAsync(bus, logger, stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The start is tried again after the next poll, whose publishes fail, and are kept, meanwhile.
+            logger.CycleFailed(ex);
         }
     }
 
@@ -222,7 +239,7 @@ public sealed class ReaderWorker(
                     // Broker or config service down, a publish not confirmed in time: the mark has not moved, so the next
                     // cycle finds the same changes again.
                     ReaderMetrics.CycleErrors.WithLabels(label).Inc();
-                    await syncLog.ReportAsync(mapping.Id, "publish", $"Publishing changes failed: {ex.Message}", correlationId, secrets, cancellationToken);
+                    await syncLog.ReportAsync(mapping.Id, "publish", $"Publishing changes failed: {refused.Describe(ex)}", correlationId, secrets, cancellationToken);
                 }
                 finally
                 {
