@@ -35,7 +35,6 @@ public static class ReaderExtensions
         }
         else
         {
-            builder.Services.AddHttpClient<ReaderStateUploader>(ReaderStateUploader.Configure);
             builder.Services.TryAddSingleton<IReaderStateStore, ConfigServiceReaderStateStore>();
         }
         builder.Services.AddSingleton<ReaderConfigurationSource>();
