@@ -53,7 +53,7 @@ public static class ReaderStateApi
     public static async Task<Results<Ok<ReaderState>, StatusCodeHttpResult, NotFound, ProblemHttpResult>> GetAsync(
         Guid mappingId, ConfigDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
-        if (await CarryAsync(db, mappingId, cancellationToken) is { } unreadable)
+        if (await CarryAsync(db, mappingId) is { } unreadable)
         {
             return unreadable;
         }
@@ -109,7 +109,7 @@ public static class ReaderStateApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        if (await CarryAsync(db, mappingId, cancellationToken) is { } unreadable)
+        if (await CarryAsync(db, mappingId) is { } unreadable)
         {
             return unreadable;
         }
@@ -213,6 +213,10 @@ public static class ReaderStateApi
 
         var users = update.Users ?? [];
         var removed = update.RemovedUsers ?? [];
+        // From here on the write is not cancelled with the request: a first write of 100,000 users may outlast the
+        // client's timeout, and one cancelled (rolled back) every time would never be stored. A write that completes
+        // after its client gave up is harmless: the client's next write carries the older ETag and gets 412.
+        cancellationToken = CancellationToken.None;
         var ifMatch = http.Request.GetTypedHeaders().IfMatch;
         if (ifMatch.Count == 0)
         {
@@ -239,7 +243,7 @@ public static class ReaderStateApi
                 });
                 await db.SaveChangesAsync(cancellationToken);
                 db.ChangeTracker.Clear();
-                await ReaderStateRows.UpsertAsync(db, mappingId, 1, users, cancellationToken);
+                await ReaderStateRows.UpsertAsync(db, mappingId, 1, users, noRows: true, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
             }
             catch (DbUpdateException exception) when (UniqueViolation.Is(exception) || IsForeignKeyViolation(exception))
@@ -275,7 +279,7 @@ public static class ReaderStateApi
 
             var revision = await db.ReaderStates.Where(s => s.MappingId == mappingId).Select(s => s.Revision).SingleAsync(cancellationToken);
             await ReaderStateRows.RemoveAsync(db, mappingId, removed, cancellationToken);
-            await ReaderStateRows.UpsertAsync(db, mappingId, revision, users, cancellationToken);
+            await ReaderStateRows.UpsertAsync(db, mappingId, revision, users, noRows: false, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
@@ -398,11 +402,11 @@ public static class ReaderStateApi
     }
 
     /// <summary>A problem when the stored state is a document that cannot be carried into rows; null otherwise.</summary>
-    private static async Task<ProblemHttpResult?> CarryAsync(ConfigDbContext db, Guid mappingId, CancellationToken cancellationToken)
+    private static async Task<ProblemHttpResult?> CarryAsync(ConfigDbContext db, Guid mappingId)
     {
         try
         {
-            await ReaderStateRows.CarryDocumentAsync(db, mappingId, cancellationToken);
+            await ReaderStateRows.CarryDocumentAsync(db, mappingId);
             return null;
         }
         catch (JsonException exception)

@@ -15,9 +15,14 @@ public static class ReaderStateRows
     /// everything else, the ETag stays (the state is the same). Does nothing when the state is already in rows, absent,
     /// or carried meanwhile by a concurrent request.
     /// </summary>
+    /// <remarks>
+    /// Not cancelled with the request: at 100,000 users it may outlast a client's timeout, and a carry cancelled every
+    /// time would be started again by every read.
+    /// </remarks>
     /// <exception cref="System.Text.Json.JsonException">The stored document is not a readable reader state.</exception>
-    public static async Task CarryDocumentAsync(ConfigDbContext db, Guid mappingId, CancellationToken cancellationToken)
+    public static async Task CarryDocumentAsync(ConfigDbContext db, Guid mappingId)
     {
+        var cancellationToken = CancellationToken.None;
         var document = await db.ReaderStates.AsNoTracking().Where(s => s.MappingId == mappingId && !s.UsersInRows)
             .Select(s => s.Document).SingleOrDefaultAsync(cancellationToken);
         if (document is null)
@@ -36,19 +41,25 @@ public static class ReaderStateRows
         }
 
         var revision = await db.ReaderStates.Where(s => s.MappingId == mappingId).Select(s => s.Revision).SingleAsync(cancellationToken);
-        await UpsertAsync(db, mappingId, revision, users, cancellationToken);
+        await UpsertAsync(db, mappingId, revision, users, noRows: true, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Inserts or replaces <paramref name="users"/> by id, stamped with <paramref name="revision"/>.</summary>
+    /// <summary>
+    /// Inserts or replaces <paramref name="users"/> by id, stamped with <paramref name="revision"/>.
+    /// <paramref name="noRows"/>: the state has no user rows yet (created or carried in this transaction), so nothing
+    /// needs to be looked up.
+    /// </summary>
     public static async Task UpsertAsync(ConfigDbContext db, Guid mappingId, long revision, IReadOnlyList<ReaderStateUser> users,
-        CancellationToken cancellationToken)
+        bool noRows, CancellationToken cancellationToken)
     {
         foreach (var chunk in users.Chunk(Chunk))
         {
             var ids = chunk.Select(u => u.Id).ToList();
-            var existing = await db.ReaderStateUsers.Where(u => u.MappingId == mappingId && ids.Contains(u.UserId))
-                .ToDictionaryAsync(u => u.UserId, StringComparer.Ordinal, cancellationToken);
+            var existing = noRows
+                ? []
+                : await db.ReaderStateUsers.Where(u => u.MappingId == mappingId && ids.Contains(u.UserId))
+                    .ToDictionaryAsync(u => u.UserId, StringComparer.Ordinal, cancellationToken);
             foreach (var user in chunk)
             {
                 if (!existing.TryGetValue(user.Id, out var row))
