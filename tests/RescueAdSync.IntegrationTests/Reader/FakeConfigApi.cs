@@ -103,6 +103,20 @@ public sealed class FakeConfigApi : IConfigApi
         }
     }
 
+    /// <summary>Every reader-state write accepted, in order: the mapping and how many user rows it wrote and removed.</summary>
+    public ConcurrentQueue<(Guid MappingId, int Written, int Removed)> ReaderStateWrites { get; } = new();
+
+    /// <summary>The known users stored for <paramref name="mappingId"/>, by id (empty when no state is stored).</summary>
+    public IReadOnlyDictionary<string, ReaderStateUser> StoredUsers(Guid mappingId)
+    {
+        lock (_states)
+        {
+            return _states.TryGetValue(mappingId, out var stored)
+                ? new Dictionary<string, ReaderStateUser>(stored.Users, StringComparer.Ordinal)
+                : new Dictionary<string, ReaderStateUser>();
+        }
+    }
+
     public Task<Refit.IApiResponse<ReaderStateUsersPage>> GetReaderStateUsersAsync(Guid mappingId, string? after, int? limit, string? ifMatch,
         CancellationToken cancellationToken = default)
     {
@@ -148,6 +162,7 @@ public sealed class FakeConfigApi : IConfigApi
             }
             var etag = $"\"{++_stateVersion}\"";
             _states[mappingId] = (new ReaderState(mappingId, update.Document.Clone(), update.DirectoryVersion, DateTimeOffset.UtcNow), etag, users);
+            ReaderStateWrites.Enqueue((mappingId, update.Users?.Count ?? 0, update.RemovedUsers?.Count ?? 0));
             return Task.FromResult<Refit.IApiResponse>(Response<object>(HttpStatusCode.NoContent, null, etag));
         }
     }
