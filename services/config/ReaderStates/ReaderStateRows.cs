@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using RescueAdSync.Config.Data;
 using RescueAdSync.Contracts.Config;
@@ -47,19 +48,23 @@ public static class ReaderStateRows
 
     /// <summary>
     /// Inserts or replaces <paramref name="users"/> by id, stamped with <paramref name="revision"/>.
-    /// <paramref name="noRows"/>: the state has no user rows yet (created or carried in this transaction), so nothing
-    /// needs to be looked up.
+    /// <paramref name="noRows"/>: the state has no user rows yet (created or carried in this transaction): the users are
+    /// inserted many to a statement, without looking anything up or tracking them (a first write of 100,000 users).
     /// </summary>
     public static async Task UpsertAsync(ConfigDbContext db, Guid mappingId, long revision, IReadOnlyList<ReaderStateUser> users,
         bool noRows, CancellationToken cancellationToken)
     {
+        if (noRows)
+        {
+            await InsertAsync(db, mappingId, revision, users, cancellationToken);
+            return;
+        }
+
         foreach (var chunk in users.Chunk(Chunk))
         {
             var ids = chunk.Select(u => u.Id).ToList();
-            var existing = noRows
-                ? []
-                : await db.ReaderStateUsers.Where(u => u.MappingId == mappingId && ids.Contains(u.UserId))
-                    .ToDictionaryAsync(u => u.UserId, StringComparer.Ordinal, cancellationToken);
+            var existing = await db.ReaderStateUsers.Where(u => u.MappingId == mappingId && ids.Contains(u.UserId))
+                .ToDictionaryAsync(u => u.UserId, StringComparer.Ordinal, cancellationToken);
             foreach (var user in chunk)
             {
                 if (!existing.TryGetValue(user.Id, out var row))
@@ -82,6 +87,48 @@ public static class ReaderStateRows
 
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>Rows per INSERT statement: 8 parameters each, well below SQLite's and PostgreSQL's parameter limits.</summary>
+    private const int RowsPerInsert = 500;
+
+    /// <summary>
+    /// Multi-row INSERTs, parameterized. The table holds no secrets (<see cref="SecretRedactionInterceptor.Unmasked"/>), so
+    /// bypassing SaveChanges bypasses nothing it must pass.
+    /// </summary>
+    private static async Task InsertAsync(ConfigDbContext db, Guid mappingId, long revision, IReadOnlyList<ReaderStateUser> users,
+        CancellationToken cancellationToken)
+    {
+        // As EF Core stores a Guid on each provider: uppercase text on SQLite, uuid on PostgreSQL.
+        object mapping = db.Database.IsSqlite() ? mappingId.ToString().ToUpperInvariant() : mappingId;
+        foreach (var chunk in users.Chunk(RowsPerInsert))
+        {
+            var sql = new StringBuilder(
+                "INSERT INTO reader_state_user (\"MappingId\", \"UserId\", \"DisplayName\", \"Email\", \"DistinguishedName\", \"State\", \"Version\", \"Revision\") VALUES ");
+            var parameters = new object[chunk.Length * 8];
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var user = chunk[i];
+                var p = i * 8;
+                sql.Append(i == 0 ? "(" : ", (");
+                for (var c = 0; c < 8; c++)
+                {
+                    sql.Append(c == 0 ? "{" : ", {").Append(p + c).Append('}');
+                }
+
+                sql.Append(')');
+                parameters[p] = mapping;
+                parameters[p + 1] = user.Id;
+                parameters[p + 2] = user.DisplayName;
+                parameters[p + 3] = user.Email;
+                parameters[p + 4] = user.DistinguishedName;
+                parameters[p + 5] = user.State.ToString();
+                parameters[p + 6] = user.Version;
+                parameters[p + 7] = revision;
+            }
+
+            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, cancellationToken);
         }
     }
 
