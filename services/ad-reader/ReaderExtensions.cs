@@ -36,7 +36,6 @@ public static class ReaderExtensions
         }
         else
         {
-            builder.Services.AddHttpClient<ReaderStateUploader>(ReaderStateUploader.Configure);
             builder.Services.TryAddSingleton<IReaderStateStore, ConfigServiceReaderStateStore>();
         }
         builder.Services.AddSingleton<ReaderConfigurationSource>();

@@ -40,13 +40,22 @@ public interface IConfigApi
     [Post("/api/sync-log")]
     Task AddSyncLogAsync([Body] NewSyncLogEntry entry, CancellationToken cancellationToken = default);
 
-    /// <summary>The reader's stored state of a mapping, its ETag in the response headers; 404 when none is stored.</summary>
+    /// <summary>The reader's stored state of a mapping without its users, its ETag in the response headers; 404 when none is stored.</summary>
     [Get("/api/reader-state/{mappingId}")]
     Task<IApiResponse<ReaderState>> GetReaderStateAsync(Guid mappingId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Stores the reader's state (204, new ETag in the response). <paramref name="ifMatch"/>: the ETag last read or
-    /// written, or null to create the first state; 412 when someone wrote (or an admin deleted) in between.
+    /// One page of the state's known users in id order, after the id <paramref name="after"/> (null: the first page);
+    /// 412 when the state was written or deleted since <paramref name="ifMatch"/> was read.
+    /// </summary>
+    [Get("/api/reader-state/{mappingId}/users")]
+    Task<IApiResponse<ReaderStateUsersPage>> GetReaderStateUsersAsync(Guid mappingId, [Query] string? after, [Query] int? limit,
+        [Header("If-Match")] string? ifMatch, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores one cycle's changes of the reader's state in one transaction: the document and the users added, changed or
+    /// forgotten (204, new ETag in the response). <paramref name="ifMatch"/>: the ETag last read or written, or null to
+    /// create the first state; 412 when someone wrote (or an admin deleted) in between, and then nothing is written.
     /// </summary>
     [Put("/api/reader-state/{mappingId}")]
     Task<IApiResponse> PutReaderStateAsync(

@@ -33,6 +33,7 @@ public sealed class AuthorizationTests(ConfigApiFactory factory) : IClassFixture
         { "POST", "/api/sync-log", "admin,reader,provisioner" },
         { "GET", "/api/sync-log", "admin" },
         { "GET", $"/api/reader-state/{SomeId}", "admin,reader" },
+        { "GET", $"/api/reader-state/{SomeId}/users", "admin,reader" },
         { "PUT", $"/api/reader-state/{SomeId}", "reader" },
         { "DELETE", $"/api/reader-state/{SomeId}", "admin" },
         { "GET", "/api/leases/some-directory", "admin,reader" },

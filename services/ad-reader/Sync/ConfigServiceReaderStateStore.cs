@@ -1,34 +1,28 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
+using RescueAdSync.AdReader.Ldap;
 using RescueAdSync.Contracts.Config;
 using RescueAdSync.ServiceDefaults;
 
 namespace RescueAdSync.AdReader.Sync;
 
 /// <summary>
-/// Keeps <see cref="MappingState"/> in the config service as the reader's own JSON document. Writes are guarded by
-/// If-Match, so a second reader (or an admin's reset) makes the write fail instead of silently interleaving. The last
-/// written state is cached: while this process is the only writer, the document need not travel every poll.
-/// With <paramref name="uploader"/> (the service's wiring) the document is streamed into the request instead of being
-/// built in memory first.
+/// Keeps <see cref="MappingState"/> in the config service: a small document (mark, cookie, times) and the known users
+/// as rows. A save sends only the users that changed since the state this process read or wrote last, with the
+/// document, in one write guarded by If-Match: a second reader (or an admin's reset) makes it fail and nothing is
+/// written. So a cycle with ten changes writes ten rows, however large the group. The last written state is cached:
+/// while this process is the only writer, the state need not travel every poll.
 /// </summary>
-/// <remarks>
-/// A cycle whose only news is a newer high-water mark (entries changed in the directory, none of them a change for
-/// this mapping's users, or a reconciliation that found nothing) is not written at once: the document would travel
-/// whole (~25 MB at 100,000 users) to record the mark alone. The stored state stays consistent, only older: a reader
-/// starting from it reads again what changed since its mark, finds the same users and publishes nothing. It is
-/// written anyway once <see cref="MarkOnlyWriteInterval"/> has passed since the last write, so that a restart never
-/// starts from far behind.
-/// </remarks>
-public sealed class ConfigServiceReaderStateStore(IConfigApi configApi, ReaderStateUploader? uploader = null) : IReaderStateStore
+public sealed class ConfigServiceReaderStateStore(IConfigApi configApi) : IReaderStateStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    /// <summary>How long a newer mark alone may wait for the next write.</summary>
-    public static readonly TimeSpan MarkOnlyWriteInterval = TimeSpan.FromMinutes(5);
+    /// <summary>Known users per page when the state is read: the responses stay small however large the group.</summary>
+    public const int PageSize = 5000;
 
-    // State: the newest state (written or not); ETag and WrittenAt: of the document stored last.
-    private readonly ConcurrentDictionary<Guid, (MappingState? State, string? ETag, DateTimeOffset WrittenAt)> _cache = new();
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // The state as stored (written or read) by this process, and its ETag.
+    private readonly ConcurrentDictionary<Guid, (MappingState? State, string? ETag)> _cache = new();
 
     public async Task<MappingState?> LoadAsync(Guid mappingId, CancellationToken cancellationToken)
     {
@@ -36,77 +30,140 @@ public sealed class ConfigServiceReaderStateStore(IConfigApi configApi, ReaderSt
         {
             return cached.State;
         }
-        using var response = await configApi.GetReaderStateAsync(mappingId, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        // A write between the first and the last page (another reader, an admin's reset) makes the pages 412: read again.
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            _cache[mappingId] = (null, null, default);
-            return null;
+            using var response = await configApi.GetReaderStateAsync(mappingId, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                _cache[mappingId] = (null, null);
+                return null;
+            }
+            if (!response.IsSuccessStatusCode || response.Content is null)
+            {
+                throw new ReaderStateException($"Reading the stored reader state failed: HTTP {(int?)response.StatusCode}.");
+            }
+            var head = response.Content.Document.Deserialize<StoredHead>(Json)
+                ?? throw new ReaderStateException("The stored reader state is empty.");
+            var etag = response.Headers.ETag?.Tag;
+            var users = await ReadUsersAsync(mappingId, etag, response.Content.UserCount, cancellationToken);
+            if (users is null)
+            {
+                continue;
+            }
+            var state = head.With(users);
+            _cache[mappingId] = (state, etag);
+            return state;
         }
-        if (!response.IsSuccessStatusCode || response.Content is null)
+        throw new ReaderStateException("The stored reader state kept changing while it was read; it is read again next cycle.");
+    }
+
+    /// <summary>Every known user, page by page; null when the state changed meanwhile (412).</summary>
+    private async Task<Dictionary<string, KnownUser>?> ReadUsersAsync(Guid mappingId, string? etag, int count, CancellationToken cancellationToken)
+    {
+        var users = new Dictionary<string, KnownUser>(count, StringComparer.Ordinal);
+        string? after = null;
+        do
         {
-            throw new ReaderStateException($"Reading the stored reader state failed: HTTP {(int?)response.StatusCode}.");
+            using var page = await configApi.GetReaderStateUsersAsync(mappingId, after, PageSize, etag, cancellationToken);
+            if (page.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+            if (!page.IsSuccessStatusCode || page.Content is null)
+            {
+                throw new ReaderStateException($"Reading the stored known users failed: HTTP {(int?)page.StatusCode}.");
+            }
+            foreach (var user in page.Content.Users)
+            {
+                users[user.Id] = new KnownUser(user.Id, new UserText(user.DisplayName, user.Email, user.DistinguishedName), user.State, user.Version);
+            }
+            after = page.Content.Next;
         }
-        var state = response.Content.Document.Deserialize<MappingState>(Json)
-            ?? throw new ReaderStateException("The stored reader state is empty.");
-        _cache[mappingId] = (state, response.Headers.ETag?.Tag, state.UpdatedAt);
-        return state;
+        while (after is not null);
+        return users;
     }
 
     public async Task SaveAsync(MappingState state, CancellationToken cancellationToken)
     {
         _cache.TryGetValue(state.MappingId, out var cached);
-        if (cached.ETag is not null && OnlyTheMarkMoved(cached.State, state) && state.UpdatedAt - cached.WrittenAt < MarkOnlyWriteInterval)
-        {
-            _cache[state.MappingId] = cached with { State = state };
-            return;
-        }
-        var (status, etag) = uploader is not null
-            ? await uploader.PutAsync(state, cached.ETag, cancellationToken)
-            : await PutThroughApiAsync(state, cached.ETag, cancellationToken);
-        if ((int)status is < 200 or > 299)
+        var (written, removed) = Changes(cached.State, state);
+        var update = new ReaderStateUpdate(JsonSerializer.SerializeToElement(StoredHead.Of(state), Json), state.Mark.Token,
+            new KnownUserRows(written), removed);
+        using var response = await configApi.PutReaderStateAsync(state.MappingId, update, cached.ETag, cancellationToken);
+        if (!response.IsSuccessStatusCode)
         {
             // Whatever happened (412: someone else wrote), the cache is no longer the truth: read it again next cycle.
             _cache.TryRemove(state.MappingId, out _);
-            throw new ReaderStateException(status == HttpStatusCode.PreconditionFailed
+            throw new ReaderStateException(response.StatusCode == HttpStatusCode.PreconditionFailed
                 ? "The stored reader state was changed by someone else (another reader, or an administrator's reset); it is read again next cycle."
-                : $"Writing the reader state failed: HTTP {(int)status}.");
+                : $"Writing the reader state failed: HTTP {(int?)response.StatusCode}.");
         }
-        _cache[state.MappingId] = (state, etag, state.UpdatedAt);
+        _cache[state.MappingId] = (state, response.Headers.ETag?.Tag);
     }
 
     /// <summary>
-    /// Whether <paramref name="next"/> differs from <paramref name="stored"/> only in what may lag behind safely: the
-    /// mark, the DirSync cookie and the times. Users are compared by reference first (a cycle keeps the known record
-    /// of every user it found unchanged), then by value.
+    /// The users of <paramref name="next"/> that are new or differ from <paramref name="stored"/> in what is stored
+    /// (name, email, DN, state, version), and the ids <paramref name="stored"/> knows that <paramref name="next"/> does
+    /// not. A cycle keeps the known record of every user it found unchanged, so most compare by reference.
     /// </summary>
-    public static bool OnlyTheMarkMoved(MappingState? stored, MappingState next)
+    public static (List<KnownUser> Written, List<string> Removed) Changes(MappingState? stored, MappingState next)
     {
-        if (stored is null || stored.MappingId != next.MappingId || stored.SourceGroupDn != next.SourceGroupDn
-            || stored.NestedGroups != next.NestedGroups || stored.AttributeRules != next.AttributeRules
-            || stored.Mark.ServerIdentity != next.Mark.ServerIdentity || stored.Users.Count != next.Users.Count)
-        {
-            return false;
-        }
+        var written = new List<KnownUser>();
+        var removed = new List<string>();
+        var known = stored?.Users;
         foreach (var (id, user) in next.Users)
         {
-            if (!stored.Users.TryGetValue(id, out var known) || (!ReferenceEquals(known, user) && known != user))
+            if (known is null || !known.TryGetValue(id, out var before) || !SameStored(before, user))
             {
-                return false;
+                written.Add(user);
             }
         }
-        return true;
+        if (known is not null)
+        {
+            removed.AddRange(known.Keys.Where(id => !next.Users.ContainsKey(id)));
+        }
+        return (written, removed);
     }
 
-    private async Task<(HttpStatusCode Status, string? ETag)> PutThroughApiAsync(MappingState state, string? ifMatch, CancellationToken cancellationToken)
-    {
-        var update = new ReaderStateUpdate(JsonSerializer.SerializeToElement(state, Json), state.Mark.Token);
-        using var response = await configApi.PutReaderStateAsync(state.MappingId, update, ifMatch, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            return (response.StatusCode ?? default, null);
-        }
-        return (response.StatusCode ?? HttpStatusCode.NoContent, response.Headers.ETag?.Tag);
-    }
+    private static bool SameStored(KnownUser a, KnownUser b) =>
+        ReferenceEquals(a, b) || (a.Version == b.Version && a.State == b.State && a.Text == b.Text);
 
     public void Invalidate() => _cache.Clear();
+
+    /// <summary>
+    /// The rows of the known users to write, each built only when the request body is serialized: a first cycle of
+    /// 100,000 users does not hold 100,000 copies of their strings besides the known records.
+    /// </summary>
+    private sealed class KnownUserRows(List<KnownUser> users) : IReadOnlyList<ReaderStateUser>
+    {
+        public int Count => users.Count;
+
+        public ReaderStateUser this[int index] => Row(users[index]);
+
+        public IEnumerator<ReaderStateUser> GetEnumerator() => users.Select(Row).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        private static ReaderStateUser Row(KnownUser user) =>
+            new(user.Id, user.DisplayName, user.Email, user.DistinguishedName, user.State, user.Version);
+    }
+
+    /// <summary>The stored document: <see cref="MappingState"/> without its users (which are rows).</summary>
+    private sealed record StoredHead(
+        Guid MappingId,
+        string SourceGroupDn,
+        bool NestedGroups,
+        HighWaterMark Mark,
+        DateTimeOffset LastFullReadAt,
+        DateTimeOffset UpdatedAt,
+        string? AttributeRules = null,
+        string? DirSyncCookie = null)
+    {
+        public static StoredHead Of(MappingState state) => new(state.MappingId, state.SourceGroupDn, state.NestedGroups, state.Mark,
+            state.LastFullReadAt, state.UpdatedAt, state.AttributeRules, state.DirSyncCookie);
+
+        public MappingState With(IReadOnlyDictionary<string, KnownUser> users) =>
+            new(MappingId, SourceGroupDn, NestedGroups, Mark, users, LastFullReadAt, UpdatedAt, AttributeRules, DirSyncCookie);
+    }
 }

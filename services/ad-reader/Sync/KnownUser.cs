@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using RescueAdSync.AdReader.Ldap;
 using RescueAdSync.Contracts;
 
@@ -9,7 +8,7 @@ namespace RescueAdSync.AdReader.Sync;
 /// Compact: name, email and DN live in one UTF-8 <see cref="UserText"/> (shared with the member it was read as), so
 /// that 100,000 known users cost ~20 MB instead of ~45 MB. The name and email are kept, not only a hash of them: a
 /// user who leaves or is deleted is published with the last name and email (the provisioner needs both, and a deleted
-/// entry can no longer be read). The stored JSON keeps the plain field names of earlier versions.
+/// entry can no longer be read).
 /// </remarks>
 public sealed record KnownUser
 {
@@ -19,7 +18,6 @@ public sealed record KnownUser
     /// <param name="email">Last published email.</param>
     /// <param name="state">Last published state.</param>
     /// <param name="version">Version of the last published message; the next one for this user must be higher.</param>
-    [JsonConstructor]
     public KnownUser(string id, string distinguishedName, string displayName, string email, UserState state, long version)
         : this(id, new UserText(displayName, email, distinguishedName), state, version)
     {
@@ -37,7 +35,6 @@ public sealed record KnownUser
     public string Id { get; init; }
 
     /// <summary>Name, email and DN in one block.</summary>
-    [JsonIgnore]
     public UserText Text { get; init; }
 
     /// <summary>Last seen DN (logs only).</summary>
@@ -59,11 +56,9 @@ public sealed record KnownUser
     /// sAMAccountName / uid as last read, for the per-user history only. Not stored with the reader's state: after a
     /// restart it is null until the user is read again (a user who leaves meanwhile is published without it).
     /// </summary>
-    [JsonIgnore]
     public string? Login { get; init; }
 
     /// <summary>Still a member as far as the reader knows, so leaving the group must be published.</summary>
-    [JsonIgnore]
     public bool InScope => State is UserState.Enabled or UserState.Disabled;
 
     /// <summary>The message that publishes this state.</summary>

@@ -20,6 +20,8 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<ReaderStateRow> ReaderStates => Set<ReaderStateRow>();
 
+    public DbSet<ReaderStateUserRow> ReaderStateUsers => Set<ReaderStateUserRow>();
+
     public DbSet<LeaseRow> Leases => Set<LeaseRow>();
 
     public DbSet<HeldPlanRow> HeldPlans => Set<HeldPlanRow>();
@@ -116,6 +118,17 @@ public abstract class ConfigDbContext(DbContextOptions options) : DbContext(opti
             e.HasOne<MappingRow>().WithOne().HasForeignKey<ReaderStateRow>(x => x.MappingId).OnDelete(DeleteBehavior.Cascade);
             e.Property(x => x.DirectoryVersion).HasMaxLength(256);
             e.Property(x => x.ConcurrencyStamp).HasMaxLength(32).IsConcurrencyToken();
+        });
+
+        modelBuilder.Entity<ReaderStateUserRow>(e =>
+        {
+            e.ToTable("reader_state_user");
+            // The key is also the order of the paged read (keyset on the id).
+            e.HasKey(x => new { x.MappingId, x.UserId });
+            e.Property(x => x.UserId).HasMaxLength(ReaderStateUserRow.MaxId);
+            e.Property(x => x.State).HasConversion<string>().HasMaxLength(16);
+            // Deleting the state (an admin's reset, or the mapping's deletion) deletes its users.
+            e.HasOne<ReaderStateRow>().WithMany().HasForeignKey(x => x.MappingId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<LeaseRow>(e =>

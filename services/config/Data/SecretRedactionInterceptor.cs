@@ -29,6 +29,7 @@ public sealed class SecretRedactionInterceptor(IServiceProvider services) : Save
         [typeof(MappingRow)] = "settings an admin wrote that the reader acts on: masking would change which group it reads",
         [typeof(TechnicianLinkRow)] = "directory ids, technician ids and states, no free text (and the hottest write path)",
         [typeof(ReaderStateRow)] = "the reader's own state document, read back by the reader to continue: masking would corrupt it",
+        [typeof(ReaderStateUserRow)] = "what the reader last published per user, read back by the reader to continue: masking would corrupt it",
         [typeof(LeaseRow)] = "lease names and the instance ids that hold them",
         [typeof(AuthFailureRow)] = "client addresses and counts of failed authentications, no free text (written by one SQL statement)",
     };

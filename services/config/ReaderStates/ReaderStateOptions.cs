@@ -7,11 +7,11 @@ public sealed class ReaderStateOptions
 {
     public const string Section = "ReaderState";
 
-    /// <summary>64 MiB: the known membership of several 100,000-member groups, with room to spare.</summary>
+    /// <summary>64 MiB: a first write of several 100,000-member groups' known users, with room to spare.</summary>
     public const int DefaultMaxDocumentBytes = 64 * 1024 * 1024;
 
     /// <summary>
-    /// Largest document accepted, in UTF-8 bytes; larger ones get 413. Bounded so one request cannot exhaust the
+    /// Largest write accepted (the document and the users of one PUT), in UTF-8 bytes; larger ones get 413. Bounded so one request cannot exhaust the
     /// service's memory (the body is held in memory while it is parsed) or bloat the database.
     /// </summary>
     [Range(1024, 512 * 1024 * 1024)]

@@ -79,7 +79,7 @@ public sealed class StatusCommandTests(ConfigStack stack)
         // The reader's cycle stored its state (as the ad-reader does after the broker confirmed the messages).
         using var reader = new HttpClient { BaseAddress = new Uri(stack.ConfigUrl) };
         reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", stack.ReaderKey);
-        using var document = JsonDocument.Parse("{\"users\":{}}");
+        using var document = JsonDocument.Parse("{\"mark\":{\"version\":1,\"token\":\"csn-1\"}}");
         var put = await reader.PutAsJsonAsync($"/api/reader-state/{mapping}", new ReaderStateUpdate(document.RootElement.Clone(), "csn-1"));
         Assert.True(put.IsSuccessStatusCode, $"PUT reader-state: {(int)put.StatusCode}");
         var summary = await reader.GetFromJsonAsync<ReaderStateSummary>($"/api/reader-state/{mapping}/summary");

@@ -135,7 +135,7 @@ public sealed class AdminActionsPageTests(ConfigStack stack) : IAsyncLifetime
     {
         var (mapping, _) = await stack.AddMappingAsync($"CN=LagPage-{Guid.NewGuid():N},OU=Groups,DC=corp,DC=example,DC=org");
         using var reader = Client(stack.ReaderKey);
-        using var document = System.Text.Json.JsonDocument.Parse("{\"users\":{}}");
+        using var document = System.Text.Json.JsonDocument.Parse("{\"mark\":{\"version\":1,\"token\":\"csn-1\"}}");
         (await reader.PutAsJsonAsync($"/api/reader-state/{mapping}", new ReaderStateUpdate(document.RootElement.Clone(), "csn-1"))).EnsureSuccessStatusCode();
         await stack.WriteLinkAsync($"lag-page-{Guid.NewGuid():N}", mapping, 902, Contracts.UserState.Enabled);
 

@@ -15,7 +15,7 @@ public sealed class FakeConfigApi : IConfigApi
 {
     private volatile DirectoryConnectionSettings _directory;
     private volatile IReadOnlyList<Mapping> _mappings;
-    private readonly Dictionary<Guid, (ReaderState State, string ETag)> _states = new();
+    private readonly Dictionary<Guid, (ReaderState State, string ETag, SortedDictionary<string, ReaderStateUser> Users)> _states = new();
     private readonly Dictionary<string, Lease> _leases = new();
     private int _stateVersion;
 
@@ -85,7 +85,10 @@ public sealed class FakeConfigApi : IConfigApi
     public Task<Refit.IApiResponse<LinkWriteResult[]>> PutLinksAsync(IReadOnlyList<TechnicianLink> links, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException("The reader never writes links.");
 
-    /// <summary>Reader state as the config service keeps it: a JSON document per mapping, an ETag, If-Match on writes.</summary>
+    /// <summary>
+    /// Reader state as the config service keeps it: a document and known users as rows per mapping, an ETag, If-Match
+    /// on writes and pages, users read in id order.
+    /// </summary>
     public Task<Refit.IApiResponse<ReaderState>> GetReaderStateAsync(Guid mappingId, CancellationToken cancellationToken = default)
     {
         if (Unavailable)
@@ -95,8 +98,43 @@ public sealed class FakeConfigApi : IConfigApi
         lock (_states)
         {
             return Task.FromResult<Refit.IApiResponse<ReaderState>>(_states.TryGetValue(mappingId, out var stored)
-                ? Response(HttpStatusCode.OK, stored.State, stored.ETag)
+                ? Response(HttpStatusCode.OK, stored.State with { UserCount = stored.Users.Count }, stored.ETag)
                 : Response<ReaderState>(HttpStatusCode.NotFound, null, null));
+        }
+    }
+
+    /// <summary>Every reader-state write accepted, in order: the mapping and how many user rows it wrote and removed.</summary>
+    public ConcurrentQueue<(Guid MappingId, int Written, int Removed)> ReaderStateWrites { get; } = new();
+
+    /// <summary>The known users stored for <paramref name="mappingId"/>, by id (empty when no state is stored).</summary>
+    public IReadOnlyDictionary<string, ReaderStateUser> StoredUsers(Guid mappingId)
+    {
+        lock (_states)
+        {
+            return _states.TryGetValue(mappingId, out var stored)
+                ? new Dictionary<string, ReaderStateUser>(stored.Users, StringComparer.Ordinal)
+                : new Dictionary<string, ReaderStateUser>();
+        }
+    }
+
+    public Task<Refit.IApiResponse<ReaderStateUsersPage>> GetReaderStateUsersAsync(Guid mappingId, string? after, int? limit, string? ifMatch,
+        CancellationToken cancellationToken = default)
+    {
+        if (Unavailable)
+        {
+            return Task.FromException<Refit.IApiResponse<ReaderStateUsersPage>>(new HttpRequestException("config service down"));
+        }
+        lock (_states)
+        {
+            if (!_states.TryGetValue(mappingId, out var stored) || (ifMatch is not null && ifMatch != stored.ETag))
+            {
+                return Task.FromResult<Refit.IApiResponse<ReaderStateUsersPage>>(Response<ReaderStateUsersPage>(
+                    stored.ETag is null && ifMatch is null ? HttpStatusCode.NotFound : HttpStatusCode.PreconditionFailed, null, null));
+            }
+            var take = limit ?? 1000;
+            var page = stored.Users.Values.Where(u => after is null || string.CompareOrdinal(u.Id, after) > 0).Take(take).ToList();
+            return Task.FromResult<Refit.IApiResponse<ReaderStateUsersPage>>(Response(HttpStatusCode.OK,
+                new ReaderStateUsersPage(page, page.Count == take ? page[^1].Id : null), stored.ETag));
         }
     }
 
@@ -108,13 +146,23 @@ public sealed class FakeConfigApi : IConfigApi
         }
         lock (_states)
         {
-            var current = _states.TryGetValue(mappingId, out var stored) ? stored.ETag : null;
-            if (ifMatch != current)
+            var exists = _states.TryGetValue(mappingId, out var stored);
+            if (ifMatch != (exists ? stored.ETag : null))
             {
                 return Task.FromResult<Refit.IApiResponse>(Response<object>(HttpStatusCode.PreconditionFailed, null, null));
             }
+            var users = exists ? stored.Users : new SortedDictionary<string, ReaderStateUser>(StringComparer.Ordinal);
+            foreach (var id in update.RemovedUsers ?? [])
+            {
+                users.Remove(id);
+            }
+            foreach (var user in update.Users ?? [])
+            {
+                users[user.Id] = user;
+            }
             var etag = $"\"{++_stateVersion}\"";
-            _states[mappingId] = (new ReaderState(mappingId, update.Document.Clone(), update.DirectoryVersion, DateTimeOffset.UtcNow), etag);
+            _states[mappingId] = (new ReaderState(mappingId, update.Document.Clone(), update.DirectoryVersion, DateTimeOffset.UtcNow), etag, users);
+            ReaderStateWrites.Enqueue((mappingId, update.Users?.Count ?? 0, update.RemovedUsers?.Count ?? 0));
             return Task.FromResult<Refit.IApiResponse>(Response<object>(HttpStatusCode.NoContent, null, etag));
         }
     }

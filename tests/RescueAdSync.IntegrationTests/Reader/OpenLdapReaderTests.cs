@@ -206,6 +206,41 @@ public sealed class OpenLdapReaderTests(SlapdFixture slapd, RabbitMqFixture rabb
     }
 
     [Fact]
+    public async Task A_reader_restarted_on_the_state_stored_in_the_config_service_publishes_and_writes_only_what_changed()
+    {
+        AddUser("ivan", "Ivan Ives", "ivan@example.org");
+        AddUser("jill", "Jill Jones", "jill@example.org");
+        AddUser("kurt", "Kurt Kane", "kurt@example.org");
+        Admin.Add(GroupDn, ("objectClass", ["groupOfNames"]), ("cn", ["techs"]), ("member", [UserDn("ivan"), UserDn("jill"), UserDn("kurt")]));
+        var config = Config();
+        var settings = new Dictionary<string, string?> { ["Reader:StateStore"] = "ConfigService" };
+        IReadOnlyList<(Guid MappingId, int Written, int Removed)> Writes() => [.. config.ReaderStateWrites.Where(w => w.MappingId == _mappingId)];
+        await using (var reader = await ReaderHost.StartAsync(config, rabbit.Broker, settings))
+        {
+            await Capture.WaitForAsync(_mappingId, 3);
+            await WaitUntilAsync(() => config.StoredUsers(_mappingId).Count == 3);
+            Admin.Replace(UserDn("ivan"), "mail", "ivan.ives@example.org");
+            await Capture.WaitForAsync(_mappingId, 4);
+            await WaitUntilAsync(() => config.StoredUsers(_mappingId).TryGetValue(Id("ivan"), out var ivan) && ivan.Email == "ivan.ives@example.org");
+        }
+        // The first cycle wrote every user; the change one row.
+        Assert.Equal((3, 0), (Writes()[0].Written, Writes()[0].Removed));
+        Assert.Equal((1, 0), (Writes()[^1].Written, Writes()[^1].Removed));
+
+        Admin.Replace(UserDn("jill"), "mail", "jill.jones@example.org");
+        var before = Writes().Count;
+        await using var restarted = await ReaderHost.StartAsync(config, rabbit.Broker, settings);
+
+        var after = (await Capture.WaitForAsync(_mappingId, 5))[4];
+        Assert.Equal((Id("jill"), "jill.jones@example.org"), (after.DirectoryUserId, after.Email));
+        await WaitUntilAsync(() => config.StoredUsers(_mappingId)[Id("jill")].Email == "jill.jones@example.org");
+        await restarted.PollsAsync();
+        Assert.Equal(5, Capture.For(_mappingId).Count);
+        Assert.Equal((1, 0), (Writes()[before].Written, Writes()[before].Removed));
+        Assert.Equal(3, config.StoredUsers(_mappingId).Count);
+    }
+
+    [Fact]
     public async Task A_group_of_3000_members_is_read_across_pages_and_a_removal_is_the_only_change()
     {
         var uids = Enumerable.Range(0, 3000).Select(i => $"m{i:D4}").ToList();

@@ -500,12 +500,55 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<long>("Revision")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("UsersInRows")
+                        .HasColumnType("boolean");
 
                     b.HasKey("MappingId");
 
                     b.ToTable("reader_state", (string)null);
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ReaderStateUserRow", b =>
+                {
+                    b.Property<Guid>("MappingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("DistinguishedName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("Revision")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("MappingId", "UserId");
+
+                    b.ToTable("reader_state_user", (string)null);
                 });
 
             modelBuilder.Entity("RescueAdSync.Config.Data.RescueAccountRow", b =>
@@ -722,6 +765,15 @@ namespace RescueAdSync.Config.Data.Migrations.PostgreSql
                     b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
                         .WithOne()
                         .HasForeignKey("RescueAdSync.Config.Data.ReaderStateRow", "MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ReaderStateUserRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.ReaderStateRow", null)
+                        .WithMany()
+                        .HasForeignKey("MappingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

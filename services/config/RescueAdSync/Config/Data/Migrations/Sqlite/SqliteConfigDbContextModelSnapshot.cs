@@ -492,12 +492,55 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Revision")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("UsersInRows")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("MappingId");
 
                     b.ToTable("reader_state", (string)null);
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ReaderStateUserRow", b =>
+                {
+                    b.Property<Guid>("MappingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DistinguishedName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Revision")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MappingId", "UserId");
+
+                    b.ToTable("reader_state_user", (string)null);
                 });
 
             modelBuilder.Entity("RescueAdSync.Config.Data.RescueAccountRow", b =>
@@ -712,6 +755,15 @@ namespace RescueAdSync.Config.Data.Migrations.Sqlite
                     b.HasOne("RescueAdSync.Config.Data.MappingRow", null)
                         .WithOne()
                         .HasForeignKey("RescueAdSync.Config.Data.ReaderStateRow", "MappingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("RescueAdSync.Config.Data.ReaderStateUserRow", b =>
+                {
+                    b.HasOne("RescueAdSync.Config.Data.ReaderStateRow", null)
+                        .WithMany()
+                        .HasForeignKey("MappingId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
