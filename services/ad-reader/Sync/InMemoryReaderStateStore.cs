@@ -4,7 +4,8 @@ namespace RescueAdSync.AdReader.Sync;
 
 /// <summary>
 /// Keeps state in the process only: a restart re-publishes every member (harmless, consumers are idempotent) but
-/// cannot see users who left while the reader was down. Replaced by a config-service store once its endpoints exist.
+/// cannot see users who left while the reader was down. For tests and trials (<c>Reader__StateStore=Memory</c>);
+/// the default keeps the state in the config service (<see cref="ConfigServiceReaderStateStore"/>).
 /// </summary>
 public sealed class InMemoryReaderStateStore : IReaderStateStore
 {
