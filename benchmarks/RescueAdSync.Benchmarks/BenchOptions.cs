@@ -58,6 +58,12 @@ public sealed class BenchOptions
     public IReadOnlyDictionary<string, string?> ServiceEnvironment { get; private init; } = new Dictionary<string, string?>();
 
     /// <summary>
+    /// --startup-compare KEY=VALUE (repeatable): the startup scenario also starts every service with this environment, alternating with the
+    /// built-in settings start by start, and reports both (e.g. DOTNET_EnableWriteXorExecute=1 against the built-in W^X off).
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> StartupCompare { get; private init; } = new Dictionary<string, string?>();
+
+    /// <summary>
     /// --published DIR: the idle-memory and startup scenarios run the three services from self-contained publishes in DIR/config,
     /// DIR/ad-reader and DIR/provisioner (made as the Dockerfiles make them), i.e. what the container images run, instead of the Release build.
     /// </summary>
@@ -69,6 +75,7 @@ public sealed class BenchOptions
                                        [--latencies 0,50] [--no-read-alone] [--out artifacts/bench/results.json]
                                        [--samba-ip 127.0.0.21] [--reader-env KEY=VALUE ...] [--config-db sqlite|postgres]
                                        [--idle-users N] [--startup-runs N] [--service-env KEY=VALUE ...] [--published DIR]
+                                       [--startup-compare KEY=VALUE ...]
         scenarios: read, samba, latency, provision, publish, idle-memory, startup
         """;
 
@@ -106,6 +113,7 @@ public sealed class BenchOptions
                 "--service-env" => options.With(serviceEnvironment: KeyValue(args[i], Next(), options.ServiceEnvironment)),
                 "--idle-users" => options.With(idleUsers: Positive(args[i], Next())),
                 "--startup-runs" => options.With(startupRuns: Positive(args[i], Next())),
+                "--startup-compare" => options.With(startupCompare: KeyValue(args[i], Next(), options.StartupCompare)),
                 "--published" => options.With(published: Next() is var dir && Directory.Exists(dir) ? Path.GetFullPath(dir)
                     : throw new ArgumentException($"--published: {args[i]} is not a directory.\n{Usage}")),
                 "--config-db" => options.With(configDatabase: Next() is var db && db is "sqlite" or "postgres" ? db
@@ -126,7 +134,8 @@ public sealed class BenchOptions
     private BenchOptions With(IEnumerable<string>? scenarios = null, int[]? sizes = null, int? sambaSize = null, int? latencyChanges = null,
         int? provisionUsers = null, int[]? instances = null, int[]? latencies = null, bool? readAlone = null, string? output = null,
         string? sambaAddress = null, IReadOnlyDictionary<string, string?>? readerEnvironment = null, string? configDatabase = null,
-        int? idleUsers = null, int? startupRuns = null, IReadOnlyDictionary<string, string?>? serviceEnvironment = null, string? published = null) => new()
+        int? idleUsers = null, int? startupRuns = null, IReadOnlyDictionary<string, string?>? serviceEnvironment = null, string? published = null,
+        IReadOnlyDictionary<string, string?>? startupCompare = null) => new()
         {
             Quick = Quick,
             Scenarios = scenarios?.ToHashSet() ?? Scenarios,
@@ -147,6 +156,7 @@ public sealed class BenchOptions
             StartupRuns = startupRuns ?? StartupRuns,
             ServiceEnvironment = serviceEnvironment ?? ServiceEnvironment,
             PublishedDirectory = published ?? PublishedDirectory,
+            StartupCompare = startupCompare ?? StartupCompare,
         };
 
     private static Dictionary<string, string?> KeyValue(string option, string text, IReadOnlyDictionary<string, string?> existing)
