@@ -103,7 +103,7 @@ public sealed class FootprintStack : IAsyncDisposable
 /// <summary>
 /// Scenario 7: each service's resident memory at rest after the initial sync of <see cref="BenchOptions.IdleUsers"/> users,
 /// once the three processes have been quiet (each under 2 % of a core over two 5-second windows in a row): VmRSS, VmHWM,
-/// what the RSS is made of (anonymous pages against mapped files, from smaps_rollup) and the managed heap from /metrics.
+/// what the RSS is made of (by kind of mapping from smaps, PSS from smaps_rollup) and the managed heap from /metrics.
 /// </summary>
 public static class IdleMemoryScenario
 {
