@@ -8,11 +8,14 @@ namespace RescueAdSync.Benchmarks;
 /// </summary>
 public sealed class BenchOptions
 {
-    public static readonly string[] AllScenarios = ["read", "samba", "latency", "provision", "publish"];
+    public static readonly string[] AllScenarios = ["read", "samba", "latency", "provision", "publish", "idle-memory", "startup"];
 
     public bool Quick { get; private init; }
 
-    /// <summary>Which scenarios run: read (1, 2, 5, 6 on OpenLDAP), samba (1, 6 on Samba AD), latency (3), provision (4, 6), publish (5's baseline; runs inside read).</summary>
+    /// <summary>
+    /// Which scenarios run: read (1, 2, 5, 6 on OpenLDAP), samba (1, 6 on Samba AD), latency (3), provision (4, 6), publish (5's baseline; runs
+    /// inside read), idle-memory (7: each service's memory at rest after an initial sync), startup (8: each service's start to ready).
+    /// </summary>
     public IReadOnlySet<string> Scenarios { get; private init; } = new HashSet<string>(AllScenarios);
 
     /// <summary>OpenLDAP directory sizes for the initial read; the smallest and largest also give the idle-poll ratio.</summary>
@@ -42,11 +45,38 @@ public sealed class BenchOptions
     /// <summary>The config service's store in the provisioning scenario: sqlite (the default deployment) or postgres (a local cluster, as for large organizations).</summary>
     public string ConfigDatabase { get; private init; } = "sqlite";
 
+    /// <summary>Directory size of the idle-memory and startup scenarios: the initial sync the services have behind them.</summary>
+    public int IdleUsers { get; private init; } = 1_000;
+
+    /// <summary>How often the startup scenario starts each service (median and maximum over these).</summary>
+    public int StartupRuns { get; private init; } = 10;
+
+    /// <summary>
+    /// Extra environment for the config service, the reader and the provisioners in every scenario (--service-env KEY=VALUE, repeatable), e.g.
+    /// DOTNET_GCConserveMemory=0 to compare a runtime setting against the one built into the services.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> ServiceEnvironment { get; private init; } = new Dictionary<string, string?>();
+
+    /// <summary>
+    /// --startup-compare KEY=VALUE (repeatable): the startup scenario also starts every service with this environment, alternating with the
+    /// built-in settings start by start, and reports both (e.g. DOTNET_EnableWriteXorExecute=1 against the built-in W^X off).
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> StartupCompare { get; private init; } = new Dictionary<string, string?>();
+
+    /// <summary>
+    /// --published DIR: the idle-memory and startup scenarios run the three services from self-contained publishes in DIR/config,
+    /// DIR/ad-reader and DIR/provisioner (made as the Dockerfiles make them), i.e. what the container images run, instead of the Release build.
+    /// </summary>
+    public string? PublishedDirectory { get; private init; }
+
     public static string Usage => """
         usage: RescueAdSync.Benchmarks [--quick] [--only read,samba,latency,provision,publish] [--sizes 1000,10000,100000]
                                        [--samba-size N] [--latency-changes N] [--provision-users N] [--instances 1,3]
                                        [--latencies 0,50] [--no-read-alone] [--out artifacts/bench/results.json]
                                        [--samba-ip 127.0.0.21] [--reader-env KEY=VALUE ...] [--config-db sqlite|postgres]
+                                       [--idle-users N] [--startup-runs N] [--service-env KEY=VALUE ...] [--published DIR]
+                                       [--startup-compare KEY=VALUE ...]
+        scenarios: read, samba, latency, provision, publish, idle-memory, startup
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -60,6 +90,7 @@ public sealed class BenchOptions
                 SambaSize = 1_000,
                 LatencyChanges = 20,
                 ProvisionUsers = 1_000,
+                StartupRuns = 5,
             }
             : new BenchOptions();
         for (var i = 0; i < args.Count; i++)
@@ -78,7 +109,13 @@ public sealed class BenchOptions
                 "--no-read-alone" => options.With(readAlone: false),
                 "--out" => options.With(output: Next()),
                 "--samba-ip" => options.With(sambaAddress: Next()),
-                "--reader-env" => options.With(readerEnvironment: KeyValue(Next(), options.ReaderEnvironment)),
+                "--reader-env" => options.With(readerEnvironment: KeyValue(args[i], Next(), options.ReaderEnvironment)),
+                "--service-env" => options.With(serviceEnvironment: KeyValue(args[i], Next(), options.ServiceEnvironment)),
+                "--idle-users" => options.With(idleUsers: Positive(args[i], Next())),
+                "--startup-runs" => options.With(startupRuns: Positive(args[i], Next())),
+                "--startup-compare" => options.With(startupCompare: KeyValue(args[i], Next(), options.StartupCompare)),
+                "--published" => options.With(published: Next() is var dir && Directory.Exists(dir) ? Path.GetFullPath(dir)
+                    : throw new ArgumentException($"--published: {args[i]} is not a directory.\n{Usage}")),
                 "--config-db" => options.With(configDatabase: Next() is var db && db is "sqlite" or "postgres" ? db
                     : throw new ArgumentException($"--config-db takes sqlite or postgres.\n{Usage}")),
                 "--help" or "-h" => throw new ArgumentException(Usage),
@@ -96,7 +133,9 @@ public sealed class BenchOptions
 
     private BenchOptions With(IEnumerable<string>? scenarios = null, int[]? sizes = null, int? sambaSize = null, int? latencyChanges = null,
         int? provisionUsers = null, int[]? instances = null, int[]? latencies = null, bool? readAlone = null, string? output = null,
-        string? sambaAddress = null, IReadOnlyDictionary<string, string?>? readerEnvironment = null, string? configDatabase = null) => new()
+        string? sambaAddress = null, IReadOnlyDictionary<string, string?>? readerEnvironment = null, string? configDatabase = null,
+        int? idleUsers = null, int? startupRuns = null, IReadOnlyDictionary<string, string?>? serviceEnvironment = null, string? published = null,
+        IReadOnlyDictionary<string, string?>? startupCompare = null) => new()
         {
             Quick = Quick,
             Scenarios = scenarios?.ToHashSet() ?? Scenarios,
@@ -113,18 +152,27 @@ public sealed class BenchOptions
             SambaAddress = sambaAddress ?? SambaAddress,
             ReaderEnvironment = readerEnvironment ?? ReaderEnvironment,
             ConfigDatabase = configDatabase ?? ConfigDatabase,
+            IdleUsers = idleUsers ?? IdleUsers,
+            StartupRuns = startupRuns ?? StartupRuns,
+            ServiceEnvironment = serviceEnvironment ?? ServiceEnvironment,
+            PublishedDirectory = published ?? PublishedDirectory,
+            StartupCompare = startupCompare ?? StartupCompare,
         };
 
-    private static Dictionary<string, string?> KeyValue(string text, IReadOnlyDictionary<string, string?> existing)
+    private static Dictionary<string, string?> KeyValue(string option, string text, IReadOnlyDictionary<string, string?> existing)
     {
         var at = text.IndexOf('=', StringComparison.Ordinal);
         if (at <= 0)
         {
-            throw new ArgumentException($"--reader-env needs KEY=VALUE, not '{text}'.\n{Usage}");
+            throw new ArgumentException($"{option} needs KEY=VALUE, not '{text}'.\n{Usage}");
         }
 
         return new Dictionary<string, string?>(existing) { [text[..at]] = text[(at + 1)..] };
     }
+
+    private static int Positive(string option, string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value
+            : throw new ArgumentException($"{option} needs a whole number above 0, not '{text}'.\n{Usage}");
 
     private static int[] Ints(string text) =>
         [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture))];

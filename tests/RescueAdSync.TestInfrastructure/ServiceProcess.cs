@@ -4,6 +4,7 @@ namespace RescueAdSync.TestInfrastructure;
 
 /// <summary>
 /// One of the services (or the Rescue emulator) as a real process: <c>dotnet &lt;dll&gt; --urls http://127.0.0.1:&lt;port&gt;</c>
+/// (or its app host, given one instead of a dll)
 /// with its stdout and stderr captured, ready once GET /health/live answers 200.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
@@ -130,7 +131,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private async Task LaunchAsync(CancellationToken ct)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        // A dll runs on the shared framework (dotnet <dll>); anything else is an app host, e.g. a self-contained publish.
+        var isDll = _dllPath.EndsWith(".dll", StringComparison.Ordinal);
+        var psi = new ProcessStartInfo(isDll ? "dotnet" : _dllPath)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -138,7 +141,11 @@ public sealed class ServiceProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(_dllPath)!,
         };
-        psi.ArgumentList.Add(_dllPath);
+        if (isDll)
+        {
+            psi.ArgumentList.Add(_dllPath);
+        }
+
         psi.ArgumentList.Add("--urls");
         psi.ArgumentList.Add(Url);
         foreach (var (key, value) in _environment)
@@ -146,7 +153,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             psi.Environment[key] = value;
         }
 
-        _output.AppendLine($"----- {Name}: dotnet {Path.GetFileName(_dllPath)} --urls {Url} ({DateTimeOffset.Now:HH:mm:ss.fff})");
+        _output.AppendLine($"----- {Name}: {(isDll ? "dotnet " : "")}{Path.GetFileName(_dllPath)} --urls {Url} ({DateTimeOffset.Now:HH:mm:ss.fff})");
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => _output.AppendLine(e.Data);
         process.ErrorDataReceived += (_, e) => _output.AppendLine(e.Data);

@@ -65,6 +65,37 @@ public static class BenchRunner
                 }
             }
         }
+        if (options.Scenarios.Contains("idle-memory") || options.Scenarios.Contains("startup"))
+        {
+            // One synced stack for both: memory is read first, before extra instances join it.
+            FootprintStack? footprint = null;
+            try
+            {
+                if (options.Scenarios.Contains("idle-memory"))
+                {
+                    runs.Add(await RunAsync("7 idle memory", async () =>
+                    {
+                        footprint = await FootprintStack.StartAsync(context);
+                        return await IdleMemoryScenario.RunAsync(context, footprint);
+                    }, context.Cancellation));
+                }
+                if (options.Scenarios.Contains("startup"))
+                {
+                    runs.Add(await RunAsync("8 startup", async () =>
+                    {
+                        footprint ??= await FootprintStack.StartAsync(context);
+                        return await StartupScenario.RunAsync(context, footprint);
+                    }, context.Cancellation));
+                }
+            }
+            finally
+            {
+                if (footprint is not null)
+                {
+                    await footprint.DisposeAsync();
+                }
+            }
+        }
         return runs;
     }
 

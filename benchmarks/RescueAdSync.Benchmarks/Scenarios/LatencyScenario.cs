@@ -22,7 +22,7 @@ public static class LatencyScenario
         var changes = context.Options.LatencyChanges;
         await using var directory = await OpenLdapDirectory.CreateAsync(users, ct);
         await using var broker = await BrokerAdmin.CreateAsync(context.Broker, "latency", withSink: false);
-        await using var stack = await BenchStack.StartAsync(broker, "latency");
+        await using var stack = await BenchStack.StartAsync(broker, "latency", serviceEnvironment: context.Options.ServiceEnvironment);
         await stack.ConfigureDirectoryAsync(new DirectoryConnectionSettings(DirectoryKind.OpenLdap, [directory.Url], directory.AdminDn,
             OpenLdapDirectory.Password, OpenLdapDirectory.Suffix));
         await stack.CreateMappingAsync(directory.GroupDn);

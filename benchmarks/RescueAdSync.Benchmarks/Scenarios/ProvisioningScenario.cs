@@ -87,7 +87,7 @@ public static class ProvisioningScenario
 
         BenchContext.Log($"provision: {label}");
         await using var broker = await BrokerAdmin.CreateAsync(context.Broker, $"prov{instances}", withSink: false);
-        await using var stack = await BenchStack.StartAsync(broker, $"prov{instances}", context.ConfigPostgres($"prov{instances}"));
+        await using var stack = await BenchStack.StartAsync(broker, $"prov{instances}", context.ConfigPostgres($"prov{instances}"), context.Options.ServiceEnvironment);
         var mapping = await stack.CreateMappingAsync("cn=bench-techs,ou=groups,dc=example,dc=org");
         await stack.Emulator.SetLatencyAsync(latencyMs);
         await stack.StartProvisionersAsync(instances);

@@ -41,7 +41,7 @@ public static class ReaderScenario
         }
 
         await using var broker = await BrokerAdmin.CreateAsync(context.Broker, $"read{n}", withSink: true);
-        await using var stack = await BenchStack.StartAsync(broker, $"read{n}");
+        await using var stack = await BenchStack.StartAsync(broker, $"read{n}", serviceEnvironment: context.Options.ServiceEnvironment);
         await stack.ConfigureDirectoryAsync(target.Settings);
         var mapping = (await stack.CreateMappingAsync(target.GroupDn)).ToString();
         var label = $"mapping=\"{mapping}\"";

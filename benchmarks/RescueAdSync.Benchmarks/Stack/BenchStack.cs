@@ -22,10 +22,14 @@ public sealed class BenchStack : IAsyncDisposable
     private readonly string _provisionerKey = NewKey();
     private readonly HttpClient _emulatorHttp;
     private readonly string _configDir;
+    private readonly IReadOnlyDictionary<string, string?> _extraEnvironment;
+    private readonly Dictionary<string, (string Dll, Dictionary<string, string?> Environment)> _launches = new(StringComparer.Ordinal);
+    private string? _publishedDirectory;
     private ServiceProcess? _config;
 
-    private BenchStack(BrokerAdmin broker, ServiceProcess emulator, string configDir)
+    private BenchStack(BrokerAdmin broker, ServiceProcess emulator, string configDir, IReadOnlyDictionary<string, string?> extraEnvironment)
     {
+        _extraEnvironment = extraEnvironment;
         BrokerAdmin = broker;
         _processes.Add(emulator);
         EmulatorProcess = emulator;
@@ -48,11 +52,20 @@ public sealed class BenchStack : IAsyncDisposable
     public List<ServiceProcess> Provisioners { get; } = [];
 
     /// <param name="postgres">A PostgreSQL connection string for the config service, or null for its default SQLite file.</param>
-    public static async Task<BenchStack> StartAsync(BrokerAdmin broker, string name, string? postgres = null)
+    /// <param name="serviceEnvironment">Extra environment for the config service, the reader and the provisioners (not the emulator), e.g. runtime settings to compare.</param>
+    /// <param name="publishedDirectory">
+    /// Run the config service, the reader and the provisioners from self-contained publishes in &lt;dir&gt;/&lt;service folder&gt;/ (their app hosts,
+    /// as the container images run them) instead of <c>dotnet &lt;dll&gt;</c> from the Release build; null for the build.
+    /// </param>
+    public static async Task<BenchStack> StartAsync(BrokerAdmin broker, string name, string? postgres = null,
+        IReadOnlyDictionary<string, string?>? serviceEnvironment = null, string? publishedDirectory = null)
     {
         var emulator = await ServiceProcess.StartAsync($"{name}-rescue-emulator",
             RepoPaths.ServiceDll("rescue-emulator", "RescueAdSync.RescueEmulator"), new Dictionary<string, string?> { ["Logging__LogLevel__Default"] = "Warning" });
-        var stack = new BenchStack(broker, emulator, BenchPaths.NewRunDir($"{name}-config"));
+        var stack = new BenchStack(broker, emulator, BenchPaths.NewRunDir($"{name}-config"), serviceEnvironment ?? new Dictionary<string, string?>())
+        {
+            _publishedDirectory = publishedDirectory,
+        };
         try
         {
             await stack.InitializeAsync(name, postgres);
@@ -139,9 +152,24 @@ public sealed class BenchStack : IAsyncDisposable
         ["Logging__LogLevel__Default"] = "Warning",
     };
 
+    /// <summary>
+    /// How the stack last started the service in <paramref name="folder"/> (config, ad-reader, provisioner): its dll and
+    /// environment, so another instance of it can be started and timed outside <see cref="ServiceProcess"/>.
+    /// </summary>
+    public (string Dll, IReadOnlyDictionary<string, string?> Environment) LaunchOf(string folder) =>
+        _launches.TryGetValue(folder, out var launch) ? (launch.Dll, launch.Environment)
+            : throw new InvalidOperationException($"The stack has not started {folder}.");
+
     private async Task<ServiceProcess> StartProcessAsync(string name, string folder, string assembly, Dictionary<string, string?> environment)
     {
-        var process = await ServiceProcess.StartAsync(name, RepoPaths.ServiceDll(folder, assembly), environment);
+        foreach (var (key, value) in _extraEnvironment)
+        {
+            environment[key] = value;
+        }
+
+        var dll = _publishedDirectory is null ? RepoPaths.ServiceDll(folder, assembly) : Path.Combine(_publishedDirectory, folder, assembly);
+        _launches[folder] = (dll, new Dictionary<string, string?>(environment, StringComparer.Ordinal));
+        var process = await ServiceProcess.StartAsync(name, dll, environment);
         _processes.Add(process);
         return process;
     }
