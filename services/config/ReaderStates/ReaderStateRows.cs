@@ -71,7 +71,10 @@ public static class ReaderStateRows
                 {
                     row = new ReaderStateUserRow
                     {
-                        MappingId = mappingId, UserId = user.Id, DisplayName = user.DisplayName, Email = user.Email,
+                        MappingId = mappingId,
+                        UserId = user.Id,
+                        DisplayName = user.DisplayName,
+                        Email = user.Email,
                         DistinguishedName = user.DistinguishedName,
                     };
                     db.ReaderStateUsers.Add(row);
