@@ -129,30 +129,41 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public override string ToString() => $"{Name} ({Url})";
 
-    private async Task LaunchAsync(CancellationToken ct)
+    /// <summary>
+    /// How a service is started: a dll on the shared framework (<c>dotnet &lt;dll&gt;</c>), anything else as an app host
+    /// (e.g. a self-contained publish), with <c>--urls <paramref name="url"/></c>, output redirected.
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string dllOrAppHost, string url, IEnumerable<KeyValuePair<string, string?>> environment)
     {
-        // A dll runs on the shared framework (dotnet <dll>); anything else is an app host, e.g. a self-contained publish.
-        var isDll = _dllPath.EndsWith(".dll", StringComparison.Ordinal);
-        var psi = new ProcessStartInfo(isDll ? "dotnet" : _dllPath)
+        var psi = new ProcessStartInfo(IsDll(dllOrAppHost) ? "dotnet" : dllOrAppHost)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(_dllPath)!,
+            WorkingDirectory = Path.GetDirectoryName(dllOrAppHost)!,
         };
-        if (isDll)
+        if (IsDll(dllOrAppHost))
         {
-            psi.ArgumentList.Add(_dllPath);
+            psi.ArgumentList.Add(dllOrAppHost);
         }
 
         psi.ArgumentList.Add("--urls");
-        psi.ArgumentList.Add(Url);
-        foreach (var (key, value) in _environment)
+        psi.ArgumentList.Add(url);
+        foreach (var (key, value) in environment)
         {
             psi.Environment[key] = value;
         }
 
+        return psi;
+    }
+
+    private static bool IsDll(string path) => path.EndsWith(".dll", StringComparison.Ordinal);
+
+    private async Task LaunchAsync(CancellationToken ct)
+    {
+        var psi = StartInfo(_dllPath, Url, _environment);
+        psi.RedirectStandardInput = true;
+        var isDll = IsDll(_dllPath);
         _output.AppendLine($"----- {Name}: {(isDll ? "dotnet " : "")}{Path.GetFileName(_dllPath)} --urls {Url} ({DateTimeOffset.Now:HH:mm:ss.fff})");
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => _output.AppendLine(e.Data);

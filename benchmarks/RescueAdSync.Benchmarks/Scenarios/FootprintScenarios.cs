@@ -272,25 +272,7 @@ public static class StartupScenario
         CancellationToken ct)
     {
         var url = $"http://127.0.0.1:{Ports.GetFree()}";
-        var isDll = dll.EndsWith(".dll", StringComparison.Ordinal);
-        var psi = new ProcessStartInfo(isDll ? "dotnet" : dll)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        if (isDll)
-        {
-            psi.ArgumentList.Add(dll);
-        }
-
-        psi.ArgumentList.Add("--urls");
-        psi.ArgumentList.Add(url);
-        foreach (var (key, value) in environment)
-        {
-            psi.Environment[key] = value;
-        }
+        var psi = ServiceProcess.StartInfo(dll, url, environment);
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = psi };
