@@ -116,15 +116,15 @@ public sealed class ConfigServiceReaderStateStoreTests(Xunit.Abstractions.ITestO
 
     /// <summary>
     /// The reader's own cycles against the config service's rules: a ten-change incremental cycle writes ten user rows,
-    /// and its request is about as large on a group of 20,000 as on one of 1,000.
+    /// and its request is about as large on a group of 100,000 as on one of 1,000.
     /// </summary>
     [Fact]
     public async Task A_ten_change_cycle_writes_ten_rows_and_the_same_bytes_on_a_big_group_as_on_a_small_one()
     {
         var small = await TenChangeCycleAsync(1_000);
-        var big = await TenChangeCycleAsync(20_000);
+        var big = await TenChangeCycleAsync(100_000);
 
-        output.WriteLine($"10-change cycle: {small.Bytes:N0} bytes at 1,000 users, {big.Bytes:N0} bytes at 20,000 (first write: {big.FirstBytes:N0})");
+        output.WriteLine($"10-change cycle: {small.Bytes:N0} bytes at 1,000 users, {big.Bytes:N0} bytes at 100,000 (first write: {big.FirstBytes:N0})");
         Assert.Equal((10, 0), (small.Rows, small.Removed));
         Assert.Equal((10, 0), (big.Rows, big.Removed));
         Assert.True(big.Bytes <= small.Bytes * 1.2, $"{big.Bytes} vs {small.Bytes}");
